@@ -1,0 +1,15 @@
+package dev.nabla.cli;
+
+import picocli.CommandLine.Command;
+
+import java.util.concurrent.Callable;
+
+/** Placeholder until its issue lands: says so and fails. */
+@Command(name = "compile", description = "(not built yet)")
+final class CompileCommand implements Callable<Integer> {
+    @Override
+    public Integer call() {
+        System.err.println("nabla compile: not built yet");
+        return 2;
+    }
+}

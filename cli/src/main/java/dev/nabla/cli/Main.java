@@ -1,0 +1,23 @@
+package dev.nabla.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code nabla} command: one subcommand per task, each in its own class. */
+@Command(name = "nabla", mixinStandardHelpOptions = true, version = "nabla 0.1.0",
+        description = "Compiles deep-learning models written in the Nabla language to JVM bytecode, trains and runs them.",
+        subcommands = {CheckCommand.class, IrCommand.class, GradcheckCommand.class, CompileCommand.class,
+                TrainCommand.class, EvalCommand.class, PredictCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI and returns its exit code; tests call this instead of {@link #main}. */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler(new UserErrorHandler());
+        return cli.execute(args);
+    }
+}

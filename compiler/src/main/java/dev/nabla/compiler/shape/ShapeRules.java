@@ -1,0 +1,197 @@
+package dev.nabla.compiler.shape;
+
+import dev.nabla.compiler.ir.Attr;
+import dev.nabla.compiler.ir.DType;
+import dev.nabla.compiler.ir.Op;
+import dev.nabla.compiler.ir.Shape;
+import dev.nabla.compiler.ir.TensorType;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/** The shape and type rule of every op: operand types and attribute in, result type out. */
+public final class ShapeRules {
+
+    @FunctionalInterface
+    public interface Rule {
+        TensorType apply(List<TensorType> args, Attr attr);
+    }
+
+    private static final Map<Op, Rule> RULES = new EnumMap<>(Op.class);
+
+    static {
+        for (Op op : Op.values()) {
+            switch (op.family()) {
+                case UNARY -> RULES.put(op, (a, attr) -> floatOperand(op, a.get(0)));
+                case BINARY -> RULES.put(op, (a, attr) ->
+                        TensorType.f32(broadcast(op, floatOperand(op, a.get(0)).shape(), floatOperand(op, a.get(1)).shape())));
+                default -> { }
+            }
+        }
+        RULES.put(Op.SELECT, (a, attr) -> TensorType.f32(broadcast(Op.SELECT,
+                broadcast(Op.SELECT, a.get(0).shape(), a.get(1).shape()), a.get(2).shape())));
+        RULES.put(Op.MATMUL, ShapeRules::matmul);
+        RULES.put(Op.TRANSPOSE, ShapeRules::transpose);
+        RULES.put(Op.RESHAPE, ShapeRules::reshape);
+        RULES.put(Op.BROADCAST, ShapeRules::broadcastTo);
+        RULES.put(Op.SUM, ShapeRules::reduce);
+        RULES.put(Op.MEAN, ShapeRules::reduce);
+        RULES.put(Op.MAX, ShapeRules::reduce);
+        RULES.put(Op.SOFTMAX, ShapeRules::alongAxis);
+        RULES.put(Op.LOG_SOFTMAX, ShapeRules::alongAxis);
+        RULES.put(Op.ONE_HOT, ShapeRules::oneHot);
+        RULES.put(Op.CONSTANT, (a, attr) -> {
+            throw new ShapeException("constant takes its type from the builder");
+        });
+    }
+
+    private ShapeRules() {
+    }
+
+    public static boolean has(Op op) {
+        return RULES.containsKey(op);
+    }
+
+    /** The result type of {@code op(args){attr}}; throws {@link ShapeException} with a readable message. */
+    public static TensorType infer(Op op, List<TensorType> args, Attr attr) {
+        if (args.size() != op.arity()) {
+            throw new ShapeException(op.mnemonic() + " takes " + op.arity() + " operand(s), got " + args.size());
+        }
+        return RULES.get(op).apply(args, attr);
+    }
+
+    private static TensorType floatOperand(Op op, TensorType t) {
+        if (t.dtype() != DType.F32) {
+            throw new ShapeException(op.mnemonic() + " needs f32 operands, got " + t
+                    + " (class labels are integers; use one_hot)");
+        }
+        return t;
+    }
+
+    /** NumPy broadcasting; the symbolic batch dimension only broadcasts against itself or 1. */
+    public static Shape broadcast(Op op, Shape a, Shape b) {
+        int rank = Math.max(a.rank(), b.rank());
+        List<Integer> out = new ArrayList<>(rank);
+        for (int i = 0; i < rank; i++) {
+            int da = dimFromRight(a, rank - 1 - i);
+            int db = dimFromRight(b, rank - 1 - i);
+            int d;
+            if (da == db || db == 1) {
+                d = da;
+            } else if (da == 1) {
+                d = db;
+            } else {
+                throw new ShapeException("cannot broadcast " + a + " with " + b + " in " + op.mnemonic());
+            }
+            out.add(d);
+        }
+        if (out.indexOf(Shape.BATCH) > 0) {
+            throw new ShapeException("broadcasting " + a + " with " + b + " would move the batch dimension B off axis 0");
+        }
+        return new Shape(out);
+    }
+
+    private static int dimFromRight(Shape s, int fromRight) {
+        int i = s.rank() - 1 - fromRight;
+        return i >= 0 ? s.dim(i) : 1;
+    }
+
+    private static TensorType matmul(List<TensorType> a, Attr attr) {
+        Shape x = floatOperand(Op.MATMUL, a.get(0)).shape();
+        Shape w = floatOperand(Op.MATMUL, a.get(1)).shape();
+        if (x.rank() != 2 || w.rank() != 2) {
+            throw new ShapeException("matrix product needs two matrices, got " + x + " @ " + w);
+        }
+        if (x.dim(1) != w.dim(0) || x.dim(1) == Shape.BATCH) {
+            throw new ShapeException("matrix product " + x + " @ " + w + ": inner dimensions "
+                    + dimText(x.dim(1)) + " and " + dimText(w.dim(0)) + " differ");
+        }
+        if (w.dim(1) == Shape.BATCH) {
+            throw new ShapeException("matrix product " + x + " @ " + w + " would put the batch dimension on axis 1");
+        }
+        return TensorType.f32(Shape.of(x.dim(0), w.dim(1)));
+    }
+
+    private static String dimText(int d) {
+        return d == Shape.BATCH ? "B" : Integer.toString(d);
+    }
+
+    private static TensorType transpose(List<TensorType> a, Attr attr) {
+        Shape s = a.get(0).shape();
+        List<Integer> perm = ((Attr.Perm) attr).perm();
+        if (perm.size() != s.rank() || perm.stream().distinct().count() != s.rank()
+                || perm.stream().anyMatch(p -> p < 0 || p >= s.rank())) {
+            throw new ShapeException("transpose permutation " + perm + " does not fit " + s);
+        }
+        List<Integer> out = new ArrayList<>();
+        for (int p : perm) {
+            out.add(s.dim(p));
+        }
+        if (out.indexOf(Shape.BATCH) > 0) {
+            throw new ShapeException("transpose of " + s + " would move the batch dimension B off axis 0");
+        }
+        return a.get(0).withShape(new Shape(out));
+    }
+
+    private static TensorType reshape(List<TensorType> a, Attr attr) {
+        Shape from = a.get(0).shape();
+        Shape to = ((Attr.To) attr).shape();
+        if (from.batched() != to.batched() || from.numel(1) != to.numel(1)) {
+            throw new ShapeException("cannot reshape " + from + " to " + to + ": element counts differ");
+        }
+        return a.get(0).withShape(to);
+    }
+
+    private static TensorType broadcastTo(List<TensorType> a, Attr attr) {
+        Shape from = a.get(0).shape();
+        Shape to = ((Attr.To) attr).shape();
+        if (!broadcast(Op.BROADCAST, from, to).equals(to)) {
+            throw new ShapeException("cannot broadcast " + from + " to " + to);
+        }
+        return a.get(0).withShape(to);
+    }
+
+    private static TensorType reduce(List<TensorType> a, Attr attr) {
+        Shape s = a.get(0).shape();
+        Attr.Axes axes = (Attr.Axes) attr;
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < s.rank(); i++) {
+            if (axes.axes().contains(i)) {
+                if (axes.keepDims()) {
+                    out.add(1);
+                }
+            } else {
+                out.add(s.dim(i));
+            }
+        }
+        for (int ax : axes.axes()) {
+            if (ax < 0 || ax >= s.rank()) {
+                throw new ShapeException("axis " + ax + " is out of range for " + s);
+            }
+        }
+        if (out.indexOf(Shape.BATCH) > 0) {
+            throw new ShapeException("reduction of " + s + " would move the batch dimension B off axis 0");
+        }
+        return TensorType.f32(new Shape(out));
+    }
+
+    private static TensorType alongAxis(List<TensorType> a, Attr attr) {
+        Shape s = floatOperand(Op.SOFTMAX, a.get(0)).shape();
+        int axis = ((Attr.Axis) attr).axis();
+        if (axis < 0 || axis >= s.rank()) {
+            throw new ShapeException("axis " + axis + " is out of range for " + s);
+        }
+        return a.get(0);
+    }
+
+    private static TensorType oneHot(List<TensorType> a, Attr attr) {
+        if (a.get(0).dtype() != DType.I32) {
+            throw new ShapeException("one_hot needs integer labels, got " + a.get(0));
+        }
+        List<Integer> out = new ArrayList<>(a.get(0).shape().dims());
+        out.add(((Attr.Depth) attr).depth());
+        return TensorType.f32(new Shape(out));
+    }
+}

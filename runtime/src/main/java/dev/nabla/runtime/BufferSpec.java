@@ -1,0 +1,72 @@
+package dev.nabla.runtime;
+
+import java.util.Arrays;
+
+/**
+ * One buffer of a compiled model.
+ *
+ * @param name  readable name taken from the model source, e.g. {@code hidden1.W}, {@code grad:hidden1.W}
+ * @param role  what it holds
+ * @param shape dimensions; {@link #BATCH} marks the symbolic batch dimension (only ever the first)
+ * @param init  initializer for PARAM and STATE buffers, {@code null} otherwise
+ * @param of    for GRAD and OPT_STATE: the name of the PARAM it belongs to; otherwise {@code null}
+ */
+public record BufferSpec(String name, BufferRole role, int[] shape, InitSpec init, String of) {
+
+    public static final int BATCH = -1;
+
+    public BufferSpec {
+        shape = shape.clone();
+    }
+
+    @Override
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    public int rank() {
+        return shape.length;
+    }
+
+    public boolean batched() {
+        return shape.length > 0 && shape[0] == BATCH;
+    }
+
+    /** Number of elements for a given batch size. */
+    public int size(int batch) {
+        long n = 1;
+        for (int d : shape) {
+            n *= d == BATCH ? batch : d;
+        }
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(name + " needs " + n + " elements for batch " + batch);
+        }
+        return (int) n;
+    }
+
+    /** Elements per batch row (the size for batch 1). */
+    public int rowSize() {
+        return size(1);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof BufferSpec b && name.equals(b.name) && role == b.role
+                && Arrays.equals(shape, b.shape) && java.util.Objects.equals(init, b.init)
+                && java.util.Objects.equals(of, b.of);
+    }
+
+    @Override
+    public int hashCode() {
+        return name.hashCode() * 31 + Arrays.hashCode(shape);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder(role.name().toLowerCase()).append(' ').append(name).append(" [");
+        for (int i = 0; i < shape.length; i++) {
+            s.append(i == 0 ? "" : ",").append(shape[i] == BATCH ? "B" : Integer.toString(shape[i]));
+        }
+        return s.append(']').toString();
+    }
+}

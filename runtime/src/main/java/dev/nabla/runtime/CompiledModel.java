@@ -1,0 +1,32 @@
+package dev.nabla.runtime;
+
+/**
+ * A model compiled to kernels, driven by the runtime without reflection and without the compiler.
+ *
+ * <p>All tensors live in {@code float[]} buffers owned by the caller and laid out as {@link #spec()}
+ * describes: {@code buffers[i]} is the storage of {@code spec().buffers().get(i)}, sized for the
+ * largest batch the caller will pass (see {@link ModelSpec#allocate(int)}). Kernels allocate nothing
+ * and keep no state between calls, so one compiled model may serve several buffer sets (threads,
+ * Spark tasks) at once.
+ */
+public interface CompiledModel {
+
+    ModelSpec spec();
+
+    /** Inference graph: reads INPUT, PARAM and STATE buffers, writes OUTPUT buffers for {@code batch} rows. */
+    void predict(float[][] buffers, int batch);
+
+    /**
+     * Training graph, forward and backward: reads INPUT, TARGET, PARAM and STATE buffers; writes the
+     * LOSS buffer (one element, regularization included), every GRAD buffer, the OUTPUT buffers and
+     * STATE updates.
+     */
+    void trainStep(float[][] buffers, int batch);
+
+    /**
+     * Applies the optimizer compiled into the model to every PARAM from its GRAD and OPT_STATE buffers.
+     *
+     * @param hyper per-step hyperparameters, laid out as {@link OptimizerSpec#HYPER_LR} etc.
+     */
+    void update(float[][] buffers, float[] hyper);
+}
