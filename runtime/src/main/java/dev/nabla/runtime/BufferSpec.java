@@ -10,10 +10,15 @@ import java.util.Arrays;
  * @param shape dimensions; {@link #BATCH} marks the symbolic batch dimension (only ever the first)
  * @param init  initializer for PARAM and STATE buffers, {@code null} otherwise
  * @param of    for GRAD and OPT_STATE: the name of the PARAM it belongs to; otherwise {@code null}
+ * @param classes for a TARGET of integer class labels, the number of classes; otherwise 0
  */
-public record BufferSpec(String name, BufferRole role, int[] shape, InitSpec init, String of) {
+public record BufferSpec(String name, BufferRole role, int[] shape, InitSpec init, String of, int classes) {
 
     public static final int BATCH = -1;
+
+    public BufferSpec(String name, BufferRole role, int[] shape) {
+        this(name, role, shape, null, null, 0);
+    }
 
     public BufferSpec {
         shape = shape.clone();
@@ -53,7 +58,7 @@ public record BufferSpec(String name, BufferRole role, int[] shape, InitSpec ini
     public boolean equals(Object o) {
         return o instanceof BufferSpec b && name.equals(b.name) && role == b.role
                 && Arrays.equals(shape, b.shape) && java.util.Objects.equals(init, b.init)
-                && java.util.Objects.equals(of, b.of);
+                && java.util.Objects.equals(of, b.of) && classes == b.classes;
     }
 
     @Override

@@ -1,0 +1,26 @@
+package dev.nabla.compiler;
+
+import dev.nabla.compiler.ir.Graph;
+import dev.nabla.runtime.TrainConfig;
+
+import java.util.Map;
+
+/**
+ * One model after the front end: its training graph (inputs, targets and parameters to the loss and
+ * outputs), its inference graph (inputs and parameters to outputs), and its checked {@code train} block.
+ * Both graphs name parameters and inputs identically.
+ *
+ * @param name          the model's name
+ * @param sourceFile    path of the {@code .nabla} file that declares it
+ * @param train         training graph: outputs are every OUTPUT plus the LOSS named {@code loss}
+ * @param inference     inference graph: OUTPUTs only, no TARGET inputs
+ * @param config        the train block (paths resolved against the model file), or {@link TrainConfig#EMPTY}
+ * @param targetClasses number of classes of each integer-label target, by target name
+ */
+public record ModelIr(String name, String sourceFile, Graph train, Graph inference, TrainConfig config,
+                      Map<String, Integer> targetClasses) {
+
+    public ModelIr {
+        targetClasses = Map.copyOf(targetClasses);
+    }
+}
