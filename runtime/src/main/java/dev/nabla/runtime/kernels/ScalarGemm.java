@@ -11,6 +11,8 @@ import java.util.Arrays;
 final class ScalarGemm implements GemmKernel {
 
     static final ScalarGemm INSTANCE = new ScalarGemm();
+    /** Copying B pays off when it is read for at least this many rows of C. */
+    private static final int PACK_MIN_ROWS = 4;
 
     private ScalarGemm() {
     }
@@ -36,39 +38,74 @@ final class ScalarGemm implements GemmKernel {
         int k = call.k;
         Scratch scratch = Scratch.current();
         float[] row = scratch.tile(w);
-        float[] b = call.b;
-        int bBase = call.bOff + j0;
-        int bStride = call.n;
-        if (call.transB) {
-            b = scratch.panel(k * w);
-            packTransposed(call.b, call.bOff + j0 * k, k, w, b, w);
-            bBase = 0;
-            bStride = w;
+        if (i1 - i0 < PACK_MIN_ROWS) {
+            fewRows(call, i0, i1, j0, w, row);
+            return;
         }
+        float[][] bRows = scratch.rows(k, w);
+        packRows(call, j0, w, bRows);
+        float[] a = call.a;
+        int aStep = call.transA ? call.m : 1;
         for (int i = i0; i < i1; i++) {
             Arrays.fill(row, 0, w, 0f);
             int aIdx = call.transA ? call.aOff + i : call.aOff + i * k;
-            int aStep = call.transA ? call.m : 1;
             for (int p = 0; p < k; p++, aIdx += aStep) {
-                axpy(call.a[aIdx], b, bBase + p * bStride, row, w);
+                axpy(a[aIdx], bRows[p], row, w);
             }
             store(call, row, call.cOff + i * call.n + j0, j0, w);
         }
     }
 
-    /** {@code row[0..w) += av * b[from..from+w)}: the loop C2 vectorizes. */
-    private static void axpy(float av, float[] b, int from, float[] row, int w) {
+    /**
+     * {@code row[0..w) += av * bRow[0..w)}. Both arrays are indexed from 0: C2 only vectorizes a loop whose
+     * arrays it can tell apart, and it cannot when they are indexed at different offsets (they might be one
+     * array), hence the copy of B into separate rows.
+     */
+    private static void axpy(float av, float[] bRow, float[] row, int w) {
         for (int j = 0; j < w; j++) {
-            row[j] += av * b[from + j];
+            row[j] += av * bRow[j];
         }
     }
 
-    /** Copies {@code w} rows of length {@code k} (a slice of B[n,k]) into {@code dst[p * stride + j]}. */
-    static void packTransposed(float[] b, int from, int k, int w, float[] dst, int stride) {
-        for (int j = 0; j < w; j++) {
-            int src = from + j * k;
+    /** Rows of C computed from B in place: the same sums, in the same order, without the copy. */
+    private static void fewRows(GemmCall call, int i0, int i1, int j0, int w, float[] row) {
+        int k = call.k;
+        int aStep = call.transA ? call.m : 1;
+        for (int i = i0; i < i1; i++) {
+            Arrays.fill(row, 0, w, 0f);
+            int aIdx = call.transA ? call.aOff + i : call.aOff + i * k;
+            for (int p = 0; p < k; p++, aIdx += aStep) {
+                float av = call.a[aIdx];
+                if (call.transB) {
+                    int bIdx = call.bOff + j0 * k + p;
+                    for (int j = 0; j < w; j++, bIdx += k) {
+                        row[j] += av * call.b[bIdx];
+                    }
+                } else {
+                    int bIdx = call.bOff + p * call.n + j0;
+                    for (int j = 0; j < w; j++) {
+                        row[j] += av * call.b[bIdx + j];
+                    }
+                }
+            }
+            store(call, row, call.cOff + i * call.n + j0, j0, w);
+        }
+    }
+
+    /** Copies columns {@code [j0, j0+w)} of op(B) into {@code bRows[p][0..w)}. */
+    private static void packRows(GemmCall call, int j0, int w, float[][] bRows) {
+        int k = call.k;
+        float[] b = call.b;
+        if (call.transB) {
+            for (int jj = 0; jj < w; jj++) {
+                int src = call.bOff + (j0 + jj) * k;
+                for (int p = 0; p < k; p++) {
+                    bRows[p][jj] = b[src + p];
+                }
+            }
+        } else {
             for (int p = 0; p < k; p++) {
-                dst[p * stride + j] = b[src + p];
+                System.arraycopy(b, call.bOff + p * call.n + j0, bRows[p], 0, w);
             }
         }
     }

@@ -10,6 +10,7 @@ final class Scratch {
 
     private float[] panel = new float[0];
     private float[] tile = new float[0];
+    private float[][] rows = new float[0][];
 
     static Scratch current() {
         return CURRENT.get();
@@ -29,5 +30,18 @@ final class Scratch {
             tile = new float[size];
         }
         return tile;
+    }
+
+    /** At least {@code count} separate arrays of at least {@code width} floats each, contents unspecified. */
+    float[][] rows(int count, int width) {
+        if (rows.length < count || (count > 0 && rows[0].length < width)) {
+            float[][] grown = new float[Math.max(count, rows.length)][];
+            int w = Math.max(width, rows.length > 0 ? rows[0].length : 0);
+            for (int r = 0; r < grown.length; r++) {
+                grown[r] = new float[w];
+            }
+            rows = grown;
+        }
+        return rows;
     }
 }

@@ -111,7 +111,7 @@ final class VectorGemm implements GemmKernel {
     private static void pack(GemmCall call, int j, int w, float[] panel, int stride) {
         int k = call.k;
         if (call.transB) {
-            ScalarGemm.packTransposed(call.b, call.bOff + j * k, k, w, panel, stride);
+            packTransposed(call.b, call.bOff + j * k, k, w, panel, stride);
         } else {
             for (int p = 0; p < k; p++) {
                 System.arraycopy(call.b, call.bOff + p * call.n + j, panel, p * stride, w);
@@ -120,6 +120,16 @@ final class VectorGemm implements GemmKernel {
         if (w < stride) {
             for (int p = 0; p < k; p++) {
                 Arrays.fill(panel, p * stride + w, p * stride + stride, 0f);
+            }
+        }
+    }
+
+    /** Copies {@code w} rows of length {@code k} (a slice of B[n,k]) into {@code dst[p * stride + j]}. */
+    private static void packTransposed(float[] b, int from, int k, int w, float[] dst, int stride) {
+        for (int j = 0; j < w; j++) {
+            int src = from + j * k;
+            for (int p = 0; p < k; p++) {
+                dst[p * stride + j] = b[src + p];
             }
         }
     }

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Builds the runtime and the benchmarks, then times the W1 training-step products (vector and plain Java,
+# 1 and 2 threads) and runs the JMH benchmarks matching the arguments (default: all of them).
+# Usage: bench/run.sh [JMH arguments, e.g. GemmBenchmark -p threads=1]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -B -q -pl runtime,bench -am package -DskipTests
+CP="$(cat bench/target/classpath.txt):bench/target/classes"
+java --add-modules jdk.incubator.vector -cp "$CP" dev.nabla.bench.TrainingStepMain 1 2
+java --add-modules jdk.incubator.vector -Dnabla.vector=false -cp "$CP" dev.nabla.bench.TrainingStepMain 1 2
+java -cp "$CP" org.openjdk.jmh.Main "${@:-dev.nabla.bench}"
