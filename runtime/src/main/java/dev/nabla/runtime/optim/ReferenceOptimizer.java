@@ -1,6 +1,12 @@
 package dev.nabla.runtime.optim;
 
+import dev.nabla.runtime.BufferRole;
+import dev.nabla.runtime.BufferSpec;
+import dev.nabla.runtime.ModelSpec;
 import dev.nabla.runtime.OptimizerSpec;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Plain-Java reference of every optimizer's update rule, written to match {@code torch.optim} (PyTorch 1.13,
@@ -20,6 +26,34 @@ import dev.nabla.runtime.OptimizerSpec;
 public final class ReferenceOptimizer {
 
     private ReferenceOptimizer() {
+    }
+
+    /**
+     * Updates every PARAM of a model from its GRAD and OPT_STATE buffers (found by {@link BufferSpec#of()}, slots
+     * in buffer order): what a compiled {@code update} kernel does, for models executed without one.
+     */
+    public static void updateAll(ModelSpec spec, float[][] buffers, float[] hyper) {
+        List<BufferSpec> all = spec.buffers();
+        for (int p = 0; p < all.size(); p++) {
+            BufferSpec param = all.get(p);
+            if (param.role() != BufferRole.PARAM) {
+                continue;
+            }
+            float[] grad = null;
+            List<float[]> slots = new ArrayList<>();
+            for (int i = 0; i < all.size(); i++) {
+                BufferSpec b = all.get(i);
+                if (param.name().equals(b.of()) && b.role() == BufferRole.GRAD) {
+                    grad = buffers[i];
+                } else if (param.name().equals(b.of()) && b.role() == BufferRole.OPT_STATE) {
+                    slots.add(buffers[i]);
+                }
+            }
+            if (grad == null) {
+                throw new IllegalArgumentException("model " + spec.name() + " has no gradient for " + param.name());
+            }
+            update(spec.optimizer(), buffers[p], grad, slots.toArray(new float[0][]), hyper, param.size(1));
+        }
     }
 
     /**
