@@ -18,7 +18,7 @@ public final class LossPlot {
     private static final int HEIGHT = 400;
     private static final int LEFT = 70;
     private static final int RIGHT = 70;
-    private static final int TOP = 40;
+    private static final int TOP = 60;
     private static final int BOTTOM = 50;
 
     private LossPlot() {
@@ -80,6 +80,10 @@ public final class LossPlot {
                 s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\">%d%%</text>%n", WIDTH - RIGHT + 6, yy + 4, i * 20));
             }
         }
+        if (accuracy) {
+            s.append(String.format("<text x=\"%d\" y=\"%d\" transform=\"rotate(90 %d %d)\" text-anchor=\"middle\">accuracy</text>%n",
+                    WIDTH - 16, HEIGHT / 2, WIDTH - 16, HEIGHT / 2));
+        }
         int every = Math.max(1, (int) Math.ceil(epochs / 10.0));
         for (int e = 1; e <= epochs; e += every) {
             s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>%n",
@@ -112,8 +116,8 @@ public final class LossPlot {
         for (int i = 0; i < items.length; i++) {
             int x = LEFT + 10 + i * 120;
             s.append(String.format("<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"/>%n",
-                    x, TOP + 14, x + 20, TOP + 14, items[i][1]));
-            s.append(String.format("<text x=\"%d\" y=\"%d\">%s</text>%n", x + 26, TOP + 18, items[i][0]));
+                    x, TOP - 16, x + 20, TOP - 16, items[i][1]));
+            s.append(String.format("<text x=\"%d\" y=\"%d\">%s</text>%n", x + 26, TOP - 12, items[i][0]));
         }
     }
 
