@@ -122,9 +122,14 @@ final class GradientRules {
         return new Shape(dims);
     }
 
-    /** A reduction's result gradient (or result) reshaped to keepdims form, so it broadcasts against the operand. */
+    /**
+     * A reduction's result gradient (or result) in a form that broadcasts against the operand: reshaped to
+     * keepdims form, unless the reduced axes are leading ones, which broadcasting restores by itself.
+     */
     private static Value keepDims(Emitter e, Instr f, Value v) {
-        return e.reshape(v, keptShape(f));
+        List<Integer> axes = ((Attr.Axes) f.attr()).axes();
+        boolean leading = axes.isEmpty() || axes.get(axes.size() - 1) == axes.size() - 1;
+        return leading && !((Attr.Axes) f.attr()).keepDims() ? v : e.reshape(v, keptShape(f));
     }
 
     /**
