@@ -8,7 +8,9 @@ import dev.nabla.compiler.ir.Span;
 import dev.nabla.compiler.ir.Value;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Appends backward instructions to a graph builder. Every instruction gets the current span (the
@@ -20,6 +22,8 @@ final class Emitter {
     private final GraphBuilder builder;
     private Span span = Span.NONE;
     private String hint = "grad";
+    /** Constants equal to 1 (the seed): multiplying by them is skipped when it would not broadcast. */
+    private final Set<Value> ones = new HashSet<>();
 
     Emitter(GraphBuilder builder) {
         this.builder = builder;
@@ -39,7 +43,11 @@ final class Emitter {
     }
 
     Value constant(double value) {
-        return builder.constant(value, Shape.SCALAR, span);
+        Value c = builder.constant(value, Shape.SCALAR, span);
+        if (value == 1.0) {
+            ones.add(c);
+        }
+        return c;
     }
 
     Value constant(double value, Shape shape) {
@@ -55,6 +63,12 @@ final class Emitter {
     }
 
     Value mul(Value a, Value b) {
+        if (ones.contains(a) && a.shape().rank() <= b.shape().rank()) {
+            return b;
+        }
+        if (ones.contains(b) && b.shape().rank() <= a.shape().rank()) {
+            return a;
+        }
         return op(Op.MUL, a, b);
     }
 

@@ -57,8 +57,7 @@ final class GradientRules {
         RULES.put(Op.SIGN, NO_GRADIENT);
         RULES.put(Op.TANH, (e, f, g, i) -> e.mul(g, e.sub(e.constant(1), e.mul(f.out(), f.out()))));
         RULES.put(Op.SIGMOID, (e, f, g, i) -> e.mul(g, e.mul(f.out(), e.sub(e.constant(1), f.out()))));
-        RULES.put(Op.RELU, (e, f, g, i) ->
-                e.op(Op.SELECT, e.op(Op.GREATER, arg(f, 0), e.constant(0)), g, e.constant(0)));
+        RULES.put(Op.RELU, GradientRules::relu);
         RULES.put(Op.MATMUL, (e, f, g, i) -> i == 0
                 ? e.op(Op.MATMUL, g, e.transpose2d(arg(f, 1)))
                 : e.op(Op.MATMUL_TN, arg(f, 0), g));
@@ -93,6 +92,12 @@ final class GradientRules {
         Value wins = e.op(Op.GREATER, mine, other);
         Value ties = e.op(Op.EQUAL, mine, other);
         return e.add(wins, e.mul(ties, e.constant(0.5)));
+    }
+
+    /** Passes g where x > 0; at x = 0 the gradient is 0, as in PyTorch. */
+    private static Value relu(Emitter e, Instr f, Value g, int i) {
+        Value zero = e.constant(0);
+        return e.op(Op.SELECT, e.op(Op.GREATER, arg(f, 0), zero), g, zero);
     }
 
     private static Value select(Emitter e, Instr f, Value g, int i) {

@@ -102,7 +102,7 @@ class CompositionGradientProperties {
         }
     }
 
-    @Property(tries = 60)
+    @Property(tries = 150)
     void randomCompositions_matchFiniteDifferences(@ForAll long seed) {
         Random rnd = new Random(seed);
         RandomGraph rg = new RandomGraph(rnd);

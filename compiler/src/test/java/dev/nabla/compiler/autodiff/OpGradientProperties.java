@@ -105,7 +105,7 @@ class OpGradientProperties {
         return random(rnd, dims, -1, 1);
     }
 
-    @Property(tries = 40)
+    @Property(tries = 100)
     void binaryOps_matchFiniteDifferences_withBroadcasting(@ForAll long seed) {
         Random rnd = new Random(seed);
         boolean batched = rnd.nextInt(3) == 0;
@@ -117,7 +117,7 @@ class OpGradientProperties {
         }
     }
 
-    @Property(tries = 30)
+    @Property(tries = 100)
     void select_routesGradientByCondition(@ForAll long seed) {
         Random rnd = new Random(seed);
         Shape out = randomShape(rnd, 0, 3, false);
@@ -133,7 +133,7 @@ class OpGradientProperties {
                 wrt(a, values(rnd, a, Op.SELECT, 1)), wrt(b, values(rnd, b, Op.SELECT, 2)));
     }
 
-    @Property(tries = 30)
+    @Property(tries = 100)
     void unaryOps_matchFiniteDifferences(@ForAll long seed) {
         Random rnd = new Random(seed);
         boolean batched = rnd.nextBoolean();
@@ -143,7 +143,7 @@ class OpGradientProperties {
         }
     }
 
-    @Property(tries = 30)
+    @Property(tries = 100)
     void matmulAndTransposedMatmul_matchFiniteDifferences(@ForAll long seed) {
         Random rnd = new Random(seed);
         int m = rnd.nextBoolean() ? Shape.BATCH : 1 + rnd.nextInt(3);
@@ -156,7 +156,7 @@ class OpGradientProperties {
         check(Op.MATMUL_TN, Attr.NONE, rnd, wrt(x, values(rnd, x, Op.MATMUL_TN, 0)), wrt(g, values(rnd, g, Op.MATMUL_TN, 1)));
     }
 
-    @Property(tries = 30)
+    @Property(tries = 100)
     void layoutOps_matchFiniteDifferences(@ForAll long seed) {
         Random rnd = new Random(seed);
         Shape s = randomShape(rnd, 1, 3, false);
@@ -169,7 +169,7 @@ class OpGradientProperties {
         check(Op.BROADCAST, new Attr.To(s), rnd, wrt(small, values(rnd, small, Op.BROADCAST, 0)));
     }
 
-    @Property(tries = 40)
+    @Property(tries = 100)
     void reductions_matchFiniteDifferences_includingTheBatchAxis(@ForAll long seed) {
         Random rnd = new Random(seed);
         Shape s = randomShape(rnd, 1, 3, rnd.nextBoolean());
@@ -185,7 +185,7 @@ class OpGradientProperties {
         }
     }
 
-    @Property(tries = 30)
+    @Property(tries = 100)
     void softmaxAndLogSoftmax_matchFiniteDifferences(@ForAll long seed) {
         Random rnd = new Random(seed);
         Shape s = randomShape(rnd, 1, 3, rnd.nextBoolean());
