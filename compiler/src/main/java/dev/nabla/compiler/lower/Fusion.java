@@ -24,7 +24,7 @@ import java.util.Set;
 final class Fusion {
 
     /** A matrix product, its operands after folding transposes, and its fused epilogue. */
-    record GemmPlan(Instr matmul, Value a, boolean transA, Value b, boolean transB, Value bias, int act) {
+    record GemmPlan(Instr matmul, Value a, boolean transA, Value b, boolean transB, Value bias, int act, int k) {
     }
 
     final Map<Value, Instr> producer = new HashMap<>();
@@ -47,7 +47,7 @@ final class Fusion {
             i.args().forEach(a -> consumer.put(a, i));
         }
         for (Instr i : g.body()) {
-            if (i.op() == Op.MATMUL) {
+            if (i.op().family() == Op.Family.CONTRACTION) {
                 planGemm(i, consumer);
             }
         }
@@ -90,11 +90,21 @@ final class Fusion {
         return p != null && p.op() == Op.TRANSPOSE && p.args().get(0).shape().rank() == 2 && single(v);
     }
 
+    /**
+     * MATMUL is {@code a @ b}; the other contraction (MATMUL_TN) is {@code a^T @ b}, contracting the first
+     * axes (which may be the batch): a Gemm with transA.
+     */
     private void planGemm(Instr mm, Map<Value, Instr> consumer) {
         Value a = mm.args().get(0);
         Value b = mm.args().get(1);
+        boolean tn = mm.op() != Op.MATMUL;
+        int k = a.shape().dim(tn ? 0 : 1);
+        if (tn) {
+            gemms.put(mm.out(), new GemmPlan(mm, a, true, b, false, null, Gemm.ACT_NONE, k));
+            return;
+        }
         boolean transA = isTranspose2d(a);
-        boolean transB = isTranspose2d(b) && a != b;
+        boolean transB = isTranspose2d(b) && !a.equals(b);
         if (transA) {
             folded.add(a);
             a = producer.get(a).args().get(0);
@@ -108,11 +118,11 @@ final class Fusion {
         int act = Gemm.ACT_NONE;
         Instr add = consumer.get(root);
         if (!transA && single(root) && add != null && add.op() == Op.ADD && add.out().shape().equals(root.shape())) {
-            Value other = add.args().get(0) == root ? add.args().get(1) : add.args().get(0);
+            Value other = add.args().get(0).equals(root) ? add.args().get(1) : add.args().get(0);
             boolean row = other.shape().rank() == 1
                     || other.shape().rank() == 2 && other.shape().dim(0) == 1;
             if (row && !producer.containsKey(other) && other.shape().dims().get(other.shape().rank() - 1)
-                    .equals(root.shape().dim(1)) && other != root) {
+                    .equals(root.shape().dim(1)) && !other.equals(root)) {
                 absorbed.add(root);
                 root = add.out();
                 bias = other;
@@ -124,7 +134,7 @@ final class Fusion {
                 }
             }
         }
-        gemms.put(root, new GemmPlan(mm, a, transA, b, transB, bias, act));
+        gemms.put(root, new GemmPlan(mm, a, transA, b, transB, bias, act, k));
     }
 
     /** The materialised values the kernel of {@code root} reads. */

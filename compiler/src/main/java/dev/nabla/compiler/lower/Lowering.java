@@ -240,7 +240,7 @@ public final class Lowering {
         Shape c = p.matmul().out().shape();
         Size m = Size.dim(c.dim(0));
         Size n = Size.dim(c.dim(1));
-        Size k = Size.dim(p.matmul().args().get(0).shape().dim(1));
+        Size k = Size.dim(p.k());
         Buf bias = p.bias() == null ? null : storage.get(p.bias());
         return List.of(new Stmt.GemmCall(p.transA(), p.transB(), m, n, k, storage.get(p.a()), storage.get(p.b()), out,
                 false, bias, p.act()));
