@@ -11,6 +11,7 @@ import dev.nabla.runtime.data.Dataset;
 import dev.nabla.runtime.data.Datasets;
 import dev.nabla.runtime.data.Preprocessing;
 import dev.nabla.runtime.init.Initializer;
+import dev.nabla.runtime.kernels.Gemm;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,6 +48,9 @@ public final class TrainingRun {
     public static Report train(CompiledModel model, Request request, ProgressListener progress) {
         ModelSpec spec = model.spec();
         TrainOptions options = request.options();
+        if (options.threads() > 0) {
+            Gemm.setThreads(options.threads());
+        }
         Sets sets = load(spec, request, options.seed());
         progress.info(describe(sets));
         float[][] buffers = spec.allocate(options.batchSize());
