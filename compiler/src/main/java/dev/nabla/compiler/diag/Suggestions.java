@@ -20,7 +20,8 @@ public final class Suggestions {
                 bestDistance = d;
             }
         }
-        int allowed = Math.max(1, Math.min(3, name.length() / 3));
+        // One- and two-letter names are all within one edit of each other: suggesting one of them is noise.
+        int allowed = name.length() <= 2 ? 0 : Math.max(1, Math.min(3, name.length() / 3));
         return best != null && bestDistance <= allowed && !best.equals(name) ? Optional.of(best) : Optional.empty();
     }
 
