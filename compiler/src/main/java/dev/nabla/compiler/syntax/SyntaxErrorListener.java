@@ -3,11 +3,14 @@ package dev.nabla.compiler.syntax;
 import dev.nabla.compiler.diag.Diagnostics;
 import dev.nabla.compiler.ir.Span;
 import org.antlr.v4.runtime.BaseErrorListener;
+import org.antlr.v4.runtime.Lexer;
 import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Recognizer;
 import org.antlr.v4.runtime.Token;
 
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,6 +27,7 @@ final class SyntaxErrorListener extends BaseErrorListener {
 
     private final String file;
     private final Diagnostics diagnostics;
+    private final Set<Integer> badCharacterLines = new HashSet<>();
     private int count;
 
     SyntaxErrorListener(String file, Diagnostics diagnostics) {
@@ -35,6 +39,12 @@ final class SyntaxErrorListener extends BaseErrorListener {
     public void syntaxError(Recognizer<?, ?> recognizer, Object offendingSymbol, int line, int charPositionInLine,
                             String msg, RecognitionException e) {
         count++;
+        // A bad character is dropped by the lexer; the parser then trips over the gap. One report is enough.
+        if (recognizer instanceof Lexer) {
+            badCharacterLines.add(line);
+        } else if (badCharacterLines.contains(line)) {
+            return;
+        }
         diagnostics.error(Span.at(file, line, charPositionInLine + 1), "syntax error: "
                 + (msg.startsWith("no viable alternative") && offendingSymbol instanceof Token t ? unexpected(t) : readable(msg)));
     }
@@ -52,6 +62,13 @@ final class SyntaxErrorListener extends BaseErrorListener {
         return t.getText().isBlank() ? "unexpected end of line" : "unexpected '" + t.getText() + "'";
     }
 
+    /** {@code {';', '}', end of line}} reads as {@code ';', '}' or end of line}. */
+    private static String alternatives(String set) {
+        String inner = set.startsWith("{") && set.endsWith("}") ? set.substring(1, set.length() - 1) : set;
+        int last = inner.lastIndexOf(", ");
+        return last < 0 ? inner : inner.substring(0, last) + " or " + inner.substring(last + 2);
+    }
+
     private static String readable(String msg) {
         String text = msg.replace("'\\n'", "end of line").replace("'\\r\\n'", "end of line")
                 .replace("'<EOF>'", "end of file").replace("<EOF>", "end of file")
@@ -62,7 +79,7 @@ final class SyntaxErrorListener extends BaseErrorListener {
             // A long "expecting" set lists every token that may start an expression: noise, not help.
             String expected = m.group(3);
             boolean small = expected != null && expected.chars().filter(c -> c == ',').count() < 3;
-            text = "unexpected " + m.group(2) + (small ? ", expecting " + expected : "");
+            text = "unexpected " + m.group(2) + (small ? ", expecting " + alternatives(expected) : "");
         }
         return text;
     }
