@@ -1,6 +1,7 @@
 package dev.nabla.compiler;
 
 import dev.nabla.compiler.diag.Diagnostic;
+import dev.nabla.compiler.ir.Verifier;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -42,6 +43,10 @@ class RobustnessProperties {
             if (d.span().file().equals("fuzz.nabla")) {
                 assertTrue(d.span().line() >= 1 && d.span().line() <= lines, d.render());
             }
+        }
+        for (ModelIr m : c.models()) {
+            Verifier.verify(m.train());
+            Verifier.verify(m.inference());
         }
         if (!c.ok()) {
             assertFalse(c.render().isEmpty());

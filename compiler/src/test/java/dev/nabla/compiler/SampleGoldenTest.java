@@ -1,6 +1,7 @@
 package dev.nabla.compiler;
 
 import dev.nabla.compiler.ir.IrPrinter;
+import dev.nabla.compiler.ir.Verifier;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,6 +27,8 @@ class SampleGoldenTest {
         assertTrue(c.ok(), c.render());
         assertEquals(1, c.models().size());
         ModelIr m = c.model(null);
+        Verifier.verify(m.train());
+        Verifier.verify(m.inference());
         Golden.check("ir/" + name + ".train.ir", IrPrinter.print(m.train()));
         Golden.check("ir/" + name + ".inference.ir", IrPrinter.print(m.inference()));
     }

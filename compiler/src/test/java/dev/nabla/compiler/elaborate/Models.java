@@ -7,6 +7,7 @@ import dev.nabla.compiler.ir.Graph;
 import dev.nabla.compiler.ir.Instr;
 import dev.nabla.compiler.ir.Op;
 import dev.nabla.compiler.ir.Value;
+import dev.nabla.compiler.ir.Verifier;
 
 import java.util.List;
 
@@ -26,6 +27,10 @@ final class Models {
     static ModelIr compile(String source) {
         Compilation c = Compiler.compileSource("test.nabla", source);
         assertTrue(c.ok(), c.render());
+        for (ModelIr m : c.models()) {
+            Verifier.verify(m.train());
+            Verifier.verify(m.inference());
+        }
         return c.model(null);
     }
 
