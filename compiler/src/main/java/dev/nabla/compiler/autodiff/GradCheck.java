@@ -31,7 +31,7 @@ public final class GradCheck {
     public static final int FULL_CHECK_LIMIT = 2000;
     public static final int DIRECTIONS = 3;
     public static final int SAMPLED_COORDINATES = 50;
-    static final double STEP = 1e-6;
+    static final double STEP = 1e-5;
     static final double FLOOR = 1e-5;
 
     /**
@@ -48,13 +48,15 @@ public final class GradCheck {
 
     private final Graph train;
     private final int batch;
+    private final int fullCheckLimit;
     private final Random rnd;
     private final Map<String, Tensor> feed = new HashMap<>();
     private final String lossName;
 
-    private GradCheck(Graph train, Map<String, Integer> targetClasses, long seed, int batch) {
+    private GradCheck(Graph train, Map<String, Integer> targetClasses, long seed, int batch, int fullCheckLimit) {
         this.train = train;
         this.batch = batch;
+        this.fullCheckLimit = fullCheckLimit;
         this.rnd = new Random(seed);
         this.lossName = train.outputs(Graph.OutputRole.LOSS).stream().findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("graph " + train.name() + " has no loss")).name();
@@ -69,13 +71,19 @@ public final class GradCheck {
 
     /** @param targetClasses classes of each integer-label target, by name (else one_hot's depth is used) */
     public static List<Result> check(Graph train, Map<String, Integer> targetClasses, long seed, double tolerance, int batch) {
-        return new GradCheck(train, targetClasses, seed, batch).run(Autodiff.gradients(train), tolerance);
+        return check(train, targetClasses, seed, tolerance, batch, FULL_CHECK_LIMIT);
+    }
+
+    /** As {@link #check(Graph, Map, long, double, int)}, sampling every parameter larger than {@code fullCheckLimit}. */
+    static List<Result> check(Graph train, Map<String, Integer> targetClasses, long seed, double tolerance, int batch,
+                              int fullCheckLimit) {
+        return new GradCheck(train, targetClasses, seed, batch, fullCheckLimit).run(Autodiff.gradients(train), tolerance);
     }
 
     /** Checks the GRAD outputs of {@code gradients}, a graph over the same inputs as {@code train}. */
     static List<Result> check(Graph train, Graph gradients, Map<String, Integer> targetClasses, long seed,
                               double tolerance, int batch) {
-        return new GradCheck(train, targetClasses, seed, batch).run(gradients, tolerance);
+        return new GradCheck(train, targetClasses, seed, batch, FULL_CHECK_LIMIT).run(gradients, tolerance);
     }
 
     private List<Result> run(Graph gradients, double tolerance) {
@@ -84,7 +92,7 @@ public final class GradCheck {
         List<Result> results = new ArrayList<>();
         for (Graph.Output g : grads.outputs(Graph.OutputRole.GRAD)) {
             Tensor symbolic = values.get(g.value().name());
-            List<Double> errors = symbolic.size() <= FULL_CHECK_LIMIT
+            List<Double> errors = symbolic.size() <= fullCheckLimit
                     ? coordinates(g.name(), symbolic, allIndices(symbolic.size()))
                     : sampled(g.name(), symbolic);
             double worst = errors.stream().mapToDouble(Double::doubleValue).max().orElse(0);
