@@ -69,7 +69,7 @@ final class GradcheckCommand implements Callable<Integer> {
     private static int printTable(PrintWriter out, List<GradCheck.Result> results) {
         int width = Math.max("parameter".length(), results.stream().mapToInt(r -> r.name().length()).max().orElse(0));
         String row = "%-" + width + "s  %10s  %8s  %16s  %s%n";
-        out.printf(row, "parameter", "elements", "checked", "worst rel. error", "");
+        out.printf("%-" + width + "s  %10s  %8s  %16s%n", "parameter", "elements", "checked", "worst rel. error");
         long failed = 0;
         for (GradCheck.Result r : results) {
             out.printf(row, r.name(), r.elements(), r.checks(), String.format("%.3e", r.worstRelativeError()), r.ok() ? "OK" : "FAIL");
