@@ -4,11 +4,16 @@ package dev.nabla.runtime.kernels;
  * Matrix products called by generated kernels, on row-major {@code float[]} storage with offsets.
  * {@code C[m,n] = op(A) * op(B)} (or {@code +=} when {@code accumulate}), where {@code op(A)} is
  * {@code A[m,k]} or, with {@code transA}, the transpose of {@code A[k,m]}; likewise for B
- * ({@code B[k,n]}, or {@code B[n,k]} transposed).
+ * ({@code B[k,n]}, or {@code B[n,k]} transposed). C must not overlap A, B or the bias.
  *
  * <p>The implementation is chosen once, at class initialisation: the Vector API kernels when the JVM has
  * {@code jdk.incubator.vector} and the system property {@code nabla.vector} is not {@code false}, plain
  * Java otherwise. The Vector API classes are only loaded in the first case.
+ *
+ * <p>Large products are split over {@link #threads()} threads (default: the available processors, at most
+ * 2, or the system property {@code nabla.threads}). Every element of C is computed by the same sequence of
+ * operations whatever the thread count, so results are bit-identical for any setting. No method allocates
+ * after warm-up.
  */
 public final class Gemm {
 
@@ -16,12 +21,25 @@ public final class Gemm {
     public static final int ACT_NONE = 0;
     public static final int ACT_RELU = 1;
 
+    /** Below this many multiply-adds handing half the work to another thread costs more than it saves. */
+    static final long PARALLEL_MIN_FMAS = 1L << 18;
+    private static final int MAX_THREADS = 64;
+
+    private static final GemmKernel KERNEL = chooseKernel();
+    private static final ThreadLocal<GemmCall> CALLS = ThreadLocal.withInitial(GemmCall::new);
+    private static final ThreadLocal<int[]> RECTS = ThreadLocal.withInitial(() -> new int[4 * MAX_THREADS]);
+
+    private static volatile int threads = defaultThreads();
+    private static GemmPool pool;
+
     private Gemm() {
     }
 
     public static void gemm(boolean transA, boolean transB, int m, int n, int k,
                             float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
-        ScalarGemm.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate, null, 0, ACT_NONE);
+        GemmCall call = CALLS.get().set(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate, null, 0,
+                ACT_NONE);
+        run(KERNEL, call);
     }
 
     /**
@@ -30,11 +48,137 @@ public final class Gemm {
      */
     public static void gemmBiasAct(boolean transB, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
                                    float[] c, int cOff, float[] bias, int biasOff, int act) {
-        ScalarGemm.gemm(false, transB, m, n, k, a, aOff, b, bOff, c, cOff, false, bias, biasOff, act);
+        if (act != ACT_NONE && act != ACT_RELU) {
+            throw new IllegalArgumentException("unknown activation " + act);
+        }
+        GemmCall call = CALLS.get().set(false, transB, m, n, k, a, aOff, b, bOff, c, cOff, false, bias, biasOff, act);
+        run(KERNEL, call);
     }
 
     /** Which implementation is active: "vector" or "scalar". */
     public static String implementation() {
-        return "scalar";
+        return KERNEL.name();
+    }
+
+    /** Threads a large product is split over (1 = the caller's thread only). */
+    public static int threads() {
+        return threads;
+    }
+
+    /** Sets the number of threads products use, from 1 to 64; helper threads are started on first use. */
+    public static synchronized void setThreads(int count) {
+        if (count < 1 || count > MAX_THREADS) {
+            throw new IllegalArgumentException("threads must be 1.." + MAX_THREADS + ", got " + count);
+        }
+        threads = count;
+    }
+
+    /**
+     * Column sums of {@code g[m,n]} into {@code out[n]} ({@code +=} when {@code accumulate}): the gradient of
+     * a bias broadcast over rows. Each sum is taken in order of rows.
+     */
+    public static void sumRows(int m, int n, float[] g, int gOff, float[] out, int outOff, boolean accumulate) {
+        Elementwise.sumRows(m, n, g, gOff, out, outOff, accumulate);
+    }
+
+    /**
+     * ReLU backward: {@code out[i] = y[i] > 0 ? grad[i] : 0} for {@code len} elements, where {@code y} is the
+     * ReLU's output (or input: both are positive at the same places). {@code out} may be {@code grad}.
+     */
+    public static void reluBackward(int len, float[] grad, int gradOff, float[] y, int yOff, float[] out, int outOff) {
+        Elementwise.reluBackward(len, grad, gradOff, y, yOff, out, outOff);
+    }
+
+    /** Runs {@code call} with {@code kernel}, split over threads when it is large enough. */
+    static void run(GemmKernel kernel, GemmCall call) {
+        try {
+            call.check();
+            if (call.m == 0 || call.n == 0) {
+                return;
+            }
+            int t = threads;
+            if (t > 1 && call.fmas() >= PARALLEL_MIN_FMAS) {
+                int[] rect = RECTS.get();
+                int parts = split(kernel, call.m, call.n, t, rect);
+                if (parts > 1 && pool(t).run(kernel, call, rect, parts)) {
+                    return;
+                }
+            }
+            kernel.compute(call, 0, call.m, 0, call.n);
+        } finally {
+            call.clear();
+        }
+    }
+
+    /**
+     * Cuts C into {@code t} rectangles {@code rect[4q..4q+3] = i0, i1, j0, j1}: by columns when there are
+     * enough column panels (each thread then reads, or packs, only its part of B), else by rows. Returns the
+     * number of parts, 1 when C is too small to cut.
+     */
+    static int split(GemmKernel kernel, int m, int n, int t, int[] rect) {
+        int colPanels = ceilDiv(n, kernel.columnAlign());
+        int rowBlocks = ceilDiv(m, kernel.rowAlign());
+        boolean byColumns = colPanels >= t;
+        if (!byColumns && rowBlocks < t) {
+            return 1;
+        }
+        int units = byColumns ? colPanels : rowBlocks;
+        int align = byColumns ? kernel.columnAlign() : kernel.rowAlign();
+        int extent = byColumns ? n : m;
+        for (int q = 0; q < t; q++) {
+            int from = Math.min(extent, (int) ((long) q * units / t) * align);
+            int to = Math.min(extent, (int) ((long) (q + 1) * units / t) * align);
+            rect[4 * q] = byColumns ? 0 : from;
+            rect[4 * q + 1] = byColumns ? m : to;
+            rect[4 * q + 2] = byColumns ? from : 0;
+            rect[4 * q + 3] = byColumns ? to : n;
+        }
+        return t;
+    }
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
+
+    private static synchronized GemmPool pool(int t) {
+        if (pool == null || pool.helpers() != t - 1) {
+            if (pool != null) {
+                pool.shutdown();
+            }
+            pool = new GemmPool(t - 1);
+        }
+        return pool;
+    }
+
+    /** The scalar kernel, for tests and benchmarks that compare the two in one JVM. */
+    static GemmKernel scalarKernel() {
+        return ScalarGemm.INSTANCE;
+    }
+
+    /** The active kernel. */
+    static GemmKernel activeKernel() {
+        return KERNEL;
+    }
+
+    private static int defaultThreads() {
+        String prop = System.getProperty("nabla.threads");
+        if (prop != null) {
+            return Math.max(1, Math.min(MAX_THREADS, Integer.parseInt(prop.trim())));
+        }
+        return Math.min(2, Runtime.getRuntime().availableProcessors());
+    }
+
+    private static GemmKernel chooseKernel() {
+        if ("false".equalsIgnoreCase(System.getProperty("nabla.vector"))
+                || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return ScalarGemm.INSTANCE;
+        }
+        try {
+            // By name, so that this class links without the incubator module.
+            Class<?> vector = Class.forName("dev.nabla.runtime.kernels.VectorGemm");
+            return (GemmKernel) vector.getDeclaredField("INSTANCE").get(null);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return ScalarGemm.INSTANCE;
+        }
     }
 }

@@ -1,0 +1,85 @@
+package dev.nabla.runtime.kernels;
+
+/**
+ * The arguments of one matrix product, in a mutable holder so that a call can be handed to a worker
+ * thread without allocating. Each calling thread reuses its own instance.
+ */
+final class GemmCall {
+    boolean transA;
+    boolean transB;
+    int m;
+    int n;
+    int k;
+    float[] a;
+    int aOff;
+    float[] b;
+    int bOff;
+    float[] c;
+    int cOff;
+    boolean accumulate;
+    float[] bias;
+    int biasOff;
+    boolean relu;
+
+    GemmCall set(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
+                 float[] c, int cOff, boolean accumulate, float[] bias, int biasOff, int act) {
+        this.transA = transA;
+        this.transB = transB;
+        this.m = m;
+        this.n = n;
+        this.k = k;
+        this.a = a;
+        this.aOff = aOff;
+        this.b = b;
+        this.bOff = bOff;
+        this.c = c;
+        this.cOff = cOff;
+        this.accumulate = accumulate;
+        this.bias = bias;
+        this.biasOff = biasOff;
+        this.relu = act == Gemm.ACT_RELU;
+        return this;
+    }
+
+    /** Drops the array references so a finished call does not keep a model's buffers reachable. */
+    void clear() {
+        a = null;
+        b = null;
+        c = null;
+        bias = null;
+    }
+
+    long fmas() {
+        return (long) m * n * k;
+    }
+
+    /** Rejects shapes and offsets that do not fit the arrays before any thread writes to C. */
+    void check() {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("negative dimension: m=" + m + " n=" + n + " k=" + k);
+        }
+        if (act() < 0) {
+            throw new IllegalArgumentException("unknown activation");
+        }
+        checkRange("A", a, aOff, (long) m * k);
+        checkRange("B", b, bOff, (long) k * n);
+        checkRange("C", c, cOff, (long) m * n);
+        if (bias != null) {
+            checkRange("bias", bias, biasOff, n);
+        }
+    }
+
+    private int act() {
+        return relu ? Gemm.ACT_RELU : Gemm.ACT_NONE;
+    }
+
+    private static void checkRange(String what, float[] array, int off, long len) {
+        if (len == 0) {
+            return;
+        }
+        if (off < 0 || off + len > array.length) {
+            throw new IndexOutOfBoundsException(what + ": " + len + " elements from offset " + off
+                    + " do not fit an array of " + array.length);
+        }
+    }
+}

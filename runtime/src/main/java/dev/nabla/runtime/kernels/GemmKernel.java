@@ -1,0 +1,21 @@
+package dev.nabla.runtime.kernels;
+
+/**
+ * One implementation of the matrix product. {@link #compute} fills a rectangle of C; the driver splits C
+ * into rectangles for threads along the alignments the kernel asks for, so that every element of C is
+ * computed by the same sequence of operations whatever the split (results do not depend on the thread count).
+ */
+interface GemmKernel {
+
+    /** Computes rows {@code [i0, i1)} and columns {@code [j0, j1)} of C for {@code call}. */
+    void compute(GemmCall call, int i0, int i1, int j0, int j1);
+
+    /** Column splits fall on multiples of this. */
+    int columnAlign();
+
+    /** Row splits fall on multiples of this. */
+    int rowAlign();
+
+    /** "vector" or "scalar". */
+    String name();
+}

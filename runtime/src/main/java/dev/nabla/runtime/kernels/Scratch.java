@@ -1,0 +1,33 @@
+package dev.nabla.runtime.kernels;
+
+/**
+ * Per-thread work space of the kernels (a packed operand panel and a small tile of C). It only grows, so
+ * after the first calls with the largest shapes a product allocates nothing.
+ */
+final class Scratch {
+
+    private static final ThreadLocal<Scratch> CURRENT = ThreadLocal.withInitial(Scratch::new);
+
+    private float[] panel = new float[0];
+    private float[] tile = new float[0];
+
+    static Scratch current() {
+        return CURRENT.get();
+    }
+
+    /** A buffer of at least {@code size} floats with unspecified contents. */
+    float[] panel(int size) {
+        if (panel.length < size) {
+            panel = new float[size];
+        }
+        return panel;
+    }
+
+    /** A second buffer of at least {@code size} floats, distinct from {@link #panel}. */
+    float[] tile(int size) {
+        if (tile.length < size) {
+            tile = new float[size];
+        }
+        return tile;
+    }
+}

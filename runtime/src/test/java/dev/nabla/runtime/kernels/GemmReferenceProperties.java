@@ -1,0 +1,98 @@
+package dev.nabla.runtime.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+
+/** Both kernels against a double-precision reference, over shapes that hit every edge of the tiling. */
+class GemmReferenceProperties {
+
+    private static int savedThreads;
+
+    @BeforeContainer
+    static void oneThread() {
+        savedThreads = Gemm.threads();
+        Gemm.setThreads(1);
+    }
+
+    @AfterContainer
+    static void restoreThreads() {
+        Gemm.setThreads(savedThreads);
+    }
+
+    @Example
+    void vectorKernelIsActiveWhenTheIncubatorModuleIsPresent() {
+        assertEquals("vector", Gemm.implementation());
+    }
+
+    @Property(tries = 300)
+    void vectorKernelMatchesReference(@ForAll("dims") int m, @ForAll("dims") int n, @ForAll("depths") int k,
+                                      @ForAll boolean transA, @ForAll boolean transB, @ForAll boolean accumulate,
+                                      @ForAll boolean bias, @ForAll @IntRange(max = 1) int act, @ForAll long seed) {
+        check(VectorGemm.INSTANCE, new Problem(transA, transB, m, n, k, accumulate, bias, act, seed));
+    }
+
+    @Property(tries = 300)
+    void scalarKernelMatchesReference(@ForAll("dims") int m, @ForAll("dims") int n, @ForAll("depths") int k,
+                                      @ForAll boolean transA, @ForAll boolean transB, @ForAll boolean accumulate,
+                                      @ForAll boolean bias, @ForAll @IntRange(max = 1) int act, @ForAll long seed) {
+        check(ScalarGemm.INSTANCE, new Problem(transA, transB, m, n, k, accumulate, bias, act, seed));
+    }
+
+    @Property(tries = 12)
+    void vectorKernelMatchesReferenceOnTrainingShapes(@ForAll("trainingShapes") int[] shape, @ForAll long seed) {
+        boolean transA = shape[3] == 1;
+        boolean transB = shape[4] == 1;
+        check(VectorGemm.INSTANCE, new Problem(transA, transB, shape[0], shape[1], shape[2], false,
+                !transA && !transB, Gemm.ACT_RELU * shape[5], seed));
+    }
+
+    @Property(tries = 6)
+    void scalarKernelMatchesReferenceOnTrainingShapes(@ForAll("trainingShapes") int[] shape, @ForAll long seed) {
+        check(ScalarGemm.INSTANCE, new Problem(shape[3] == 1, shape[4] == 1, shape[0], shape[1], shape[2],
+                true, false, Gemm.ACT_NONE, seed));
+    }
+
+    @Example
+    void batchOneInferenceProductMatchesReference() {
+        check(VectorGemm.INSTANCE, new Problem(false, false, 1, 256, 784, false, true, Gemm.ACT_RELU, 7));
+        check(VectorGemm.INSTANCE, new Problem(false, true, 1, 784, 256, true, false, Gemm.ACT_NONE, 8));
+    }
+
+    static void check(GemmKernel kernel, Problem problem) {
+        Gemm.run(kernel, problem.call());
+        assertNull(problem.mismatch(), () -> kernel.name() + " " + problem);
+    }
+
+    /** Sizes around the tile edges (1, primes, lane counts +-1, tile multiples). */
+    @Provide
+    Arbitrary<Integer> dims() {
+        int l = VectorGemm.lanes();
+        return Arbitraries.oneOf(Arbitraries.integers().between(1, 70),
+                Arbitraries.of(1, 2, 7, 8, 9, 13, l - 1, l, l + 1, 2 * l - 1, 2 * l, 2 * l + 1, 8 * l + 3, 97));
+    }
+
+    @Provide
+    Arbitrary<Integer> depths() {
+        return Arbitraries.oneOf(Arbitraries.integers().between(0, 40), Arbitraries.of(1, 17, 64, 129, 301));
+    }
+
+    /** The products of one W1 training step: m, n, k, transA, transB, relu. */
+    @Provide
+    Arbitrary<int[]> trainingShapes() {
+        return Arbitraries.of(
+                new int[] {128, 256, 784, 0, 0, 1}, new int[] {128, 128, 256, 0, 0, 1},
+                new int[] {128, 10, 128, 0, 0, 0}, new int[] {784, 256, 128, 1, 0, 0},
+                new int[] {256, 128, 128, 1, 0, 0}, new int[] {128, 10, 128, 1, 0, 0},
+                new int[] {128, 256, 128, 0, 1, 0}, new int[] {128, 128, 10, 0, 1, 0});
+    }
+}
