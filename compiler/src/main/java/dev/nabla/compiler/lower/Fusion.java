@@ -90,14 +90,11 @@ final class Fusion {
         return p != null && p.op() == Op.TRANSPOSE && p.args().get(0).shape().rank() == 2 && single(v);
     }
 
-    /**
-     * MATMUL is {@code a @ b}; the other contraction (MATMUL_TN) is {@code a^T @ b}, contracting the first
-     * axes (which may be the batch): a Gemm with transA.
-     */
+    /** MATMUL is {@code a @ b}; MATMUL_TN is {@code a^T @ b}, contracting the first axes (maybe the batch): transA. */
     private void planGemm(Instr mm, Map<Value, Instr> consumer) {
         Value a = mm.args().get(0);
         Value b = mm.args().get(1);
-        boolean tn = mm.op() != Op.MATMUL;
+        boolean tn = mm.op() == Op.MATMUL_TN;
         int k = a.shape().dim(tn ? 0 : 1);
         if (tn) {
             gemms.put(mm.out(), new GemmPlan(mm, a, true, b, false, null, Gemm.ACT_NONE, k));

@@ -1,5 +1,7 @@
 package dev.nabla.compiler.codegen;
 
+import dev.nabla.compiler.interp.Interpreter;
+import dev.nabla.compiler.interp.Tensor;
 import dev.nabla.compiler.ir.Graph;
 import dev.nabla.runtime.BufferRole;
 import dev.nabla.runtime.BufferSpec;
@@ -18,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** Loads compiled models with the Vector API on or off, fills buffers, compares against a reference. */
+/** Loads compiled models with the Vector API on or off, fills buffers, compares against the reference Interpreter. */
 final class Harness {
 
     private Harness() {
@@ -59,8 +61,8 @@ final class Harness {
         return b;
     }
 
-    static Map<String, double[]> inputsOf(Graph g, ModelSpec spec, float[][] b, int batch) {
-        Map<String, double[]> in = new HashMap<>();
+    static Map<String, Tensor> inputsOf(Graph g, ModelSpec spec, float[][] b, int batch) {
+        Map<String, Tensor> in = new HashMap<>();
         for (Graph.Input i : g.inputs()) {
             int idx = spec.indexOf(i.value().name());
             int n = (int) i.value().shape().numel(batch);
@@ -68,17 +70,17 @@ final class Harness {
             for (int k = 0; k < n; k++) {
                 d[k] = b[idx][k];
             }
-            in.put(i.value().name(), d);
+            in.put(i.value().name(), new Tensor(i.value().shape().concrete(batch), d));
         }
         return in;
     }
 
     /** Every output of {@code g} in the buffers equals the reference within {@code atol + rtol * max|ref|}. */
     static void assertOutputsMatch(Graph g, ModelSpec spec, float[][] b, int batch, double atol, double rtol) {
-        Map<String, RefEval.T> ref = RefEval.run(g, batch, inputsOf(g, spec, b, batch));
+        Map<String, Tensor> ref = Interpreter.runAll(g, batch, inputsOf(g, spec, b, batch));
         for (Graph.Output o : g.outputs()) {
             String buf = o.role() == Graph.OutputRole.GRAD ? "grad:" + o.name() : o.name();
-            double[] want = ref.get(buf).data();
+            double[] want = ref.get(o.value().name()).data();
             float[] got = b[spec.indexOf(buf)];
             double scale = 0;
             for (double w : want) {
