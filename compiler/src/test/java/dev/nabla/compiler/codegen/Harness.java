@@ -45,7 +45,7 @@ final class Harness {
         }
     }
 
-    /** Random PARAM/INPUT/TARGET/STATE contents; class labels in range. */
+    /** Random PARAM/INPUT/TARGET/STATE contents (parameters scaled by 1/sqrt(fan-in) as real inits are); class labels in range. */
     static float[][] randomBuffers(ModelSpec spec, int maxBatch, long seed) {
         Random r = new Random(seed);
         float[][] b = spec.allocate(maxBatch);
@@ -53,8 +53,9 @@ final class Harness {
             BufferSpec s = spec.buffers().get(i);
             if (s.role() == BufferRole.PARAM || s.role() == BufferRole.INPUT || s.role() == BufferRole.STATE
                     || s.role() == BufferRole.TARGET) {
+                double std = s.role() == BufferRole.PARAM && s.rank() >= 2 ? 1 / Math.sqrt(s.shape()[0]) : 0.8;
                 for (int k = 0; k < b[i].length; k++) {
-                    b[i][k] = s.classes() > 0 ? r.nextInt(s.classes()) : (float) (r.nextGaussian() * 0.8);
+                    b[i][k] = s.classes() > 0 ? r.nextInt(s.classes()) : (float) (r.nextGaussian() * std);
                 }
             }
         }
