@@ -22,6 +22,12 @@ public enum Op {
     // Structure.
     /** [M,K] @ [K,N] -> [M,N]. */
     MATMUL("matmul", Family.CONTRACTION),
+    /**
+     * transpose(a) @ b: [K,M], [K,N] -> [M,N], contracting the first axes, which may be the batch B.
+     * Weight gradients need it: x^T @ g sums over the batch, and [B,K] cannot be transposed in the IR
+     * because B may only be axis 0. Lowers to a GEMM with transA.
+     */
+    MATMUL_TN("matmul_tn", Family.CONTRACTION),
     TRANSPOSE("transpose", Family.LAYOUT), RESHAPE("reshape", Family.LAYOUT),
     /** Broadcasts to a larger shape, NumPy rules. */
     BROADCAST("broadcast", Family.LAYOUT),

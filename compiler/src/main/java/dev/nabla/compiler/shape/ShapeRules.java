@@ -33,6 +33,7 @@ public final class ShapeRules {
         RULES.put(Op.SELECT, (a, attr) -> TensorType.f32(broadcast(Op.SELECT,
                 broadcast(Op.SELECT, a.get(0).shape(), a.get(1).shape()), a.get(2).shape())));
         RULES.put(Op.MATMUL, ShapeRules::matmul);
+        RULES.put(Op.MATMUL_TN, ShapeRules::matmulTransposedA);
         RULES.put(Op.TRANSPOSE, ShapeRules::transpose);
         RULES.put(Op.RESHAPE, ShapeRules::reshape);
         RULES.put(Op.BROADCAST, ShapeRules::broadcastTo);
@@ -112,6 +113,19 @@ public final class ShapeRules {
             throw new ShapeException("matrix product " + x + " @ " + w + " would put the batch dimension on axis 1");
         }
         return TensorType.f32(Shape.of(x.dim(0), w.dim(1)));
+    }
+
+    private static TensorType matmulTransposedA(List<TensorType> a, Attr attr) {
+        Shape x = floatOperand(Op.MATMUL_TN, a.get(0)).shape();
+        Shape g = floatOperand(Op.MATMUL_TN, a.get(1)).shape();
+        if (x.rank() != 2 || g.rank() != 2) {
+            throw new ShapeException("transposed matrix product needs two matrices, got " + x + "^T @ " + g);
+        }
+        if (x.dim(0) != g.dim(0)) {
+            throw new ShapeException("transposed matrix product " + x + "^T @ " + g + ": contracted dimensions "
+                    + dimText(x.dim(0)) + " and " + dimText(g.dim(0)) + " differ");
+        }
+        return TensorType.f32(Shape.of(x.dim(1), g.dim(1)));
     }
 
     private static String dimText(int d) {

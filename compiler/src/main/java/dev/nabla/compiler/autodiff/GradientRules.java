@@ -1,0 +1,180 @@
+package dev.nabla.compiler.autodiff;
+
+import dev.nabla.compiler.ir.Attr;
+import dev.nabla.compiler.ir.Instr;
+import dev.nabla.compiler.ir.Op;
+import dev.nabla.compiler.ir.Shape;
+import dev.nabla.compiler.ir.Value;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The gradient rule of every op, as IR-building code. A rule receives the forward instruction, the
+ * gradient {@code g} of its result and an operand index, and returns the gradient for that operand, either
+ * in the operand's shape or in the (broadcast) result shape, which the driver sums back; or {@code null}
+ * when that operand gets none (SELECT's condition). Rules reuse forward values (the result, the operands)
+ * instead of recomputing them, and use only differentiable ops, so backward graphs can be differentiated again.
+ *
+ * <p>Conventions at non-differentiable points, chosen like PyTorch's:
+ * <ul>
+ *   <li>RELU'(0) = 0; ABS'(0) = 0 (so L1's subgradient at 0 is 0).</li>
+ *   <li>MAXIMUM/MINIMUM at a tie give each operand half of the gradient.</li>
+ *   <li>MAX over axes splits the gradient equally among the tied maxima.</li>
+ * </ul>
+ * GREATER, EQUAL, SIGN, ONE_HOT and CONSTANT are piecewise constant (or have integer operands):
+ * they are {@link #NO_GRADIENT}, and no gradient flows through them.
+ */
+final class GradientRules {
+
+    @FunctionalInterface
+    interface Rule {
+        Value grad(Emitter e, Instr fwd, Value g, int operand);
+    }
+
+    /** Marks ops through which no gradient flows. */
+    static final Rule NO_GRADIENT = (e, fwd, g, operand) -> null;
+
+    static final Map<Op, Rule> RULES = new EnumMap<>(Op.class);
+
+    static {
+        RULES.put(Op.ADD, (e, f, g, i) -> g);
+        RULES.put(Op.SUB, (e, f, g, i) -> i == 0 ? g : e.neg(g));
+        RULES.put(Op.MUL, (e, f, g, i) -> e.mul(g, arg(f, 1 - i)));
+        RULES.put(Op.DIV, (e, f, g, i) -> i == 0 ? e.div(g, arg(f, 1)) : e.neg(e.div(e.mul(g, f.out()), arg(f, 1))));
+        RULES.put(Op.MAXIMUM, (e, f, g, i) -> e.mul(g, winnerMask(e, arg(f, i), arg(f, 1 - i))));
+        RULES.put(Op.MINIMUM, (e, f, g, i) -> e.mul(g, winnerMask(e, arg(f, 1 - i), arg(f, i))));
+        RULES.put(Op.GREATER, NO_GRADIENT);
+        RULES.put(Op.EQUAL, NO_GRADIENT);
+        RULES.put(Op.SELECT, GradientRules::select);
+        RULES.put(Op.NEG, (e, f, g, i) -> e.neg(g));
+        RULES.put(Op.EXP, (e, f, g, i) -> e.mul(g, f.out()));
+        RULES.put(Op.LOG, (e, f, g, i) -> e.div(g, arg(f, 0)));
+        RULES.put(Op.SQRT, (e, f, g, i) -> e.div(e.mul(g, e.constant(0.5)), f.out()));
+        RULES.put(Op.ABS, (e, f, g, i) -> e.mul(g, e.op(Op.SIGN, arg(f, 0))));
+        RULES.put(Op.SIGN, NO_GRADIENT);
+        RULES.put(Op.TANH, (e, f, g, i) -> e.mul(g, e.sub(e.constant(1), e.mul(f.out(), f.out()))));
+        RULES.put(Op.SIGMOID, (e, f, g, i) -> e.mul(g, e.mul(f.out(), e.sub(e.constant(1), f.out()))));
+        RULES.put(Op.RELU, GradientRules::relu);
+        RULES.put(Op.MATMUL, (e, f, g, i) -> i == 0
+                ? e.op(Op.MATMUL, g, e.transpose2d(arg(f, 1)))
+                : e.op(Op.MATMUL_TN, arg(f, 0), g));
+        RULES.put(Op.MATMUL_TN, (e, f, g, i) -> i == 0
+                ? e.op(Op.MATMUL, arg(f, 1), e.transpose2d(g))
+                : e.op(Op.MATMUL, arg(f, 0), g));
+        RULES.put(Op.TRANSPOSE, (e, f, g, i) -> e.op(Op.TRANSPOSE, inversePerm((Attr.Perm) f.attr()), g));
+        RULES.put(Op.RESHAPE, (e, f, g, i) -> e.reshape(g, arg(f, 0).shape()));
+        RULES.put(Op.BROADCAST, (e, f, g, i) -> g);
+        RULES.put(Op.SUM, (e, f, g, i) -> e.broadcast(keepDims(e, f, g), arg(f, 0).shape()));
+        RULES.put(Op.MEAN, GradientRules::mean);
+        RULES.put(Op.MAX, GradientRules::max);
+        RULES.put(Op.SOFTMAX, GradientRules::softmax);
+        RULES.put(Op.LOG_SOFTMAX, GradientRules::logSoftmax);
+        RULES.put(Op.ONE_HOT, NO_GRADIENT);
+        RULES.put(Op.CONSTANT, NO_GRADIENT);
+    }
+
+    private GradientRules() {
+    }
+
+    static boolean hasGradient(Op op) {
+        return RULES.get(op) != NO_GRADIENT;
+    }
+
+    private static Value arg(Instr f, int i) {
+        return f.args().get(i);
+    }
+
+    /** 1 where {@code mine} wins, 0.5 at a tie, 0 where it loses: the share of the gradient it gets. */
+    private static Value winnerMask(Emitter e, Value mine, Value other) {
+        Value wins = e.op(Op.GREATER, mine, other);
+        Value ties = e.op(Op.EQUAL, mine, other);
+        return e.add(wins, e.mul(ties, e.constant(0.5)));
+    }
+
+    /** Passes g where x > 0; at x = 0 the gradient is 0, as in PyTorch. */
+    private static Value relu(Emitter e, Instr f, Value g, int i) {
+        Value zero = e.constant(0);
+        return e.op(Op.SELECT, e.op(Op.GREATER, arg(f, 0), zero), g, zero);
+    }
+
+    private static Value select(Emitter e, Instr f, Value g, int i) {
+        if (i == 0) {
+            return null;
+        }
+        Value zero = e.constant(0);
+        return i == 1 ? e.op(Op.SELECT, arg(f, 0), g, zero) : e.op(Op.SELECT, arg(f, 0), zero, g);
+    }
+
+    private static Attr.Perm inversePerm(Attr.Perm p) {
+        Integer[] inverse = new Integer[p.perm().size()];
+        for (int j = 0; j < inverse.length; j++) {
+            inverse[p.perm().get(j)] = j;
+        }
+        return new Attr.Perm(List.of(inverse));
+    }
+
+    /** The operand's shape with the reduced axes set to 1. */
+    private static Shape keptShape(Instr f) {
+        Shape in = arg(f, 0).shape();
+        List<Integer> axes = ((Attr.Axes) f.attr()).axes();
+        List<Integer> dims = new ArrayList<>(in.dims());
+        for (int a : axes) {
+            dims.set(a, 1);
+        }
+        return new Shape(dims);
+    }
+
+    /**
+     * A reduction's result gradient (or result) in a form that broadcasts against the operand: reshaped to
+     * keepdims form, unless the reduced axes are leading ones, which broadcasting restores by itself.
+     */
+    private static Value keepDims(Emitter e, Instr f, Value v) {
+        List<Integer> axes = ((Attr.Axes) f.attr()).axes();
+        boolean leading = axes.isEmpty() || axes.get(axes.size() - 1) == axes.size() - 1;
+        return leading && !((Attr.Axes) f.attr()).keepDims() ? v : e.reshape(v, keptShape(f));
+    }
+
+    /**
+     * The gradient of a mean is the gradient of the sum divided by the count of reduced elements; when the
+     * batch axis is reduced the count depends on the run-time batch, so it is computed in the graph as
+     * sum over the batch of a constant.
+     */
+    private static Value mean(Emitter e, Instr f, Value g, int i) {
+        Shape in = arg(f, 0).shape();
+        List<Integer> axes = ((Attr.Axes) f.attr()).axes();
+        double staticCount = 1;
+        for (int a : axes) {
+            staticCount *= in.dim(a) == Shape.BATCH ? 1 : in.dim(a);
+        }
+        Value count = axes.contains(0) && in.batched()
+                ? e.sum(e.constant(staticCount, Shape.of(Shape.BATCH)), List.of(0), false)
+                : e.constant(staticCount);
+        return e.broadcast(keepDims(e, f, e.div(g, count)), in);
+    }
+
+    /** Ties share the gradient equally: mask of the maxima divided by their count. */
+    private static Value max(Emitter e, Instr f, Value g, int i) {
+        Attr.Axes axes = (Attr.Axes) f.attr();
+        Value mask = e.op(Op.EQUAL, arg(f, 0), keepDims(e, f, f.out()));
+        Value ties = e.sum(mask, axes.axes(), true);
+        return e.mul(mask, e.div(keepDims(e, f, g), ties));
+    }
+
+    /** y * (g - sum(g * y)) along the axis, with y the softmax result. */
+    private static Value softmax(Emitter e, Instr f, Value g, int i) {
+        int axis = ((Attr.Axis) f.attr()).axis();
+        Value y = f.out();
+        Value dot = e.sum(e.mul(g, y), List.of(axis), true);
+        return e.mul(y, e.sub(g, dot));
+    }
+
+    /** g - softmax(x) * sum(g) along the axis; softmax(x) is exp of the forward result. */
+    private static Value logSoftmax(Emitter e, Instr f, Value g, int i) {
+        int axis = ((Attr.Axis) f.attr()).axis();
+        Value total = e.sum(g, List.of(axis), true);
+        return e.sub(g, e.mul(e.op(Op.EXP, f.out()), total));
+    }
+}

@@ -1,0 +1,211 @@
+package dev.nabla.compiler.codegen;
+
+import dev.nabla.compiler.lower.Kernel;
+import dev.nabla.compiler.lower.Program;
+import dev.nabla.runtime.CompiledModel;
+import dev.nabla.runtime.ModelSpec;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.commons.GeneratorAdapter;
+import org.objectweb.asm.commons.Method;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Emits the classes of one model: the main class implementing {@link CompiledModel}, and two families of
+ * helper classes holding one static method per kernel plus a driver per entry point — {@code $S*} with plain
+ * scalar loops and {@code $V*} with Vector API loops. The main class picks the family once, in its static
+ * initializer; the scalar family never mentions Vector API types, so it loads without the module.
+ */
+final class ClassEmitter {
+
+    static final String PACKAGE = "dev/nabla/generated/";
+    /** Kernels per helper class, far below the class-file limits (each kernel method is a few hundred bytes). */
+    static final int KERNELS_PER_CLASS = 48;
+
+    private static final Type SPEC = Type.getType(ModelSpec.class);
+    private static final Method PREDICT = Method.getMethod("void predict (float[][], int)");
+    private static final Method TRAIN = Method.getMethod("void trainStep (float[][], int)");
+    private static final Method UPDATE = Method.getMethod("void update (float[][], float[])");
+
+    private final String mainName;
+    private final String sourceFile;
+    private final Map<String, byte[]> classes = new LinkedHashMap<>();
+
+    private ClassEmitter(String mainName, String sourceFile) {
+        this.mainName = mainName;
+        this.sourceFile = sourceFile;
+    }
+
+    /** Class bytes by binary name ({@code dev.nabla.generated.Model$S0}). */
+    static Map<String, byte[]> emit(String modelName, String sourceFile, Program predict, Program train, Program update) {
+        ClassEmitter e = new ClassEmitter(PACKAGE + identifier(modelName), sourceFile);
+        e.family("S", false, predict, train, update);
+        e.family("V", true, predict, train, update);
+        e.mainClass();
+        return e.classes;
+    }
+
+    static String identifier(String name) {
+        StringBuilder s = new StringBuilder();
+        for (char c : name.toCharArray()) {
+            s.append(Character.isJavaIdentifierPart(c) ? c : '_');
+        }
+        return s.length() == 0 || !Character.isJavaIdentifierStart(s.charAt(0)) ? "M" + s : s.toString();
+    }
+
+    private static ClassWriter writer() {
+        return new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
+            @Override
+            protected String getCommonSuperClass(String a, String b) {
+                return a.equals(b) ? a : "java/lang/Object";
+            }
+        };
+    }
+
+    private ClassWriter begin(String internalName, String[] interfaces) {
+        ClassWriter cw = writer();
+        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, internalName, null,
+                "java/lang/Object", interfaces);
+        cw.visitSource(sourceFile, null);
+        return cw;
+    }
+
+    private void finish(String internalName, ClassWriter cw) {
+        cw.visitEnd();
+        classes.put(internalName.replace('/', '.'), cw.toByteArray());
+    }
+
+    /** One family: kernel classes {@code $X0..}, then the driver class {@code $X} calling them in order. */
+    private void family(String tag, boolean vector, Program... programs) {
+        record Placed(String owner, String method, Kernel kernel) {
+        }
+        Map<String, List<Placed>> byEntry = new LinkedHashMap<>();
+        List<Placed> all = new ArrayList<>();
+        for (Program p : programs) {
+            List<Placed> placed = new ArrayList<>();
+            for (Kernel k : p.kernels()) {
+                String owner = mainName + "$" + tag + (all.size() / KERNELS_PER_CLASS);
+                Placed pl = new Placed(owner, p.entry() + "_" + placed.size() + "_" + k.name(), k);
+                placed.add(pl);
+                all.add(pl);
+            }
+            byEntry.put(p.entry(), placed);
+        }
+        for (int c = 0; c * KERNELS_PER_CLASS < all.size(); c++) {
+            String owner = mainName + "$" + tag + c;
+            ClassWriter cw = begin(owner, null);
+            for (Placed pl : all.subList(c * KERNELS_PER_CLASS, Math.min(all.size(), (c + 1) * KERNELS_PER_CLASS))) {
+                KernelEmitter ke = vector ? new VectorKernelEmitter(cw, pl.method()) : new KernelEmitter(cw, pl.method());
+                ke.emit(pl.kernel());
+            }
+            finish(owner, cw);
+        }
+        String driver = mainName + "$" + tag;
+        ClassWriter cw = begin(driver, null);
+        for (Program p : programs) {
+            boolean update = p.entry().equals("update");
+            Method m = update ? UPDATE : p.entry().equals("predict") ? PREDICT : TRAIN;
+            GeneratorAdapter ga = new GeneratorAdapter(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, m, null, null, cw);
+            ga.visitCode();
+            for (Placed pl : byEntry.get(p.entry())) {
+                Label l = ga.mark();
+                if (pl.kernel().span().line() > 0) {
+                    ga.visitLineNumber(pl.kernel().span().line(), l);
+                }
+                ga.loadArg(0);
+                if (update) {
+                    ga.push(0);
+                    ga.loadArg(1);
+                } else {
+                    ga.loadArg(1);
+                    ga.visitInsn(Opcodes.ACONST_NULL);
+                }
+                ga.invokeStatic(Type.getObjectType(pl.owner()), new Method(pl.method(), KernelEmitter.KERNEL_DESC));
+            }
+            ga.returnValue();
+            ga.endMethod();
+        }
+        finish(driver, cw);
+    }
+
+    /** The class implementing CompiledModel; {@code VECTOR} is decided once in its static initializer. */
+    private void mainClass() {
+        ClassWriter cw = begin(mainName, new String[] {Type.getInternalName(CompiledModel.class)});
+        cw.visitField(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC | Opcodes.ACC_FINAL, "VECTOR", "Z", null, null).visitEnd();
+        cw.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_FINAL, "spec", SPEC.getDescriptor(), null, null).visitEnd();
+        staticInit(cw);
+        constructor(cw);
+        GeneratorAdapter spec = new GeneratorAdapter(Opcodes.ACC_PUBLIC, Method.getMethod("dev.nabla.runtime.ModelSpec spec ()"), null, null, cw);
+        spec.visitCode();
+        spec.loadThis();
+        spec.getField(Type.getObjectType(mainName), "spec", SPEC);
+        spec.returnValue();
+        spec.endMethod();
+        dispatch(cw, PREDICT);
+        dispatch(cw, TRAIN);
+        dispatch(cw, UPDATE);
+        finish(mainName, cw);
+    }
+
+    private void staticInit(ClassVisitor cw) {
+        GeneratorAdapter ga = new GeneratorAdapter(Opcodes.ACC_STATIC, Method.getMethod("void <clinit> ()"), null, null, cw);
+        ga.visitCode();
+        Label no = ga.newLabel();
+        Label done = ga.newLabel();
+        ga.invokeStatic(Type.getType(ModuleLayer.class), Method.getMethod("ModuleLayer boot ()"));
+        ga.push("jdk.incubator.vector");
+        ga.invokeVirtual(Type.getType(ModuleLayer.class), Method.getMethod("java.util.Optional findModule (String)"));
+        ga.invokeVirtual(Type.getType(java.util.Optional.class), Method.getMethod("boolean isPresent ()"));
+        ga.ifZCmp(GeneratorAdapter.EQ, no);
+        ga.push("false");
+        ga.push("nabla.vector");
+        ga.invokeStatic(Type.getType(System.class), Method.getMethod("String getProperty (String)"));
+        ga.invokeVirtual(Type.getType(String.class), Method.getMethod("boolean equals (Object)"));
+        ga.ifZCmp(GeneratorAdapter.NE, no);
+        ga.push(true);
+        ga.goTo(done);
+        ga.mark(no);
+        ga.push(false);
+        ga.mark(done);
+        ga.putStatic(Type.getObjectType(mainName), "VECTOR", Type.BOOLEAN_TYPE);
+        ga.returnValue();
+        ga.endMethod();
+    }
+
+    private void constructor(ClassVisitor cw) {
+        GeneratorAdapter ga = new GeneratorAdapter(Opcodes.ACC_PUBLIC,
+                Method.getMethod("void <init> (dev.nabla.runtime.ModelSpec)"), null, null, cw);
+        ga.visitCode();
+        ga.loadThis();
+        ga.invokeConstructor(Type.getType(Object.class), Method.getMethod("void <init> ()"));
+        ga.loadThis();
+        ga.loadArg(0);
+        ga.putField(Type.getObjectType(mainName), "spec", SPEC);
+        ga.returnValue();
+        ga.endMethod();
+    }
+
+    /** {@code if (VECTOR) Model$V.m(args) else Model$S.m(args)}. */
+    private void dispatch(ClassVisitor cw, Method m) {
+        GeneratorAdapter ga = new GeneratorAdapter(Opcodes.ACC_PUBLIC, m, null, null, cw);
+        ga.visitCode();
+        Label scalar = ga.newLabel();
+        ga.getStatic(Type.getObjectType(mainName), "VECTOR", Type.BOOLEAN_TYPE);
+        ga.ifZCmp(GeneratorAdapter.EQ, scalar);
+        ga.loadArgs();
+        ga.invokeStatic(Type.getObjectType(mainName + "$V"), m);
+        ga.returnValue();
+        ga.mark(scalar);
+        ga.loadArgs();
+        ga.invokeStatic(Type.getObjectType(mainName + "$S"), m);
+        ga.returnValue();
+        ga.endMethod();
+    }
+}

@@ -1,0 +1,72 @@
+package dev.nabla.compiler.codegen;
+
+import dev.nabla.compiler.lower.Listing;
+import dev.nabla.compiler.lower.Program;
+import dev.nabla.runtime.CompiledModel;
+import dev.nabla.runtime.ModelSpec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** The result of compiling one model: its spec, class bytes, kernel listing; loadable in-process or writable to disk. */
+public final class ModelClasses {
+
+    private final ModelSpec spec;
+    private final String mainClass;
+    private final Map<String, byte[]> classes;
+    private final List<Program> programs;
+    private final List<String> temps;
+
+    ModelClasses(ModelSpec spec, String mainClass, Map<String, byte[]> classes, List<Program> programs, List<String> temps) {
+        this.spec = spec;
+        this.mainClass = mainClass;
+        this.classes = Map.copyOf(classes);
+        this.programs = List.copyOf(programs);
+        this.temps = List.copyOf(temps);
+    }
+
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    /** Binary name of the class implementing {@link CompiledModel} (its constructor takes the {@link ModelSpec}). */
+    public String mainClass() {
+        return mainClass;
+    }
+
+    /** Class bytes by binary name. */
+    public Map<String, byte[]> classes() {
+        return classes;
+    }
+
+    /** The kernels of predict, trainStep and update, and what each TEMP buffer holds. */
+    public String listing() {
+        StringBuilder s = new StringBuilder("model ").append(spec.name()).append(" (").append(spec.sourceFile()).append(")\n");
+        programs.forEach(p -> s.append(Listing.print(p)));
+        s.append("temps:\n");
+        temps.forEach(t -> s.append("  ").append(t).append('\n'));
+        return s.toString();
+    }
+
+    /** Defines the classes in a fresh {@link ModelClassLoader} and instantiates the model. */
+    public CompiledModel load() {
+        ModelClassLoader loader = new ModelClassLoader(ModelClasses.class.getClassLoader(), classes);
+        try {
+            return (CompiledModel) loader.loadClass(mainClass).getConstructor(ModelSpec.class).newInstance(spec);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot load generated class " + mainClass, e);
+        }
+    }
+
+    /** Writes every class as {@code dir/dev/nabla/generated/Name.class}. */
+    public void writeClasses(Path dir) throws IOException {
+        for (Map.Entry<String, byte[]> e : classes.entrySet()) {
+            Path file = dir.resolve(e.getKey().replace('.', '/') + ".class");
+            Files.createDirectories(file.getParent());
+            Files.write(file, e.getValue());
+        }
+    }
+}

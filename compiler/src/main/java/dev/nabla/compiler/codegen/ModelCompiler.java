@@ -1,0 +1,102 @@
+package dev.nabla.compiler.codegen;
+
+import dev.nabla.compiler.ModelIr;
+import dev.nabla.compiler.SpecLayout;
+import dev.nabla.compiler.autodiff.Autodiff;
+import dev.nabla.compiler.ir.Graph;
+import dev.nabla.compiler.lower.Buf;
+import dev.nabla.compiler.lower.Lowering;
+import dev.nabla.compiler.lower.MemoryPlan;
+import dev.nabla.compiler.lower.Program;
+import dev.nabla.compiler.lower.UpdateLowering;
+import dev.nabla.runtime.BufferRole;
+import dev.nabla.runtime.BufferSpec;
+import dev.nabla.runtime.ModelSpec;
+import dev.nabla.runtime.OptimizerSpec;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Compiles a model to JVM classes: lowers the inference graph ({@code predict}), the training graph with its
+ * gradients ({@code trainStep}) and the optimizer ({@code update}) to loop IR with one shared memory plan, then
+ * emits bytecode.
+ */
+public final class ModelCompiler {
+
+    private ModelCompiler() {
+    }
+
+    /** Compiles {@code model}, differentiating its training graph with {@link Autodiff} for trainStep. */
+    public static ModelClasses compile(ModelIr model, OptimizerSpec optimizer) {
+        Graph train = model.train();
+        boolean hasGrads = !train.outputs(Graph.OutputRole.GRAD).isEmpty() || train.inputs(Graph.InputRole.PARAM).isEmpty();
+        return compile(model, optimizer, hasGrads ? train : Autodiff.gradients(train));
+    }
+
+    /** Compiles {@code model} with {@code trainWithGrads} (its training graph extended with GRAD outputs) as trainStep. */
+    public static ModelClasses compile(ModelIr model, OptimizerSpec optimizer, Graph trainWithGrads) {
+        List<BufferSpec> buffers = new ArrayList<>(SpecLayout.interfaceBuffers(model, optimizer));
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < buffers.size(); i++) {
+            index.put(buffers.get(i).name(), i);
+        }
+        checkGradients(trainWithGrads, index);
+        Function<Graph.Output, String> outputBuffer = o -> switch (o.role()) {
+            case LOSS -> SpecLayout.LOSS;
+            case GRAD -> SpecLayout.gradName(o.name());
+            default -> o.name();
+        };
+        MemoryPlan plan = new MemoryPlan(buffers.size());
+        Program train = Lowering.lower("trainStep", trainWithGrads, index, outputBuffer, plan);
+        Program predict = Lowering.lower("predict", model.inference(), index, outputBuffer, plan);
+        Program update = UpdateLowering.lower(optimizer, updateBuffers(model, optimizer, buffers, index));
+        buffers.addAll(plan.tempBuffers());
+        ModelSpec spec = new ModelSpec(model.name(), model.sourceFile(), buffers, optimizer, model.config());
+        String file = java.nio.file.Path.of(model.sourceFile()).getFileName().toString();
+        Map<String, byte[]> classes = ClassEmitter.emit(model.name(), file, predict, train, update);
+        String main = (ClassEmitter.PACKAGE + ClassEmitter.identifier(model.name())).replace('/', '.');
+        return new ModelClasses(spec, main, classes, List.of(predict, train, update), plan.tempHolders());
+    }
+
+    private static void checkGradients(Graph train, Map<String, Integer> index) {
+        List<String> have = train.outputs(Graph.OutputRole.GRAD).stream().map(Graph.Output::name).toList();
+        for (Graph.Input p : train.inputs(Graph.InputRole.PARAM)) {
+            if (!have.contains(p.value().name())) {
+                throw new IllegalArgumentException("training graph " + train.name() + " has no GRAD output for parameter "
+                        + p.value().name() + " (run Autodiff.gradients first)");
+            }
+        }
+        for (Graph.Output o : train.outputs()) {
+            String name = o.role() == Graph.OutputRole.GRAD ? SpecLayout.gradName(o.name())
+                    : o.role() == Graph.OutputRole.LOSS ? SpecLayout.LOSS : o.name();
+            if (!index.containsKey(name)) {
+                throw new IllegalArgumentException("output " + o.name() + " has no buffer " + name);
+            }
+        }
+    }
+
+    private static List<UpdateLowering.ParamBuffers> updateBuffers(ModelIr model, OptimizerSpec optimizer,
+                                                                   List<BufferSpec> buffers, Map<String, Integer> index) {
+        List<UpdateLowering.ParamBuffers> out = new ArrayList<>();
+        for (Graph.Input p : model.train().inputs(Graph.InputRole.PARAM)) {
+            String name = p.value().name();
+            int pi = index.get(name);
+            List<Buf> state = new ArrayList<>();
+            for (int slot = 0; slot < optimizer.stateSlots(); slot++) {
+                String s = SpecLayout.optStateName(slot, name);
+                state.add(new Buf(index.get(s), s));
+            }
+            String g = SpecLayout.gradName(name);
+            BufferSpec spec = buffers.get(pi);
+            if (spec.role() != BufferRole.PARAM) {
+                throw new IllegalStateException(name + " is not a PARAM buffer");
+            }
+            out.add(new UpdateLowering.ParamBuffers(new Buf(pi, name), new Buf(index.get(g), g), state, spec, p.span()));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,219 @@
+package dev.nabla.compiler.codegen;
+
+import dev.nabla.compiler.lower.Expr;
+import dev.nabla.compiler.lower.Local;
+import dev.nabla.compiler.lower.LoopVar;
+import dev.nabla.compiler.lower.Stmt;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.commons.GeneratorAdapter;
+import org.objectweb.asm.commons.Method;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Emits innermost loops that qualify ({@link Vectorizable}) with {@code jdk.incubator.vector.FloatVector}
+ * of the preferred species, followed by the scalar loop as the tail; everything else as {@link KernelEmitter}.
+ * Loop-local {@code Let}s become vector locals; accumulators get a vector of partial results reduced after
+ * the vector part. Only the classes of the vector family are emitted with this.
+ */
+final class VectorKernelEmitter extends KernelEmitter {
+
+    private static final String PKG = "jdk/incubator/vector/";
+    private static final Type FV = Type.getObjectType(PKG + "FloatVector");
+    private static final Type SPECIES = Type.getObjectType(PKG + "VectorSpecies");
+    private static final Type VEC = Type.getObjectType(PKG + "Vector");
+    private static final Type MASK = Type.getObjectType(PKG + "VectorMask");
+    private static final Type OPS = Type.getObjectType(PKG + "VectorOperators");
+    private static final Type UNARY = Type.getObjectType(PKG + "VectorOperators$Unary");
+    private static final Type BINARY = Type.getObjectType(PKG + "VectorOperators$Binary");
+    private static final Type ASSOC = Type.getObjectType(PKG + "VectorOperators$Associative");
+    private static final Type COMPARISON = Type.getObjectType(PKG + "VectorOperators$Comparison");
+
+    private final Map<Local, Integer> vectorLets = new HashMap<>();
+    private LoopVar vectorVar;
+
+    VectorKernelEmitter(ClassVisitor cv, String methodName) {
+        super(cv, methodName);
+    }
+
+    @Override
+    void loop(Stmt.For f) {
+        if (!Vectorizable.loop(f)) {
+            super.loop(f);
+            return;
+        }
+        int v = varLocal(f.var());
+        int limit = ga.newLocal(Type.INT_TYPE);
+        size(f.extent());
+        ga.storeLocal(limit);
+        int bound = ga.newLocal(Type.INT_TYPE);
+        species();
+        ga.loadLocal(limit);
+        ga.invokeInterface(SPECIES, Method.getMethod("int loopBound (int)"));
+        ga.storeLocal(bound);
+        int step = ga.newLocal(Type.INT_TYPE);
+        species();
+        ga.invokeInterface(SPECIES, Method.getMethod("int length ()"));
+        ga.storeLocal(step);
+        Map<Local, Integer> partials = new HashMap<>();
+        Map<Stmt.Accum, Integer> accums = new java.util.LinkedHashMap<>();
+        for (Stmt s : f.body()) {
+            if (s instanceof Stmt.Accum a) {
+                int p = ga.newLocal(FV);
+                broadcast(() -> ga.push(a.op() == Stmt.AccOp.SUM ? 0f : Float.NEGATIVE_INFINITY));
+                ga.storeLocal(p);
+                partials.put(a.acc(), p);
+                accums.put(a, p);
+            }
+        }
+        ga.push(0);
+        ga.storeLocal(v);
+        Label top = ga.mark();
+        Label tail = ga.newLabel();
+        ga.loadLocal(v);
+        ga.loadLocal(bound);
+        ga.ifICmp(GeneratorAdapter.GE, tail);
+        vectorVar = f.var();
+        f.body().forEach(s -> vectorStmt(s, partials));
+        vectorVar = null;
+        vectorLets.clear();
+        ga.loadLocal(v);
+        ga.loadLocal(step);
+        ga.math(GeneratorAdapter.ADD, Type.INT_TYPE);
+        ga.storeLocal(v);
+        ga.goTo(top);
+        ga.mark(tail);
+        accums.forEach(this::reducePartial);
+        scalarLoop(f, v, limit);
+    }
+
+    private void vectorStmt(Stmt s, Map<Local, Integer> partials) {
+        if (s instanceof Stmt.Store st) {
+            vexpr(st.value());
+            loadBuf(st.buf());
+            index(st.index());
+            ga.invokeVirtual(FV, Method.getMethod("void intoArray (float[], int)"));
+        } else if (s instanceof Stmt.Let let) {
+            vexpr(let.value());
+            int local = ga.newLocal(FV);
+            ga.storeLocal(local);
+            vectorLets.put(let.local(), local);
+        } else if (s instanceof Stmt.Accum a) {
+            int p = partials.get(a.acc());
+            ga.loadLocal(p);
+            ga.getStatic(OPS, a.op() == Stmt.AccOp.SUM ? "ADD" : "MAX", ASSOC);
+            vexpr(a.value());
+            ga.invokeVirtual(FV, new Method("lanewise", FV, new Type[] {BINARY, VEC}));
+            ga.storeLocal(p);
+        } else {
+            throw new IllegalStateException("not vectorizable: " + s);
+        }
+    }
+
+    /** {@code acc = acc (+|max) partial.reduceLanes(ADD|MAX)}, in double. */
+    private void reducePartial(Stmt.Accum a, int partial) {
+        int local = scalarLocal(a.acc());
+        boolean sum = a.op() == Stmt.AccOp.SUM;
+        ga.loadLocal(local);
+        ga.loadLocal(partial);
+        ga.getStatic(OPS, sum ? "ADD" : "MAX", ASSOC);
+        ga.invokeVirtual(FV, new Method("reduceLanes", Type.FLOAT_TYPE, new Type[] {ASSOC}));
+        ga.cast(Type.FLOAT_TYPE, Type.DOUBLE_TYPE);
+        if (sum) {
+            ga.math(GeneratorAdapter.ADD, Type.DOUBLE_TYPE);
+        } else {
+            ga.invokeStatic(Type.getType(Math.class), Method.getMethod("double max (double, double)"));
+        }
+        ga.storeLocal(local);
+    }
+
+    private void species() {
+        ga.getStatic(FV, "SPECIES_PREFERRED", SPECIES);
+    }
+
+    /** Pushes {@code FloatVector.broadcast(SPECIES, scalar)}. */
+    private void broadcast(Runnable scalar) {
+        species();
+        scalar.run();
+        ga.invokeStatic(FV, new Method("broadcast", FV, new Type[] {SPECIES, Type.FLOAT_TYPE}));
+    }
+
+    /** Pushes a FloatVector for {@code e} over the lanes of the current vector loop. */
+    private void vexpr(Expr e) {
+        if (Vectorizable.invariant(e, vectorVar, vectorLets.keySet())) {
+            broadcast(() -> expr(e));
+        } else if (e instanceof Expr.Load l) {
+            species();
+            loadBuf(l.buf());
+            index(l.index());
+            ga.invokeStatic(FV, new Method("fromArray", FV, new Type[] {SPECIES, FLOATS, Type.INT_TYPE}));
+        } else if (e instanceof Expr.Read r) {
+            ga.loadLocal(vectorLets.get(r.local()));
+        } else if (e instanceof Expr.Unary u) {
+            vunary(u);
+        } else if (e instanceof Expr.Binary b) {
+            vbinary(b);
+        } else if (e instanceof Expr.Select s) {
+            vexpr(s.b());
+            vexpr(s.a());
+            vexpr(s.cond());
+            ga.getStatic(OPS, "NE", COMPARISON);
+            ga.push(0f);
+            ga.invokeVirtual(FV, new Method("compare", MASK, new Type[] {COMPARISON, Type.FLOAT_TYPE}));
+            ga.invokeVirtual(FV, new Method("blend", FV, new Type[] {VEC, MASK}));
+        } else {
+            throw new IllegalStateException("not vectorizable: " + e);
+        }
+    }
+
+    private void vunary(Expr.Unary u) {
+        switch (u.op()) {
+            case RELU -> {
+                vexpr(u.a());
+                ga.push(0f);
+                ga.invokeVirtual(FV, new Method("max", FV, new Type[] {Type.FLOAT_TYPE}));
+            }
+            case SIGMOID -> {
+                broadcast(() -> ga.push(1f));
+                vexpr(u.a());
+                lanewise("NEG");
+                lanewise("EXP");
+                ga.push(1f);
+                ga.invokeVirtual(FV, new Method("add", FV, new Type[] {Type.FLOAT_TYPE}));
+                ga.invokeVirtual(FV, new Method("div", FV, new Type[] {VEC}));
+            }
+            default -> {
+                vexpr(u.a());
+                lanewise(u.op().name());
+            }
+        }
+    }
+
+    private void lanewise(String unaryOp) {
+        ga.getStatic(OPS, unaryOp, UNARY);
+        ga.invokeVirtual(FV, new Method("lanewise", FV, new Type[] {UNARY}));
+    }
+
+    private void vbinary(Expr.Binary b) {
+        switch (b.op()) {
+            case GREATER, EQUAL -> {
+                broadcast(() -> ga.push(0f));
+                ga.push(1f);
+                vexpr(b.a());
+                ga.getStatic(OPS, b.op() == Expr.BinOp.GREATER ? "GT" : "EQ", COMPARISON);
+                vexpr(b.b());
+                ga.invokeVirtual(FV, new Method("compare", MASK, new Type[] {COMPARISON, VEC}));
+                ga.invokeVirtual(FV, new Method("blend", FV, new Type[] {Type.FLOAT_TYPE, MASK}));
+            }
+            default -> {
+                vexpr(b.a());
+                ga.getStatic(OPS, b.op().name(), b.op() == Expr.BinOp.SUB || b.op() == Expr.BinOp.DIV ? BINARY : ASSOC);
+                vexpr(b.b());
+                ga.invokeVirtual(FV, new Method("lanewise", FV, new Type[] {BINARY, VEC}));
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.nabla.compiler.elaborate;
+
+import dev.nabla.compiler.ir.Attr;
+import dev.nabla.compiler.ir.Op;
+import dev.nabla.compiler.ir.Span;
+import dev.nabla.compiler.ir.Value;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A function built into the compiler: its formal parameters (optional ones have a default) and what a call does.
+ */
+record BuiltinFn(String name, List<String> formals, Map<String, Val> defaults, Impl impl) {
+
+    BuiltinFn {
+        formals = List.copyOf(formals);
+        defaults = Map.copyOf(defaults);
+    }
+
+    @FunctionalInterface
+    interface Impl {
+        Val apply(Emitter emitter, Args args);
+    }
+
+    /** What a built-in may do to the graph being built. */
+    interface Emitter {
+        /** Appends an instruction; a rejected shape becomes an error at {@code span}. */
+        Value emit(Op op, List<Value> args, Attr attr, Span span);
+
+        /** The value as a tensor (numbers become scalar constants); otherwise an error naming {@code what}. */
+        Value tensor(Val val, Span span, String what);
+
+        Value constant(double value, Span span);
+
+        /** The model's parameters declared so far, in declaration order. */
+        List<Value> params();
+    }
+}

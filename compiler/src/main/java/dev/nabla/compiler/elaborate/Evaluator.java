@@ -1,0 +1,259 @@
+package dev.nabla.compiler.elaborate;
+
+import dev.nabla.compiler.diag.Suggestions;
+import dev.nabla.compiler.ir.Attr;
+import dev.nabla.compiler.ir.Graph;
+import dev.nabla.compiler.ir.GraphBuilder;
+import dev.nabla.compiler.ir.Op;
+import dev.nabla.compiler.ir.Shape;
+import dev.nabla.compiler.ir.Span;
+import dev.nabla.compiler.ir.TensorType;
+import dev.nabla.compiler.ir.Value;
+import dev.nabla.compiler.shape.ShapeException;
+import dev.nabla.compiler.syntax.Decl;
+import dev.nabla.compiler.syntax.Expr;
+import dev.nabla.compiler.syntax.Stmt;
+import dev.nabla.runtime.InitSpec;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Evaluates expressions of one model into its graph: tensors become instructions, numbers and shapes are
+ * folded, calls of definitions are inlined in a fresh scope whose name prefixes their parameters and values.
+ */
+final class Evaluator implements BuiltinFn.Emitter {
+
+    private static final int MAX_CALL_DEPTH = 100;
+    private static final Map<String, Op> OPERATORS = Map.of("+", Op.ADD, "-", Op.SUB, "*", Op.MUL, "/", Op.DIV,
+            "@", Op.MATMUL, ">", Op.GREATER, "<", Op.GREATER, "==", Op.EQUAL);
+
+    private final GraphBuilder graph;
+    private final ValueNames names = new ValueNames();
+    private final List<Value> params = new ArrayList<>();
+    private final Map<String, Span> paramSpans = new HashMap<>();
+    private final Map<String, Integer> unassignedCalls = new HashMap<>();
+    private final Deque<Decl.Def> active = new ArrayDeque<>();
+    private String scope = "";
+    private String builtin;
+
+    Evaluator(GraphBuilder graph) {
+        this.graph = graph;
+    }
+
+    ValueNames names() {
+        return names;
+    }
+
+    // ---- Emitter
+
+    @Override
+    public Value emit(Op op, List<Value> args, Attr attr, Span span) {
+        String base = builtin != null && !builtin.equals(op.mnemonic()) ? builtin + "." + op.mnemonic() : op.mnemonic();
+        try {
+            return graph.add(op, args, attr, span, scoped(base));
+        } catch (ShapeException e) {
+            throw new ElabError(span, e.getMessage());
+        }
+    }
+
+    @Override
+    public Value tensor(Val val, Span span, String what) {
+        if (val instanceof Val.Tensor t) {
+            return t.value();
+        }
+        if (val instanceof Val.Num n) {
+            return constant(n.value(), span);
+        }
+        if (val instanceof Val.Poison) {
+            throw ElabError.silent();
+        }
+        if (val instanceof Val.Batch b) {
+            throw new ElabError(span, what + " must be a tensor, but the batch dimension " + b.symbol()
+                    + " is only known at run time");
+        }
+        throw new ElabError(span, what + " must be a tensor, got " + val.describe());
+    }
+
+    @Override
+    public Value constant(double value, Span span) {
+        Value c = graph.constant(value, Shape.SCALAR, span);
+        // Lowest priority: a constant is only named after the function that made it, when nothing names it better.
+        names.prefer(c, scoped(builtin != null ? builtin + ".c" : "c"), Integer.MAX_VALUE);
+        return c;
+    }
+
+    @Override
+    public List<Value> params() {
+        return List.copyOf(params);
+    }
+
+    private String scoped(String name) {
+        return scope.isEmpty() ? name : scope + "." + name;
+    }
+
+    // ---- declarations shared by models and definitions
+
+    Value input(String name, TensorType type, Graph.InputRole role, InitSpec init, Span span) {
+        Value v = graph.input(name, type, role, init, span);
+        names.fix(v);
+        return v;
+    }
+
+    void param(Stmt.Param p, Env env) {
+        define(env, p.name(), p.span());
+        List<Val> dims = p.shape().items().stream().map(e -> eval(e, env)).toList();
+        Shape shape = ShapeArgs.of(dims, p.shape().span(), null);
+        if (shape.batched()) {
+            throw new ElabError(p.shape().span(), "a parameter cannot have the batch dimension: its size is only known at run time");
+        }
+        InitSpec init = Initializers.of(eval(p.init(), env), p.init().span());
+        String name = scoped(p.name());
+        Span earlier = paramSpans.putIfAbsent(name, p.span());
+        if (earlier != null) {
+            throw new ElabError(p.span(), "parameter '" + name + "' is already declared (" + where(earlier, p.span()) + ")");
+        }
+        Value v = input(name, TensorType.f32(shape), Graph.InputRole.PARAM, init, p.span());
+        params.add(v);
+        env.replace(p.name(), new Val.Tensor(v));
+    }
+
+    /** {@code name = expr}: a call assigned directly names the scope of the definition it inlines. */
+    Val let(String name, Span span, Expr value, Env env) {
+        define(env, name, span);
+        Val v = value instanceof Expr.Call c ? call(c, env, name) : eval(value, env);
+        if (v instanceof Val.Tensor t) {
+            names.prefer(t.value(), scoped(name), active.size());
+        }
+        env.replace(name, v);
+        return v;
+    }
+
+    /** Reserves a name in this scope (as poison until its value is known), or reports the earlier one. */
+    void define(Env env, String name, Span span) {
+        env.define(name, Val.POISON, span).ifPresent(earlier -> {
+            throw new ElabError(span, "'" + name + "' is already defined" + (earlier.declared() == null ? ""
+                    : " (" + where(earlier.declared(), span) + ")"));
+        });
+    }
+
+    static String where(Span earlier, Span here) {
+        return earlier.file().equals(here.file()) ? "at line " + earlier.line()
+                : "at " + earlier.file() + ":" + earlier.line();
+    }
+
+    // ---- expressions
+
+    Val eval(Expr e, Env env) {
+        if (e instanceof Expr.IntLit i) {
+            return new Val.Num(i.value(), true);
+        } else if (e instanceof Expr.FloatLit f) {
+            return new Val.Num(f.value(), false);
+        } else if (e instanceof Expr.StringLit s) {
+            return new Val.Str(s.value());
+        } else if (e instanceof Expr.BoolLit b) {
+            return new Val.Bool(b.value());
+        } else if (e instanceof Expr.ListLit l) {
+            return new Val.ListVal(l.items().stream().map(item -> eval(item, env)).toList());
+        } else if (e instanceof Expr.Name n) {
+            return lookup(n, env);
+        } else if (e instanceof Expr.Neg n) {
+            return negate(eval(n.operand(), env), n);
+        } else if (e instanceof Expr.Binary b) {
+            return binary(b, eval(b.left(), env), eval(b.right(), env));
+        } else if (e instanceof Expr.Call c) {
+            return call(c, env, null);
+        }
+        throw new IllegalStateException("unknown expression " + e);
+    }
+
+    private static Val lookup(Expr.Name n, Env env) {
+        Env.Binding b = env.lookup(n.name()).orElseThrow(() -> new ElabError(n.span(),
+                "unknown name '" + n.name() + "'" + Suggestions.didYouMean(n.name(), env.visibleNames())));
+        if (b.val() instanceof Val.Poison) {
+            throw ElabError.silent();
+        }
+        return b.val();
+    }
+
+    private Val negate(Val v, Expr.Neg n) {
+        if (v instanceof Val.Num num) {
+            return new Val.Num(-num.value(), num.integral());
+        }
+        return new Val.Tensor(emit(Op.NEG, List.of(tensor(v, n.span(), "the operand of '-'")), Attr.NONE, n.span()));
+    }
+
+    private Val binary(Expr.Binary b, Val l, Val r) {
+        if (l instanceof Val.Num x && r instanceof Val.Num y && !"@<>==".contains(b.op())) {
+            return Folding.fold(b, x, y);
+        }
+        Op op = OPERATORS.get(b.op());
+        Value left = tensor(l, b.left().span(), "the left operand of '" + b.op() + "'");
+        Value right = tensor(r, b.right().span(), "the right operand of '" + b.op() + "'");
+        List<Value> operands = b.op().equals("<") ? List.of(right, left) : List.of(left, right);
+        return new Val.Tensor(emit(op, operands, Attr.NONE, b.span()));
+    }
+
+    /** A call; {@code assigned} is the name the call's result is bound to directly, or null. */
+    Val call(Expr.Call c, Env env, String assigned) {
+        Val callee = eval(c.callee(), env);
+        List<Args.Actual> actuals = c.args().stream()
+                .map(a -> new Args.Actual(a.name(), eval(a.value(), env), a.span())).toList();
+        if (callee instanceof Val.Builtin b) {
+            Args args = Args.forBuiltin(b.fn(), actuals, c.span());
+            String saved = builtin;
+            builtin = b.fn().name();
+            try {
+                return b.fn().impl().apply(this, args);
+            } finally {
+                builtin = saved;
+            }
+        }
+        if (callee instanceof Val.Def d) {
+            return new Inliner(this, d, c.span()).inline(actuals, assigned);
+        }
+        String what = c.callee() instanceof Expr.Name n ? "'" + n.name() + "'" : "this expression";
+        throw new ElabError(c.span(), what + " is not a function: it is " + callee.describe());
+    }
+
+    // ---- scope management for the inliner
+
+    /** Enters the scope of an inlined call; returns the state to restore. */
+    String[] enter(Decl.Def def, Span call, String assigned) {
+        if (active.contains(def)) {
+            throw new ElabError(call, "'" + def.name() + "' calls itself; definitions are inlined, so recursion is not allowed");
+        }
+        if (active.size() >= MAX_CALL_DEPTH) {
+            throw new ElabError(call, "calls are nested more than " + MAX_CALL_DEPTH + " deep");
+        }
+        String local = assigned != null ? assigned : numbered(def.name());
+        String[] saved = {scope, builtin};
+        scope = scoped(local);
+        builtin = null;
+        active.push(def);
+        return saved;
+    }
+
+    void leave(String[] saved) {
+        active.pop();
+        scope = saved[0];
+        builtin = saved[1];
+    }
+
+    /** dense, dense_2, dense_3, ... per enclosing scope. */
+    private String numbered(String def) {
+        int n = unassignedCalls.merge(scoped(def), 1, Integer::sum);
+        return n == 1 ? def : def + "_" + n;
+    }
+
+    /** Names a definition's result after the scope of its call, unless a binding names it better. */
+    void nameResult(Val result) {
+        if (result instanceof Val.Tensor t) {
+            names.prefer(t.value(), scope, active.size());
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package dev.nabla.compiler.elaborate;
+
+import dev.nabla.compiler.ModelIr;
+import dev.nabla.compiler.diag.Diagnostics;
+import dev.nabla.compiler.diag.Suggestions;
+import dev.nabla.compiler.ir.DType;
+import dev.nabla.compiler.ir.Graph;
+import dev.nabla.compiler.ir.GraphBuilder;
+import dev.nabla.compiler.ir.Shape;
+import dev.nabla.compiler.ir.Span;
+import dev.nabla.compiler.ir.TensorType;
+import dev.nabla.compiler.syntax.Decl;
+import dev.nabla.compiler.syntax.Stmt;
+import dev.nabla.runtime.TrainConfig;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Elaborates one model: declarations in order (the loss last, so regularizers see every parameter),
+ * then the train block, then the split into training and inference graphs. Each statement that fails is
+ * reported and the rest are still checked.
+ */
+final class ModelElaborator {
+
+    private static final List<String> DTYPES = List.of("f32", "i32");
+
+    private final Decl.Model model;
+    private final String file;
+    private final Diagnostics diagnostics;
+    private final GraphBuilder graph;
+    private final Evaluator evaluator;
+    private final Env env;
+    private final Map<String, Integer> classes = new LinkedHashMap<>();
+    private final Map<String, Span> outputSpans = new LinkedHashMap<>();
+    private boolean hasTargets;
+
+    ModelElaborator(Decl.Model model, String file, Env globals, Diagnostics diagnostics) {
+        this.model = model;
+        this.file = file;
+        this.diagnostics = diagnostics;
+        this.graph = new GraphBuilder(model.name() + ".train");
+        this.evaluator = new Evaluator(graph);
+        this.env = new Env(globals);
+    }
+
+    Optional<ModelIr> elaborate() {
+        int errorsBefore = diagnostics.errorCount();
+        Stmt.Loss loss = null;
+        Stmt.Train train = null;
+        for (Stmt s : model.body()) {
+            if (s instanceof Stmt.Loss l) {
+                loss = once(loss, l);
+            } else if (s instanceof Stmt.Train t) {
+                train = once(train, t);
+            } else {
+                guarded(() -> statement(s));
+            }
+        }
+        if (loss != null) {
+            Stmt.Loss l = loss;
+            guarded(() -> loss(l));
+        }
+        TrainConfig config = train == null ? TrainConfig.EMPTY : new TrainBlockReader(file, diagnostics).read(train);
+        checkComplete(loss != null);
+        if (diagnostics.errorCount() > errorsBefore) {
+            return Optional.empty();
+        }
+        Graph all = evaluator.names().apply(graph.build());
+        GraphFinisher.Graphs graphs = GraphFinisher.split(all, model.name(), outputSpans, diagnostics);
+        if (diagnostics.errorCount() > errorsBefore) {
+            return Optional.empty();
+        }
+        return Optional.of(new ModelIr(model.name(), file, graphs.train(), graphs.inference(), config, classes));
+    }
+
+    private <S extends Stmt> S once(S earlier, S next) {
+        if (earlier != null) {
+            diagnostics.error(next.span(), "a model has one '" + Statements.keyword(next) + "' (the first is "
+                    + Evaluator.where(earlier.span(), next.span()) + ")");
+            return earlier;
+        }
+        return next;
+    }
+
+    private void checkComplete(boolean hasLoss) {
+        if (outputSpans.isEmpty() && model.body().stream().noneMatch(s -> s instanceof Stmt.Output)) {
+            diagnostics.error(model.span(), "model '" + model.name() + "' has no output");
+        }
+        if (hasTargets && !hasLoss) {
+            diagnostics.error(model.span(), "model '" + model.name() + "' has a target but no 'loss'");
+        }
+    }
+
+    private void guarded(Runnable statement) {
+        try {
+            statement.run();
+        } catch (ElabError e) {
+            if (!e.isSilent()) {
+                diagnostics.error(e.span(), e.getMessage());
+                e.calledFrom().forEach(call -> diagnostics.note(call, "called from here"));
+            }
+        }
+    }
+
+    private void statement(Stmt s) {
+        if (s instanceof Stmt.Input i) {
+            evaluator.define(env, i.name(), i.span());
+            declare(i.name(), i.span(), type(i.type(), false), Graph.InputRole.INPUT);
+        } else if (s instanceof Stmt.Target t) {
+            target(t);
+        } else if (s instanceof Stmt.Param p) {
+            evaluator.param(p, env);
+        } else if (s instanceof Stmt.Let l) {
+            evaluator.let(l.name(), l.span(), l.value(), env);
+        } else if (s instanceof Stmt.Output o) {
+            output(o);
+        } else {
+            throw new ElabError(s.span(), "'" + Statements.keyword(s) + "' is only allowed in a definition");
+        }
+    }
+
+    /** Binds an input or target whose name {@link Evaluator#define} reserved (as poison, should its type be wrong). */
+    private void declare(String name, Span span, TensorType type, Graph.InputRole role) {
+        env.replace(name, new Val.Tensor(evaluator.input(name, type, role, null, span)));
+    }
+
+    private void target(Stmt.Target t) {
+        hasTargets = true;
+        evaluator.define(env, t.name(), t.span());
+        TensorType type = type(t.type(), true);
+        if (type.dtype() == DType.I32 && t.classes() == null) {
+            throw new ElabError(t.span(), "integer target '" + t.name() + "' needs its number of classes: "
+                    + "'target " + t.name() + " : i32[...] classes K'");
+        }
+        if (type.dtype() == DType.F32 && t.classes() != null) {
+            throw new ElabError(t.classesSpan(), "'classes' is only for integer (i32) targets");
+        }
+        if (t.classes() != null && t.classes() < 2) {
+            throw new ElabError(t.classesSpan(), "a classification target needs at least 2 classes, got " + t.classes());
+        }
+        declare(t.name(), t.span(), type, Graph.InputRole.TARGET);
+        if (t.classes() != null) {
+            classes.put(t.name(), t.classes());
+        }
+    }
+
+    /** {@code f32[B, 4]}: the element type, then dimensions; a name is allowed first only, as the batch. */
+    private TensorType type(Stmt.TypeRef ref, boolean integersAllowed) {
+        if (!DTYPES.contains(ref.dtype())) {
+            throw new ElabError(ref.span(), "unknown element type '" + ref.dtype() + "'"
+                    + Suggestions.didYouMean(ref.dtype(), DTYPES) + " (f32 for real values, i32 for class labels)");
+        }
+        DType dtype = ref.dtype().equals("f32") ? DType.F32 : DType.I32;
+        if (dtype == DType.I32 && !integersAllowed) {
+            throw new ElabError(ref.span(), "inputs are f32; only targets can hold integer class labels");
+        }
+        List<Integer> dims = new ArrayList<>();
+        for (int i = 0; i < ref.dims().size(); i++) {
+            Stmt.Dim d = ref.dims().get(i);
+            if (d.symbolic()) {
+                batch(d, i);
+                dims.add(Shape.BATCH);
+            } else if (d.size() < 1) {
+                throw new ElabError(d.span(), "dimensions must be positive, got " + d.size());
+            } else {
+                dims.add(d.size());
+            }
+        }
+        return new TensorType(dtype, new Shape(dims));
+    }
+
+    /** The batch symbol is bound in the model, so shapes like {@code reshape(x, [B, 8, 8])} can name it. */
+    private void batch(Stmt.Dim d, int axis) {
+        if (axis != 0) {
+            throw new ElabError(d.span(), "only the first dimension can be the symbolic batch '" + d.symbol()
+                    + "'; the others must be numbers");
+        }
+        Optional<Env.Binding> earlier = env.lookupHere(d.symbol());
+        if (earlier.isEmpty()) {
+            env.define(d.symbol(), new Val.Batch(d.symbol()), d.span());
+        } else if (!(earlier.get().val() instanceof Val.Batch)) {
+            throw new ElabError(d.span(), "'" + d.symbol() + "' is already defined ("
+                    + Evaluator.where(earlier.get().declared(), d.span()) + "), so it cannot name the batch dimension");
+        }
+    }
+
+    private void output(Stmt.Output o) {
+        Val v = evaluator.let(o.name(), o.span(), o.value(), env);
+        if (!(v instanceof Val.Tensor t)) {
+            throw new ElabError(o.value().span(), "output '" + o.name() + "' must be a tensor, got " + v.describe());
+        }
+        graph.output(o.name(), t.value(), Graph.OutputRole.OUTPUT);
+        outputSpans.put(o.name(), o.span());
+    }
+
+    private void loss(Stmt.Loss l) {
+        Val v = evaluator.let("loss", l.span(), l.value(), env);
+        if (!(v instanceof Val.Tensor t)) {
+            throw new ElabError(l.value().span(), "the loss must be a tensor computed from the model, got " + v.describe());
+        }
+        if (!t.value().shape().isScalar()) {
+            throw new ElabError(l.value().span(), "the loss must be a scalar, got " + t.value().type()
+                    + "; reduce it with mean(...) or sum(...)");
+        }
+        graph.output("loss", t.value(), Graph.OutputRole.LOSS);
+    }
+}

@@ -1,0 +1,132 @@
+package dev.nabla.compiler.elaborate;
+
+import dev.nabla.compiler.ir.Attr;
+import dev.nabla.compiler.ir.Op;
+import dev.nabla.compiler.ir.Shape;
+import dev.nabla.compiler.ir.Value;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** Built-in tensor functions: each maps to one IR op (sometimes after computing its attribute). */
+final class TensorBuiltins {
+
+    private static final Map<String, Op> UNARY = Map.of("exp", Op.EXP, "log", Op.LOG, "sqrt", Op.SQRT,
+            "abs", Op.ABS, "sign", Op.SIGN, "tanh", Op.TANH, "sigmoid", Op.SIGMOID, "relu", Op.RELU, "neg", Op.NEG);
+    private static final Map<String, Op> BINARY = Map.of("maximum", Op.MAXIMUM, "minimum", Op.MINIMUM,
+            "greater", Op.GREATER, "equal", Op.EQUAL, "add", Op.ADD, "sub", Op.SUB, "mul", Op.MUL, "div", Op.DIV,
+            "matmul", Op.MATMUL);
+    private static final Map<String, Op> REDUCTIONS = Map.of("sum", Op.SUM, "mean", Op.MEAN, "max", Op.MAX);
+    private static final Map<String, Op> ALONG_AXIS = Map.of("softmax", Op.SOFTMAX, "log_softmax", Op.LOG_SOFTMAX);
+
+    private TensorBuiltins() {
+    }
+
+    static void register(Map<String, Val> table) {
+        UNARY.forEach((name, op) -> add(table, name, List.of("x"), Map.of(),
+                (e, a) -> tensor(e.emit(op, List.of(x(e, a, "x")), Attr.NONE, a.call()))));
+        BINARY.forEach((name, op) -> add(table, name, List.of("a", "b"), Map.of(),
+                (e, a) -> tensor(e.emit(op, List.of(x(e, a, "a"), x(e, a, "b")), Attr.NONE, a.call()))));
+        add(table, "where", List.of("cond", "a", "b"), Map.of(), (e, a) -> tensor(e.emit(Op.SELECT,
+                List.of(x(e, a, "cond"), x(e, a, "a"), x(e, a, "b")), Attr.NONE, a.call())));
+        REDUCTIONS.forEach((name, op) -> add(table, name, List.of("x", "axis", "keepdims"),
+                Map.of("axis", Val.ABSENT, "keepdims", new Val.Bool(false)), (e, a) -> reduce(e, a, op)));
+        ALONG_AXIS.forEach((name, op) -> add(table, name, List.of("x", "axis"), Map.of("axis", new Val.Num(-1, true)),
+                (e, a) -> alongAxis(e, a, op)));
+        add(table, "one_hot", List.of("labels", "depth"), Map.of(), TensorBuiltins::oneHot);
+        add(table, "transpose", List.of("x", "perm"), Map.of("perm", Val.ABSENT), TensorBuiltins::transpose);
+        add(table, "reshape", List.of("x", "shape"), Map.of(), (e, a) -> layout(e, a, Op.RESHAPE));
+        add(table, "broadcast", List.of("x", "shape"), Map.of(), (e, a) -> layout(e, a, Op.BROADCAST));
+        add(table, "flatten", List.of("x"), Map.of(), TensorBuiltins::flatten);
+        add(table, "dim", List.of("x", "axis"), Map.of(), TensorBuiltins::dim);
+    }
+
+    static void add(Map<String, Val> table, String name, List<String> formals, Map<String, Val> defaults,
+                    BuiltinFn.Impl impl) {
+        table.put(name, new Val.Builtin(new BuiltinFn(name, formals, defaults, impl)));
+    }
+
+    private static Val tensor(Value v) {
+        return new Val.Tensor(v);
+    }
+
+    private static Value x(BuiltinFn.Emitter e, Args a, String name) {
+        return e.tensor(a.get(name), a.span(name), "argument '" + name + "' of '" + a.fn() + "'");
+    }
+
+    /** A possibly negative axis made absolute, or an error naming the shape. */
+    private static int axis(Args a, String name, int axis, Shape shape) {
+        int normal = shape.axis(axis);
+        if (normal < 0) {
+            throw new ElabError(a.span(name), "axis " + axis + " is out of range for a tensor of shape " + shape);
+        }
+        return normal;
+    }
+
+    private static Val reduce(BuiltinFn.Emitter e, Args a, Op op) {
+        Value x = x(e, a, "x");
+        TreeSet<Integer> axes = new TreeSet<>();
+        if (a.given("axis")) {
+            for (int ax : a.integers("axis")) {
+                axes.add(axis(a, "axis", ax, x.shape()));
+            }
+        } else {
+            for (int i = 0; i < x.shape().rank(); i++) {
+                axes.add(i);
+            }
+        }
+        return tensor(e.emit(op, List.of(x), new Attr.Axes(new ArrayList<>(axes), a.bool("keepdims")), a.call()));
+    }
+
+    private static Val alongAxis(BuiltinFn.Emitter e, Args a, Op op) {
+        Value x = x(e, a, "x");
+        return tensor(e.emit(op, List.of(x), new Attr.Axis(axis(a, "axis", a.integer("axis"), x.shape())), a.call()));
+    }
+
+    private static Val oneHot(BuiltinFn.Emitter e, Args a) {
+        Value labels = x(e, a, "labels");
+        int depth = a.integer("depth");
+        if (depth < 1) {
+            throw new ElabError(a.span("depth"), "one_hot depth must be positive, got " + depth);
+        }
+        return tensor(e.emit(Op.ONE_HOT, List.of(labels), new Attr.Depth(depth), a.call()));
+    }
+
+    private static Val transpose(BuiltinFn.Emitter e, Args a) {
+        Value x = x(e, a, "x");
+        List<Integer> perm = new ArrayList<>();
+        if (!a.given("perm")) {
+            if (x.shape().rank() != 2) {
+                throw new ElabError(a.call(), "transpose without a permutation needs a matrix, got " + x.type());
+            }
+            perm = List.of(1, 0);
+        } else {
+            for (int p : a.integers("perm")) {
+                perm.add(x.shape().axis(p) < 0 ? p : x.shape().axis(p));
+            }
+        }
+        return tensor(e.emit(Op.TRANSPOSE, List.of(x), new Attr.Perm(perm), a.call()));
+    }
+
+    private static Val layout(BuiltinFn.Emitter e, Args a, Op op) {
+        Value x = x(e, a, "x");
+        Shape to = ShapeArgs.shape(a, "shape", op == Op.RESHAPE ? x.shape() : null);
+        return tensor(e.emit(op, List.of(x), new Attr.To(to), a.call()));
+    }
+
+    /** Keeps the batch axis (when there is one) and folds every other axis into one. */
+    private static Val flatten(BuiltinFn.Emitter e, Args a) {
+        Value x = x(e, a, "x");
+        Shape s = x.shape();
+        Shape to = s.batched() ? Shape.of(Shape.BATCH, (int) (s.numel(1))) : Shape.of((int) s.numel(1));
+        return tensor(e.emit(Op.RESHAPE, List.of(x), new Attr.To(to), a.call()));
+    }
+
+    private static Val dim(BuiltinFn.Emitter e, Args a) {
+        Value x = x(e, a, "x");
+        int d = x.shape().dim(axis(a, "axis", a.integer("axis"), x.shape()));
+        return d == Shape.BATCH ? new Val.Batch("B") : new Val.Num(d, true);
+    }
+}

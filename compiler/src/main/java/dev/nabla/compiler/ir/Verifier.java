@@ -1,0 +1,102 @@
+package dev.nabla.compiler.ir;
+
+import dev.nabla.compiler.shape.ShapeException;
+import dev.nabla.compiler.shape.ShapeRules;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Checks the invariants every pass must keep: SSA (every value defined once, before its uses; input
+ * names unique), each use typed as its definition, arity, each instruction's type equal to its op's
+ * shape rule (CONSTANT excepted: it is an f32 whose shape the builder chose), a span on every input and
+ * instruction, outputs naming defined values, and a scalar LOSS.
+ */
+public final class Verifier {
+
+    /** An IR invariant is broken; the message holds the offending line as {@link IrPrinter} prints it. */
+    public static final class VerifyException extends IllegalStateException {
+        VerifyException(Graph g, String line, String problem) {
+            super("graph " + g.name() + ": " + problem + "\n  " + line);
+        }
+    }
+
+    private Verifier() {
+    }
+
+    /** Returns the graph unchanged when valid, so calls chain: {@code verify(pass.run(g))}. */
+    public static Graph verify(Graph g) {
+        Map<String, Value> defined = new HashMap<>();
+        for (Graph.Input in : g.inputs()) {
+            String line = in.role().name().toLowerCase() + " " + in.value() + " : " + in.value().type();
+            if (in.span() == null) {
+                throw new VerifyException(g, line, "input has no source span");
+            }
+            if (defined.put(in.value().name(), in.value()) != null) {
+                throw new VerifyException(g, line, "input " + in.value() + " is declared twice");
+            }
+        }
+        for (Instr i : g.body()) {
+            checkInstr(g, i, defined);
+            defined.put(i.out().name(), i.out());
+        }
+        for (Graph.Output o : g.outputs()) {
+            checkOutput(g, o, defined);
+        }
+        return g;
+    }
+
+    private static void checkInstr(Graph g, Instr i, Map<String, Value> defined) {
+        String line = i.toString();
+        if (i.span() == null) {
+            throw new VerifyException(g, line, "instruction has no source span");
+        }
+        if (defined.containsKey(i.out().name())) {
+            throw new VerifyException(g, line, i.out() + " is defined twice");
+        }
+        if (i.args().size() != i.op().arity()) {
+            throw new VerifyException(g, line, i.op().mnemonic() + " takes " + i.op().arity()
+                    + " operand(s), got " + i.args().size());
+        }
+        for (Value a : i.args()) {
+            Value def = defined.get(a.name());
+            if (def == null) {
+                throw new VerifyException(g, line, a + " is used before it is defined");
+            }
+            if (!def.type().equals(a.type())) {
+                throw new VerifyException(g, line, a + " is used as " + a.type() + " but defined as " + def.type());
+            }
+        }
+        checkType(g, i, line);
+    }
+
+    private static void checkType(Graph g, Instr i, String line) {
+        if (i.op() == Op.CONSTANT) {
+            if (!(i.attr() instanceof Attr.Const) || i.out().dtype() != DType.F32) {
+                throw new VerifyException(g, line, "a constant needs a value and type f32");
+            }
+            return;
+        }
+        TensorType expected;
+        try {
+            expected = ShapeRules.infer(i.op(), i.args().stream().map(Value::type).toList(), i.attr());
+        } catch (ShapeException | ClassCastException e) {
+            throw new VerifyException(g, line, "shape rule rejects the operands: " + e.getMessage());
+        }
+        if (!expected.equals(i.out().type())) {
+            throw new VerifyException(g, line, "type should be " + expected + " by the shape rule of "
+                    + i.op().mnemonic());
+        }
+    }
+
+    private static void checkOutput(Graph g, Graph.Output o, Map<String, Value> defined) {
+        String line = o.role().name().toLowerCase() + " " + o.name() + " = " + o.value();
+        Value def = defined.get(o.value().name());
+        if (def == null || !def.type().equals(o.value().type())) {
+            throw new VerifyException(g, line, "output refers to an undefined value");
+        }
+        if (o.role() == Graph.OutputRole.LOSS && !o.value().shape().isScalar()) {
+            throw new VerifyException(g, line, "the loss must be a scalar, got " + o.value().type());
+        }
+    }
+}

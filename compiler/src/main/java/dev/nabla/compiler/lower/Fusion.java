@@ -1,0 +1,180 @@
+package dev.nabla.compiler.lower;
+
+import dev.nabla.compiler.ir.Graph;
+import dev.nabla.compiler.ir.Instr;
+import dev.nabla.compiler.ir.Op;
+import dev.nabla.compiler.ir.Value;
+import dev.nabla.runtime.kernels.Gemm;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Decides which values get storage. A value is <em>inlined</em> (computed inside its single consumer's loop
+ * nest, no buffer) when its op can be written as an expression and its only use reads it elementwise.
+ * A {@code transpose} feeding a matrix product is <em>folded</em> into the product's trans flag; a
+ * {@code matmul -> add(bias) [-> relu]} chain is <em>absorbed</em> into one {@code gemmBiasAct} call.
+ * Every other value is a kernel root, computed by one kernel in graph order.
+ */
+final class Fusion {
+
+    /** A matrix product, its operands after folding transposes, and its fused epilogue. */
+    record GemmPlan(Instr matmul, Value a, boolean transA, Value b, boolean transB, Value bias, int act, int k) {
+    }
+
+    final Map<Value, Instr> producer = new HashMap<>();
+    final Map<Value, Integer> uses = new HashMap<>();
+    final Set<Value> outputs = new HashSet<>();
+    final Set<Value> folded = new HashSet<>();
+    final Set<Value> absorbed = new HashSet<>();
+    final Set<Value> inlined = new HashSet<>();
+    final Map<Value, GemmPlan> gemms = new HashMap<>();
+    final List<Instr> roots = new ArrayList<>();
+
+    Fusion(Graph g, Map<Op, OpLowering> rules) {
+        for (Instr i : g.body()) {
+            producer.put(i.out(), i);
+            i.args().forEach(a -> uses.merge(a, 1, Integer::sum));
+        }
+        g.outputs().forEach(o -> outputs.add(o.value()));
+        Map<Value, Instr> consumer = new HashMap<>();
+        Map<Value, List<Instr>> consumers = new HashMap<>();
+        for (Instr i : g.body()) {
+            i.args().forEach(a -> consumer.put(a, i));
+            i.args().forEach(a -> consumers.computeIfAbsent(a, x -> new ArrayList<>()).add(i));
+        }
+        for (Instr i : g.body()) {
+            if (i.op().family() == Op.Family.CONTRACTION) {
+                planGemm(i, consumer);
+            }
+        }
+        for (Instr i : g.body()) {
+            Value v = i.out();
+            if (folded.contains(v) || absorbed.contains(v)) {
+                continue;
+            }
+            if (gemms.containsKey(v)) {
+                roots.add(i);
+                continue;
+            }
+            List<Instr> readers = consumers.getOrDefault(v, List.of());
+            boolean elementwiseReaders = !readers.isEmpty() && readers.stream().allMatch(this::readsElementwise);
+            boolean inline = cheap(i) ? elementwiseReaders : readers.size() == 1 && elementwiseReaders;
+            if (rules.get(i.op()).inlinable() && !outputs.contains(v) && inline) {
+                inlined.add(v);
+            } else {
+                roots.add(i);
+            }
+        }
+    }
+
+    /**
+     * Values that cost no more than a load to recompute, so every elementwise reader may inline them:
+     * constants, and broadcasts or transposes of stored values or of other cheap values.
+     */
+    private boolean cheap(Instr i) {
+        if (i.op() == Op.CONSTANT) {
+            return true;
+        }
+        if (i.op() != Op.BROADCAST && i.op() != Op.TRANSPOSE) {
+            return false;
+        }
+        Value arg = i.args().get(0);
+        Instr p = producer.get(arg);
+        return !inlined.contains(arg) || p != null && cheap(p);
+    }
+
+    /** Whether {@code c} reads its operands through expressions (so an operand may be inlined into it). */
+    private boolean readsElementwise(Instr c) {
+        if (c == null || folded.contains(c.out()) || absorbed.contains(c.out())) {
+            return false;
+        }
+        return switch (c.op().family()) {
+            case UNARY, BINARY, TERNARY, REDUCTION, AXIS -> true;
+            case LAYOUT -> c.op() != Op.RESHAPE;
+            default -> false;
+        };
+    }
+
+    private boolean single(Value v) {
+        return uses.getOrDefault(v, 0) == 1 && !outputs.contains(v);
+    }
+
+    private boolean isTranspose2d(Value v) {
+        Instr p = producer.get(v);
+        return p != null && p.op() == Op.TRANSPOSE && p.args().get(0).shape().rank() == 2 && single(v);
+    }
+
+    /** MATMUL is {@code a @ b}; MATMUL_TN is {@code a^T @ b}, contracting the first axes (maybe the batch): transA. */
+    private void planGemm(Instr mm, Map<Value, Instr> consumer) {
+        Value a = mm.args().get(0);
+        Value b = mm.args().get(1);
+        boolean tn = mm.op() == Op.MATMUL_TN;
+        int k = a.shape().dim(tn ? 0 : 1);
+        if (tn) {
+            gemms.put(mm.out(), new GemmPlan(mm, a, true, b, false, null, Gemm.ACT_NONE, k));
+            return;
+        }
+        boolean transA = isTranspose2d(a);
+        boolean transB = isTranspose2d(b) && !a.equals(b);
+        if (transA) {
+            folded.add(a);
+            a = producer.get(a).args().get(0);
+        }
+        if (transB) {
+            folded.add(b);
+            b = producer.get(b).args().get(0);
+        }
+        Value root = mm.out();
+        Value bias = null;
+        int act = Gemm.ACT_NONE;
+        Instr add = consumer.get(root);
+        if (!transA && single(root) && add != null && add.op() == Op.ADD && add.out().shape().equals(root.shape())) {
+            Value other = add.args().get(0).equals(root) ? add.args().get(1) : add.args().get(0);
+            boolean row = other.shape().rank() == 1
+                    || other.shape().rank() == 2 && other.shape().dim(0) == 1;
+            if (row && !producer.containsKey(other) && other.shape().dims().get(other.shape().rank() - 1)
+                    .equals(root.shape().dim(1)) && !other.equals(root)) {
+                absorbed.add(root);
+                root = add.out();
+                bias = other;
+                Instr relu = consumer.get(root);
+                if (single(root) && relu != null && relu.op() == Op.RELU) {
+                    absorbed.add(root);
+                    root = relu.out();
+                    act = Gemm.ACT_RELU;
+                }
+            }
+        }
+        gemms.put(root, new GemmPlan(mm, a, transA, b, transB, bias, act, k));
+    }
+
+    /** The materialised values the kernel of {@code root} reads. */
+    Set<Value> reads(Instr root) {
+        Set<Value> out = new LinkedHashSet<>();
+        GemmPlan gp = gemms.get(root.out());
+        if (gp != null) {
+            out.add(gp.a());
+            out.add(gp.b());
+            if (gp.bias() != null) {
+                out.add(gp.bias());
+            }
+            return out;
+        }
+        root.args().forEach(a -> collect(a, out));
+        return out;
+    }
+
+    private void collect(Value v, Set<Value> out) {
+        if (inlined.contains(v)) {
+            producer.get(v).args().forEach(a -> collect(a, out));
+        } else {
+            out.add(v);
+        }
+    }
+}

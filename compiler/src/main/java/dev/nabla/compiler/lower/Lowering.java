@@ -1,0 +1,249 @@
+package dev.nabla.compiler.lower;
+
+import dev.nabla.compiler.ir.Graph;
+import dev.nabla.compiler.ir.Instr;
+import dev.nabla.compiler.ir.Op;
+import dev.nabla.compiler.ir.Shape;
+import dev.nabla.compiler.ir.Value;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Lowers one graph to a {@link Program}: decides fusion, assigns storage (interface buffers for inputs and
+ * outputs, TEMPs from the {@link MemoryPlan} for the rest), then emits one kernel per root value.
+ */
+public final class Lowering {
+
+    private final Fusion fusion;
+    private final Map<Value, Buf> storage = new HashMap<>();
+
+    private Lowering(Fusion fusion) {
+        this.fusion = fusion;
+    }
+
+    /** Every op's lowering rule (exposed for the coverage test). */
+    public static Map<Op, ?> rules() {
+        return OpRules.RULES;
+    }
+
+    /**
+     * @param entry       entry-point name
+     * @param g           the graph
+     * @param bufferIndex index of each interface buffer by name (inputs by value name, outputs as SpecLayout names them)
+     * @param outputBuffer the interface buffer name an output is written to
+     * @param plan        TEMP allocator shared by the model's entry points
+     */
+    public static Program lower(String entry, Graph g, Map<String, Integer> bufferIndex,
+                                Function<Graph.Output, String> outputBuffer, MemoryPlan plan) {
+        Graph rewritten = Peephole.run(g);
+        Lowering l = new Lowering(new Fusion(rewritten, OpRules.RULES));
+        return l.run(entry, rewritten, bufferIndex, outputBuffer, plan);
+    }
+
+    private Program run(String entry, Graph g, Map<String, Integer> bufferIndex,
+                        Function<Graph.Output, String> outputBuffer, MemoryPlan plan) {
+        plan.beginEntry();
+        for (Graph.Input in : g.inputs()) {
+            Integer idx = bufferIndex.get(in.value().name());
+            if (idx != null) {
+                storage.put(in.value(), new Buf(idx, in.value().name()));
+            }
+        }
+        Map<Value, Buf> dest = new HashMap<>();
+        List<Graph.Output> copies = new ArrayList<>();
+        for (Graph.Output o : g.outputs()) {
+            Buf b = new Buf(bufferIndex.get(outputBuffer.apply(o)), outputBuffer.apply(o));
+            Value v = o.value();
+            boolean direct = o.role() != Graph.OutputRole.STATE_UPDATE && fusion.producer.containsKey(v)
+                    && !dest.containsKey(v);
+            if (direct) {
+                dest.put(v, b);
+            } else {
+                copies.add(o);
+            }
+        }
+        List<Instr> live = liveRoots();
+        Map<Value, Integer> lastRead = new HashMap<>();
+        for (int u = 0; u < live.size(); u++) {
+            for (Value r : fusion.reads(live.get(u))) {
+                lastRead.put(owner(r), u);
+            }
+        }
+        copies.forEach(o -> lastRead.put(owner(o.value()), Integer.MAX_VALUE));
+        List<Kernel> kernels = new ArrayList<>();
+        Map<String, Integer> names = new HashMap<>();
+        for (int u = 0; u < live.size(); u++) {
+            Instr root = live.get(u);
+            Value v = root.out();
+            Buf out;
+            if (dest.containsKey(v)) {
+                out = dest.get(v);
+            } else if (root.op() == Op.RESHAPE && !fusion.gemms.containsKey(v)) {
+                storage.put(v, storage.get(root.args().get(0)));
+                continue;
+            } else {
+                out = plan.allocate(v);
+            }
+            storage.put(v, out);
+            kernels.add(new Kernel(kernelName(v, names), root.span(), describe(root), materialize(root, out)));
+            final int unit = u;
+            for (Value r : fusion.reads(root)) {
+                if (lastRead.get(owner(r)) == unit) {
+                    plan.release(storage.get(owner(r)));
+                }
+            }
+            if (!lastRead.containsKey(owner(v)) && !dest.containsKey(v)) {
+                plan.release(out);
+            }
+        }
+        for (Graph.Output o : copies) {
+            Buf to = new Buf(bufferIndex.get(outputBuffer.apply(o)), outputBuffer.apply(o));
+            Instr p = fusion.producer.get(o.value());
+            kernels.add(new Kernel(kernelName(o.value(), names), p == null ? dev.nabla.compiler.ir.Span.NONE : p.span(),
+                    "copy %" + o.value().name() + " to " + to, copy(o.value(), to)));
+        }
+        return new Program(entry, kernels);
+    }
+
+    /** Kernel roots whose results are read or returned (dead roots are skipped). */
+    private List<Instr> liveRoots() {
+        java.util.Set<Value> needed = new java.util.HashSet<>(fusion.outputs);
+        List<Instr> roots = fusion.roots;
+        boolean[] keep = new boolean[roots.size()];
+        for (int u = roots.size() - 1; u >= 0; u--) {
+            Instr r = roots.get(u);
+            if (needed.contains(r.out())) {
+                keep[u] = true;
+                needed.addAll(fusion.reads(r));
+            }
+        }
+        List<Instr> out = new ArrayList<>();
+        for (int u = 0; u < roots.size(); u++) {
+            if (keep[u]) {
+                out.add(roots.get(u));
+            }
+        }
+        return out;
+    }
+
+    /** The value whose storage {@code v} occupies (a reshape aliases its operand). */
+    private Value owner(Value v) {
+        Instr p = fusion.producer.get(v);
+        if (p != null && p.op() == Op.RESHAPE && !fusion.outputs.contains(v)) {
+            return owner(p.args().get(0));
+        }
+        return v;
+    }
+
+    private List<Stmt> materialize(Instr root, Buf out) {
+        if (fusion.gemms.containsKey(root.out())) {
+            return gemm(root.out(), out);
+        }
+        return OpRules.RULES.get(root.op()).materialize(this, root, out);
+    }
+
+    private static String kernelName(Value v, Map<String, Integer> used) {
+        StringBuilder s = new StringBuilder();
+        for (char c : v.name().toCharArray()) {
+            s.append(Character.isJavaIdentifierPart(c) ? c : '_');
+        }
+        String base = s.toString();
+        int n = used.merge(base, 1, Integer::sum);
+        return n == 1 ? base : base + "_" + n;
+    }
+
+    private String describe(Instr root) {
+        List<String> parts = new ArrayList<>();
+        describe(root, parts);
+        Fusion.GemmPlan gp = fusion.gemms.get(root.out());
+        if (gp != null && gp.matmul() != root) {
+            parts.add(0, "%" + gp.matmul().out().name() + " = matmul");
+        }
+        return String.join("; ", parts);
+    }
+
+    private void describe(Instr i, List<String> parts) {
+        for (Value a : i.args()) {
+            if (fusion.inlined.contains(a)) {
+                describe(fusion.producer.get(a), parts);
+            }
+        }
+        parts.add("%" + i.out().name() + " = " + i.op().mnemonic());
+    }
+
+    // ---- helpers the op rules call ----
+
+    /** The value of {@code v} at per-axis indices: a load when it has storage, else its inlined expression. */
+    Expr at(Value v, List<Index> idx) {
+        Buf b = storage.get(v);
+        if (b != null) {
+            return new Expr.Load(b, linear(v.shape(), idx));
+        }
+        Instr p = fusion.producer.get(v);
+        return OpRules.RULES.get(p.op()).at(this, p, idx);
+    }
+
+    /** Operand {@code k} of {@code i}, broadcast to {@code i}'s result shape, at {@code idx}. */
+    Expr operand(Instr i, int k, List<Index> idx) {
+        Value a = i.args().get(k);
+        Shape to = i.out().shape();
+        Shape from = a.shape();
+        int lead = to.rank() - from.rank();
+        List<Index> sub = new ArrayList<>();
+        for (int d = 0; d < from.rank(); d++) {
+            boolean stretched = from.dim(d) == 1 && to.dim(d + lead) != 1;
+            sub.add(stretched ? Index.ZERO : idx.get(d + lead));
+        }
+        return at(a, sub);
+    }
+
+    /** Row-major linear index of per-axis indices in shape {@code s}. */
+    Index linear(Shape s, List<Index> idx) {
+        Index out = Index.ZERO;
+        Size stride = Size.ONE;
+        for (int d = s.rank() - 1; d >= 0; d--) {
+            out = out.plus(idx.get(d).times(stride));
+            stride = stride.times(Size.dim(s.dim(d)));
+        }
+        return out;
+    }
+
+    /** A loop nest over {@code shape} storing {@code value(idx)} into {@code out}. */
+    List<Stmt> elementwise(Shape shape, Buf out, Function<List<Index>, Expr> value) {
+        List<LoopVar> vars = new ArrayList<>();
+        List<Integer> axes = new ArrayList<>();
+        for (int d = 0; d < shape.rank(); d++) {
+            vars.add(new LoopVar("i" + d));
+            axes.add(d);
+        }
+        List<Index> idx = vars.stream().map(Index::of).toList();
+        Stmt store = new Stmt.Store(out, linear(shape, idx), value.apply(idx));
+        return OpRules.nest(vars, axes, shape, List.of(store));
+    }
+
+    /** A flat copy of {@code v}'s storage into {@code to}. */
+    List<Stmt> copy(Value v, Buf to) {
+        LoopVar i = new LoopVar("i");
+        Expr src = storage.containsKey(v) ? new Expr.Load(storage.get(v), Index.of(i)) : null;
+        if (src == null) {
+            return elementwise(v.shape(), to, idx -> at(v, idx));
+        }
+        return List.of(new Stmt.For(i, Size.numel(v.shape()), List.of(new Stmt.Store(to, Index.of(i), src))));
+    }
+
+    /** The Gemm call computing {@code root} (a matmul, possibly with its bias and ReLU epilogue). */
+    List<Stmt> gemm(Value root, Buf out) {
+        Fusion.GemmPlan p = fusion.gemms.get(root);
+        Shape c = p.matmul().out().shape();
+        Size m = Size.dim(c.dim(0));
+        Size n = Size.dim(c.dim(1));
+        Size k = Size.dim(p.k());
+        Buf bias = p.bias() == null ? null : storage.get(p.bias());
+        return List.of(new Stmt.GemmCall(p.transA(), p.transB(), m, n, k, storage.get(p.a()), storage.get(p.b()), out,
+                false, bias, p.act()));
+    }
+}

@@ -1,0 +1,167 @@
+package dev.nabla.compiler.lower;
+
+import dev.nabla.compiler.ir.Attr;
+import dev.nabla.compiler.ir.Instr;
+import dev.nabla.compiler.ir.Op;
+import dev.nabla.compiler.ir.Shape;
+import dev.nabla.compiler.ir.Value;
+import dev.nabla.compiler.lower.Expr.BinOp;
+import dev.nabla.compiler.lower.Expr.UnOp;
+import dev.nabla.compiler.lower.Stmt.AccOp;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/** The lowering of every op, keyed by op. */
+final class OpRules {
+
+    static final Map<Op, OpLowering> RULES = new EnumMap<>(Op.class);
+
+    static {
+        for (UnOp u : UnOp.values()) {
+            Op op = Op.valueOf(u.name());
+            RULES.put(op, (OpLowering.Inline) (l, i, idx) -> Expr.un(u, l.operand(i, 0, idx)));
+        }
+        for (Op op : List.of(Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.MAXIMUM, Op.MINIMUM, Op.GREATER, Op.EQUAL)) {
+            BinOp b = binOp(op);
+            RULES.put(op, (OpLowering.Inline) (l, i, idx) -> Expr.bin(b, l.operand(i, 0, idx), l.operand(i, 1, idx)));
+        }
+        RULES.put(Op.SELECT, (OpLowering.Inline) (l, i, idx) ->
+                new Expr.Select(l.operand(i, 0, idx), l.operand(i, 1, idx), l.operand(i, 2, idx)));
+        RULES.put(Op.BROADCAST, (OpLowering.Inline) (l, i, idx) -> l.operand(i, 0, idx));
+        RULES.put(Op.TRANSPOSE, (OpLowering.Inline) OpRules::transposed);
+        RULES.put(Op.ONE_HOT, (OpLowering.Inline) (l, i, idx) -> Expr.bin(BinOp.EQUAL,
+                l.at(i.args().get(0), idx.subList(0, idx.size() - 1)), new Expr.IndexValue(idx.get(idx.size() - 1))));
+        RULES.put(Op.CONSTANT, (OpLowering.Inline) (l, i, idx) -> Expr.c(((Attr.Const) i.attr()).value()));
+        RULES.put(Op.RESHAPE, (OpLowering.Materialized) (l, i, out) -> l.copy(i.args().get(0), out));
+        RULES.put(Op.MATMUL, (OpLowering.Materialized) (l, i, out) -> l.gemm(i.out(), out));
+        RULES.put(Op.MATMUL_TN, (OpLowering.Materialized) (l, i, out) -> l.gemm(i.out(), out));
+        RULES.put(Op.SUM, (OpLowering.Materialized) (l, i, out) -> reduce(l, i, out, AccOp.SUM, false));
+        RULES.put(Op.MEAN, (OpLowering.Materialized) (l, i, out) -> reduce(l, i, out, AccOp.SUM, true));
+        RULES.put(Op.MAX, (OpLowering.Materialized) (l, i, out) -> reduce(l, i, out, AccOp.MAX, false));
+        RULES.put(Op.SOFTMAX, (OpLowering.Materialized) (l, i, out) -> softmax(l, i, out, false));
+        RULES.put(Op.LOG_SOFTMAX, (OpLowering.Materialized) (l, i, out) -> softmax(l, i, out, true));
+    }
+
+    private OpRules() {
+    }
+
+    private static BinOp binOp(Op op) {
+        return switch (op) {
+            case MAXIMUM -> BinOp.MAX;
+            case MINIMUM -> BinOp.MIN;
+            default -> BinOp.valueOf(op.name());
+        };
+    }
+
+    /** Output axis k of a transpose is input axis perm[k]. */
+    private static Expr transposed(Lowering l, Instr i, List<Index> idx) {
+        List<Integer> perm = ((Attr.Perm) i.attr()).perm();
+        Index[] in = new Index[perm.size()];
+        for (int k = 0; k < perm.size(); k++) {
+            in[perm.get(k)] = idx.get(k);
+        }
+        return l.at(i.args().get(0), List.of(in));
+    }
+
+    /**
+     * Reduction. When the reduced axes lead (bias gradients: sum over the batch), the output is zeroed then
+     * accumulated row by row so the inner loop runs contiguously; otherwise one accumulator per output element.
+     */
+    private static List<Stmt> reduce(Lowering l, Instr i, Buf out, AccOp op, boolean mean) {
+        Value x = i.args().get(0);
+        Shape s = x.shape();
+        Attr.Axes axes = (Attr.Axes) i.attr();
+        List<LoopVar> vars = new ArrayList<>();
+        for (int d = 0; d < s.rank(); d++) {
+            vars.add(new LoopVar("i" + d));
+        }
+        List<Index> inIdx = vars.stream().map(Index::of).toList();
+        List<Index> outIdx = new ArrayList<>();
+        List<Integer> kept = new ArrayList<>();
+        Size count = Size.ONE;
+        for (int d = 0; d < s.rank(); d++) {
+            if (axes.axes().contains(d)) {
+                count = count.times(Size.dim(s.dim(d)));
+                if (axes.keepDims()) {
+                    outIdx.add(Index.ZERO);
+                }
+            } else {
+                kept.add(d);
+                outIdx.add(inIdx.get(d));
+            }
+        }
+        Index o = l.linear(i.out().shape(), outIdx);
+        Expr value = l.at(x, inIdx);
+        boolean leading = !kept.isEmpty() && op == AccOp.SUM && kept.get(0) == axes.axes().size();
+        if (leading) {
+            Expr cur = new Expr.Load(out, o);
+            List<Stmt> body = new ArrayList<>(nest(vars, kept, s, List.of(new Stmt.Store(out, o, Expr.c(0)))));
+            List<Integer> all = new ArrayList<>(axes.axes());
+            all.addAll(kept);
+            body.addAll(nest(vars, all, s, List.of(new Stmt.Store(out, o, Expr.bin(BinOp.ADD, cur, value)))));
+            if (mean) {
+                body.addAll(nest(vars, kept, s, List.of(new Stmt.Store(out, o,
+                        Expr.bin(BinOp.DIV, cur, new Expr.SizeValue(count))))));
+            }
+            return body;
+        }
+        Local acc = new Local("acc", true);
+        Expr result = new Expr.Read(acc);
+        if (mean) {
+            result = Expr.bin(BinOp.DIV, result, new Expr.SizeValue(count));
+        }
+        List<Stmt> inner = new ArrayList<>();
+        inner.add(new Stmt.AccInit(acc, op == AccOp.SUM ? 0 : Double.NEGATIVE_INFINITY));
+        inner.addAll(nest(vars, axes.axes(), s, List.of(new Stmt.Accum(acc, op, value))));
+        inner.add(new Stmt.Store(out, o, result));
+        return nest(vars, kept, s, inner);
+    }
+
+    /** Loops over {@code axes} of {@code s} (outermost first) around {@code body}. */
+    static List<Stmt> nest(List<LoopVar> vars, List<Integer> axes, Shape s, List<Stmt> body) {
+        List<Stmt> cur = body;
+        List<Integer> rev = new ArrayList<>(axes);
+        Collections.reverse(rev);
+        for (int d : rev) {
+            cur = List.of(new Stmt.For(vars.get(d), Size.dim(s.dim(d)), cur));
+        }
+        return cur;
+    }
+
+    /** Stable (log-)softmax along one axis: max, sum of exp(x - max), then the normalised values. */
+    private static List<Stmt> softmax(Lowering l, Instr i, Buf out, boolean log) {
+        Value x = i.args().get(0);
+        Shape s = x.shape();
+        int axis = ((Attr.Axis) i.attr()).axis();
+        List<LoopVar> vars = new ArrayList<>();
+        for (int d = 0; d < s.rank(); d++) {
+            vars.add(new LoopVar(d == axis ? "j" : "i" + d));
+        }
+        List<Index> idx = vars.stream().map(Index::of).toList();
+        Expr xv = l.at(x, idx);
+        Local max = new Local("max", true);
+        Local sum = new Local("sum", true);
+        Expr shifted = Expr.bin(BinOp.SUB, xv, new Expr.Read(max));
+        Expr result = log
+                ? Expr.bin(BinOp.SUB, shifted, Expr.un(UnOp.LOG, new Expr.Read(sum)))
+                : Expr.bin(BinOp.DIV, Expr.un(UnOp.EXP, shifted), new Expr.Read(sum));
+        List<Integer> along = List.of(axis);
+        List<Stmt> row = new ArrayList<>();
+        row.add(new Stmt.AccInit(max, Double.NEGATIVE_INFINITY));
+        row.addAll(nest(vars, along, s, List.of(new Stmt.Accum(max, AccOp.MAX, xv))));
+        row.add(new Stmt.AccInit(sum, 0));
+        row.addAll(nest(vars, along, s, List.of(new Stmt.Accum(sum, AccOp.SUM, Expr.un(UnOp.EXP, shifted)))));
+        row.addAll(nest(vars, along, s, List.of(new Stmt.Store(out, l.linear(s, idx), result))));
+        List<Integer> others = new ArrayList<>();
+        for (int d = 0; d < s.rank(); d++) {
+            if (d != axis) {
+                others.add(d);
+            }
+        }
+        return nest(vars, others, s, row);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.nabla.compiler.syntax;
+
+import dev.nabla.compiler.ir.Span;
+
+import java.util.List;
+
+/** A statement in a model or definition body. {@code span} points at the declared name where there is one. */
+public sealed interface Stmt {
+
+    Span span();
+
+    /** One dimension of a declared input or target type: a constant, or a symbolic name (the batch). */
+    record Dim(Span span, String symbol, int size) {
+        public boolean symbolic() {
+            return symbol != null;
+        }
+    }
+
+    record TypeRef(Span span, String dtype, List<Dim> dims) {
+        public TypeRef {
+            dims = List.copyOf(dims);
+        }
+    }
+
+    record Input(Span span, String name, TypeRef type) implements Stmt {
+    }
+
+    /** {@code classes} is null when not given. */
+    record Target(Span span, String name, TypeRef type, Integer classes, Span classesSpan) implements Stmt {
+    }
+
+    record Param(Span span, String name, Expr.ListLit shape, Expr init) implements Stmt {
+    }
+
+    record Let(Span span, String name, Expr value) implements Stmt {
+    }
+
+    record Output(Span span, String name, Expr value) implements Stmt {
+    }
+
+    record Loss(Span span, Expr value) implements Stmt {
+    }
+
+    record Return(Span span, Expr value) implements Stmt {
+    }
+
+    record Train(Span span, List<Entry> entries) implements Stmt {
+        public Train {
+            entries = List.copyOf(entries);
+        }
+    }
+
+    record Entry(Span span, String key, Expr value) {
+    }
+}

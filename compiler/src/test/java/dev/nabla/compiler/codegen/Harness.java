@@ -1,0 +1,112 @@
+package dev.nabla.compiler.codegen;
+
+import dev.nabla.compiler.interp.Interpreter;
+import dev.nabla.compiler.interp.Tensor;
+import dev.nabla.compiler.ir.Graph;
+import dev.nabla.runtime.BufferRole;
+import dev.nabla.runtime.BufferSpec;
+import dev.nabla.runtime.CompiledModel;
+import dev.nabla.runtime.ModelSpec;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.util.CheckClassAdapter;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** Loads compiled models with the Vector API on or off, fills buffers, compares against the reference Interpreter. */
+final class Harness {
+
+    private Harness() {
+    }
+
+    /** Loads with {@code nabla.vector} set for the class initializer, and checks which family it chose. */
+    static CompiledModel load(ModelClasses mc, boolean vector) {
+        String old = System.getProperty("nabla.vector");
+        System.setProperty("nabla.vector", Boolean.toString(vector));
+        try {
+            CompiledModel m = mc.load();
+            assertEquals(vector, m.getClass().getField("VECTOR").getBoolean(null), "family chosen at load time");
+            return m;
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        } finally {
+            if (old == null) {
+                System.clearProperty("nabla.vector");
+            } else {
+                System.setProperty("nabla.vector", old);
+            }
+        }
+    }
+
+    /** Random PARAM/INPUT/TARGET/STATE contents (parameters scaled by 1/sqrt(fan-in) as real inits are); class labels in range. */
+    static float[][] randomBuffers(ModelSpec spec, int maxBatch, long seed) {
+        Random r = new Random(seed);
+        float[][] b = spec.allocate(maxBatch);
+        for (int i = 0; i < b.length; i++) {
+            BufferSpec s = spec.buffers().get(i);
+            if (s.role() == BufferRole.PARAM || s.role() == BufferRole.INPUT || s.role() == BufferRole.STATE
+                    || s.role() == BufferRole.TARGET) {
+                double std = s.role() == BufferRole.PARAM && s.rank() >= 2 ? 1 / Math.sqrt(s.shape()[0]) : 0.8;
+                for (int k = 0; k < b[i].length; k++) {
+                    b[i][k] = s.classes() > 0 ? r.nextInt(s.classes()) : (float) (r.nextGaussian() * std);
+                }
+            }
+        }
+        return b;
+    }
+
+    static Map<String, Tensor> inputsOf(Graph g, ModelSpec spec, float[][] b, int batch) {
+        Map<String, Tensor> in = new HashMap<>();
+        for (Graph.Input i : g.inputs()) {
+            int idx = spec.indexOf(i.value().name());
+            int n = (int) i.value().shape().numel(batch);
+            double[] d = new double[n];
+            for (int k = 0; k < n; k++) {
+                d[k] = b[idx][k];
+            }
+            in.put(i.value().name(), new Tensor(i.value().shape().concrete(batch), d));
+        }
+        return in;
+    }
+
+    /** Every output of {@code g} in the buffers equals the reference within {@code atol + rtol * max|ref|}. */
+    static void assertOutputsMatch(Graph g, ModelSpec spec, float[][] b, int batch, double atol, double rtol) {
+        Map<String, Tensor> ref = Interpreter.runAll(g, batch, inputsOf(g, spec, b, batch));
+        for (Graph.Output o : g.outputs()) {
+            String buf = o.role() == Graph.OutputRole.GRAD ? "grad:" + o.name() : o.name();
+            double[] want = ref.get(o.value().name()).data();
+            float[] got = b[spec.indexOf(buf)];
+            double scale = 0;
+            for (double w : want) {
+                if (Double.isFinite(w)) {
+                    scale = Math.max(scale, Math.abs(w));
+                }
+            }
+            for (int k = 0; k < want.length; k++) {
+                double tol = atol + rtol * scale;
+                if (!(Math.abs(got[k] - want[k]) <= tol) && !(Double.isNaN(want[k]) && Float.isNaN(got[k]))
+                        && !(Double.isInfinite(want[k]) && got[k] == want[k])) {
+                    fail(g.name() + " output " + buf + "[" + k + "] = " + got[k] + ", reference " + want[k]
+                            + " (tolerance " + tol + ")");
+                }
+            }
+        }
+    }
+
+    /** Every generated class passes ASM's CheckClassAdapter with data-flow verification. */
+    static void assertClassesVerify(ModelClasses mc) {
+        ModelClassLoader loader = new ModelClassLoader(Harness.class.getClassLoader(), mc.classes());
+        mc.classes().forEach((name, bytes) -> {
+            StringWriter sw = new StringWriter();
+            CheckClassAdapter.verify(new ClassReader(bytes), loader, false, new PrintWriter(sw));
+            assertTrue(sw.toString().isEmpty(), name + ":\n" + sw);
+        });
+    }
+}

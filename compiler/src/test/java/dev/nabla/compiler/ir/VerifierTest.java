@@ -1,0 +1,119 @@
+package dev.nabla.compiler.ir;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class VerifierTest {
+
+    private static final Span AT = Span.at("v.nabla", 2, 5);
+    private static final Value X = new Value("x", TensorType.f32(Shape.BATCH, 3));
+    private static final Value W = new Value("w", TensorType.f32(3, 2));
+    private static final Graph.Input X_IN = new Graph.Input(X, Graph.InputRole.INPUT, null, AT);
+    private static final Graph.Input W_IN = new Graph.Input(W, Graph.InputRole.PARAM, null, AT);
+    private static final Value H = new Value("h", TensorType.f32(Shape.BATCH, 2));
+    private static final Instr MATMUL = new Instr(H, Op.MATMUL, List.of(X, W), Attr.NONE, AT);
+
+    private static Graph graph(List<Graph.Input> inputs, List<Instr> body, List<Graph.Output> outputs) {
+        return new Graph("g", inputs, body, outputs);
+    }
+
+    private static void assertRejected(Graph g, String problem, String line) {
+        Verifier.VerifyException e = assertThrows(Verifier.VerifyException.class, () -> Verifier.verify(g));
+        assertTrue(e.getMessage().contains(problem), e.getMessage());
+        assertTrue(e.getMessage().contains(line), e.getMessage());
+    }
+
+    @Test
+    void validGraph_isReturnedUnchanged() {
+        Value loss = new Value("loss", TensorType.f32());
+        Instr sum = new Instr(loss, Op.SUM, List.of(H), new Attr.Axes(List.of(0, 1), false), AT);
+        Graph g = graph(List.of(X_IN, W_IN), List.of(MATMUL, sum), List.of(new Graph.Output("loss", loss, Graph.OutputRole.LOSS)));
+        assertSame(g, Verifier.verify(g));
+    }
+
+    @Test
+    void valueDefinedTwice_isRejected() {
+        Instr again = new Instr(H, Op.NEG, List.of(H), Attr.NONE, AT);
+        assertRejected(graph(List.of(X_IN, W_IN), List.of(MATMUL, again), List.of()), "defined twice", "%h = neg %h");
+    }
+
+    @Test
+    void instructionRedefiningAnInput_isRejected() {
+        Instr shadow = new Instr(X, Op.NEG, List.of(X), Attr.NONE, AT);
+        assertRejected(graph(List.of(X_IN), List.of(shadow), List.of()), "defined twice", "%x = neg %x");
+    }
+
+    @Test
+    void inputDeclaredTwice_isRejected() {
+        assertRejected(graph(List.of(X_IN, X_IN), List.of(), List.of()), "declared twice", "input %x");
+    }
+
+    @Test
+    void useBeforeDefinition_isRejected() {
+        Value n = new Value("n", H.type());
+        Instr neg = new Instr(n, Op.NEG, List.of(H), Attr.NONE, AT);
+        assertRejected(graph(List.of(X_IN, W_IN), List.of(neg, MATMUL), List.of()), "used before", "%n = neg %h");
+    }
+
+    @Test
+    void useWithAnotherTypeThanItsDefinition_isRejected() {
+        Value wrongX = new Value("x", TensorType.f32(4, 3));
+        Value h = new Value("h", TensorType.f32(4, 2));
+        Instr mm = new Instr(h, Op.MATMUL, List.of(wrongX, W), Attr.NONE, AT);
+        assertRejected(graph(List.of(X_IN, W_IN), List.of(mm), List.of()), "defined as f32[B,3]", "%h = matmul");
+    }
+
+    @Test
+    void wrongArity_isRejected() {
+        Instr add = new Instr(new Value("a", X.type()), Op.ADD, List.of(X), Attr.NONE, AT);
+        assertRejected(graph(List.of(X_IN), List.of(add), List.of()), "takes 2 operand(s), got 1", "%a = add %x");
+    }
+
+    @Test
+    void typeDisagreeingWithShapeRule_isRejected() {
+        Instr mm = new Instr(new Value("h", TensorType.f32(Shape.BATCH, 3)), Op.MATMUL, List.of(X, W), Attr.NONE, AT);
+        assertRejected(graph(List.of(X_IN, W_IN), List.of(mm), List.of()), "should be f32[B,2]", "%h = matmul %x, %w");
+    }
+
+    @Test
+    void operandsTheShapeRuleRejects_areRejected() {
+        Instr mm = new Instr(new Value("h", TensorType.f32(3, 3)), Op.MATMUL, List.of(W, W), Attr.NONE, AT);
+        assertRejected(graph(List.of(W_IN), List.of(mm), List.of()), "shape rule rejects", "%h = matmul %w, %w");
+    }
+
+    @Test
+    void constantOfIntegerType_isRejected() {
+        Value c = new Value("c", new TensorType(DType.I32, Shape.of(2)));
+        Instr k = new Instr(c, Op.CONSTANT, List.of(), new Attr.Const(1), AT);
+        assertRejected(graph(List.of(), List.of(k), List.of()), "constant needs", "%c = constant 1");
+    }
+
+    @Test
+    void instructionWithoutSpan_isRejected() {
+        Instr noSpan = new Instr(H, Op.MATMUL, List.of(X, W), Attr.NONE, null);
+        assertRejected(graph(List.of(X_IN, W_IN), List.of(noSpan), List.of()), "no source span", "matmul %x, %w");
+    }
+
+    @Test
+    void inputWithoutSpan_isRejected() {
+        Graph.Input bare = new Graph.Input(X, Graph.InputRole.INPUT, null, null);
+        assertRejected(graph(List.of(bare), List.of(), List.of()), "no source span", "input %x");
+    }
+
+    @Test
+    void outputOfUndefinedValue_isRejected() {
+        Graph.Output out = new Graph.Output("h", H, Graph.OutputRole.OUTPUT);
+        assertRejected(graph(List.of(X_IN), List.of(), List.of(out)), "undefined value", "output h = %h");
+    }
+
+    @Test
+    void nonScalarLoss_isRejected() {
+        Graph.Output loss = new Graph.Output("loss", H, Graph.OutputRole.LOSS);
+        assertRejected(graph(List.of(X_IN, W_IN), List.of(MATMUL), List.of(loss)), "must be a scalar", "loss loss = %h");
+    }
+}

@@ -1,0 +1,81 @@
+package dev.nabla.runtime.checkpoint;
+
+import dev.nabla.runtime.BufferRole;
+import dev.nabla.runtime.BufferSpec;
+import dev.nabla.runtime.ModelSpec;
+import dev.nabla.runtime.NablaException;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A model's PARAM, STATE and OPT_STATE buffers as a safetensors file, tensors named like the buffers
+ * ({@code hidden1.W}, {@code opt0:hidden1.W}); the metadata records the training position for resuming.
+ */
+public final class Checkpoint {
+
+    private Checkpoint() {
+    }
+
+    private static boolean saved(BufferRole role) {
+        return role == BufferRole.PARAM || role == BufferRole.STATE || role == BufferRole.OPT_STATE;
+    }
+
+    public static byte[] encode(ModelSpec spec, float[][] buffers, Map<String, String> metadata) {
+        List<Safetensors.Tensor> tensors = new ArrayList<>();
+        for (int i = 0; i < buffers.length; i++) {
+            BufferSpec b = spec.buffers().get(i);
+            if (saved(b.role())) {
+                tensors.add(new Safetensors.Tensor(b.name(), b.shape(), Arrays.copyOf(buffers[i], b.size(1))));
+            }
+        }
+        return Safetensors.encode(tensors, metadata);
+    }
+
+    /** Saves atomically (temporary file, fsync, rename): the previous checkpoint survives a crash. */
+    public static void save(Path file, ModelSpec spec, float[][] buffers, Map<String, String> metadata) {
+        AtomicFiles.write(file, encode(spec, buffers, metadata));
+    }
+
+    /**
+     * Loads every PARAM and STATE (all required, shapes checked) and the OPT_STATE tensors the file has
+     * (missing ones are zeroed, so weights trained with another optimizer still load).
+     *
+     * @return the checkpoint's metadata
+     */
+    public static Map<String, String> load(Path file, ModelSpec spec, float[][] buffers) {
+        Safetensors.Contents contents = Safetensors.read(file);
+        for (String name : contents.tensors().keySet()) {
+            if (spec.indexOf(name) < 0 && !name.startsWith("opt")) {
+                throw new NablaException(file + ": tensor \"" + name + "\" is not a parameter of model " + spec.name()
+                        + " (was the checkpoint saved from another model?)");
+            }
+        }
+        for (int i = 0; i < buffers.length; i++) {
+            BufferSpec b = spec.buffers().get(i);
+            if (saved(b.role())) {
+                copyInto(file, b, contents.tensors().get(b.name()), buffers[i]);
+            }
+        }
+        return contents.metadata();
+    }
+
+    private static void copyInto(Path file, BufferSpec b, Safetensors.Tensor t, float[] target) {
+        if (t == null) {
+            if (b.role() == BufferRole.OPT_STATE) {
+                Arrays.fill(target, 0f);
+                return;
+            }
+            throw new NablaException(file + ": missing " + b.role().name().toLowerCase() + " \"" + b.name()
+                    + "\" of model (was the checkpoint saved from another model?)");
+        }
+        if (!Arrays.equals(t.shape(), b.shape())) {
+            throw new NablaException(file + ": tensor \"" + b.name() + "\" has shape " + Arrays.toString(t.shape())
+                    + " but the model declares " + Arrays.toString(b.shape()));
+        }
+        System.arraycopy(t.data(), 0, target, 0, t.data().length);
+    }
+}

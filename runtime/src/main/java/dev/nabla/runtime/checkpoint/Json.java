@@ -1,0 +1,189 @@
+package dev.nabla.runtime.checkpoint;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON subset a safetensors header uses: objects, arrays, strings, integers (and plain numbers read as
+ * double). Values read as {@code Map<String,Object>} (insertion order), {@code List<Object>}, {@code String},
+ * {@code Long} or {@code Double}, {@code Boolean}, {@code null}.
+ */
+final class Json {
+
+    private final String text;
+    private int pos;
+
+    private Json(String text) {
+        this.text = text;
+    }
+
+    static Object parse(String text) {
+        Json p = new Json(text);
+        Object v = p.value();
+        p.skipSpace();
+        if (p.pos != text.length()) {
+            throw p.error("unexpected text after the JSON value");
+        }
+        return v;
+    }
+
+    /** A JSON string literal in plain ASCII: other characters are escaped, so even lone surrogates survive. */
+    static String quote(String s) {
+        StringBuilder out = new StringBuilder("\"");
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20 || c > 0x7E) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.append('"').toString();
+    }
+
+    private IllegalArgumentException error(String what) {
+        return new IllegalArgumentException(what + " at character " + pos);
+    }
+
+    private void skipSpace() {
+        while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
+            pos++;
+        }
+    }
+
+    private Object value() {
+        skipSpace();
+        if (pos >= text.length()) {
+            throw error("unexpected end");
+        }
+        char c = text.charAt(pos);
+        switch (c) {
+            case '{':
+                return object();
+            case '[':
+                return array();
+            case '"':
+                return string();
+            default:
+                return literal();
+        }
+    }
+
+    private Map<String, Object> object() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        pos++;
+        skipSpace();
+        if (peek() == '}') {
+            pos++;
+            return map;
+        }
+        while (true) {
+            skipSpace();
+            if (peek() != '"') {
+                throw error("expected a string key");
+            }
+            String key = string();
+            skipSpace();
+            expect(':');
+            if (map.put(key, value()) != null) {
+                throw error("duplicate key \"" + key + "\"");
+            }
+            skipSpace();
+            if (peek() == ',') {
+                pos++;
+            } else {
+                expect('}');
+                return map;
+            }
+        }
+    }
+
+    private List<Object> array() {
+        List<Object> list = new ArrayList<>();
+        pos++;
+        skipSpace();
+        if (peek() == ']') {
+            pos++;
+            return list;
+        }
+        while (true) {
+            list.add(value());
+            skipSpace();
+            if (peek() == ',') {
+                pos++;
+            } else {
+                expect(']');
+                return list;
+            }
+        }
+    }
+
+    private String string() {
+        pos++;
+        StringBuilder out = new StringBuilder();
+        while (true) {
+            if (pos >= text.length()) {
+                throw error("unterminated string");
+            }
+            char c = text.charAt(pos++);
+            if (c == '"') {
+                return out.toString();
+            }
+            if (c != '\\') {
+                out.append(c);
+                continue;
+            }
+            char e = text.charAt(pos++);
+            switch (e) {
+                case 'n': out.append('\n'); break;
+                case 't': out.append('\t'); break;
+                case 'r': out.append('\r'); break;
+                case 'b': out.append('\b'); break;
+                case 'f': out.append('\f'); break;
+                case 'u':
+                    out.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
+                    pos += 4;
+                    break;
+                default: out.append(e);
+            }
+        }
+    }
+
+    private Object literal() {
+        int start = pos;
+        while (pos < text.length() && "{}[],: \t\r\n".indexOf(text.charAt(pos)) < 0) {
+            pos++;
+        }
+        String word = text.substring(start, pos);
+        switch (word) {
+            case "true": return Boolean.TRUE;
+            case "false": return Boolean.FALSE;
+            case "null": return null;
+            default:
+                try {
+                    return word.matches("-?\\d+") ? (Object) Long.parseLong(word) : (Object) Double.parseDouble(word);
+                } catch (NumberFormatException e) {
+                    pos = start;
+                    throw error("unexpected \"" + word + "\"");
+                }
+        }
+    }
+
+    private char peek() {
+        if (pos >= text.length()) {
+            throw error("unexpected end");
+        }
+        return text.charAt(pos);
+    }
+
+    private void expect(char c) {
+        if (peek() != c) {
+            throw error("expected '" + c + "'");
+        }
+        pos++;
+    }
+}

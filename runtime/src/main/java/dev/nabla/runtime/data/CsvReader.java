@@ -1,0 +1,180 @@
+package dev.nabla.runtime.data;
+
+import dev.nabla.runtime.NablaException;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Comma-separated numbers (plain or gzipped), one sample per line, the label in one column ({@code label}:
+ * an index, negative from the end, or a column name when there is a header line). With {@code header} the first
+ * line names the columns and is skipped. The scikit-learn layout ({@code count,features,class names...} on the
+ * first line, as in {@code samples/data}) is recognised by its shape unless {@code layout = "plain"}, and its
+ * counts are checked against the rows that follow.
+ */
+final class CsvReader {
+
+    /**
+     * @param label  label column: "-1" (last, default), "0", or a header name; "none" for features only
+     * @param header the first line names the columns
+     * @param layout "sklearn" or "auto" (recognise the scikit-learn count line), "plain" (never)
+     */
+    record Options(String label, boolean header, String layout) {
+    }
+
+    private final Path file;
+    private final Options options;
+
+    private CsvReader(Path file, Options options) {
+        this.file = file;
+        this.options = options;
+    }
+
+    static Dataset read(Path file, Options options) {
+        return new CsvReader(file, options).read();
+    }
+
+    private Dataset read() {
+        String text = new String(DataFiles.readAll(file), StandardCharsets.UTF_8);
+        // spreadsheet exports often start with a byte-order mark, which is not part of the first number
+        String[] lines = (text.startsWith("\uFEFF") ? text.substring(1) : text).split("\r?\n", -1);
+        int first = 0;
+        List<String> columnNames = null;
+        int[] sklearnCounts = null;
+        if (options.header()) {
+            columnNames = fields(lines[0]);
+            first = 1;
+        } else if (!"plain".equals(options.layout()) && looksLikeSklearnCounts(lines)) {
+            List<String> head = fields(lines[0]);
+            sklearnCounts = new int[] {Integer.parseInt(head.get(0).trim()), Integer.parseInt(head.get(1).trim())};
+            first = 1;
+        }
+        int last = lines.length;
+        while (last > first && lines[last - 1].isBlank()) {
+            last--;
+        }
+        if (last == first) {
+            throw new NablaException(file + ": no data rows");
+        }
+        int columns = fields(lines[first]).size();
+        int labelColumn = labelColumn(columnNames, columns);
+        Dataset data = parseRows(lines, first, last, columns, labelColumn);
+        if (sklearnCounts != null) {
+            checkCounts(sklearnCounts, data.rows(), columns - 1);
+        }
+        return data;
+    }
+
+    /** First line {@code n,f,name,name...}: two integer counts followed only by class names (non-numbers). */
+    private static boolean looksLikeSklearnCounts(String[] lines) {
+        List<String> head = fields(lines[0]);
+        if (head.size() < 3 || !head.get(0).trim().matches("\\d+") || !head.get(1).trim().matches("\\d+")) {
+            return false;
+        }
+        for (int i = 2; i < head.size(); i++) {
+            if (isNumber(head.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void checkCounts(int[] counts, int rows, int features) {
+        if (counts[0] != rows) {
+            throw new NablaException(file + ": line 1 announces " + counts[0] + " samples but the file has " + rows);
+        }
+        if (counts[1] != features) {
+            throw new NablaException(file + ": line 1 announces " + counts[1] + " features but rows have " + features
+                    + " besides the label");
+        }
+    }
+
+    private int labelColumn(List<String> names, int columns) {
+        String label = options.label() == null ? "-1" : options.label().trim();
+        if (label.equals("none")) {
+            return -1;
+        }
+        if (label.matches("-?\\d+")) {
+            int index = Integer.parseInt(label);
+            int column = index < 0 ? columns + index : index;
+            if (column < 0 || column >= columns) {
+                throw new NablaException(file + ": label column " + index + " does not exist (rows have " + columns + " columns)");
+            }
+            return column;
+        }
+        int column = names == null ? -1 : names.stream().map(String::trim).toList().indexOf(label);
+        if (column < 0) {
+            throw new NablaException(file + ": no column named \"" + label + "\"" + (names == null ? " (the file has no header line; use header = true)" : ""));
+        }
+        return column;
+    }
+
+    private Dataset parseRows(String[] lines, int first, int last, int columns, int labelColumn) {
+        int rows = last - first;
+        int features = labelColumn < 0 ? columns : columns - 1;
+        float[] x = new float[rows * features];
+        float[] y = labelColumn < 0 ? null : new float[rows];
+        int[] lineNumbers = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            int lineNumber = first + r + 1;
+            lineNumbers[r] = lineNumber;
+            List<String> f = fields(lines[first + r]);
+            if (f.size() != columns) {
+                throw new NablaException(file + " line " + lineNumber + ": " + f.size() + " fields, expected " + columns);
+            }
+            int k = 0;
+            for (int c = 0; c < columns; c++) {
+                float v = number(f.get(c), lineNumber, c);
+                if (c == labelColumn) {
+                    y[r] = v;
+                } else {
+                    x[r * features + k++] = v;
+                }
+            }
+        }
+        return new Dataset(file.toString(), x, new int[] {features}, y, 1, false, lineNumbers);
+    }
+
+    private float number(String field, int line, int column) {
+        String s = field.trim();
+        float v;
+        try {
+            v = Float.parseFloat(s);
+        } catch (NumberFormatException e) {
+            throw new NablaException(file + " line " + line + ", column " + (column + 1) + ": \"" + s + "\" is not a number");
+        }
+        if (!Float.isFinite(v)) {
+            throw new NablaException(file + " line " + line + ", column " + (column + 1) + ": \"" + s
+                    + "\" is not a finite number (missing values are not supported)");
+        }
+        return v;
+    }
+
+    private static boolean isNumber(String s) {
+        try {
+            Float.parseFloat(s.trim());
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static List<String> fields(String line) {
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= line.length(); i++) {
+            if (i == line.length() || line.charAt(i) == ',') {
+                out.add(unquote(line.substring(start, i)));
+                start = i + 1;
+            }
+        }
+        return out;
+    }
+
+    private static String unquote(String s) {
+        String t = s.trim();
+        return t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"") ? t.substring(1, t.length() - 1) : t;
+    }
+}

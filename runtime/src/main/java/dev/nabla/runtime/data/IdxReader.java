@@ -1,0 +1,92 @@
+package dev.nabla.runtime.data;
+
+import dev.nabla.runtime.NablaException;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * The IDX format of MNIST and Fashion-MNIST (plain or gzipped): magic {@code 00 00 TYPE RANK}, RANK big-endian
+ * int32 dimensions, then the values big-endian. Images are {@code idx3} (n x rows x cols), labels {@code idx1}.
+ */
+final class IdxReader {
+
+    /** A decoded IDX array. */
+    record Array(int[] dims, float[] values, boolean uint8) {
+    }
+
+    private IdxReader() {
+    }
+
+    static Dataset read(Path images, Path labels) {
+        Array x = readArray(images);
+        Array y = readArray(labels);
+        if (y.dims().length != 1) {
+            throw new NablaException(labels + ": labels must be an idx1 file (one dimension), found "
+                    + y.dims().length + " dimensions");
+        }
+        if (x.dims()[0] != y.dims()[0]) {
+            throw new NablaException(images + " has " + x.dims()[0] + " images but " + labels + " has "
+                    + y.dims()[0] + " labels");
+        }
+        int[] sample = x.dims().length == 1 ? new int[] {1} : Arrays.copyOfRange(x.dims(), 1, x.dims().length);
+        return new Dataset(images + " + " + labels, x.values(), sample, y.values(), 1, x.uint8(), null);
+    }
+
+    static Array readArray(Path file) {
+        byte[] bytes = DataFiles.readAll(file);
+        ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.BIG_ENDIAN);
+        if (bytes.length < 4 || bytes[0] != 0 || bytes[1] != 0 || width(bytes[2]) == 0 || bytes[3] < 1) {
+            String magic = bytes.length < 4 ? "(file of " + bytes.length + " bytes)"
+                    : String.format("0x%08X", in.getInt(0));
+            throw new NablaException(file + ": wrong magic number " + magic
+                    + " (an IDX file starts with 0x0000TTRR: TT = 08 for unsigned bytes ... 0E for doubles, RR = rank)");
+        }
+        int type = bytes[2] & 0xFF;
+        int rank = bytes[3];
+        if (bytes.length < 4 + 4 * rank) {
+            throw new NablaException(file + ": truncated IDX header (" + bytes.length + " bytes)");
+        }
+        int[] dims = new int[rank];
+        long count = 1;
+        for (int i = 0; i < rank; i++) {
+            dims[i] = in.getInt(4 + 4 * i);
+            count *= dims[i];
+        }
+        int start = 4 + 4 * rank;
+        long expected = start + count * width(bytes[2]);
+        if (bytes.length < expected) {
+            throw new NablaException(file + ": truncated: dimensions " + Arrays.toString(dims) + " need " + expected
+                    + " bytes, the file has " + bytes.length);
+        }
+        return new Array(dims, values(in, start, (int) count, type), type == 0x08);
+    }
+
+    private static int width(byte type) {
+        switch (type & 0xFF) {
+            case 0x08: case 0x09: return 1;
+            case 0x0B: return 2;
+            case 0x0C: case 0x0D: return 4;
+            case 0x0E: return 8;
+            default: return 0;
+        }
+    }
+
+    private static float[] values(ByteBuffer in, int start, int count, int type) {
+        float[] out = new float[count];
+        in.position(start);
+        for (int i = 0; i < count; i++) {
+            switch (type) {
+                case 0x08: out[i] = in.get() & 0xFF; break;
+                case 0x09: out[i] = in.get(); break;
+                case 0x0B: out[i] = in.getShort(); break;
+                case 0x0C: out[i] = in.getInt(); break;
+                case 0x0D: out[i] = in.getFloat(); break;
+                default: out[i] = (float) in.getDouble(); break;
+            }
+        }
+        return out;
+    }
+}

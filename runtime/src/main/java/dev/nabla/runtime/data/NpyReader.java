@@ -1,0 +1,112 @@
+package dev.nabla.runtime.data;
+
+import dev.nabla.runtime.NablaException;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * NumPy's {@code .npy} format, versions 1 to 3: magic {@code \x93NUMPY}, version, a little-endian header length
+ * (2 bytes in v1, 4 in v2/v3), a Python dict literal {@code {'descr': '<f4', 'fortran_order': False,
+ * 'shape': (n, d), }}, then the data. Supported dtypes: {@code <f4 <f8 |u1 |i1 <i4 <i8}, C order only.
+ */
+final class NpyReader {
+
+    record Array(int[] shape, float[] values, boolean uint8) {
+    }
+
+    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
+    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
+    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+
+    private NpyReader() {
+    }
+
+    static Array read(Path file) {
+        byte[] bytes = DataFiles.readAll(file);
+        ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        if (bytes.length < 10 || (bytes[0] & 0xFF) != 0x93 || !new String(bytes, 1, 5, StandardCharsets.ISO_8859_1).equals("NUMPY")) {
+            throw new NablaException(file + ": not a .npy file (wrong magic number; expected \\x93NUMPY)");
+        }
+        int major = bytes[6];
+        int headerStart = major == 1 ? 10 : 12;
+        if (major < 1 || major > 3 || bytes.length < headerStart) {
+            throw new NablaException(file + ": unsupported .npy version " + major + "." + bytes[7]);
+        }
+        long headerLength = major == 1 ? in.getShort(8) & 0xFFFF : in.getInt(8) & 0xFFFFFFFFL;
+        if (headerStart + headerLength > bytes.length) {
+            throw new NablaException(file + ": truncated .npy header");
+        }
+        String header = new String(bytes, headerStart, (int) headerLength, StandardCharsets.ISO_8859_1);
+        String descr = field(file, DESCR, header, "descr");
+        if (field(file, FORTRAN, header, "fortran_order").equals("True")) {
+            throw new NablaException(file + ": arrays in Fortran order are not supported; save with np.ascontiguousarray(a)");
+        }
+        int[] shape = shape(file, field(file, SHAPE, header, "shape"));
+        return new Array(shape, values(file, in, headerStart + (int) headerLength, shape, descr), descr.endsWith("u1"));
+    }
+
+    private static String field(Path file, Pattern p, String header, String name) {
+        Matcher m = p.matcher(header);
+        if (!m.find()) {
+            throw new NablaException(file + ": .npy header has no '" + name + "': " + header.trim());
+        }
+        return m.group(1);
+    }
+
+    private static int[] shape(Path file, String text) {
+        String[] parts = text.split(",");
+        return Arrays.stream(parts).map(String::trim).filter(s -> !s.isEmpty()).mapToInt(s -> {
+            try {
+                return Integer.parseInt(s.endsWith("L") ? s.substring(0, s.length() - 1) : s);
+            } catch (NumberFormatException e) {
+                throw new NablaException(file + ": bad shape (" + text + ") in .npy header");
+            }
+        }).toArray();
+    }
+
+    private static float[] values(Path file, ByteBuffer in, int start, int[] shape, String descr) {
+        int width = width(file, descr);
+        long count = 1;
+        for (int d : shape) {
+            count *= d;
+        }
+        if (start + count * width > in.capacity()) {
+            throw new NablaException(file + ": truncated: shape " + Arrays.toString(shape) + " of " + descr + " needs "
+                    + (start + count * width) + " bytes, the file has " + in.capacity());
+        }
+        float[] out = new float[(int) count];
+        in.position(start);
+        for (int i = 0; i < out.length; i++) {
+            out[i] = next(in, descr);
+        }
+        return out;
+    }
+
+    private static int width(Path file, String descr) {
+        switch (descr) {
+            case "|u1": case "u1": case "|i1": case "i1": return 1;
+            case "<f4": case "<i4": return 4;
+            case "<f8": case "<i8": return 8;
+            default:
+                throw new NablaException(file + ": unsupported dtype '" + descr
+                        + "' (supported: <f4, <f8, |u1, |i1, <i4, <i8; little-endian only)");
+        }
+    }
+
+    private static float next(ByteBuffer in, String descr) {
+        switch (descr) {
+            case "|u1": case "u1": return in.get() & 0xFF;
+            case "|i1": case "i1": return in.get();
+            case "<f4": return in.getFloat();
+            case "<i4": return in.getInt();
+            case "<f8": return (float) in.getDouble();
+            default: return in.getLong();
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package dev.nabla.runtime.train;
+
+/**
+ * One epoch of a run. Validation fields are NaN without a validation set; accuracy is NaN for regression.
+ *
+ * @param step      optimizer steps taken so far in this run
+ * @param samples   training samples seen this epoch
+ */
+public record EpochStats(int epoch, int epochs, long step, int samples, double trainLoss, double valLoss,
+                         double valAccuracy, double lr, double seconds) {
+
+    public double samplesPerSecond() {
+        return seconds > 0 ? samples / seconds : 0;
+    }
+
+    /** "epoch 3/30  train loss 0.4321  val loss 0.5000  val acc 91.23%  0.8 s  12345 samples/s". */
+    public String summary() {
+        StringBuilder s = new StringBuilder(String.format("epoch %d/%d  train loss %.4f", epoch, epochs, trainLoss));
+        if (!Double.isNaN(valLoss)) {
+            s.append(String.format("  val loss %.4f", valLoss));
+        }
+        if (!Double.isNaN(valAccuracy)) {
+            s.append(String.format("  val acc %.2f%%", 100 * valAccuracy));
+        }
+        return s.append(String.format("  %.1f s  %.0f samples/s", seconds, samplesPerSecond())).toString();
+    }
+}

@@ -1,0 +1,89 @@
+package dev.nabla.runtime.train;
+
+import dev.nabla.runtime.BufferRole;
+import dev.nabla.runtime.CompiledModel;
+import dev.nabla.runtime.ModelSpec;
+import dev.nabla.runtime.data.Dataset;
+
+/**
+ * Evaluates a model on a labelled dataset. The loss needs the training graph, so each batch runs
+ * {@code trainStep} without an update: parameters and optimizer state stay as they are, and STATE buffers
+ * (e.g. running statistics) are restored afterwards so evaluating never changes the model.
+ */
+public final class Evaluator {
+
+    private Evaluator() {
+    }
+
+    /** {@code buffers} must be allocated for at least {@code batch} rows. */
+    public static Evaluation evaluate(CompiledModel model, float[][] buffers, Dataset data, int batch) {
+        ModelSpec spec = model.spec();
+        ModelBuffers mb = new ModelBuffers(spec, buffers, batch, true);
+        float[][] state = stateSnapshot(spec, buffers);
+        int classes = mb.targetSpec().classes();
+        int width = mb.targetSpec().rowSize();
+        int output = mb.outputOfWidth(classes > 0 ? classes : width);
+        int[][] confusion = classes > 0 ? new int[classes][classes] : null;
+        double lossSum = 0;
+        double squared = 0;
+        double absolute = 0;
+        int[] order = ModelBuffers.identity(data.rows());
+        for (int from = 0; from < data.rows(); from += batch) {
+            int count = Math.min(batch, data.rows() - from);
+            mb.fill(data, order, from, count);
+            model.trainStep(buffers, count);
+            lossSum += (double) mb.lossValue() * count;
+            for (int r = 0; r < count && output >= 0; r++) {
+                if (confusion != null) {
+                    int predicted = argmax(buffers[output], r * classes, classes);
+                    confusion[(int) data.target(from + r, 0)][predicted]++;
+                } else {
+                    for (int j = 0; j < width; j++) {
+                        double e = buffers[output][r * width + j] - data.target(from + r, j);
+                        squared += e * e;
+                        absolute += Math.abs(e);
+                    }
+                }
+            }
+        }
+        restoreState(spec, buffers, state);
+        int n = data.rows();
+        double accuracy = confusion == null || output < 0 ? Double.NaN : diagonal(confusion) / (double) n;
+        boolean regression = confusion == null && output >= 0;
+        return new Evaluation(n, lossSum / n, accuracy, output < 0 ? null : confusion,
+                regression ? squared / ((double) n * width) : Double.NaN,
+                regression ? absolute / ((double) n * width) : Double.NaN);
+    }
+
+    static int argmax(float[] values, int offset, int n) {
+        int best = 0;
+        for (int i = 1; i < n; i++) {
+            if (values[offset + i] > values[offset + best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static long diagonal(int[][] confusion) {
+        long sum = 0;
+        for (int i = 0; i < confusion.length; i++) {
+            sum += confusion[i][i];
+        }
+        return sum;
+    }
+
+    private static float[][] stateSnapshot(ModelSpec spec, float[][] buffers) {
+        float[][] copy = new float[buffers.length][];
+        for (int i : spec.indicesOf(BufferRole.STATE)) {
+            copy[i] = buffers[i].clone();
+        }
+        return copy;
+    }
+
+    private static void restoreState(ModelSpec spec, float[][] buffers, float[][] copy) {
+        for (int i : spec.indicesOf(BufferRole.STATE)) {
+            System.arraycopy(copy[i], 0, buffers[i], 0, copy[i].length);
+        }
+    }
+}

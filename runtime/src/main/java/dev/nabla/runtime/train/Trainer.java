@@ -1,0 +1,189 @@
+package dev.nabla.runtime.train;
+
+import dev.nabla.runtime.CompiledModel;
+import dev.nabla.runtime.ModelSpec;
+import dev.nabla.runtime.NablaException;
+import dev.nabla.runtime.OptimizerSpec;
+import dev.nabla.runtime.data.Dataset;
+import dev.nabla.runtime.init.Rng;
+import dev.nabla.runtime.optim.GradientClipping;
+import dev.nabla.runtime.optim.LrSchedule;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Mini-batch training of a {@link CompiledModel} on in-memory datasets: per step it copies a batch into the
+ * INPUT and TARGET buffers, runs {@code trainStep}, checks the loss, computes the clipping factor and calls
+ * {@code update} with {@code [lr, step, gradScale]}. The shuffle of epoch {@code e} is a permutation drawn from
+ * {@code (seed, "shuffle/e")}, so a run is a pure function of seed, data and the model's kernels.
+ *
+ * <p>A non-finite loss stops the run with a {@link NablaException} naming epoch and step; the buffers are then
+ * rolled back to the last completed epoch, which is also what the {@link EpochListener} last saved.
+ */
+public final class Trainer {
+
+    /** Called after every epoch with the weights in the buffers, e.g. to save a checkpoint. */
+    public interface EpochListener {
+        /**
+         * @param best with early stopping, whether this epoch has the best validation loss so far (always true
+         *             without early stopping)
+         */
+        void epochEnded(EpochStats stats, boolean best);
+    }
+
+    private final CompiledModel model;
+    private final TrainOptions options;
+    private final ProgressListener progress;
+    private final EpochListener epochListener;
+
+    public Trainer(CompiledModel model, TrainOptions options, ProgressListener progress, EpochListener epochListener) {
+        this.model = model;
+        this.options = options;
+        this.progress = progress;
+        this.epochListener = epochListener;
+    }
+
+    /**
+     * Trains in place: {@code buffers} (from {@code spec.allocate(batchSize)}) hold initialised or loaded weights
+     * before and the trained ones after. {@code validation} may be null.
+     */
+    public TrainResult train(float[][] buffers, Dataset train, Dataset validation) {
+        ModelSpec spec = model.spec();
+        ModelBuffers mb = new ModelBuffers(spec, buffers, options.batchSize(), true);
+        if (options.patience() > 0 && validation == null) {
+            throw new NablaException("early stopping needs a validation set (validation = FRACTION in the train block, or --val)");
+        }
+        int batch = options.batchSize();
+        int stepsPerEpoch = options.dropLast() ? train.rows() / batch : (train.rows() + batch - 1) / batch;
+        if (stepsPerEpoch == 0) {
+            throw new NablaException(train.source() + ": " + train.rows() + " samples are fewer than one batch of " + batch
+                    + (options.dropLast() ? " with drop_last" : ""));
+        }
+        long totalSteps = options.steps() > 0 ? options.steps() : (long) options.epochs() * stepsPerEpoch;
+        int epochs = (int) ((totalSteps + stepsPerEpoch - 1) / stepsPerEpoch);
+        Run run = new Run(mb, train, validation, new LrSchedule(options.schedule(), options.lr(), stepsPerEpoch, totalSteps),
+                stepsPerEpoch, totalSteps, epochs);
+        return run.all();
+    }
+
+    /** The mutable state of one run. */
+    private final class Run {
+        final ModelBuffers mb;
+        final Dataset train;
+        final Dataset validation;
+        final LrSchedule schedule;
+        final int stepsPerEpoch;
+        final long totalSteps;
+        final int epochs;
+        final float[] hyper = new float[OptimizerSpec.HYPER_SIZE];
+        final List<EpochStats> history = new ArrayList<>();
+        long step;
+        double bestValLoss = Double.POSITIVE_INFINITY;
+        int bestEpoch;
+        float[][] best;
+
+        Run(ModelBuffers mb, Dataset train, Dataset validation, LrSchedule schedule, int stepsPerEpoch, long totalSteps,
+            int epochs) {
+            this.mb = mb;
+            this.train = train;
+            this.validation = validation;
+            this.schedule = schedule;
+            this.stepsPerEpoch = stepsPerEpoch;
+            this.totalSteps = totalSteps;
+            this.epochs = epochs;
+        }
+
+        TrainResult all() {
+            for (int epoch = 1; epoch <= epochs; epoch++) {
+                EpochStats stats = epoch(epoch);
+                history.add(stats);
+                boolean improved = options.patience() == 0 || stats.valLoss() < bestValLoss;
+                if (options.patience() > 0 && improved) {
+                    bestValLoss = stats.valLoss();
+                    bestEpoch = epoch;
+                    best = mb.snapshot();
+                }
+                if (options.patience() == 0) {
+                    bestEpoch = epoch;
+                }
+                progress.epochDone(stats);
+                epochListener.epochEnded(stats, improved);
+                if (options.patience() > 0 && epoch - bestEpoch >= options.patience() && epoch < epochs) {
+                    return stopEarly(epoch);
+                }
+            }
+            if (best != null) {
+                mb.restore(best);
+            }
+            return new TrainResult(history, step, bestEpoch, null);
+        }
+
+        private TrainResult stopEarly(int epoch) {
+            if (best == null) {
+                String reason = "early stopping after epoch " + epoch + ": the validation loss was never a finite number";
+                progress.stopped(reason);
+                return new TrainResult(history, step, epoch, reason);
+            }
+            mb.restore(best);
+            String reason = String.format("early stopping after epoch %d: the validation loss has not improved for %d epochs;"
+                    + " keeping the weights of epoch %d (val loss %.4f)", epoch, options.patience(), bestEpoch, bestValLoss);
+            progress.stopped(reason);
+            return new TrainResult(history, step, bestEpoch, reason);
+        }
+
+        private EpochStats epoch(int epoch) {
+            long start = System.nanoTime();
+            int[] order = options.shuffle() ? Rng.derive(options.seed(), "shuffle/" + epoch).permutation(train.rows())
+                    : ModelBuffers.identity(train.rows());
+            int batches = (int) Math.min(stepsPerEpoch, totalSteps - step);
+            progress.epochStarted(epoch, epochs, batches, Math.min(train.rows(), batches * options.batchSize()));
+            float[][] lastGood = mb.snapshot();
+            double lossSum = 0;
+            int seen = 0;
+            double lr = 0;
+            for (int b = 0; b < batches; b++) {
+                int from = b * options.batchSize();
+                int count = Math.min(options.batchSize(), train.rows() - from);
+                lr = schedule.lrAt(step);
+                lossSum += (double) step(order, from, count, lr, epoch, lastGood) * count;
+                seen += count;
+                progress.batchDone(b + 1, seen, lossSum / seen);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Evaluation val = validation == null ? null : Evaluator.evaluate(model, mb.buffers, validation, options.batchSize());
+            return new EpochStats(epoch, epochs, step, seen, lossSum / seen, val == null ? Double.NaN : val.loss(),
+                    val == null ? Double.NaN : val.accuracy(), lr, seconds);
+        }
+
+        private float step(int[] order, int from, int count, double lr, int epoch, float[][] lastGood) {
+            mb.fill(train, order, from, count);
+            model.trainStep(mb.buffers, count);
+            float loss = mb.lossValue();
+            float scale = 1f;
+            if (options.clipNorm() > 0) {
+                double norm = GradientClipping.globalNorm(mb.spec, mb.buffers);
+                scale = Double.isFinite(norm) ? GradientClipping.scale(norm, options.clipNorm()) : Float.NaN;
+            }
+            if (!Float.isFinite(loss) || Float.isNaN(scale)) {
+                mb.restore(lastGood);
+                throw diverged(epoch, loss, lr);
+            }
+            hyper[OptimizerSpec.HYPER_LR] = (float) lr;
+            hyper[OptimizerSpec.HYPER_STEP] = options.firstStep() + step + 1;
+            hyper[OptimizerSpec.HYPER_GRAD_SCALE] = scale;
+            model.update(mb.buffers, hyper);
+            step++;
+            return loss;
+        }
+
+        private NablaException diverged(int epoch, float loss, double lr) {
+            String what = Float.isFinite(loss) ? "the gradient norm is not finite" : "the loss is " + loss;
+            String kept = history.isEmpty() ? "no epoch completed, so no checkpoint was written"
+                    : "the weights are rolled back to the end of epoch " + (epoch - 1) + " and the last checkpoint saved is kept";
+            return new NablaException(String.format("training diverged at epoch %d, step %d: %s; %s. "
+                    + "Try a lower learning rate (this run used %.4g, e.g. --lr %.4g).",
+                    epoch, options.firstStep() + step + 1, what, kept, lr, options.lr() / 10));
+        }
+    }
+}
