@@ -17,12 +17,18 @@ final class VectorMatVec {
     private VectorMatVec() {
     }
 
-    /** {@code c[j] = sum_p a[p] * B[p, j]} for {@code j in [j0, j1)}: rows of B streamed once, 8 vectors at a time. */
+    /** {@code c[j] = sum_p a[p] * B[p, j]} for {@code j in [j0, j1)}: rows of B streamed once, 16 or 8 vectors at a time. */
     static void gemv(GemmCall call, int j0, int j1) {
         int mode = VectorEpilogue.mode(call);
-        float[] tile = Scratch.current().tile(GROUP * L);
+        float[] tile = Scratch.current().tile(2 * GROUP * L);
         float[] d = mode == 0 ? call.c : tile;
         int j = j0;
+        for (; j + 2 * GROUP * L <= j1; j += 2 * GROUP * L) {
+            gemv16(call, j, d, mode == 0 ? call.cOff + j : 0);
+            if (mode != 0) {
+                VectorEpilogue.finish(tile, 0, 0, 1, 2 * GROUP * L, call, 0, j, mode);
+            }
+        }
         for (; j + GROUP * L <= j1; j += GROUP * L) {
             gemv8(call, j, d, mode == 0 ? call.cOff + j : 0);
             if (mode != 0) {
@@ -42,6 +48,53 @@ final class VectorMatVec {
             }
             store(call, j, s);
         }
+    }
+
+    /** Sixteen vectors of columns: one pass over whole rows of B when n is 16 vectors wide (the first W1 layer). */
+    private static void gemv16(GemmCall call, int j, float[] d, int dBase) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector s0 = z, s1 = z, s2 = z, s3 = z, s4 = z, s5 = z, s6 = z, s7 = z;
+        FloatVector s8 = z, s9 = z, s10 = z, s11 = z, s12 = z, s13 = z, s14 = z, s15 = z;
+        float[] a = call.a;
+        float[] b = call.b;
+        int n = call.n;
+        int ap = call.aOff;
+        int bp = call.bOff + j;
+        for (int p = 0; p < call.k; p++, bp += n) {
+            FloatVector av = FloatVector.broadcast(S, a[ap + p]);
+            s0 = av.fma(FloatVector.fromArray(S, b, bp), s0);
+            s1 = av.fma(FloatVector.fromArray(S, b, bp + L), s1);
+            s2 = av.fma(FloatVector.fromArray(S, b, bp + 2 * L), s2);
+            s3 = av.fma(FloatVector.fromArray(S, b, bp + 3 * L), s3);
+            s4 = av.fma(FloatVector.fromArray(S, b, bp + 4 * L), s4);
+            s5 = av.fma(FloatVector.fromArray(S, b, bp + 5 * L), s5);
+            s6 = av.fma(FloatVector.fromArray(S, b, bp + 6 * L), s6);
+            s7 = av.fma(FloatVector.fromArray(S, b, bp + 7 * L), s7);
+            s8 = av.fma(FloatVector.fromArray(S, b, bp + 8 * L), s8);
+            s9 = av.fma(FloatVector.fromArray(S, b, bp + 9 * L), s9);
+            s10 = av.fma(FloatVector.fromArray(S, b, bp + 10 * L), s10);
+            s11 = av.fma(FloatVector.fromArray(S, b, bp + 11 * L), s11);
+            s12 = av.fma(FloatVector.fromArray(S, b, bp + 12 * L), s12);
+            s13 = av.fma(FloatVector.fromArray(S, b, bp + 13 * L), s13);
+            s14 = av.fma(FloatVector.fromArray(S, b, bp + 14 * L), s14);
+            s15 = av.fma(FloatVector.fromArray(S, b, bp + 15 * L), s15);
+        }
+        s0.intoArray(d, dBase);
+        s1.intoArray(d, dBase + L);
+        s2.intoArray(d, dBase + 2 * L);
+        s3.intoArray(d, dBase + 3 * L);
+        s4.intoArray(d, dBase + 4 * L);
+        s5.intoArray(d, dBase + 5 * L);
+        s6.intoArray(d, dBase + 6 * L);
+        s7.intoArray(d, dBase + 7 * L);
+        s8.intoArray(d, dBase + 8 * L);
+        s9.intoArray(d, dBase + 9 * L);
+        s10.intoArray(d, dBase + 10 * L);
+        s11.intoArray(d, dBase + 11 * L);
+        s12.intoArray(d, dBase + 12 * L);
+        s13.intoArray(d, dBase + 13 * L);
+        s14.intoArray(d, dBase + 14 * L);
+        s15.intoArray(d, dBase + 15 * L);
     }
 
     private static void gemv8(GemmCall call, int j, float[] d, int dBase) {

@@ -66,7 +66,7 @@ class GemmAllocationTest {
             for (boolean transB : new boolean[] {false, true}) {
                 problems.add(new Problem(transA, transB, 13, 150, 29, false, false, Gemm.ACT_NONE, seed++));
                 problems.add(new Problem(transA, transB, 14, 75, 17, true, true, Gemm.ACT_RELU, seed++));
-                problems.add(new Problem(transA, transB, 1, 150, 40, false, true, Gemm.ACT_RELU, seed++));
+                problems.add(new Problem(transA, transB, 1, 300, 40, false, true, Gemm.ACT_RELU, seed++));
                 problems.add(new Problem(transA, transB, 1, 37, 41, true, false, Gemm.ACT_NONE, seed++));
             }
         }

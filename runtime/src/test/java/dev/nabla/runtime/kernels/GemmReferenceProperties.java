@@ -73,12 +73,12 @@ class GemmReferenceProperties {
         assertNull(problem.mismatch(), () -> kernel.name() + " " + problem);
     }
 
-    /** Sizes around the tile edges (1, primes, lane counts +-1, tile multiples). */
+    /** Sizes around the tile edges: 1, primes, the tile height 6, a vector and a tile width (64) +-1, 16 vectors. */
     @Provide
     Arbitrary<Integer> dims() {
         int l = VectorGemm.lanes();
         return Arbitraries.oneOf(Arbitraries.integers().between(1, 70),
-                Arbitraries.of(1, 2, 7, 8, 9, 13, l - 1, l, l + 1, 2 * l - 1, 2 * l, 2 * l + 1, 8 * l + 3, 97));
+                Arbitraries.of(1, 2, 5, 6, 7, 13, l - 1, l, l + 1, 4 * l - 1, 4 * l, 4 * l + 1, 8 * l + 3, 16 * l + 5, 97));
     }
 
     @Provide
