@@ -26,10 +26,11 @@ public final class Gemm {
     /** The threshold in force; tests lower it to split small products. */
     static volatile long parallelMinFmas = PARALLEL_MIN_FMAS;
     private static final int MAX_THREADS = 64;
+    private static final int PARTS_PER_THREAD = 2;
 
     private static final GemmKernel KERNEL = chooseKernel();
     private static final ThreadLocal<GemmCall> CALLS = ThreadLocal.withInitial(GemmCall::new);
-    private static final ThreadLocal<int[]> RECTS = ThreadLocal.withInitial(() -> new int[4 * MAX_THREADS]);
+    private static final ThreadLocal<int[]> RECTS = ThreadLocal.withInitial(() -> new int[4 * PARTS_PER_THREAD * MAX_THREADS]);
 
     private static volatile int threads = defaultThreads();
     private static GemmPool pool;
@@ -113,9 +114,10 @@ public final class Gemm {
     }
 
     /**
-     * Cuts C into {@code t} rectangles {@code rect[4q..4q+3] = i0, i1, j0, j1}: by columns when there are
-     * enough column panels (each thread then reads, or packs, only its part of B), else by rows. Returns the
-     * number of parts, 1 when C is too small to cut.
+     * Cuts C into rectangles {@code rect[4q..4q+3] = i0, i1, j0, j1} for {@code t} threads: by columns when
+     * there are enough column panels (each thread then reads, or packs, only its part of B), else by rows.
+     * Up to {@link #PARTS_PER_THREAD} parts per thread, so that when a helper thread is slow to get a core
+     * the caller can take over part of its share. Returns the number of parts, 1 when C is too small to cut.
      */
     static int split(GemmKernel kernel, int m, int n, int t, int[] rect) {
         int colPanels = ceilDiv(n, kernel.columnAlign());
@@ -125,17 +127,18 @@ public final class Gemm {
             return 1;
         }
         int units = byColumns ? colPanels : rowBlocks;
+        int parts = t * Math.min(units / t, PARTS_PER_THREAD);
         int align = byColumns ? kernel.columnAlign() : kernel.rowAlign();
         int extent = byColumns ? n : m;
-        for (int q = 0; q < t; q++) {
-            int from = Math.min(extent, (int) ((long) q * units / t) * align);
-            int to = Math.min(extent, (int) ((long) (q + 1) * units / t) * align);
+        for (int q = 0; q < parts; q++) {
+            int from = Math.min(extent, (int) ((long) q * units / parts) * align);
+            int to = Math.min(extent, (int) ((long) (q + 1) * units / parts) * align);
             rect[4 * q] = byColumns ? 0 : from;
             rect[4 * q + 1] = byColumns ? m : to;
             rect[4 * q + 2] = byColumns ? from : 0;
             rect[4 * q + 3] = byColumns ? to : n;
         }
-        return t;
+        return parts;
     }
 
     private static int ceilDiv(int x, int y) {

@@ -75,7 +75,7 @@ class GemmThreadsProperties {
                                                  @ForAll @IntRange(min = 1, max = 500) int n,
                                                  @ForAll @IntRange(min = 2, max = 5) int t, @ForAll boolean vector) {
         GemmKernel kernel = vector ? VectorGemm.INSTANCE : ScalarGemm.INSTANCE;
-        int[] rect = new int[4 * t];
+        int[] rect = new int[8 * t];
         int parts = Gemm.split(kernel, m, n, t, rect);
         int[][] owner = new int[m][n];
         for (int q = 0; q < parts; q++) {
@@ -97,11 +97,13 @@ class GemmThreadsProperties {
 
     @Example
     void splitPrefersColumnsAndFallsBackToRows() {
-        int[] rect = new int[8];
-        assertEquals(2, Gemm.split(VectorGemm.INSTANCE, 128, 256, 2, rect));
-        assertArrayEquals(new int[] {0, 128, 0, 128, 0, 128, 128, 256}, rect);
-        assertEquals(2, Gemm.split(VectorGemm.INSTANCE, 128, 10, 2, rect));
-        assertArrayEquals(new int[] {0, 66, 0, 10, 66, 128, 0, 10}, rect);
+        int[] rect = new int[16];
+        assertEquals(2, Gemm.split(VectorGemm.INSTANCE, 128, 128, 2, rect));
+        assertArrayEquals(new int[] {0, 128, 0, 64, 0, 128, 64, 128}, java.util.Arrays.copyOf(rect, 8));
+        assertEquals(4, Gemm.split(VectorGemm.INSTANCE, 128, 256, 2, rect));
+        assertArrayEquals(new int[] {0, 128, 0, 64, 0, 128, 64, 128, 0, 128, 128, 192, 0, 128, 192, 256}, rect);
+        assertEquals(4, Gemm.split(VectorGemm.INSTANCE, 128, 10, 2, rect));
+        assertArrayEquals(new int[] {0, 30, 0, 10, 30, 66, 0, 10, 66, 96, 0, 10, 96, 128, 0, 10}, rect);
         assertEquals(1, Gemm.split(VectorGemm.INSTANCE, 5, 10, 2, rect));
     }
 }
