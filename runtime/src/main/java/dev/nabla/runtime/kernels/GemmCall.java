@@ -58,19 +58,12 @@ final class GemmCall {
         if (m < 0 || n < 0 || k < 0) {
             throw new IllegalArgumentException("negative dimension: m=" + m + " n=" + n + " k=" + k);
         }
-        if (act() < 0) {
-            throw new IllegalArgumentException("unknown activation");
-        }
         checkRange("A", a, aOff, (long) m * k);
         checkRange("B", b, bOff, (long) k * n);
         checkRange("C", c, cOff, (long) m * n);
         if (bias != null) {
             checkRange("bias", bias, biasOff, n);
         }
-    }
-
-    private int act() {
-        return relu ? Gemm.ACT_RELU : Gemm.ACT_NONE;
     }
 
     private static void checkRange(String what, float[] array, int off, long len) {

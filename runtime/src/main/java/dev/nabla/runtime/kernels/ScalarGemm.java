@@ -3,10 +3,10 @@ package dev.nabla.runtime.kernels;
 import java.util.Arrays;
 
 /**
- * Plain-Java matrix product: the fallback without the Vector API, and the reference the fast kernels are
- * tested against. Loops run i-k-j over separate arrays (a scratch row, B or a packed copy of its
- * transpose) so that C2 vectorizes the inner loop; nothing is allocated after warm-up.
- * Each element of C is {@code act(sum_p a*b + old C + bias)}, the sum taken in order of p.
+ * Plain-Java matrix product: the fallback without the Vector API. Loops run i-k-j into a scratch row from
+ * rows of op(B) copied into separate per-thread arrays, so that C2 vectorizes the inner loop; products with
+ * fewer than 4 rows read B in place. Nothing is allocated after warm-up. Each element of C is
+ * {@code act(sum_p a*b + old C + bias)}, the sum taken in order of p with separate multiply and add.
  */
 final class ScalarGemm implements GemmKernel {
 
@@ -22,9 +22,13 @@ final class ScalarGemm implements GemmKernel {
         return "scalar";
     }
 
+    /**
+     * Larger than any C, so that products are split by rows: a narrow column range would leave the inner
+     * loop too short for C2's vectorized main loop (2 threads on 64-column parts ran slower than 1).
+     */
     @Override
     public int columnAlign() {
-        return 16;
+        return 1 << 24;
     }
 
     @Override
