@@ -26,11 +26,13 @@ public final class Gemm {
     /** The threshold in force; tests lower it to split small products. */
     static volatile long parallelMinFmas = PARALLEL_MIN_FMAS;
     private static final int MAX_THREADS = 64;
-    private static final int PARTS_PER_THREAD = 2;
+    private static final int PARTS_PER_THREAD = 4;
+    /** Row splits stop at parts of this many row blocks (24 rows for the vector kernel). */
+    private static final int MIN_ROW_BLOCKS = 4;
 
     private static final GemmKernel KERNEL = chooseKernel();
     private static final ThreadLocal<GemmCall> CALLS = ThreadLocal.withInitial(GemmCall::new);
-    private static final ThreadLocal<int[]> RECTS = ThreadLocal.withInitial(() -> new int[4 * PARTS_PER_THREAD * MAX_THREADS]);
+    private static final ThreadLocal<int[]> RECTS = ThreadLocal.withInitial(() -> new int[4 * maxParts(MAX_THREADS)]);
 
     private static volatile int threads = defaultThreads();
     private static GemmPool pool;
@@ -114,31 +116,42 @@ public final class Gemm {
     }
 
     /**
-     * Cuts C into rectangles {@code rect[4q..4q+3] = i0, i1, j0, j1} for {@code t} threads: by columns when
-     * there are enough column panels (each thread then reads, or packs, only its part of B), else by rows.
-     * Up to {@link #PARTS_PER_THREAD} parts per thread, so that when a helper thread is slow to get a core
-     * the caller can take over part of its share. Returns the number of parts, 1 when C is too small to cut.
+     * Cuts C into rectangles {@code rect[4q..4q+3] = i0, i1, j0, j1} for {@code t} threads: first by column
+     * panels (each part then reads, or packs, only its columns of B), then by rows, into about
+     * {@link #PARTS_PER_THREAD} parts per thread of at least {@link #MIN_ROW_BLOCKS} row blocks. Parts are
+     * claimed as threads become free, so when a helper thread shares its core with other work the caller
+     * takes over more of the parts. Returns the number of parts, 1 when C is too small to cut.
      */
     static int split(GemmKernel kernel, int m, int n, int t, int[] rect) {
-        int colPanels = ceilDiv(n, kernel.columnAlign());
-        int rowBlocks = ceilDiv(m, kernel.rowAlign());
-        boolean byColumns = colPanels >= t;
-        if (!byColumns && rowBlocks < t) {
+        int colUnits = ceilDiv(n, kernel.columnAlign());
+        int rowUnits = ceilDiv(m, kernel.rowAlign());
+        int target = t * PARTS_PER_THREAD;
+        int colParts = Math.min(colUnits, target);
+        int rowParts = Math.min(Math.max(1, rowUnits / MIN_ROW_BLOCKS), ceilDiv(target, colParts));
+        int parts = colParts * rowParts;
+        if (parts < t) {
             return 1;
         }
-        int units = byColumns ? colPanels : rowBlocks;
-        int parts = t * Math.min(units / t, PARTS_PER_THREAD);
-        int align = byColumns ? kernel.columnAlign() : kernel.rowAlign();
-        int extent = byColumns ? n : m;
-        for (int q = 0; q < parts; q++) {
-            int from = Math.min(extent, (int) ((long) q * units / parts) * align);
-            int to = Math.min(extent, (int) ((long) (q + 1) * units / parts) * align);
-            rect[4 * q] = byColumns ? 0 : from;
-            rect[4 * q + 1] = byColumns ? m : to;
-            rect[4 * q + 2] = byColumns ? from : 0;
-            rect[4 * q + 3] = byColumns ? to : n;
+        for (int cq = 0; cq < colParts; cq++) {
+            for (int rq = 0; rq < rowParts; rq++) {
+                int q = 4 * (cq * rowParts + rq);
+                rect[q] = cut(rq, rowParts, rowUnits, kernel.rowAlign(), m);
+                rect[q + 1] = cut(rq + 1, rowParts, rowUnits, kernel.rowAlign(), m);
+                rect[q + 2] = cut(cq, colParts, colUnits, kernel.columnAlign(), n);
+                rect[q + 3] = cut(cq + 1, colParts, colUnits, kernel.columnAlign(), n);
+            }
         }
         return parts;
+    }
+
+    /** An upper bound of the parts {@link #split} makes for {@code t} threads (column parts round the count up). */
+    static int maxParts(int t) {
+        return 2 * t * PARTS_PER_THREAD;
+    }
+
+    /** Start of part {@code q} of {@code parts} over {@code units} aligned units of an extent. */
+    private static int cut(int q, int parts, int units, int align, int extent) {
+        return (int) Math.min(extent, (long) q * units / parts * align);
     }
 
     private static int ceilDiv(int x, int y) {

@@ -31,9 +31,10 @@ final class ScalarGemm implements GemmKernel {
         return 1 << 24;
     }
 
+    /** Each part copies all of its columns of B, so parts are kept to whole blocks of 16 rows (64 at least). */
     @Override
     public int rowAlign() {
-        return 1;
+        return 16;
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -75,7 +76,7 @@ class GemmThreadsProperties {
                                                  @ForAll @IntRange(min = 1, max = 500) int n,
                                                  @ForAll @IntRange(min = 2, max = 5) int t, @ForAll boolean vector) {
         GemmKernel kernel = vector ? VectorGemm.INSTANCE : ScalarGemm.INSTANCE;
-        int[] rect = new int[8 * t];
+        int[] rect = new int[4 * Gemm.maxParts(t)];
         int parts = Gemm.split(kernel, m, n, t, rect);
         int[][] owner = new int[m][n];
         for (int q = 0; q < parts; q++) {
@@ -96,14 +97,22 @@ class GemmThreadsProperties {
     }
 
     @Example
-    void splitPrefersColumnsAndFallsBackToRows() {
-        int[] rect = new int[16];
-        assertEquals(2, Gemm.split(VectorGemm.INSTANCE, 128, 128, 2, rect));
-        assertArrayEquals(new int[] {0, 128, 0, 64, 0, 128, 64, 128}, java.util.Arrays.copyOf(rect, 8));
-        assertEquals(4, Gemm.split(VectorGemm.INSTANCE, 128, 256, 2, rect));
-        assertArrayEquals(new int[] {0, 128, 0, 64, 0, 128, 64, 128, 0, 128, 128, 192, 0, 128, 192, 256}, rect);
-        assertEquals(4, Gemm.split(VectorGemm.INSTANCE, 128, 10, 2, rect));
-        assertArrayEquals(new int[] {0, 30, 0, 10, 30, 66, 0, 10, 66, 96, 0, 10, 96, 128, 0, 10}, rect);
+    void splitCutsColumnPanelsFirstThenRows() {
+        int[] rect = new int[64];
+        assertEquals(8, Gemm.split(VectorGemm.INSTANCE, 128, 256, 2, rect));
+        assertArrayEquals(new int[] {0, 66, 0, 64, 66, 128, 0, 64, 0, 66, 64, 128}, Arrays.copyOf(rect, 12));
+        assertArrayEquals(new int[] {66, 128, 192, 256}, Arrays.copyOfRange(rect, 28, 32));
+        assertEquals(5, Gemm.split(VectorGemm.INSTANCE, 128, 10, 2, rect));
+        assertArrayEquals(new int[] {0, 24, 0, 10, 24, 48, 0, 10}, Arrays.copyOf(rect, 8));
+        assertEquals(4, Gemm.split(VectorGemm.INSTANCE, 1, 256, 2, rect));
+        assertArrayEquals(new int[] {0, 1, 192, 256}, Arrays.copyOfRange(rect, 12, 16));
         assertEquals(1, Gemm.split(VectorGemm.INSTANCE, 5, 10, 2, rect));
+    }
+
+    @Example
+    void scalarKernelIsSplitByRowsOnly() {
+        int[] rect = new int[64];
+        assertEquals(2, Gemm.split(ScalarGemm.INSTANCE, 128, 256, 2, rect));
+        assertArrayEquals(new int[] {0, 64, 0, 256, 64, 128, 0, 256}, Arrays.copyOf(rect, 8));
     }
 }
