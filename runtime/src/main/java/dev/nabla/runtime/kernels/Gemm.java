@@ -179,11 +179,16 @@ public final class Gemm {
     }
 
     private static int defaultThreads() {
+        int fallback = Math.min(2, Runtime.getRuntime().availableProcessors());
         String prop = System.getProperty("nabla.threads");
-        if (prop != null) {
-            return Math.max(1, Math.min(MAX_THREADS, Integer.parseInt(prop.trim())));
+        if (prop == null) {
+            return fallback;
         }
-        return Math.min(2, Runtime.getRuntime().availableProcessors());
+        try {
+            return Math.max(1, Math.min(MAX_THREADS, Integer.parseInt(prop.trim())));
+        } catch (NumberFormatException e) {
+            return fallback; // a bad setting must not make the class fail to initialise
+        }
     }
 
     private static GemmKernel chooseKernel() {
