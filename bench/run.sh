@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the runtime and the benchmarks, then times the W1 training-step products (vector and plain Java,
+# Builds the runtime and the benchmarks, then times the W1 training-step products and the batch-1 products
+# (vector and plain Java,
 # 1 and 2 threads) and runs the JMH benchmarks matching the arguments (default: all of them).
 # Usage: bench/run.sh [JMH arguments, e.g. GemmBenchmark -p threads=1]
 set -euo pipefail
@@ -8,4 +9,6 @@ mvn -B -q -pl runtime,bench -am package -DskipTests
 CP="$(cat bench/target/classpath.txt):bench/target/classes"
 java --add-modules jdk.incubator.vector -cp "$CP" dev.nabla.bench.TrainingStepMain 1 2
 java --add-modules jdk.incubator.vector -Dnabla.vector=false -cp "$CP" dev.nabla.bench.TrainingStepMain 1 2
+java --add-modules jdk.incubator.vector -cp "$CP" dev.nabla.bench.MatVecMain
+java --add-modules jdk.incubator.vector -Dnabla.vector=false -cp "$CP" dev.nabla.bench.MatVecMain
 java -cp "$CP" org.openjdk.jmh.Main "${@:-dev.nabla.bench}"
