@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# Builds the runtime and the benchmarks, then times the W1 training-step products and the batch-1 products
-# (vector and plain Java,
-# 1 and 2 threads) and runs the JMH benchmarks matching the arguments (default: all of them).
+# Builds the runtime and the benchmarks, times the W1 training-step products (1 and 2 threads) and the
+# batch-1 products, vector and plain Java, then runs the JMH benchmarks matching the arguments (default: all).
 # Usage: bench/run.sh [JMH arguments, e.g. GemmBenchmark -p threads=1]
 set -euo pipefail
 cd "$(dirname "$0")/.."
