@@ -35,6 +35,10 @@ final class Fusion {
     final Set<Value> inlined = new HashSet<>();
     final Map<Value, GemmPlan> gemms = new HashMap<>();
     final List<Instr> roots = new ArrayList<>();
+    /** Ops in each inlined value's expression tree; past {@link #MAX_EXPR} a value is stored instead. */
+    private final Map<Value, Integer> exprSize = new HashMap<>();
+    /** Keeps every kernel method far below the JVM's 64 KB code limit. */
+    static final int MAX_EXPR = 64;
 
     Fusion(Graph g, Map<Op, OpLowering> rules) {
         for (Instr i : g.body()) {
@@ -65,8 +69,10 @@ final class Fusion {
             List<Instr> readers = consumers.getOrDefault(v, List.of());
             boolean elementwiseReaders = !readers.isEmpty() && readers.stream().allMatch(this::readsElementwise);
             boolean inline = cheap(i) ? elementwiseReaders : readers.size() == 1 && elementwiseReaders;
-            if (rules.get(i.op()).inlinable() && !outputs.contains(v) && inline) {
+            int size = 1 + i.args().stream().mapToInt(a -> exprSize.getOrDefault(a, 0)).sum();
+            if (rules.get(i.op()).inlinable() && !outputs.contains(v) && inline && size <= MAX_EXPR) {
                 inlined.add(v);
+                exprSize.put(v, size);
             } else {
                 roots.add(i);
             }

@@ -1,15 +1,25 @@
 package dev.nabla.compiler.codegen;
 
 import dev.nabla.compiler.ModelIr;
-import dev.nabla.compiler.lower.Lowering;
+import dev.nabla.compiler.ir.Attr;
+import dev.nabla.compiler.ir.Graph;
+import dev.nabla.compiler.ir.GraphBuilder;
 import dev.nabla.compiler.ir.Op;
+import dev.nabla.compiler.ir.Shape;
+import dev.nabla.compiler.ir.Span;
+import dev.nabla.compiler.ir.TensorType;
+import dev.nabla.compiler.ir.Value;
+import dev.nabla.compiler.lower.Lowering;
 import dev.nabla.runtime.CompiledModel;
 import dev.nabla.runtime.OptimizerSpec;
+import dev.nabla.runtime.TrainConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,6 +68,29 @@ class CodegenTest {
         String listing = ModelCompiler.compile(Graphs.mlp(true), SGD).listing();
         assertTrue(listing.contains("relu(x @ h.W + h.b)"), listing);
         assertTrue(listing.contains("for i1 < " + Graphs.CLASSES), listing);
+    }
+
+    @Test
+    void longChainsSplitIntoSeveralKernelClassesAndStillMatchReference() {
+        GraphBuilder b = new GraphBuilder("Long");
+        Span s = Span.at("long.nabla", 4, 1);
+        Value v = b.input("x", TensorType.f32(Shape.BATCH, 6),
+                Graph.InputRole.INPUT, null, s);
+        for (int i = 0; i < 2 * ClassEmitter.KERNELS_PER_CLASS; i++) {
+            v = b.add(Op.SOFTMAX, List.of(b.add(Op.TANH, s, "t", v)), new Attr.Axis(1), s, "p");
+        }
+        b.output("y", v, Graph.OutputRole.OUTPUT);
+        Graph g = b.build();
+        ModelClasses mc = ModelCompiler.compile(new ModelIr("Long", "long.nabla", g, g, TrainConfig.EMPTY,
+                Map.of()), SGD);
+        assertTrue(mc.classes().containsKey("dev.nabla.generated.Long$S2"), mc.classes().keySet().toString());
+        Harness.assertClassesVerify(mc);
+        for (boolean vector : new boolean[] {true, false}) {
+            CompiledModel m = Harness.load(mc, vector);
+            float[][] buf = Harness.randomBuffers(m.spec(), 9, 2);
+            m.predict(buf, 9);
+            Harness.assertOutputsMatch(g, m.spec(), buf, 9, 1e-5, 1e-4);
+        }
     }
 
     @Test
