@@ -94,6 +94,21 @@ class CodegenTest {
     }
 
     @Test
+    void kernelsOfLibraryDefinitionsNameTheLibraryFileInStackTraces() {
+        ModelIr model = dev.nabla.compiler.Compiler.compileFile(java.nio.file.Path.of("../samples/fashion_mlp.nabla"))
+                .model("FashionMlp");
+        CompiledModel m = Harness.load(ModelCompiler.compile(model, model.config().optimizer()), true);
+        float[][] b = Harness.randomBuffers(m.spec(), 4, 1);
+        b[m.spec().indexOf("hidden1.b")] = new float[1];
+        RuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> m.predict(b, 4));
+        StackTraceElement kernel = Arrays.stream(e.getStackTrace())
+                .filter(f -> f.getClassName().startsWith("dev.nabla.generated.FashionMlp$V")).findFirst().orElseThrow();
+        assertEquals("std.nabla", kernel.getFileName(), Arrays.toString(e.getStackTrace()));
+        assertTrue(kernel.getLineNumber() > 0, kernel.toString());
+        assertTrue(kernel.getMethodName().contains("hidden1"), kernel.toString());
+    }
+
+    @Test
     void wrongSizeBufferFailsWithStackTraceAtModelLine() {
         ModelClasses mc = ModelCompiler.compile(Graphs.mlp(true), SGD);
         CompiledModel m = Harness.load(mc, false);
