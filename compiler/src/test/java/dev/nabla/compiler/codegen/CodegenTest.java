@@ -93,6 +93,34 @@ class CodegenTest {
         }
     }
 
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
+    void stateUpdatesAreWrittenToTheirStateBufferAfterEveryRead(boolean vector) {
+        Span s = Span.at("state.nabla", 2, 1);
+        GraphBuilder b = new GraphBuilder("State.train");
+        Value x = b.input("x", TensorType.f32(Shape.BATCH, 3), Graph.InputRole.INPUT, null, s);
+        Value w = b.input("w", TensorType.f32(3), Graph.InputRole.PARAM, dev.nabla.runtime.InitSpec.of(
+                dev.nabla.runtime.InitSpec.Kind.ONES), s);
+        Value st = b.input("running", TensorType.f32(3), Graph.InputRole.STATE, dev.nabla.runtime.InitSpec.of(
+                dev.nabla.runtime.InitSpec.Kind.ZEROS), s);
+        Value y = b.add(Op.ADD, s, "y", b.add(Op.MUL, s, "xw", x, w), st);
+        b.output("y", y, Graph.OutputRole.OUTPUT);
+        b.output("loss", b.add(Op.MEAN, List.of(b.add(Op.MUL, s, "sq", y, y)), new Attr.Axes(List.of(0, 1), false), s, "l"),
+                Graph.OutputRole.LOSS);
+        Value mean = b.add(Op.MEAN, List.of(x), new Attr.Axes(List.of(0), false), s, "m");
+        b.output("running", b.add(Op.ADD, s, "next", b.add(Op.MUL, s, "decay", st, b.constant(0.9, Shape.SCALAR, s)), mean),
+                Graph.OutputRole.STATE_UPDATE);
+        b.output("late", b.add(Op.MUL, s, "late", st, b.constant(2, Shape.SCALAR, s)), Graph.OutputRole.OUTPUT);
+        Graph train = b.build();
+        ModelIr model = new ModelIr("State", "state.nabla", train, train, TrainConfig.EMPTY, Map.of());
+        Graph withGrads = dev.nabla.compiler.autodiff.Autodiff.gradients(train);
+        CompiledModel m = Harness.load(ModelCompiler.compile(model, SGD, withGrads), vector);
+        float[][] buf = Harness.randomBuffers(m.spec(), 6, 3);
+        float[][] before = Arrays.stream(buf).map(float[]::clone).toArray(float[][]::new);
+        m.trainStep(buf, 6);
+        Harness.assertOutputsMatch(withGrads, m.spec(), before, buf, 6, 1e-5, 1e-4);
+    }
+
     @Test
     void kernelsOfLibraryDefinitionsNameTheLibraryFileInStackTraces() {
         ModelIr model = dev.nabla.compiler.Compiler.compileFile(java.nio.file.Path.of("../samples/fashion_mlp.nabla"))

@@ -46,6 +46,7 @@ class RandomGraphProperties {
         ModelIr model = new ModelIr("Random", "random.nabla", train, inference, TrainConfig.EMPTY, Map.of());
         Graph withGrads = Autodiff.gradients(train);
         ModelClasses mc = ModelCompiler.compile(model, OptimizerSpec.sgd(0.1, 0, 0), withGrads);
+        Harness.assertClassesVerify(mc);
         CompiledModel m = Harness.load(mc, vector);
         float[][] b = Harness.randomBuffers(m.spec(), batch, seed);
         m.trainStep(b, batch);
