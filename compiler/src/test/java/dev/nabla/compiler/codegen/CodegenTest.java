@@ -59,6 +59,16 @@ class CodegenTest {
     }
 
     @Test
+    void onlyTheVectorFamilyMentionsVectorApiTypes() {
+        ModelClasses mc = ModelCompiler.compile(Graphs.mlp(true), SGD);
+        mc.classes().forEach((name, bytes) -> {
+            boolean mentions = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).contains("jdk/incubator/vector/");
+            boolean vectorKernels = name.matches(".*\\$V\\d+");
+            assertEquals(vectorKernels, mentions, name);
+        });
+    }
+
+    @Test
     void mlpClassesPassCheckClassAdapter() {
         Harness.assertClassesVerify(ModelCompiler.compile(Graphs.mlp(true), SGD));
     }

@@ -37,7 +37,7 @@ class RandomGraphProperties {
 
     @Property(tries = 40)
     void compiledGraphsMatchInterpreterForwardAndBackward(@ForAll @IntRange(min = 1, max = 6) int d1,
-                                                          @ForAll @IntRange(min = 1, max = 19) int d2,
+                                                          @ForAll @IntRange(min = 1, max = 40) int d2,
                                                           @ForAll @IntRange(min = 1, max = 9) int steps,
                                                           @ForAll @IntRange(min = 1, max = 9) int batch,
                                                           @ForAll long seed, @ForAll boolean vector) {
