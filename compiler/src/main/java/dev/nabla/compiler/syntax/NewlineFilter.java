@@ -6,6 +6,8 @@ import org.antlr.v4.runtime.Token;
 import org.antlr.v4.runtime.TokenFactory;
 import org.antlr.v4.runtime.TokenSource;
 
+import java.util.Set;
+
 /**
  * Line continuation: drops newline tokens while inside parentheses or brackets, so a call or a list may
  * span several lines while newlines still end statements. A brace resets the depth, because braces never
@@ -13,8 +15,12 @@ import org.antlr.v4.runtime.TokenSource;
  */
 final class NewlineFilter implements TokenSource {
 
+    /** Keywords that only ever start a statement or declaration (not those that double as argument names). */
+    private static final Set<String> STATEMENT_STARTS = Set.of("model", "def", "import", "return", "output", "param", "train");
+
     private final NablaLexer lexer;
     private int depth;
+    private Token pending;
 
     NewlineFilter(NablaLexer lexer) {
         this.lexer = lexer;
@@ -22,14 +28,32 @@ final class NewlineFilter implements TokenSource {
 
     @Override
     public Token nextToken() {
-        while (true) {
-            Token t = lexer.nextToken();
-            if (t.getType() == NablaLexer.NL && depth > 0) {
-                continue;
+        Token t = next();
+        if (t.getType() == NablaLexer.NL && depth > 0) {
+            Token after = next();
+            while (after.getType() == NablaLexer.NL) {
+                after = next();
             }
-            track(t.getText());
-            return t;
+            if (STATEMENT_STARTS.contains(after.getText())) {
+                // A statement cannot start inside parentheses: one was left unclosed on the line before.
+                // Keeping the newline lets the parser report it there, not on this line.
+                depth = 0;
+                pending = after;
+                return t;
+            }
+            t = after;
         }
+        track(t.getText());
+        return t;
+    }
+
+    private Token next() {
+        if (pending == null) {
+            return lexer.nextToken();
+        }
+        Token p = pending;
+        pending = null;
+        return p;
     }
 
     private void track(String text) {

@@ -97,4 +97,12 @@ class ParserTest {
         assertTrue(Parser.parse("p.nabla", "model { }\ndef (x) = x\nmodel N { output o = # }\n", d).isEmpty());
         assertEquals(3, d.errorCount(), d.list().toString());
     }
+
+    @Test
+    void unclosedParenthesis_isReportedAtTheEndOfItsLine() {
+        Diagnostics d = new Diagnostics();
+        Parser.parse("p.nabla", "model M {\n  h = f(x,\n  y\n  output o = h\n}\n", d);
+        assertEquals("p.nabla:3:4: error: syntax error: unexpected end of line, expecting ')' or ','",
+                d.list().get(0).render().lines().findFirst().orElseThrow());
+    }
 }
