@@ -208,7 +208,12 @@ final class Evaluator implements BuiltinFn.Emitter {
             String saved = builtin;
             builtin = b.fn().name();
             try {
-                return b.fn().impl().apply(this, args);
+                Val result = b.fn().impl().apply(this, args);
+                if (result instanceof Val.Tensor t) {
+                    // Below any binding: l2(...) in a loss is %l2, but softmax(...) assigned to probs is %probs.
+                    names.prefer(t.value(), scoped(b.fn().name()), active.size() + 1);
+                }
+                return result;
             } finally {
                 builtin = saved;
             }
