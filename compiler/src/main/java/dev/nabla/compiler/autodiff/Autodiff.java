@@ -7,7 +7,10 @@ import dev.nabla.compiler.ir.Instr;
 import dev.nabla.compiler.ir.Span;
 import dev.nabla.compiler.ir.Value;
 
+import dev.nabla.compiler.ir.Op;
+
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -23,6 +26,9 @@ import java.util.Set;
  * the loss does not depend on gets a zero gradient.
  */
 public final class Autodiff {
+
+    /** Ops whose gradient rule treats both operands alike when they are the same value. */
+    private static final Set<Op> SYMMETRIC = EnumSet.of(Op.ADD, Op.MUL, Op.MAXIMUM, Op.MINIMUM);
 
     private final Graph forward;
     private final GraphBuilder builder;
@@ -116,17 +122,27 @@ public final class Autodiff {
                 continue;
             }
             Value g = accumulated(i.out());
+            Value previous = null;
             for (int operand = 0; operand < i.args().size(); operand++) {
                 Value arg = i.args().get(operand);
                 if (active.contains(arg.name())) {
-                    emit.at(i.span(), arg.name());
-                    Value d = GradientRules.RULES.get(i.op()).grad(emit, i, g, operand);
+                    // x * x, x + x: a symmetric op gives both operands the same gradient; emit it once
+                    boolean repeat = operand == 1 && SYMMETRIC.contains(i.op()) && arg.equals(i.args().get(0));
+                    Value d = repeat ? previous : contribution(i, g, operand);
                     if (d != null) {
-                        contributions.computeIfAbsent(arg.name(), n -> new ArrayList<>()).add(emit.sumTo(d, arg.shape()));
+                        contributions.computeIfAbsent(arg.name(), n -> new ArrayList<>()).add(d);
                     }
+                    previous = d;
                 }
             }
         }
+    }
+
+    private Value contribution(Instr i, Value g, int operand) {
+        Value arg = i.args().get(operand);
+        emit.at(i.span(), arg.name());
+        Value d = GradientRules.RULES.get(i.op()).grad(emit, i, g, operand);
+        return d == null ? null : emit.sumTo(d, arg.shape());
     }
 
     /** The sum of every gradient reaching {@code v} along different paths. */

@@ -8,9 +8,12 @@ final class Indexing {
 
     /**
      * The elements of {@code t} broadcast to {@code out} by NumPy rules: shapes are aligned on the right,
-     * a missing or size-1 axis repeats.
+     * a missing or size-1 axis repeats. The result must not be written to: it may be the operand's own array.
      */
     static double[] broadcastTo(Tensor t, int[] out) {
+        if (java.util.Arrays.equals(t.shape(), out)) {
+            return t.raw(); // callers only read operands
+        }
         int rank = out.length;
         int offset = rank - t.rank();
         if (offset < 0) {
