@@ -6,6 +6,8 @@ import org.antlr.v4.runtime.Token;
 import org.antlr.v4.runtime.TokenFactory;
 import org.antlr.v4.runtime.TokenSource;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Set;
 
 /**
@@ -15,12 +17,13 @@ import java.util.Set;
  */
 final class NewlineFilter implements TokenSource {
 
-    /** Keywords that only ever start a statement or declaration (not those that double as argument names). */
-    private static final Set<String> STATEMENT_STARTS = Set.of("model", "def", "import", "return", "output", "param", "train");
+    private static final Set<String> HARD_STARTS = Set.of("model", "def", "import", "return");
+    private static final Set<String> SOFT_STARTS = Set.of("output", "param", "input", "target", "train");
 
     private final NablaLexer lexer;
     private int depth;
-    private Token pending;
+    /** Tokens read ahead to decide whether a newline inside parentheses ends an unclosed statement. */
+    private final Deque<Token> pending = new ArrayDeque<>();
 
     NewlineFilter(NablaLexer lexer) {
         this.lexer = lexer;
@@ -34,26 +37,39 @@ final class NewlineFilter implements TokenSource {
             while (after.getType() == NablaLexer.NL) {
                 after = next();
             }
-            if (STATEMENT_STARTS.contains(after.getText())) {
+            pending.addFirst(after);
+            if (startsStatement(after)) {
                 // A statement cannot start inside parentheses: one was left unclosed on the line before.
                 // Keeping the newline lets the parser report it there, not on this line.
                 depth = 0;
-                pending = after;
                 return t;
             }
-            t = after;
+            t = next();
         }
         track(t.getText());
         return t;
     }
 
-    private Token next() {
-        if (pending == null) {
-            return lexer.nextToken();
+    /**
+     * {@code def}, {@code model}, ... always start a statement; {@code output}, {@code param}, {@code input} and
+     * {@code target} also name arguments, so they start one only when a declared name follows, as in
+     * {@code output probs = ...}; {@code train} when a brace follows.
+     */
+    private boolean startsStatement(Token keyword) {
+        String text = keyword.getText();
+        if (HARD_STARTS.contains(text)) {
+            return true;
         }
-        Token p = pending;
-        pending = null;
-        return p;
+        if (!SOFT_STARTS.contains(text)) {
+            return false;
+        }
+        Token following = lexer.nextToken();
+        pending.addLast(following);
+        return text.equals("train") ? following.getText().equals("{") : following.getType() == NablaLexer.ID;
+    }
+
+    private Token next() {
+        return pending.isEmpty() ? lexer.nextToken() : pending.removeFirst();
     }
 
     private void track(String text) {

@@ -105,4 +105,11 @@ class ParserTest {
         assertEquals("p.nabla:3:4: error: syntax error: unexpected end of line, expecting ')' or ','",
                 d.list().get(0).render().lines().findFirst().orElseThrow());
     }
+
+    @Test
+    void keywordNamedArgumentOnAContinuationLine_staysInsideTheCall() {
+        Decl.SourceFile f = parse("def f(x, target) = x\nmodel M {\n  input x : f32[B, 1]\n  output o = f(x,\n    target)\n}\n");
+        Expr.Call call = (Expr.Call) ((Stmt.Output) f.models().get(0).body().get(1)).value();
+        assertEquals(2, call.args().size());
+    }
 }
