@@ -1,15 +1,59 @@
 package dev.nabla.cli;
 
+import dev.nabla.compiler.Compilation;
+import dev.nabla.compiler.Compiler;
+import dev.nabla.compiler.ModelIr;
+import dev.nabla.compiler.ir.Graph;
+import dev.nabla.compiler.ir.IrPrinter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** Placeholder until its issue lands: says so and fails. */
-@Command(name = "ir", description = "(not built yet)")
+/** {@code nabla ir FILE}: prints a model's training or inference graph as text or Graphviz DOT. */
+@Command(name = "ir", description = "Print a model's graph IR (text or Graphviz DOT).")
 final class IrCommand implements Callable<Integer> {
+
+    enum Which { train, inference }
+
+    enum Format { text, dot }
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "the model file")
+    Path file;
+
+    @Option(names = "--model", paramLabel = "NAME", description = "the model to print (default: the first)")
+    String model;
+
+    @Option(names = "--graph", defaultValue = "train", description = "train or inference (default: ${DEFAULT-VALUE})")
+    Which graph;
+
+    @Option(names = "--format", defaultValue = "text", description = "text or dot (default: ${DEFAULT-VALUE})")
+    Format format;
+
     @Override
     public Integer call() {
-        System.err.println("nabla ir: not built yet");
-        return 2;
+        Compilation c = Compiler.compileFile(file);
+        spec.commandLine().getErr().print(c.render());
+        spec.commandLine().getErr().flush();
+        if (!c.ok()) {
+            return 1;
+        }
+        ModelIr m;
+        try {
+            m = c.model(model);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(file + ": " + e.getMessage());
+        }
+        Graph g = graph == Which.train ? m.train() : m.inference();
+        spec.commandLine().getOut().print(format == Format.text ? IrPrinter.print(g) : IrPrinter.dot(g));
+        spec.commandLine().getOut().flush();
+        return 0;
     }
 }

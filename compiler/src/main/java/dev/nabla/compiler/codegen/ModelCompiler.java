@@ -2,6 +2,7 @@ package dev.nabla.compiler.codegen;
 
 import dev.nabla.compiler.ModelIr;
 import dev.nabla.compiler.SpecLayout;
+import dev.nabla.compiler.autodiff.Autodiff;
 import dev.nabla.compiler.ir.Graph;
 import dev.nabla.compiler.lower.Buf;
 import dev.nabla.compiler.lower.Lowering;
@@ -29,12 +30,11 @@ public final class ModelCompiler {
     private ModelCompiler() {
     }
 
-    /**
-     * Compiles {@code model}; its training graph must already carry a GRAD output for every parameter
-     * (as {@code Autodiff.gradients} produces).
-     */
+    /** Compiles {@code model}, differentiating its training graph with {@link Autodiff} for trainStep. */
     public static ModelClasses compile(ModelIr model, OptimizerSpec optimizer) {
-        return compile(model, optimizer, model.train());
+        Graph train = model.train();
+        boolean hasGrads = !train.outputs(Graph.OutputRole.GRAD).isEmpty() || train.inputs(Graph.InputRole.PARAM).isEmpty();
+        return compile(model, optimizer, hasGrads ? train : Autodiff.gradients(train));
     }
 
     /** Compiles {@code model} with {@code trainWithGrads} (its training graph extended with GRAD outputs) as trainStep. */

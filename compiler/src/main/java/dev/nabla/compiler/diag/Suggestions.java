@@ -15,13 +15,29 @@ public final class Suggestions {
         int bestDistance = Integer.MAX_VALUE;
         for (String c : candidates) {
             int d = distance(name, c);
-            if (d < bestDistance || (d == bestDistance && best != null && c.compareTo(best) < 0)) {
+            if (d < bestDistance || (d == bestDistance && best != null && betterTie(name, c, best))) {
                 best = c;
                 bestDistance = d;
             }
         }
-        int allowed = Math.max(1, Math.min(3, name.length() / 3));
+        // One- and two-letter names are all within one edit of each other: suggesting one of them is noise.
+        int allowed = name.length() <= 2 ? 0 : Math.max(1, Math.min(3, name.length() / 3));
         return best != null && bestDistance <= allowed && !best.equals(name) ? Optional.of(best) : Optional.empty();
+    }
+
+    /** Between equally distant candidates, the one sharing a longer prefix with the name (unit: units, not init). */
+    private static boolean betterTie(String name, String candidate, String best) {
+        int pc = commonPrefix(name, candidate);
+        int pb = commonPrefix(name, best);
+        return pc > pb || (pc == pb && candidate.compareTo(best) < 0);
+    }
+
+    private static int commonPrefix(String a, String b) {
+        int n = 0;
+        while (n < a.length() && n < b.length() && a.charAt(n) == b.charAt(n)) {
+            n++;
+        }
+        return n;
     }
 
     /** " (did you mean 'x'?)" or "". */

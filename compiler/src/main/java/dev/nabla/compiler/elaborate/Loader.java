@@ -7,6 +7,7 @@ import dev.nabla.compiler.syntax.Parser;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -81,7 +82,13 @@ final class Loader {
 
     private void importInto(Env globals, String importer, Decl.Import i) {
         Path dir = Path.of(importer).getParent();
-        Path target = (dir == null ? Path.of(i.path()) : dir.resolve(i.path())).normalize();
+        Path target;
+        try {
+            target = (dir == null ? Path.of(i.path()) : dir.resolve(i.path())).normalize();
+        } catch (InvalidPathException e) {
+            diagnostics.error(i.span(), "'" + i.path() + "' is not a valid path");
+            return;
+        }
         Path key = target.toAbsolutePath().normalize();
         if (loading.contains(key)) {
             diagnostics.error(i.span(), "import cycle: " + cycle(key));

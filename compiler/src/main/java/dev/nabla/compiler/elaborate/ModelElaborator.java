@@ -108,6 +108,7 @@ final class ModelElaborator {
 
     private void statement(Stmt s) {
         if (s instanceof Stmt.Input i) {
+            evaluator.define(env, i.name(), i.span());
             declare(i.name(), i.span(), type(i.type(), false), Graph.InputRole.INPUT);
         } else if (s instanceof Stmt.Target t) {
             target(t);
@@ -122,13 +123,14 @@ final class ModelElaborator {
         }
     }
 
+    /** Binds an input or target whose name {@link Evaluator#define} reserved (as poison, should its type be wrong). */
     private void declare(String name, Span span, TensorType type, Graph.InputRole role) {
-        evaluator.define(env, name, span);
         env.replace(name, new Val.Tensor(evaluator.input(name, type, role, null, span)));
     }
 
     private void target(Stmt.Target t) {
         hasTargets = true;
+        evaluator.define(env, t.name(), t.span());
         TensorType type = type(t.type(), true);
         if (type.dtype() == DType.I32 && t.classes() == null) {
             throw new ElabError(t.span(), "integer target '" + t.name() + "' needs its number of classes: "

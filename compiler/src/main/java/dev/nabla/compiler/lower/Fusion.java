@@ -43,8 +43,10 @@ final class Fusion {
         }
         g.outputs().forEach(o -> outputs.add(o.value()));
         Map<Value, Instr> consumer = new HashMap<>();
+        Map<Value, List<Instr>> consumers = new HashMap<>();
         for (Instr i : g.body()) {
             i.args().forEach(a -> consumer.put(a, i));
+            i.args().forEach(a -> consumers.computeIfAbsent(a, x -> new ArrayList<>()).add(i));
         }
         for (Instr i : g.body()) {
             if (i.op().family() == Op.Family.CONTRACTION) {
@@ -60,13 +62,31 @@ final class Fusion {
                 roots.add(i);
                 continue;
             }
-            boolean single = uses.getOrDefault(v, 0) == 1 && readsElementwise(consumer.get(v));
-            if (rules.get(i.op()).inlinable() && !outputs.contains(v) && (i.op() == Op.CONSTANT || single)) {
+            List<Instr> readers = consumers.getOrDefault(v, List.of());
+            boolean elementwiseReaders = !readers.isEmpty() && readers.stream().allMatch(this::readsElementwise);
+            boolean inline = cheap(i) ? elementwiseReaders : readers.size() == 1 && elementwiseReaders;
+            if (rules.get(i.op()).inlinable() && !outputs.contains(v) && inline) {
                 inlined.add(v);
             } else {
                 roots.add(i);
             }
         }
+    }
+
+    /**
+     * Values that cost no more than a load to recompute, so every elementwise reader may inline them:
+     * constants, and broadcasts or transposes of stored values or of other cheap values.
+     */
+    private boolean cheap(Instr i) {
+        if (i.op() == Op.CONSTANT) {
+            return true;
+        }
+        if (i.op() != Op.BROADCAST && i.op() != Op.TRANSPOSE) {
+            return false;
+        }
+        Value arg = i.args().get(0);
+        Instr p = producer.get(arg);
+        return !inlined.contains(arg) || p != null && cheap(p);
     }
 
     /** Whether {@code c} reads its operands through expressions (so an operand may be inlined into it). */
@@ -90,14 +110,11 @@ final class Fusion {
         return p != null && p.op() == Op.TRANSPOSE && p.args().get(0).shape().rank() == 2 && single(v);
     }
 
-    /**
-     * MATMUL is {@code a @ b}; the other contraction (MATMUL_TN) is {@code a^T @ b}, contracting the first
-     * axes (which may be the batch): a Gemm with transA.
-     */
+    /** MATMUL is {@code a @ b}; MATMUL_TN is {@code a^T @ b}, contracting the first axes (maybe the batch): transA. */
     private void planGemm(Instr mm, Map<Value, Instr> consumer) {
         Value a = mm.args().get(0);
         Value b = mm.args().get(1);
-        boolean tn = mm.op() != Op.MATMUL;
+        boolean tn = mm.op() == Op.MATMUL_TN;
         int k = a.shape().dim(tn ? 0 : 1);
         if (tn) {
             gemms.put(mm.out(), new GemmPlan(mm, a, true, b, false, null, Gemm.ACT_NONE, k));

@@ -39,8 +39,9 @@ public final class Lowering {
      */
     public static Program lower(String entry, Graph g, Map<String, Integer> bufferIndex,
                                 Function<Graph.Output, String> outputBuffer, MemoryPlan plan) {
-        Lowering l = new Lowering(new Fusion(g, OpRules.RULES));
-        return l.run(entry, g, bufferIndex, outputBuffer, plan);
+        Graph rewritten = Peephole.run(g);
+        Lowering l = new Lowering(new Fusion(rewritten, OpRules.RULES));
+        return l.run(entry, rewritten, bufferIndex, outputBuffer, plan);
     }
 
     private Program run(String entry, Graph g, Map<String, Integer> bufferIndex,

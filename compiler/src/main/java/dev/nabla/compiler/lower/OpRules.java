@@ -37,11 +37,8 @@ final class OpRules {
                 l.at(i.args().get(0), idx.subList(0, idx.size() - 1)), new Expr.IndexValue(idx.get(idx.size() - 1))));
         RULES.put(Op.CONSTANT, (OpLowering.Inline) (l, i, idx) -> Expr.c(((Attr.Const) i.attr()).value()));
         RULES.put(Op.RESHAPE, (OpLowering.Materialized) (l, i, out) -> l.copy(i.args().get(0), out));
-        for (Op op : Op.values()) {
-            if (op.family() == Op.Family.CONTRACTION) {
-                RULES.put(op, (OpLowering.Materialized) (l, i, out) -> l.gemm(i.out(), out));
-            }
-        }
+        RULES.put(Op.MATMUL, (OpLowering.Materialized) (l, i, out) -> l.gemm(i.out(), out));
+        RULES.put(Op.MATMUL_TN, (OpLowering.Materialized) (l, i, out) -> l.gemm(i.out(), out));
         RULES.put(Op.SUM, (OpLowering.Materialized) (l, i, out) -> reduce(l, i, out, AccOp.SUM, false));
         RULES.put(Op.MEAN, (OpLowering.Materialized) (l, i, out) -> reduce(l, i, out, AccOp.SUM, true));
         RULES.put(Op.MAX, (OpLowering.Materialized) (l, i, out) -> reduce(l, i, out, AccOp.MAX, false));

@@ -29,13 +29,14 @@ final class Json {
         return v;
     }
 
+    /** A JSON string literal in plain ASCII: other characters are escaped, so even lone surrogates survive. */
     static String quote(String s) {
         StringBuilder out = new StringBuilder("\"");
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == '"' || c == '\\') {
                 out.append('\\').append(c);
-            } else if (c < 0x20) {
+            } else if (c < 0x20 || c > 0x7E) {
                 out.append(String.format("\\u%04x", (int) c));
             } else {
                 out.append(c);

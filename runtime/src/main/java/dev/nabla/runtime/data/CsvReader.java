@@ -37,7 +37,9 @@ final class CsvReader {
     }
 
     private Dataset read() {
-        String[] lines = new String(DataFiles.readAll(file), StandardCharsets.UTF_8).split("\r?\n", -1);
+        String text = new String(DataFiles.readAll(file), StandardCharsets.UTF_8);
+        // spreadsheet exports often start with a byte-order mark, which is not part of the first number
+        String[] lines = (text.startsWith("\uFEFF") ? text.substring(1) : text).split("\r?\n", -1);
         int first = 0;
         List<String> columnNames = null;
         int[] sklearnCounts = null;
@@ -137,11 +139,17 @@ final class CsvReader {
 
     private float number(String field, int line, int column) {
         String s = field.trim();
+        float v;
         try {
-            return Float.parseFloat(s);
+            v = Float.parseFloat(s);
         } catch (NumberFormatException e) {
             throw new NablaException(file + " line " + line + ", column " + (column + 1) + ": \"" + s + "\" is not a number");
         }
+        if (!Float.isFinite(v)) {
+            throw new NablaException(file + " line " + line + ", column " + (column + 1) + ": \"" + s
+                    + "\" is not a finite number (missing values are not supported)");
+        }
+        return v;
     }
 
     private static boolean isNumber(String s) {

@@ -49,6 +49,7 @@ public final class Datasets {
                     + Arrays.toString(data.sampleShape()) + ") but model " + spec.name() + " takes " + input
                     + " = " + input.rowSize() + " per sample");
         }
+        checkFinite(data);
         if (!withTargets) {
             return;
         }
@@ -62,6 +63,24 @@ public final class Datasets {
         }
         if (target.classes() > 0) {
             checkLabels(data, target.classes());
+        }
+    }
+
+    /** A NaN in the inputs would only surface later as a "diverged" loss; name the sample instead. */
+    private static void checkFinite(Dataset data) {
+        for (int r = 0; r < data.rows(); r++) {
+            for (int j = 0; j < data.featureCount(); j++) {
+                if (!Float.isFinite(data.feature(r, j))) {
+                    throw new NablaException(data.source() + " " + data.describeRow(r) + ", feature " + (j + 1) + ": "
+                            + data.feature(r, j) + " is not a finite number (missing values are not supported)");
+                }
+            }
+            for (int j = 0; j < data.targetWidth(); j++) {
+                if (!Float.isFinite(data.target(r, j))) {
+                    throw new NablaException(data.source() + " " + data.describeRow(r) + ": target " + data.target(r, j)
+                            + " is not a finite number");
+                }
+            }
         }
     }
 

@@ -23,6 +23,8 @@ public final class Gemm {
 
     /** Below this many multiply-adds handing half the work to another thread costs more than it saves. */
     static final long PARALLEL_MIN_FMAS = 1L << 18;
+    /** The threshold in force; tests lower it to split small products. */
+    static volatile long parallelMinFmas = PARALLEL_MIN_FMAS;
     private static final int MAX_THREADS = 64;
 
     private static final GemmKernel KERNEL = chooseKernel();
@@ -97,7 +99,7 @@ public final class Gemm {
                 return;
             }
             int t = threads;
-            if (t > 1 && call.fmas() >= PARALLEL_MIN_FMAS) {
+            if (t > 1 && call.fmas() >= parallelMinFmas) {
                 int[] rect = RECTS.get();
                 int parts = split(kernel, call.m, call.n, t, rect);
                 if (parts > 1 && pool(t).run(kernel, call, rect, parts)) {
@@ -169,7 +171,12 @@ public final class Gemm {
     }
 
     private static GemmKernel chooseKernel() {
-        if ("false".equalsIgnoreCase(System.getProperty("nabla.vector"))
+        return chooseKernel(System.getProperty("nabla.vector"));
+    }
+
+    /** The kernel for a value of the {@code nabla.vector} property. */
+    static GemmKernel chooseKernel(String vectorProperty) {
+        if ("false".equalsIgnoreCase(vectorProperty)
                 || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
             return ScalarGemm.INSTANCE;
         }

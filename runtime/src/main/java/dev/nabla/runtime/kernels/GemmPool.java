@@ -1,21 +1,37 @@
 package dev.nabla.runtime.kernels;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Helper threads for splitting one product. A worker spins for a while after each task (handing work to a
- * spinning thread costs well under a microsecond, far less than waking a parked or pooled one) and parks
- * once idle, so it does not hold a core between training runs. One product at a time uses the pool; a
- * product issued while it is busy (another thread of the application) runs on its caller's thread.
+ * Helper threads for splitting one product into parts. The caller and the helpers claim parts from a shared
+ * counter, so a helper that the operating system has not scheduled yet (the machine may be busy) leaves its
+ * part to the caller instead of stalling it. Helpers spin for a while after each product (handing work to a
+ * spinning thread costs well under a microsecond, far less than waking a parked or pooled one) and park once
+ * idle, so they do not hold a core between training runs. One product at a time uses the pool; a product
+ * issued while it is busy (by another application thread) runs on its caller's thread.
  */
 final class GemmPool {
 
-    /** How long an idle worker spins before parking. */
+    /** How long an idle helper spins before parking. */
     private static final long SPIN_NANOS = 200_000;
 
     private final Worker[] workers;
     private final AtomicBoolean busy = new AtomicBoolean();
+    /** Current product in the high 32 bits, next unclaimed part in the low 32. */
+    private final AtomicLong state = new AtomicLong();
+    private final AtomicInteger completed = new AtomicInteger();
+    private volatile Throwable failure;
+    private volatile boolean stopped;
+    private int job;
+
+    // The current product; written before its number is published in state.
+    private GemmKernel kernel;
+    private GemmCall call;
+    private int[] rect;
+    private int parts;
 
     GemmPool(int helpers) {
         workers = new Worker[helpers];
@@ -31,124 +47,131 @@ final class GemmPool {
     }
 
     /**
-     * Runs {@code parts} rectangles, part 0 on the caller and part {@code q} on worker {@code q-1}; returns
-     * false without running anything if the pool is in use.
+     * Computes the rectangles {@code rect[4q..4q+3]} ({@code i0, i1, j0, j1}) for {@code q < parts} on the
+     * caller and the helpers; returns false without computing anything if the pool is in use.
      */
     boolean run(GemmKernel kernel, GemmCall call, int[] rect, int parts) {
         if (!busy.compareAndSet(false, true)) {
             return false;
         }
         try {
-            for (int q = 1; q < parts; q++) {
-                workers[q - 1].post(kernel, call, rect, q);
+            this.kernel = kernel;
+            this.call = call;
+            this.rect = rect;
+            this.parts = parts;
+            failure = null;
+            completed.set(0);
+            int current = ++job;
+            state.set((long) current << 32);
+            for (Worker w : workers) {
+                if (w.parked) {
+                    LockSupport.unpark(w);
+                }
             }
-            kernel.compute(call, rect[0], rect[1], rect[2], rect[3]);
-            for (int q = 1; q < parts; q++) {
-                workers[q - 1].await();
-            }
+            work(current);
+            awaitCompletion(parts);
         } finally {
+            this.kernel = null;
+            this.call = null;
+            this.rect = null;
             busy.set(false);
         }
+        rethrowFailure();
         return true;
     }
 
+    /** Claims and computes parts of product {@code current} until none is left. */
+    private void work(int current) {
+        while (true) {
+            long s = state.get();
+            if ((int) (s >>> 32) != current) {
+                return;
+            }
+            // Read before claiming: a successful claim proves these still describe product `current`.
+            GemmKernel k = kernel;
+            GemmCall c = call;
+            int[] r = rect;
+            int q = (int) s;
+            if (q >= parts) {
+                return;
+            }
+            if (!state.compareAndSet(s, s + 1)) {
+                continue;
+            }
+            try {
+                k.compute(c, r[4 * q], r[4 * q + 1], r[4 * q + 2], r[4 * q + 3]);
+            } catch (Throwable t) {
+                failure = t;
+            }
+            completed.incrementAndGet();
+        }
+    }
+
+    private void awaitCompletion(int parts) {
+        int spins = 0;
+        while (completed.get() < parts) {
+            if (++spins < 1 << 14) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield(); // a helper holding a part was descheduled
+            }
+        }
+    }
+
+    private void rethrowFailure() {
+        Throwable f = failure;
+        if (f == null) {
+            return;
+        }
+        failure = null;
+        if (f instanceof RuntimeException r) {
+            throw r;
+        }
+        if (f instanceof Error e) {
+            throw e;
+        }
+        throw new IllegalStateException(f);
+    }
+
     void shutdown() {
+        stopped = true;
         for (Worker w : workers) {
-            w.stopRequested = true;
             LockSupport.unpark(w);
         }
     }
 
-    private static final class Worker extends Thread {
-        private GemmKernel kernel;
-        private GemmCall call;
-        private int i0;
-        private int i1;
-        private int j0;
-        private int j1;
-        private Throwable failure;
-        /** Written last by the caller, so that its volatile write publishes the fields above. */
-        private volatile long posted;
-        private volatile long done;
+    private final class Worker extends Thread {
         private volatile boolean parked;
-        private volatile boolean stopRequested;
 
         Worker(String name) {
             super(name);
             setDaemon(true);
         }
 
-        void post(GemmKernel kernel, GemmCall call, int[] rect, int part) {
-            this.kernel = kernel;
-            this.call = call;
-            i0 = rect[4 * part];
-            i1 = rect[4 * part + 1];
-            j0 = rect[4 * part + 2];
-            j1 = rect[4 * part + 3];
-            posted = posted + 1;
-            if (parked) {
-                LockSupport.unpark(this);
-            }
-        }
-
-        void await() {
-            long target = posted;
-            int spins = 0;
-            while (done != target) {
-                if (++spins < 1 << 14) {
-                    Thread.onSpinWait();
-                } else {
-                    Thread.yield(); // the worker may have been descheduled on a shared machine
-                }
-            }
-            Throwable f = failure;
-            if (f != null) {
-                failure = null;
-                if (f instanceof RuntimeException r) {
-                    throw r;
-                }
-                if (f instanceof Error e) {
-                    throw e;
-                }
-                throw new IllegalStateException(f);
-            }
-        }
-
         @Override
         public void run() {
-            long seen = 0;
-            while (!stopRequested) {
-                if (!waitForTask(seen)) {
+            int seen = 0;
+            long idleSince = System.nanoTime();
+            int spins = 0;
+            while (!stopped) {
+                int current = (int) (state.get() >>> 32);
+                if (current != seen) {
+                    seen = current;
+                    work(current);
+                    idleSince = System.nanoTime();
                     continue;
                 }
-                seen = posted;
-                try {
-                    kernel.compute(call, i0, i1, j0, j1);
-                } catch (Throwable t) {
-                    failure = t;
-                }
-                kernel = null;
-                call = null;
-                done = seen;
-            }
-        }
-
-        /** Spins, then parks, until a task newer than {@code seen} is posted; false on a spurious wake-up. */
-        private boolean waitForTask(long seen) {
-            long start = System.nanoTime();
-            int spins = 0;
-            while (posted == seen) {
                 Thread.onSpinWait();
-                if ((++spins & 1023) == 0 && System.nanoTime() - start > SPIN_NANOS) {
+                if ((++spins & 1023) == 0 && System.nanoTime() - idleSince > SPIN_NANOS) {
                     parked = true;
-                    if (posted == seen && !stopRequested) { // re-checked after publishing parked: no lost wake-up
+                    // Re-checked after publishing `parked`: a product posted meanwhile is not missed.
+                    if ((int) (state.get() >>> 32) == seen && !stopped) {
                         LockSupport.park(this);
                     }
                     parked = false;
-                    return posted != seen;
+                    idleSince = System.nanoTime();
                 }
             }
-            return true;
         }
     }
 }

@@ -16,6 +16,10 @@ public interface ProgressListener {
     default void epochDone(EpochStats stats) {
     }
 
+    /** A line of information for the user (data sizes, where the checkpoint went). */
+    default void info(String line) {
+    }
+
     /** Training ended before its planned end (early stopping), with a reason for the user. */
     default void stopped(String reason) {
     }

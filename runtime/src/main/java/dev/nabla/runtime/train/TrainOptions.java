@@ -18,7 +18,8 @@ import dev.nabla.runtime.TrainConfig.Schedule;
  * @param shuffle    reshuffle the training set every epoch
  * @param dropLast   skip the last partial batch of each epoch
  * @param patience   early stopping: epochs without a better validation loss before stopping, 0 = off
- * @param threads    kernel threads, applied by the caller to the kernels before training (0 = their default)
+ * @param threads    kernel threads, 1..64, set on the matrix kernels by {@link TrainingRun#train} (0 = the kernels'
+ *                   default, both cores of a 2-core machine)
  * @param firstStep  optimizer steps already taken (resuming from a checkpoint: Adam's bias correction continues)
  */
 public record TrainOptions(int epochs, long steps, int batchSize, double lr, Schedule schedule, double clipNorm,
@@ -30,6 +31,9 @@ public record TrainOptions(int epochs, long steps, int batchSize, double lr, Sch
         }
         if (epochs < 1 && steps < 1) {
             throw new NablaException("nothing to train: epochs and steps are both 0");
+        }
+        if (threads < 0 || threads > 64) {
+            throw new NablaException("threads must be between 1 and 64, got " + threads);
         }
         if (!(lr > 0) || Double.isInfinite(lr)) {
             throw new NablaException("learning rate must be a positive number, got " + lr);

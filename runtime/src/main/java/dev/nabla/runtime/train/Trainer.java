@@ -120,6 +120,11 @@ public final class Trainer {
         }
 
         private TrainResult stopEarly(int epoch) {
+            if (best == null) {
+                String reason = "early stopping after epoch " + epoch + ": the validation loss was never a finite number";
+                progress.stopped(reason);
+                return new TrainResult(history, step, epoch, reason);
+            }
             mb.restore(best);
             String reason = String.format("early stopping after epoch %d: the validation loss has not improved for %d epochs;"
                     + " keeping the weights of epoch %d (val loss %.4f)", epoch, options.patience(), bestEpoch, bestValLoss);

@@ -78,6 +78,18 @@ class CsvReaderTest {
     }
 
     @Test
+    void csv_nanField_rejectedAsMissingValue() {
+        NablaException e = failure("1,2,0\n3,NaN,1\n", "");
+        assertTrue(e.getMessage().endsWith("d.csv line 2, column 2: \"NaN\" is not a finite number (missing values are not supported)"),
+                e.getMessage());
+    }
+
+    @Test
+    void csv_byteOrderMark_ignored() throws IOException {
+        assertEquals(1f, load("\uFEFF1,2,0\n3,4,1\n", "").feature(0, 0));
+    }
+
+    @Test
     void csv_rowWithMissingField_namesLine() {
         NablaException e = failure("1,2,0\n3,1\n", "");
         assertTrue(e.getMessage().endsWith("d.csv line 2: 2 fields, expected 3"), e.getMessage());

@@ -53,6 +53,13 @@ class DatasetsTest {
     }
 
     @Test
+    void check_nanFeature_namesSampleAndFeature() {
+        Dataset d = Dataset.of("x.npy", new float[] {1, 2, 3, Float.NaN}, 2, new float[] {0, 1}, 1);
+        NablaException e = assertThrows(NablaException.class, () -> Datasets.check(d, model(2, 3), true));
+        assertEquals("x.npy sample 2, feature 2: NaN is not a finite number (missing values are not supported)", e.getMessage());
+    }
+
+    @Test
     void check_fractionalLabel_isOutOfRange() {
         Dataset d = Dataset.of("y.npy", new float[] {1, 2}, 2, new float[] {0.5f}, 1);
         NablaException e = assertThrows(NablaException.class, () -> Datasets.check(d, model(2, 3), true));

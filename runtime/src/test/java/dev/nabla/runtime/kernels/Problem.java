@@ -26,6 +26,7 @@ final class Problem {
     final int bOff;
     final int cOff;
     final int biasOff;
+    private final GemmCall holder = new GemmCall();
 
     Problem(boolean transA, boolean transB, int m, int n, int k, boolean accumulate, boolean withBias, int act,
             long seed) {
@@ -63,8 +64,9 @@ final class Problem {
         return x;
     }
 
+    /** The product as a kernel call; the same holder each time, so that calling allocates nothing. */
     GemmCall call() {
-        return new GemmCall().set(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate,
+        return holder.set(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate,
                 bias, biasOff, act);
     }
 

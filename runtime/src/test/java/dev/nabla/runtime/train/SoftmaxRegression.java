@@ -33,6 +33,10 @@ final class SoftmaxRegression implements CompiledModel {
     private final ModelSpec spec;
 
     SoftmaxRegression(int features, int classes, OptimizerSpec optimizer) {
+        this(features, classes, optimizer, TrainConfig.EMPTY);
+    }
+
+    SoftmaxRegression(int features, int classes, OptimizerSpec optimizer, TrainConfig config) {
         this.features = features;
         this.classes = classes;
         List<BufferSpec> buffers = new ArrayList<>(List.of(
@@ -48,7 +52,7 @@ final class SoftmaxRegression implements CompiledModel {
             buffers.add(new BufferSpec("opt" + s + ":out.W", BufferRole.OPT_STATE, new int[] {features, classes}, null, "out.W", 0));
             buffers.add(new BufferSpec("opt" + s + ":out.b", BufferRole.OPT_STATE, new int[] {classes}, null, "out.b", 0));
         }
-        this.spec = new ModelSpec("Softmax", "softmax.nabla", buffers, optimizer, TrainConfig.EMPTY);
+        this.spec = new ModelSpec("Softmax", "softmax.nabla", buffers, optimizer, config);
     }
 
     @Override

@@ -171,6 +171,16 @@ class TrainerTest {
     }
 
     @Test
+    void earlyStopping_validationLossNeverFinite_stopsWithoutRestoring() {
+        LinearRegression model = new LinearRegression(2, 0.1);
+        Dataset infiniteTargets = Dataset.of("val", new float[] {1, 1}, 2, new float[] {Float.MAX_VALUE}, 1);
+        TrainResult r = new Trainer(model, options(10, 4, 0.1).withPatience(2), ProgressListener.NONE, IGNORE)
+                .train(initialized(model.spec(), 4, 1), linear(10), infiniteTargets);
+        assertEquals(2, r.history().size());
+        assertEquals("early stopping after epoch 2: the validation loss was never a finite number", r.stopReason());
+    }
+
+    @Test
     void earlyStopping_withoutValidationSet_isAUserError() {
         LinearRegression model = new LinearRegression(2, 0.1);
         NablaException e = assertThrows(NablaException.class, () -> new Trainer(model, options(2, 4, 0.1).withPatience(1),

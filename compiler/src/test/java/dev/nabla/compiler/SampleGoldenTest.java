@@ -1,0 +1,42 @@
+package dev.nabla.compiler;
+
+import dev.nabla.compiler.ir.IrPrinter;
+import dev.nabla.compiler.ir.Verifier;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every sample compiles; its training and inference graphs match the reviewed goldens exactly. */
+class SampleGoldenTest {
+
+    private static Compilation compileSample(String name) throws IOException {
+        String source = Files.readString(Path.of("../samples", name + ".nabla"));
+        return Compiler.compileSource("samples/" + name + ".nabla", source);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"iris", "digits", "fashion_mlp"})
+    void sample_compilesToGoldenTrainAndInferenceGraphs(String name) throws IOException {
+        Compilation c = compileSample(name);
+        assertTrue(c.ok(), c.render());
+        assertEquals(1, c.models().size());
+        ModelIr m = c.model(null);
+        Verifier.verify(m.train());
+        Verifier.verify(m.inference());
+        Golden.check("ir/" + name + ".train.ir", IrPrinter.print(m.train()));
+        Golden.check("ir/" + name + ".inference.ir", IrPrinter.print(m.inference()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"iris", "digits", "fashion_mlp"})
+    void sample_trainBlockMatchesGolden(String name) throws IOException {
+        ModelIr m = compileSample(name).model(null);
+        Golden.check("config/" + name + ".txt", ConfigText.of(m));
+    }
+}

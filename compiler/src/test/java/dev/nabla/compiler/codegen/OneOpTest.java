@@ -1,0 +1,146 @@
+package dev.nabla.compiler.codegen;
+
+import dev.nabla.compiler.ModelIr;
+import dev.nabla.compiler.ir.Attr;
+import dev.nabla.compiler.ir.DType;
+import dev.nabla.compiler.ir.Graph;
+import dev.nabla.compiler.ir.GraphBuilder;
+import dev.nabla.compiler.ir.Op;
+import dev.nabla.compiler.ir.Shape;
+import dev.nabla.compiler.ir.Span;
+import dev.nabla.compiler.ir.TensorType;
+import dev.nabla.compiler.ir.Value;
+import dev.nabla.runtime.CompiledModel;
+import dev.nabla.runtime.OptimizerSpec;
+import dev.nabla.runtime.TrainConfig;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.stream.Stream;
+
+/** Each op alone (in several shapes and attributes), compiled, against the double reference, both families. */
+class OneOpTest {
+
+    private static final Span S = Span.at("one.nabla", 1, 1);
+    private static final Shape X = Shape.of(Shape.BATCH, 3, 4);
+
+    record Case(String name, Graph graph) {
+    }
+
+    private static Graph single(String name, List<TensorType> inputs, BiFunction<GraphBuilder, List<Value>, Value> body) {
+        GraphBuilder b = new GraphBuilder(name);
+        List<Value> in = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            Graph.InputRole role = inputs.get(i).dtype() == DType.I32 ? Graph.InputRole.TARGET : Graph.InputRole.INPUT;
+            in.add(b.input("in" + i, inputs.get(i), role, null, S));
+        }
+        b.output("out", body.apply(b, in), Graph.OutputRole.OUTPUT);
+        return b.build();
+    }
+
+    static List<Case> cases(Op op) {
+        List<Case> out = new ArrayList<>();
+        TensorType x = TensorType.f32(X);
+        switch (op.family()) {
+            case UNARY -> out.add(new Case("x", single(op.mnemonic(), List.of(x), (b, in) -> b.add(op, S, "y", in.get(0)))));
+            case BINARY -> {
+                for (Shape other : List.of(X, Shape.of(4), Shape.of(Shape.BATCH, 1, 4), Shape.of(3, 1), Shape.SCALAR)) {
+                    out.add(new Case("x," + other, single(op.mnemonic(), List.of(x, TensorType.f32(other)),
+                            (b, in) -> b.add(op, S, "y", in.get(0), in.get(1)))));
+                    out.add(new Case(other + ",x", single(op.mnemonic(), List.of(TensorType.f32(other), x),
+                            (b, in) -> b.add(op, S, "y", in.get(0), in.get(1)))));
+                }
+            }
+            case TERNARY -> out.add(new Case("cond,x,[4]", single(op.mnemonic(), List.of(x, x, TensorType.f32(4)),
+                    (b, in) -> b.add(op, S, "y", b.add(Op.GREATER, S, "c", in.get(0), b.constant(0, Shape.SCALAR, S)),
+                            in.get(1), in.get(2)))));
+            case CONTRACTION -> {
+                if (op == Op.MATMUL) {
+                    out.add(new Case("[B,4]@[4,6]", single("mm", List.of(TensorType.f32(Shape.BATCH, 4), TensorType.f32(4, 6)),
+                            (b, in) -> b.add(op, S, "y", in.get(0), in.get(1)))));
+                    out.add(new Case("[B,4]@[6,4]^T", single("mmt", List.of(TensorType.f32(Shape.BATCH, 4), TensorType.f32(6, 4)),
+                            (b, in) -> b.add(op, S, "y", in.get(0), b.add(Op.TRANSPOSE, List.of(in.get(1)),
+                                    new Attr.Perm(List.of(1, 0)), S, "t")))));
+                    out.add(new Case("[5,4]^T@[5,6]", single("mtt", List.of(TensorType.f32(5, 4), TensorType.f32(5, 6)),
+                            (b, in) -> b.add(op, S, "y", b.add(Op.TRANSPOSE, List.of(in.get(0)),
+                                    new Attr.Perm(List.of(1, 0)), S, "t"), in.get(1)))));
+                } else {
+                    out.add(new Case("[B,4]^T@[B,6]", single("tn", List.of(TensorType.f32(Shape.BATCH, 4), TensorType.f32(Shape.BATCH, 6)),
+                            (b, in) -> b.add(op, S, "y", in.get(0), in.get(1)))));
+                }
+            }
+            case LAYOUT -> out.addAll(layout(op, x));
+            case REDUCTION -> {
+                for (List<Integer> axes : List.of(List.of(0), List.of(1), List.of(2), List.of(0, 2), List.of(1, 2), List.of(0, 1, 2))) {
+                    for (boolean keep : new boolean[] {false, true}) {
+                        out.add(new Case(axes + (keep ? " keep" : ""), single(op.mnemonic(), List.of(x),
+                                (b, in) -> b.add(op, List.of(in.get(0)), new Attr.Axes(axes, keep), S, "y"))));
+                    }
+                }
+            }
+            case AXIS -> {
+                if (op == Op.ONE_HOT) {
+                    out.add(new Case("labels", single("oh", List.of(new TensorType(DType.I32, Shape.of(Shape.BATCH))),
+                            (b, in) -> b.add(op, List.of(in.get(0)), new Attr.Depth(5), S, "y"))));
+                } else {
+                    for (int axis : new int[] {0, 1, 2}) {
+                        out.add(new Case("axis " + axis, single(op.mnemonic(), List.of(x),
+                                (b, in) -> b.add(op, List.of(in.get(0)), new Attr.Axis(axis), S, "y"))));
+                    }
+                }
+            }
+            case SOURCE -> out.add(new Case("[B,3]", single("c", List.of(), (b, in) -> b.constant(2.5, Shape.of(Shape.BATCH, 3), S))));
+        }
+        return out;
+    }
+
+    private static List<Case> layout(Op op, TensorType x) {
+        List<Case> out = new ArrayList<>();
+        switch (op) {
+            case TRANSPOSE -> {
+                out.add(new Case("[B,3,4] perm 0,2,1", single("t", List.of(x), (b, in) ->
+                        b.add(op, List.of(in.get(0)), new Attr.Perm(List.of(0, 2, 1)), S, "y"))));
+                out.add(new Case("[3,4,5] perm 2,0,1", single("t", List.of(TensorType.f32(3, 4, 5)), (b, in) ->
+                        b.add(op, List.of(in.get(0)), new Attr.Perm(List.of(2, 0, 1)), S, "y"))));
+            }
+            case RESHAPE -> {
+                out.add(new Case("output", single("r", List.of(x), (b, in) ->
+                        b.add(op, List.of(in.get(0)), new Attr.To(Shape.of(Shape.BATCH, 12)), S, "y"))));
+                out.add(new Case("alias then exp", single("r", List.of(x), (b, in) -> b.add(Op.EXP, S, "e",
+                        b.add(op, List.of(b.add(Op.NEG, S, "n", in.get(0))), new Attr.To(Shape.of(Shape.BATCH, 2, 6)), S, "y")))));
+            }
+            default -> out.add(new Case("[4] to [B,3,4]", single("bc", List.of(TensorType.f32(4)), (b, in) ->
+                    b.add(op, List.of(in.get(0)), new Attr.To(X), S, "y"))));
+        }
+        return out;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyOpAloneMatchesReference() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Op op : Op.values()) {
+            for (Case c : cases(op)) {
+                for (boolean vector : new boolean[] {true, false}) {
+                    tests.add(DynamicTest.dynamicTest(op.mnemonic() + " " + c.name() + " vector=" + vector, () -> check(c.graph(), vector)));
+                }
+            }
+        }
+        return tests.stream();
+    }
+
+    static void check(Graph g, boolean vector) {
+        ModelIr model = new ModelIr("One", "one.nabla", g, g, TrainConfig.EMPTY, Map.of("in0", 5));
+        ModelClasses mc = ModelCompiler.compile(model, OptimizerSpec.sgd(0.1, 0, 0));
+        Harness.assertClassesVerify(mc);
+        CompiledModel m = Harness.load(mc, vector);
+        for (int batch : new int[] {1, 19}) {
+            float[][] b = Harness.randomBuffers(m.spec(), 20, batch);
+            m.predict(b, batch);
+            Harness.assertOutputsMatch(g, m.spec(), b, batch, 1e-5, 1e-5);
+        }
+    }
+}

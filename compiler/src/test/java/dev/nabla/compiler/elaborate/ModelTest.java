@@ -1,0 +1,145 @@
+package dev.nabla.compiler.elaborate;
+
+import dev.nabla.compiler.Compilation;
+import dev.nabla.compiler.Compiler;
+import dev.nabla.compiler.ModelIr;
+import dev.nabla.compiler.ir.Graph;
+import dev.nabla.compiler.ir.Shape;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ModelTest {
+
+    private static final String CLASSIFIER = """
+            model A {
+                input x : f32[N, 4]
+                target y : i32[N] classes 3
+                logits = dense(x, 3)
+                output probs = softmax(logits)
+                loss = cross_entropy(logits, y)
+            }
+            """;
+
+    @Test
+    void inferenceGraph_hasNoTargetsNoLossAndNoDeadCode() {
+        ModelIr m = Models.compile(CLASSIFIER);
+        Graph inf = m.inference();
+        assertEquals("A.inference", inf.name());
+        assertTrue(inf.inputs(Graph.InputRole.TARGET).isEmpty());
+        assertEquals(List.of("probs"), inf.outputs().stream().map(Graph.Output::name).toList());
+        assertEquals(List.of("logits.mm", "logits", "probs"), inf.body().stream().map(i -> i.out().name()).toList());
+        assertEquals(m.train().inputs(Graph.InputRole.PARAM), inf.inputs(Graph.InputRole.PARAM));
+    }
+
+    @Test
+    void trainGraph_endsWithOutputsAndTheLossNamedLoss() {
+        ModelIr m = Models.compile(CLASSIFIER);
+        assertEquals("A.train", m.train().name());
+        assertEquals(List.of(Graph.OutputRole.OUTPUT, Graph.OutputRole.LOSS),
+                m.train().outputs().stream().map(Graph.Output::role).toList());
+        assertEquals("loss", m.train().outputs(Graph.OutputRole.LOSS).get(0).name());
+        assertEquals(Map.of("y", 3), m.targetClasses());
+    }
+
+    @Test
+    void anyBatchSymbol_isTheBatchDimension() {
+        ModelIr m = Models.compile(CLASSIFIER);
+        assertEquals(Shape.of(Shape.BATCH, 4), m.train().inputs().get(0).value().shape());
+    }
+
+    @Test
+    void severalModelsInAFile_areAllCompiledAndFoundByName() {
+        Compilation c = Compiler.compileSource("two.nabla", CLASSIFIER + CLASSIFIER.replace("model A", "model B"));
+        assertTrue(c.ok(), c.render());
+        assertEquals(List.of("A", "B"), c.models().stream().map(ModelIr::name).toList());
+        assertEquals("B", c.model("B").name());
+        assertEquals("A", c.model(null).name());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.model("C"));
+        assertEquals("no model named 'C' (models: A, B)", e.getMessage());
+    }
+
+    @Test
+    void modelWithoutTargets_needsNoLoss() {
+        ModelIr m = Models.withBody("output o = relu(x)");
+        assertTrue(m.train().outputs(Graph.OutputRole.LOSS).isEmpty());
+    }
+
+    @Test
+    void importedDefinitions_resolveRelativeToTheImportingFile(@TempDir Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("lib"));
+        Files.writeString(dir.resolve("lib/blocks.nabla"), """
+                def mlp_block(x, units, activation = relu) {
+                    param W : [dim(x, -1), units] = he_uniform
+                    param b : [units] = zeros
+                    return activation(x @ W + b)
+                }
+                """);
+        Files.writeString(dir.resolve("main.nabla"), """
+                import "lib/blocks.nabla"
+                model M {
+                    input x : f32[B, 4]
+                    block1 = mlp_block(x, 5)
+                    output o = block1
+                }
+                """);
+        Compilation c = Compiler.compileFile(dir.resolve("main.nabla"));
+        assertTrue(c.ok(), c.render());
+        assertEquals(List.of("block1.W", "block1.b"), Models.paramNames(c.model(null)));
+        assertTrue(c.model(null).train().inputs().get(1).span().file().endsWith("blocks.nabla"));
+    }
+
+    @Test
+    void ownDefinition_shadowsTheStandardLibrary() {
+        ModelIr m = Models.compile("""
+                def dense(x, units) = x * units
+                model M {
+                    input x : f32[B, 4]
+                    output o = dense(x, 3)
+                }
+                """);
+        assertTrue(Models.paramNames(m).isEmpty());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mse(o, t)", "mae(o, t)", "binary_cross_entropy(o, t)", "huber(o, t)", "huber(o, t, delta = 0.5)"})
+    void regressionLossesOfTheStandardLibrary_areScalars(String loss) {
+        ModelIr m = Models.compile("""
+                model R {
+                    input x : f32[B, 4]
+                    target t : f32[B, 1]
+                    output o = dense(x, 1)
+                    loss = %s
+                }
+                """.formatted(loss));
+        assertTrue(m.train().outputs(Graph.OutputRole.LOSS).get(0).value().shape().isScalar());
+    }
+
+    @Test
+    void hingeLoss_takesIntegerLabels() {
+        ModelIr m = Models.compile(CLASSIFIER.replace("cross_entropy(logits, y)", "hinge(logits, y)"));
+        assertTrue(m.train().outputs(Graph.OutputRole.LOSS).get(0).value().shape().isScalar());
+    }
+
+    @Test
+    void trainingAndInferenceGraphs_nameEveryValueUniquely() {
+        ModelIr m = Models.compile(CLASSIFIER);
+        for (Graph g : List.of(m.train(), m.inference())) {
+            List<String> names = new java.util.ArrayList<>();
+            g.inputs().forEach(i -> names.add(i.value().name()));
+            g.body().forEach(i -> names.add(i.out().name()));
+            assertEquals(names.size(), names.stream().distinct().count(), names.toString());
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.nabla.compiler.elaborate;
+
+import dev.nabla.compiler.Compilation;
+import dev.nabla.compiler.Compiler;
+import dev.nabla.runtime.OptimizerSpec;
+import dev.nabla.runtime.TrainConfig;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TrainBlockTest {
+
+    private static TrainConfig config(String file, String train) {
+        Compilation c = Compiler.compileSource(file, """
+                model M {
+                    input x : f32[B, 4]
+                    output o = x
+                    train {
+                %s
+                    }
+                }
+                """.formatted(train));
+        assertTrue(c.ok(), c.render());
+        return c.model(null).config();
+    }
+
+    @Test
+    void noTrainBlock_givesTheEmptyConfig() {
+        assertSame(TrainConfig.EMPTY, Models.withBody("output o = x").config());
+    }
+
+    @Test
+    void sgdWithNesterov_isNesterovWithDefaultMomentum() {
+        OptimizerSpec o = config("m.nabla", "optimizer = sgd(lr = 0.1, nesterov = true)").optimizer();
+        assertEquals(OptimizerSpec.Kind.NESTEROV, o.kind());
+        assertEquals(0.1, o.lr());
+        assertEquals(0.9, o.momentum());
+    }
+
+    @Test
+    void bareOptimizerName_takesPyTorchDefaults() {
+        assertEquals(OptimizerSpec.defaults(OptimizerSpec.Kind.ADAMW), config("m.nabla", "optimizer = adamw").optimizer());
+        OptimizerSpec r = config("m.nabla", "optimizer = rmsprop(alpha = 0.9, momentum = 0.5)").optimizer();
+        assertEquals(new OptimizerSpec(OptimizerSpec.Kind.RMSPROP, 0.01, 0.5, 0.9, 0.999, 0.9, 1e-8, 0), r);
+    }
+
+    @Test
+    void scheduleAndWarmup_combine() {
+        TrainConfig c = config("m.nabla", "schedule = step(every = 5, gamma = 0.5)\nwarmup = 100");
+        assertEquals(new TrainConfig.Schedule(TrainConfig.Schedule.Kind.STEP, 0.5, 5, 100), c.schedule());
+        assertEquals(TrainConfig.Schedule.Kind.COSINE, config("m.nabla", "schedule = cosine").schedule().kind());
+        assertEquals(0.95, config("m.nabla", "schedule = exponential").schedule().gamma());
+    }
+
+    @Test
+    void scalarSettings_areRead() {
+        TrainConfig c = config("m.nabla", """
+                batch = 8; epochs = 3; seed = 1234567890123
+                clip = 1.5; shuffle = false; drop_last = true
+                validation = 0.1; early_stopping = 4; preprocess = [scale, standardize]""");
+        assertEquals(List.of(8, 3), List.of(c.batchSize(), c.epochs()));
+        assertEquals(1234567890123L, c.seed());
+        assertEquals(1.5, c.clipNorm());
+        assertEquals(List.of(false, true), List.of(c.shuffle(), c.dropLast()));
+        assertEquals(0.1, c.validationSplit());
+        assertEquals(4, c.earlyStopping());
+        assertEquals(List.of("scale", "standardize"), c.preprocess());
+    }
+
+    @Test
+    void dataPaths_resolveAgainstTheModelFilesDirectory() {
+        TrainConfig c = config("models/m.nabla", """
+                data = csv("../data/train.csv", label = 0, header = true)
+                test = npy(x = "x.npy", y = "/abs/y.npy")""");
+        assertEquals(new TrainConfig.DataSpec("csv", List.of("data/train.csv"),
+                Map.of("label", "0", "header", "true", "layout", "sklearn")), c.trainData());
+        assertEquals(List.of("models/x.npy", "/abs/y.npy"), c.testData().paths());
+        assertNull(config("m.nabla", "batch = 2").trainData());
+    }
+
+    @Test
+    void idxData_takesImagesAndLabels() {
+        TrainConfig c = config("m.nabla", "data = idx(images = \"a.gz\", labels = \"b.gz\")");
+        assertEquals(new TrainConfig.DataSpec("idx", List.of("a.gz", "b.gz"), Map.of()), c.trainData());
+    }
+}

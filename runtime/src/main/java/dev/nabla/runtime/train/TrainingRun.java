@@ -1,0 +1,187 @@
+package dev.nabla.runtime.train;
+
+import dev.nabla.runtime.CompiledModel;
+import dev.nabla.runtime.ModelSpec;
+import dev.nabla.runtime.NablaException;
+import dev.nabla.runtime.TrainConfig;
+import dev.nabla.runtime.TrainConfig.DataSpec;
+import dev.nabla.runtime.checkpoint.Checkpoint;
+import dev.nabla.runtime.data.DataLoader;
+import dev.nabla.runtime.data.Dataset;
+import dev.nabla.runtime.data.Datasets;
+import dev.nabla.runtime.data.Preprocessing;
+import dev.nabla.runtime.init.Initializer;
+import dev.nabla.runtime.kernels.Gemm;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole of {@code nabla train}, {@code eval} and {@code predict} on a compiled model: data from the model's
+ * {@code train} block or the command line, the held-out splits, preprocessing fitted on the training part,
+ * initialisation (or a checkpoint), training with per-epoch checkpoint, log and plot, and the test evaluation.
+ */
+public final class TrainingRun {
+
+    /**
+     * What {@code nabla train} asks for beyond the model's train block; {@code null} fields fall back to it
+     * ({@code data}, {@code validation}) or are off ({@code init}, {@code save}, {@code log}, {@code plot}).
+     */
+    public record Request(DataSpec data, DataSpec validation, TrainOptions options, Path init, Path save, Path log,
+                          Path plot) {
+    }
+
+    /** The outcome: the run, the test-set metrics ({@code null} without a test set), the checkpoint written. */
+    public record Report(TrainResult result, Evaluation test, Path saved) {
+    }
+
+    /** The data of a run after splits and preprocessing; {@code validation} and {@code test} may be null. */
+    record Sets(Dataset train, Dataset validation, Dataset test, Preprocessing preprocessing) {
+    }
+
+    private TrainingRun() {
+    }
+
+    public static Report train(CompiledModel model, Request request, ProgressListener progress) {
+        ModelSpec spec = model.spec();
+        TrainOptions options = request.options();
+        if (options.threads() > 0) {
+            Gemm.setThreads(options.threads());
+        }
+        Sets sets = load(spec, request, options.seed());
+        progress.info(describe(sets));
+        float[][] buffers = spec.allocate(options.batchSize());
+        Initializer.initialize(spec, buffers, options.seed());
+        if (request.init() != null) {
+            Map<String, String> meta = Checkpoint.load(request.init(), spec, buffers);
+            options = options.withFirstStep(Long.parseLong(meta.getOrDefault("step", "0")));
+            progress.info("starting from " + request.init() + " (step " + options.firstStep() + ")");
+        }
+        Map<String, String> metadata = metadata(spec, options, sets.preprocessing());
+        List<EpochStats> history = new ArrayList<>();
+        long firstStep = options.firstStep();
+        Trainer.EpochListener saver = (stats, best) -> {
+            history.add(stats);
+            if (request.save() != null && best) {
+                metadata.put("epoch", Integer.toString(stats.epoch()));
+                metadata.put("step", Long.toString(firstStep + stats.step()));
+                Checkpoint.save(request.save(), spec, buffers, metadata);
+            }
+            if (request.log() != null) {
+                RunLog.write(request.log(), history);
+            }
+            if (request.plot() != null) {
+                LossPlot.write(request.plot(), spec.name() + ": loss and accuracy", history);
+            }
+        };
+        TrainResult result = new Trainer(model, options, progress, saver).train(buffers, sets.train(), sets.validation());
+        Evaluation test = sets.test() == null ? null : Evaluator.evaluate(model, buffers, sets.test(), options.batchSize());
+        if (request.save() != null) {
+            progress.info("saved " + request.save() + " (epoch " + result.bestEpoch() + ")");
+        }
+        return new Report(result, test, request.save());
+    }
+
+    /** Loads, splits, preprocesses and checks the data of a training run. */
+    static Sets load(ModelSpec spec, Request request, long seed) {
+        TrainConfig config = spec.train();
+        DataSpec source = request.data() != null ? request.data() : config.trainData();
+        if (source == null) {
+            throw new NablaException("model " + spec.name() + " has no training data: name it with `data = ...` in its train block or pass --data");
+        }
+        Dataset all = DataLoader.load(source);
+        Dataset test = null;
+        if (config.testData() != null) {
+            test = DataLoader.load(config.testData());
+        } else if (config.testSplit() > 0) {
+            Datasets.Split split = Datasets.split(all, config.testSplit(), seed, "test");
+            all = split.kept();
+            test = split.heldOut();
+        }
+        Dataset validation = null;
+        if (request.validation() != null) {
+            validation = DataLoader.load(request.validation());
+        } else if (config.validationSplit() > 0) {
+            Datasets.Split split = Datasets.split(all, config.validationSplit(), seed, "validation");
+            all = split.kept();
+            validation = split.heldOut();
+        }
+        Preprocessing pre = Preprocessing.fit(config.preprocess(), all);
+        Sets sets = new Sets(pre.apply(all), validation == null ? null : pre.apply(validation),
+                test == null ? null : pre.apply(test), pre);
+        for (Dataset d : new Dataset[] {sets.train(), sets.validation(), sets.test()}) {
+            if (d != null) {
+                Datasets.check(d, spec, true);
+            }
+        }
+        return sets;
+    }
+
+    private static String describe(Sets sets) {
+        return "training on " + sets.train().rows() + " samples"
+                + (sets.validation() == null ? "" : ", validating on " + sets.validation().rows())
+                + (sets.test() == null ? "" : ", testing on " + sets.test().rows());
+    }
+
+    private static Map<String, String> metadata(ModelSpec spec, TrainOptions options, Preprocessing pre) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("format", "nabla");
+        m.put("model", spec.name());
+        m.put("optimizer", spec.optimizer().kind().name().toLowerCase());
+        m.put("seed", Long.toString(options.seed()));
+        m.putAll(pre.toMetadata());
+        return m;
+    }
+
+    /**
+     * {@code nabla eval}: the checkpoint's model on {@code data}, or without it on the model's test set (its
+     * {@code test} data, or the {@code split} held out of its training data with the checkpoint's seed, exactly
+     * the rows training never saw). Preprocessing comes from the checkpoint.
+     */
+    public static Evaluation evaluate(CompiledModel model, Path checkpoint, DataSpec data, int batch) {
+        ModelSpec spec = model.spec();
+        float[][] buffers = spec.allocate(batch);
+        Map<String, String> meta = Checkpoint.load(checkpoint, spec, buffers);
+        Dataset set = data != null ? DataLoader.load(data) : heldOutTestSet(spec, meta);
+        Dataset ready = Preprocessing.fromMetadata(meta).apply(set);
+        Datasets.check(ready, spec, true);
+        return Evaluator.evaluate(model, buffers, ready, batch);
+    }
+
+    private static Dataset heldOutTestSet(ModelSpec spec, Map<String, String> meta) {
+        TrainConfig config = spec.train();
+        if (config.testData() != null) {
+            return DataLoader.load(config.testData());
+        }
+        if (config.testSplit() > 0 && config.trainData() != null) {
+            long seed = Long.parseLong(meta.getOrDefault("seed", Long.toString(config.seed())));
+            return Datasets.split(DataLoader.load(config.trainData()), config.testSplit(), seed, "test").heldOut();
+        }
+        throw new NablaException("model " + spec.name() + " names no test set (`test = ...` or `split = ...`): pass --data");
+    }
+
+    /**
+     * {@code nabla predict}: outputs of the checkpoint's model for every sample of {@code inputs} (labels in the
+     * file are ignored; a CSV without a label column is recognised by its width).
+     *
+     * @param output the OUTPUT to report, or {@code null} for the first
+     */
+    public static Predictions predict(CompiledModel model, Path checkpoint, DataSpec inputs, int batch, String output) {
+        ModelSpec spec = model.spec();
+        float[][] buffers = spec.allocate(batch);
+        Map<String, String> meta = Checkpoint.load(checkpoint, spec, buffers);
+        Dataset set = DataLoader.load(inputs);
+        int width = spec.buffers().get(Datasets.inputIndex(spec)).rowSize();
+        if (set.hasTargets() && set.featureCount() + 1 == width && !inputs.options().containsKey("label")) {
+            Map<String, String> options = new LinkedHashMap<>(inputs.options());
+            options.put("label", "none");
+            set = DataLoader.load(new DataSpec(inputs.format(), inputs.paths(), options));
+        }
+        Dataset ready = Preprocessing.fromMetadata(meta).apply(set);
+        Datasets.check(ready, spec, false);
+        return Predictor.predict(model, buffers, ready, batch, output);
+    }
+}

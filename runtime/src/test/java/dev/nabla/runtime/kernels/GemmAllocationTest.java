@@ -1,0 +1,119 @@
+package dev.nabla.runtime.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.sun.management.ThreadMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** After warm-up (once C2 has compiled the kernels) no product allocates, on the caller or on a helper thread. */
+class GemmAllocationTest {
+
+    private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private final int savedThreads = Gemm.threads();
+
+    @AfterEach
+    void restore() {
+        Gemm.parallelMinFmas = Gemm.PARALLEL_MIN_FMAS;
+        Gemm.setThreads(savedThreads);
+    }
+
+    @Test
+    void vectorKernelAllocatesNothingOnOneThread() {
+        Gemm.setThreads(1);
+        assertEquals(0, allocatedPerRound(VectorGemm.INSTANCE));
+    }
+
+    @Test
+    void scalarKernelAllocatesNothingOnOneThread() {
+        Gemm.setThreads(1);
+        assertEquals(0, allocatedPerRound(ScalarGemm.INSTANCE));
+    }
+
+    @Test
+    void vectorKernelAllocatesNothingOnTwoThreads() {
+        Gemm.setThreads(2);
+        Gemm.parallelMinFmas = 0;
+        Gemm.gemm(false, false, 64, 256, 8, new float[64 * 8], 0, new float[8 * 256], 0, new float[64 * 256], 0,
+                false); // starts the helper thread before its id is looked up
+        assertEquals(0, allocatedPerRound(VectorGemm.INSTANCE));
+    }
+
+    @Test
+    void publicEntryPointsAllocateNothing() {
+        Gemm.setThreads(1);
+        float[] a = new float[40 * 33];
+        float[] b = new float[33 * 37];
+        float[] c = new float[40 * 37];
+        float[] bias = new float[37];
+        Runnable round = () -> {
+            Gemm.gemm(true, false, 40, 37, 33, a, 0, b, 0, c, 0, true);
+            Gemm.gemmBiasAct(true, 40, 37, 33, a, 0, b, 0, c, 0, bias, 0, Gemm.ACT_RELU);
+            Gemm.sumRows(40, 37, c, 0, bias, 0, false);
+            Gemm.reluBackward(40 * 37, c, 0, c, 0, c, 0);
+        };
+        assertEquals(0, allocated(round));
+    }
+
+    /** Bytes allocated by one round of products covering every path, after warm-up. */
+    private static long allocatedPerRound(GemmKernel kernel) {
+        List<Problem> problems = new ArrayList<>();
+        long seed = 1;
+        for (boolean transA : new boolean[] {false, true}) {
+            for (boolean transB : new boolean[] {false, true}) {
+                problems.add(new Problem(transA, transB, 13, 150, 29, false, false, Gemm.ACT_NONE, seed++));
+                problems.add(new Problem(transA, transB, 14, 75, 17, true, true, Gemm.ACT_RELU, seed++));
+                problems.add(new Problem(transA, transB, 1, 150, 40, false, true, Gemm.ACT_RELU, seed++));
+                problems.add(new Problem(transA, transB, 1, 37, 41, true, false, Gemm.ACT_NONE, seed++));
+            }
+        }
+        Problem[] all = problems.toArray(new Problem[0]);
+        return allocated(() -> {
+            for (int i = 0; i < all.length; i++) { // indexed: an iterator would be the only allocation
+                Gemm.run(kernel, all[i].call());
+            }
+        });
+    }
+
+    /**
+     * Runs {@code round} until it has been compiled, then returns the smallest allocation of a few measured
+     * rounds (a class loaded or a method compiled by chance allocates once, not every round).
+     */
+    private static long allocated(Runnable round) {
+        for (int i = 0; i < 6000; i++) {
+            round.run();
+        }
+        long[] ids = kernelThreadIds();
+        long least = Long.MAX_VALUE;
+        for (int attempt = 0; attempt < 10; attempt++) {
+            long before = allocatedBy(ids);
+            for (int i = 0; i < 50; i++) {
+                round.run();
+            }
+            least = Math.min(least, allocatedBy(ids) - before);
+        }
+        return least;
+    }
+
+    /** The caller and the pool's helpers (listing threads allocates, so it is done before measuring). */
+    private static long[] kernelThreadIds() {
+        List<Long> ids = new ArrayList<>(List.of(Thread.currentThread().getId()));
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("nabla-gemm-")) {
+                ids.add(t.getId());
+            }
+        }
+        return ids.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private static long allocatedBy(long[] ids) {
+        long total = 0;
+        for (long id : ids) {
+            total += THREADS.getThreadAllocatedBytes(id);
+        }
+        return total;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.nabla.runtime.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+
+/** Splitting a product over threads changes nothing in its result, down to the last bit. */
+class GemmThreadsProperties {
+
+    private static int savedThreads;
+
+    @BeforeContainer
+    static void splitEverything() {
+        savedThreads = Gemm.threads();
+        Gemm.parallelMinFmas = 0;
+    }
+
+    @AfterContainer
+    static void restore() {
+        Gemm.parallelMinFmas = Gemm.PARALLEL_MIN_FMAS;
+        Gemm.setThreads(savedThreads);
+    }
+
+    @Property(tries = 150)
+    void vectorResultsAreBitIdenticalForOneTwoAndThreeThreads(
+            @ForAll @IntRange(min = 1, max = 90) int m, @ForAll @IntRange(min = 1, max = 300) int n,
+            @ForAll @IntRange(max = 40) int k, @ForAll boolean transA, @ForAll boolean transB,
+            @ForAll boolean accumulate, @ForAll boolean bias, @ForAll boolean relu, @ForAll long seed) {
+        compareThreadCounts(VectorGemm.INSTANCE, new Problem(transA, transB, m, n, k, accumulate, bias,
+                relu ? Gemm.ACT_RELU : Gemm.ACT_NONE, seed));
+    }
+
+    @Property(tries = 100)
+    void scalarResultsAreBitIdenticalForOneTwoAndThreeThreads(
+            @ForAll @IntRange(min = 1, max = 90) int m, @ForAll @IntRange(min = 1, max = 120) int n,
+            @ForAll @IntRange(max = 40) int k, @ForAll boolean transA, @ForAll boolean transB,
+            @ForAll boolean accumulate, @ForAll boolean bias, @ForAll boolean relu, @ForAll long seed) {
+        compareThreadCounts(ScalarGemm.INSTANCE, new Problem(transA, transB, m, n, k, accumulate, bias,
+                relu ? Gemm.ACT_RELU : Gemm.ACT_NONE, seed));
+    }
+
+    @Example
+    void weightGradientShapeIsBitIdenticalOnTwoThreadsAtTheDefaultThreshold() {
+        Gemm.parallelMinFmas = Gemm.PARALLEL_MIN_FMAS;
+        try {
+            compareThreadCounts(VectorGemm.INSTANCE, new Problem(true, false, 784, 256, 128, false, false,
+                    Gemm.ACT_NONE, 3));
+        } finally {
+            Gemm.parallelMinFmas = 0;
+        }
+    }
+
+    private static void compareThreadCounts(GemmKernel kernel, Problem problem) {
+        float[] start = problem.c.clone();
+        float[][] results = new float[3][];
+        for (int t = 1; t <= 3; t++) {
+            System.arraycopy(start, 0, problem.c, 0, start.length);
+            Gemm.setThreads(t);
+            Gemm.run(kernel, problem.call());
+            results[t - 1] = problem.c.clone();
+        }
+        assertArrayEquals(results[0], results[1], () -> "1 vs 2 threads, " + kernel.name() + " " + problem);
+        assertArrayEquals(results[0], results[2], () -> "1 vs 3 threads, " + kernel.name() + " " + problem);
+    }
+
+    @Property(tries = 200)
+    void splitCoversCExactlyOnceAlongAlignedCuts(@ForAll @IntRange(min = 1, max = 500) int m,
+                                                 @ForAll @IntRange(min = 1, max = 500) int n,
+                                                 @ForAll @IntRange(min = 2, max = 5) int t, @ForAll boolean vector) {
+        GemmKernel kernel = vector ? VectorGemm.INSTANCE : ScalarGemm.INSTANCE;
+        int[] rect = new int[4 * t];
+        int parts = Gemm.split(kernel, m, n, t, rect);
+        int[][] owner = new int[m][n];
+        for (int q = 0; q < parts; q++) {
+            int i0 = rect[4 * q], i1 = rect[4 * q + 1], j0 = rect[4 * q + 2], j1 = rect[4 * q + 3];
+            assertTrue(i0 % kernel.rowAlign() == 0 && j0 % kernel.columnAlign() == 0, "cut off alignment");
+            for (int i = i0; i < i1; i++) {
+                for (int j = j0; j < j1; j++) {
+                    owner[i][j]++;
+                }
+            }
+        }
+        int covered = parts == 1 ? 0 : 1; // a product too small to split is run whole, outside split()
+        for (int[] row : owner) {
+            for (int count : row) {
+                assertEquals(covered, count);
+            }
+        }
+    }
+
+    @Example
+    void splitPrefersColumnsAndFallsBackToRows() {
+        int[] rect = new int[8];
+        assertEquals(2, Gemm.split(VectorGemm.INSTANCE, 128, 256, 2, rect));
+        assertArrayEquals(new int[] {0, 128, 0, 128, 0, 128, 128, 256}, rect);
+        assertEquals(2, Gemm.split(VectorGemm.INSTANCE, 128, 10, 2, rect));
+        assertArrayEquals(new int[] {0, 66, 0, 10, 66, 128, 0, 10}, rect);
+        assertEquals(1, Gemm.split(VectorGemm.INSTANCE, 5, 10, 2, rect));
+    }
+}
