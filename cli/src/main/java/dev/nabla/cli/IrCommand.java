@@ -1,7 +1,5 @@
 package dev.nabla.cli;
 
-import dev.nabla.compiler.Compilation;
-import dev.nabla.compiler.Compiler;
 import dev.nabla.compiler.ModelIr;
 import dev.nabla.compiler.autodiff.Autodiff;
 import dev.nabla.compiler.ir.Graph;
@@ -43,18 +41,7 @@ final class IrCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Compilation c = Compiler.compileFile(file);
-        spec.commandLine().getErr().print(c.render());
-        spec.commandLine().getErr().flush();
-        if (!c.ok()) {
-            return 1;
-        }
-        ModelIr m;
-        try {
-            m = c.model(model);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(file + ": " + e.getMessage());
-        }
+        ModelIr m = ModelSource.load(file, model, spec.commandLine().getErr());
         Graph g = graph == Which.train ? m.train() : m.inference();
         if (grad) {
             if (graph != Which.train) {
