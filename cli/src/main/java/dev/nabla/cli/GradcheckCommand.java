@@ -1,7 +1,5 @@
 package dev.nabla.cli;
 
-import dev.nabla.compiler.Compilation;
-import dev.nabla.compiler.Compiler;
 import dev.nabla.compiler.ModelIr;
 import dev.nabla.compiler.autodiff.GradCheck;
 import picocli.CommandLine.Command;
@@ -48,18 +46,7 @@ final class GradcheckCommand implements Callable<Integer> {
             throw new UserError("--batch must be at least 1 and --tolerance positive");
         }
         PrintWriter out = spec.commandLine().getOut();
-        Compilation compilation = Compiler.compileFile(file);
-        if (!compilation.ok()) {
-            spec.commandLine().getErr().print(compilation.render());
-            spec.commandLine().getErr().flush();
-            return 1;
-        }
-        ModelIr m;
-        try {
-            m = compilation.model(model);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
-        }
+        ModelIr m = ModelSource.load(file, model, spec.commandLine().getErr());
         long s = seed != null ? seed : m.config().seed();
         out.printf("gradient check of %s, batch %d, seed %d, tolerance %.1e%n", m.name(), batch, s, tolerance);
         List<GradCheck.Result> results = GradCheck.check(m, s, tolerance, batch);

@@ -130,4 +130,12 @@ class TrainEvalPredictCommandTest {
         assertEquals(1, train.code());
         assertTrue(train.err().contains("broken.nabla:3:"), train.err());
     }
+
+    @Test
+    void badFlagValue_exitsOneWithUsageAndNoStackTrace() {
+        Run train = run("train", IRIS.toString(), "--epochs", "many");
+        assertEquals(1, train.code());
+        assertTrue(train.err().contains("--epochs"), train.err());
+        assertFalse(train.err().contains("\tat "), train.err());
+    }
 }
