@@ -161,9 +161,9 @@ public final class Lowering {
         describe(root, parts);
         Fusion.GemmPlan gp = fusion.gemms.get(root.out());
         if (gp != null && gp.matmul() != root) {
-            parts.add(0, "%" + gp.matmul().out().name() + " = matmul");
+            parts.add(0, "%" + gp.matmul().out().name() + " = " + gp.matmul().op().mnemonic());
         }
-        return String.join("; ", parts);
+        return String.join("; ", new java.util.LinkedHashSet<>(parts));
     }
 
     private void describe(Instr i, List<String> parts) {
@@ -235,7 +235,7 @@ public final class Lowering {
         return List.of(new Stmt.For(i, Size.numel(v.shape()), List.of(new Stmt.Store(to, Index.of(i), src))));
     }
 
-    /** The Gemm call computing {@code root} (a matmul, possibly with its bias and ReLU epilogue). */
+    /** The Gemm call computing {@code root}: a product with its epilogue, or its addend stored then accumulated into. */
     List<Stmt> gemm(Value root, Buf out) {
         Fusion.GemmPlan p = fusion.gemms.get(root);
         Shape c = p.matmul().out().shape();
@@ -243,7 +243,18 @@ public final class Lowering {
         Size n = Size.dim(c.dim(1));
         Size k = Size.dim(p.k());
         Buf bias = p.bias() == null ? null : storage.get(p.bias());
-        return List.of(new Stmt.GemmCall(p.transA(), p.transB(), m, n, k, storage.get(p.a()), storage.get(p.b()), out,
-                false, bias, p.act()));
+        List<Stmt> body = new ArrayList<>();
+        if (p.addend() != null) {
+            body.addAll(elementwise(c, out, idx -> operandOf(root, p.addend(), idx)));
+        }
+        body.add(new Stmt.GemmCall(p.transA(), p.transB(), m, n, k, storage.get(p.a()), storage.get(p.b()), out,
+                p.addend() != null, bias, p.act()));
+        return body;
+    }
+
+    /** Operand {@code v} of instruction {@code consumer}'s result, broadcast to it, at {@code idx}. */
+    private Expr operandOf(Value consumer, Value v, List<Index> idx) {
+        Instr add = fusion.producer.get(consumer);
+        return operand(add, add.args().get(0).equals(v) ? 0 : 1, idx);
     }
 }

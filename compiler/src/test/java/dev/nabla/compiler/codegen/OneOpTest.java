@@ -68,7 +68,18 @@ class OneOpTest {
                     out.add(new Case("[5,4]^T@[5,6]", single("mtt", List.of(TensorType.f32(5, 4), TensorType.f32(5, 6)),
                             (b, in) -> b.add(op, S, "y", b.add(Op.TRANSPOSE, List.of(in.get(0)),
                                     new Attr.Perm(List.of(1, 0)), S, "t"), in.get(1)))));
+                    out.add(new Case("[B,4]@[4,6] + [B,6] accumulated", single("acc", List.of(TensorType.f32(Shape.BATCH, 4),
+                            TensorType.f32(4, 6), TensorType.f32(Shape.BATCH, 6)), (b, in) -> b.add(Op.ADD, S, "s",
+                            b.add(op, S, "y", in.get(0), in.get(1)), b.add(Op.EXP, S, "e", in.get(2))))));
+                    out.add(new Case("relu([B,4]@[4,6] + [6]) epilogue", single("epi", List.of(TensorType.f32(Shape.BATCH, 4),
+                            TensorType.f32(4, 6), TensorType.f32(6)), (b, in) -> b.add(Op.RELU, S, "r", b.add(Op.ADD, S, "s",
+                            in.get(2), b.add(op, S, "y", in.get(0), in.get(1)))))));
                 } else {
+                    out.add(new Case("[B,4]^T@[B,6] + 2*[6] accumulated", single("tnacc", List.of(TensorType.f32(Shape.BATCH, 4),
+                            TensorType.f32(Shape.BATCH, 6), TensorType.f32(6)), (b, in) -> {
+                                Value t = b.add(Op.MUL, S, "t", in.get(2), b.constant(2, Shape.SCALAR, S));
+                                return b.add(Op.ADD, S, "s", b.add(op, S, "y", in.get(0), in.get(1)), b.add(Op.ADD, S, "tt", t, t));
+                            })));
                     out.add(new Case("[B,4]^T@[B,6]", single("tn", List.of(TensorType.f32(Shape.BATCH, 4), TensorType.f32(Shape.BATCH, 6)),
                             (b, in) -> b.add(op, S, "y", in.get(0), in.get(1)))));
                 }
