@@ -6,9 +6,9 @@ import dev.nabla.runtime.kernels.Gemm;
 import dev.nabla.runtime.data.DataLoader;
 import dev.nabla.runtime.train.TrainingRun;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
@@ -23,11 +23,9 @@ final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "the .nabla file")
-    Path file;
+    @Mixin
+    ModelSource source;
 
-    @Option(names = "--model", paramLabel = "NAME", description = "the model (default: the first)")
-    String model;
 
     @Option(names = "--weights", required = true, paramLabel = "CKPT", description = "a checkpoint written by nabla train")
     Path weights;
@@ -43,7 +41,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelIr ir = ModelSource.load(file, model, spec.commandLine().getErr());
+        ModelIr ir = source.load(spec.commandLine().getErr());
         CompiledModel compiled = CompiledModels.load(ir, null);
         if (threads != null) {
             Gemm.setThreads(threads);

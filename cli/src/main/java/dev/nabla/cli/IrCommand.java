@@ -5,9 +5,9 @@ import dev.nabla.compiler.autodiff.Autodiff;
 import dev.nabla.compiler.ir.Graph;
 import dev.nabla.compiler.ir.IrPrinter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
@@ -24,11 +24,9 @@ final class IrCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "the model file")
-    Path file;
+    @Mixin
+    ModelSource source;
 
-    @Option(names = "--model", paramLabel = "NAME", description = "the model to print (default: the first)")
-    String model;
 
     @Option(names = "--graph", defaultValue = "train", description = "train or inference (default: ${DEFAULT-VALUE})")
     Which graph;
@@ -41,7 +39,7 @@ final class IrCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelIr m = ModelSource.load(file, model, spec.commandLine().getErr());
+        ModelIr m = source.load(spec.commandLine().getErr());
         Graph g = graph == Which.train ? m.train() : m.inference();
         if (grad) {
             if (graph != Which.train) {

@@ -3,23 +3,30 @@ package dev.nabla.cli;
 import dev.nabla.compiler.Compilation;
 import dev.nabla.compiler.Compiler;
 import dev.nabla.compiler.ModelIr;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The first step of every command that works on one model: compile the file, report diagnostics, pick the model. */
+/**
+ * The {@code FILE [--model NAME]} arguments of every command that works on one model (a picocli mixin), and
+ * the first step of all of them: compile the file, report its diagnostics, pick the model.
+ */
 final class ModelSource {
 
-    private ModelSource() {
-    }
+    @Parameters(index = "0", paramLabel = "FILE", description = "the .nabla file")
+    Path file;
+
+    @Option(names = "--model", paramLabel = "NAME", description = "the model (default: the file's first)")
+    String model;
 
     /**
-     * @param modelName the model to pick, or null for the file's first model
      * @throws UserError when the file is missing, does not compile (diagnostics already printed to {@code err}),
      *                   or has no model of that name
      */
-    static ModelIr load(Path file, String modelName, PrintWriter err) {
+    ModelIr load(PrintWriter err) {
         if (!Files.isRegularFile(file)) {
             throw new UserError("no such file: " + file);
         }
@@ -30,7 +37,7 @@ final class ModelSource {
             throw new UserError(file + " has errors; nothing was run");
         }
         try {
-            return c.model(modelName);
+            return c.model(model);
         } catch (IllegalArgumentException e) {
             throw new UserError(file + ": " + e.getMessage());
         }

@@ -5,9 +5,9 @@ import dev.nabla.runtime.CompiledModel;
 import dev.nabla.runtime.data.DataLoader;
 import dev.nabla.runtime.train.TrainingRun;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
@@ -22,11 +22,9 @@ final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "the .nabla file")
-    Path file;
+    @Mixin
+    ModelSource source;
 
-    @Option(names = "--model", paramLabel = "NAME", description = "the model (default: the first)")
-    String model;
 
     @Option(names = "--weights", required = true, paramLabel = "CKPT", description = "a checkpoint written by nabla train")
     Path weights;
@@ -42,7 +40,7 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelIr ir = ModelSource.load(file, model, spec.commandLine().getErr());
+        ModelIr ir = source.load(spec.commandLine().getErr());
         CompiledModel compiled = CompiledModels.load(ir, null);
         TrainingRun.predict(compiled, weights, DataLoader.parse(input, Path.of(".")), Math.max(1, batch), output)
                 .writeCsv(System.out);

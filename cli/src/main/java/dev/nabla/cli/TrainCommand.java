@@ -9,9 +9,9 @@ import dev.nabla.runtime.train.TrainOptions;
 import dev.nabla.runtime.train.TrainingRun;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
@@ -26,11 +26,9 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "the .nabla file")
-    Path file;
+    @Mixin
+    ModelSource source;
 
-    @Option(names = "--model", paramLabel = "NAME", description = "the model to train (default: the first)")
-    String model;
 
     @Option(names = "--data", paramLabel = "SPEC", description = "training data, e.g. data.csv, csv:f.csv,label=0,header=true, x.npy,y.npy, images.gz,labels.gz")
     String data;
@@ -84,13 +82,13 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelIr ir = ModelSource.load(file, model, spec.commandLine().getErr());
+        ModelIr ir = source.load(spec.commandLine().getErr());
         CompiledModel compiled = CompiledModels.load(ir, optimizer);
         Path base = Path.of(".");
         DataSpec trainData = data == null ? null : DataLoader.parse(data, base);
         DataSpec valData = validation == null ? null : DataLoader.parse(validation, base);
         TrainingRun.Request request = new TrainingRun.Request(trainData, valData, options(compiled), init,
-                noSave ? null : (save != null ? save : defaultCheckpoint(file)), log, plot);
+                noSave ? null : (save != null ? save : defaultCheckpoint(source.file)), log, plot);
         TrainingRun.Report report = TrainingRun.train(compiled, request, ConsoleProgress.forConsole(System.out));
         if (report.test() != null) {
             System.out.println("test set:");
