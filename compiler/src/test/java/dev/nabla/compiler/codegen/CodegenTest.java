@@ -147,6 +147,25 @@ class CodegenTest {
     }
 
     @Test
+    void deepElementwiseChainsAreCutIntoKernelsThatFitTheMethodSizeLimit() {
+        GraphBuilder b = new GraphBuilder("Deep");
+        Span s = Span.at("deep.nabla", 2, 1);
+        Value x = b.input("x", TensorType.f32(Shape.BATCH, 40), Graph.InputRole.INPUT, null, s);
+        Value v = x;
+        for (int i = 0; i < 10_000; i++) {
+            v = b.add(i % 2 == 0 ? Op.TANH : Op.ADD, s, "v", i % 2 == 0 ? new Value[] {v} : new Value[] {v, x});
+        }
+        b.output("y", v, Graph.OutputRole.OUTPUT);
+        Graph g = b.build();
+        ModelClasses mc = ModelCompiler.compile(new ModelIr("Deep", "deep.nabla", g, g, TrainConfig.EMPTY, Map.of()), SGD);
+        Harness.assertClassesVerify(mc);
+        CompiledModel m = Harness.load(mc, true);
+        float[][] buf = Harness.randomBuffers(m.spec(), 3, 4);
+        m.predict(buf, 3);
+        Harness.assertOutputsMatch(g, m.spec(), buf, 3, 1e-4, 1e-4);
+    }
+
+    @Test
     void wrongSizeBufferFailsWithStackTraceAtModelLine() {
         ModelClasses mc = ModelCompiler.compile(Graphs.mlp(true), SGD);
         CompiledModel m = Harness.load(mc, false);
