@@ -38,8 +38,8 @@ final class CompileCommand implements Callable<Integer> {
             throw new UserError("no such file: " + file);
         }
         Compilation c = Compiler.compileFile(file);
+        System.err.print(c.render());
         if (!c.ok()) {
-            System.err.print(c.render());
             return 1;
         }
         List<ModelIr> models;

@@ -1,17 +1,14 @@
 package dev.nabla.cli;
 
-import dev.nabla.compiler.Compilation;
-import dev.nabla.compiler.Compiler;
 import dev.nabla.compiler.ModelIr;
 import dev.nabla.compiler.autodiff.GradCheck;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -26,11 +23,8 @@ final class GradcheckCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", description = "the .nabla file")
-    private Path file;
-
-    @Option(names = "--model", paramLabel = "NAME", description = "the model to check (default: the first)")
-    private String model;
+    @Mixin
+    private ModelSource source;
 
     @Option(names = "--seed", paramLabel = "S", description = "seed for the random inputs and parameters (default: the train block's)")
     private Long seed;
@@ -48,18 +42,7 @@ final class GradcheckCommand implements Callable<Integer> {
             throw new UserError("--batch must be at least 1 and --tolerance positive");
         }
         PrintWriter out = spec.commandLine().getOut();
-        Compilation compilation = Compiler.compileFile(file);
-        if (!compilation.ok()) {
-            spec.commandLine().getErr().print(compilation.render());
-            spec.commandLine().getErr().flush();
-            return 1;
-        }
-        ModelIr m;
-        try {
-            m = compilation.model(model);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
-        }
+        ModelIr m = source.load(spec.commandLine().getErr());
         long s = seed != null ? seed : m.config().seed();
         out.printf("gradient check of %s, batch %d, seed %d, tolerance %.1e%n", m.name(), batch, s, tolerance);
         List<GradCheck.Result> results = GradCheck.check(m, s, tolerance, batch);

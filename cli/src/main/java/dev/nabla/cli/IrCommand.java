@@ -1,14 +1,13 @@
 package dev.nabla.cli;
 
-import dev.nabla.compiler.Compilation;
-import dev.nabla.compiler.Compiler;
 import dev.nabla.compiler.ModelIr;
+import dev.nabla.compiler.autodiff.Autodiff;
 import dev.nabla.compiler.ir.Graph;
 import dev.nabla.compiler.ir.IrPrinter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
@@ -25,11 +24,9 @@ final class IrCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "the model file")
-    Path file;
+    @Mixin
+    ModelSource source;
 
-    @Option(names = "--model", paramLabel = "NAME", description = "the model to print (default: the first)")
-    String model;
 
     @Option(names = "--graph", defaultValue = "train", description = "train or inference (default: ${DEFAULT-VALUE})")
     Which graph;
@@ -37,21 +34,19 @@ final class IrCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "text", description = "text or dot (default: ${DEFAULT-VALUE})")
     Format format;
 
+    @Option(names = "--grad", description = "append the backward graph: the loss's gradient for every parameter")
+    boolean grad;
+
     @Override
     public Integer call() {
-        Compilation c = Compiler.compileFile(file);
-        spec.commandLine().getErr().print(c.render());
-        spec.commandLine().getErr().flush();
-        if (!c.ok()) {
-            return 1;
-        }
-        ModelIr m;
-        try {
-            m = c.model(model);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(file + ": " + e.getMessage());
-        }
+        ModelIr m = source.load(spec.commandLine().getErr());
         Graph g = graph == Which.train ? m.train() : m.inference();
+        if (grad) {
+            if (graph != Which.train) {
+                throw new UserError("--grad needs the training graph: it differentiates the loss");
+            }
+            g = Autodiff.gradients(g);
+        }
         spec.commandLine().getOut().print(format == Format.text ? IrPrinter.print(g) : IrPrinter.dot(g));
         spec.commandLine().getOut().flush();
         return 0;

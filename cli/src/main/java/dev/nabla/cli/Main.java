@@ -18,6 +18,9 @@ public final class Main {
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler(new UserErrorHandler());
+        // A bad flag is a user error like any other: exit 1 (picocli's default is 2).
+        cli.getCommandSpec().exitCodeOnInvalidInput(1);
+        cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().exitCodeOnInvalidInput(1));
         return cli.execute(args);
     }
 }

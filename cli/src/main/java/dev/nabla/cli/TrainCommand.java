@@ -1,15 +1,133 @@
 package dev.nabla.cli;
 
+import dev.nabla.compiler.ModelIr;
+import dev.nabla.runtime.CompiledModel;
+import dev.nabla.runtime.TrainConfig.DataSpec;
+import dev.nabla.runtime.data.DataLoader;
+import dev.nabla.runtime.train.ConsoleProgress;
+import dev.nabla.runtime.train.TrainOptions;
+import dev.nabla.runtime.train.TrainingRun;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** Placeholder until its issue lands: says so and fails. */
-@Command(name = "train", description = "(not built yet)")
+/** {@code nabla train FILE}: compiles a model and trains it; flags override its train block. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Compile a model and train it on the data its train block names (or --data), then report"
+                + " the test set and save the weights.")
 final class TrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelSource source;
+
+
+    @Option(names = "--data", paramLabel = "SPEC", description = "training data, e.g. data.csv, csv:f.csv,label=0,header=true, x.npy,y.npy, images.gz,labels.gz")
+    String data;
+
+    @Option(names = "--val", paramLabel = "SPEC", description = "a separate validation set")
+    String validation;
+
+    @ArgGroup(exclusive = true)
+    Length length;
+
+    static final class Length {
+        @Option(names = "--epochs", paramLabel = "N", description = "passes over the training set")
+        Integer epochs;
+
+        @Option(names = "--steps", paramLabel = "N", description = "stop after exactly N optimizer steps")
+        Long steps;
+    }
+
+    @Option(names = "--batch", paramLabel = "B", description = "mini-batch size")
+    Integer batch;
+
+    @Option(names = "--lr", paramLabel = "X", description = "base learning rate")
+    Double lr;
+
+    @Option(names = "--optimizer", paramLabel = "NAME", description = "sgd, nesterov, adam, adamw or rmsprop, with PyTorch's defaults")
+    String optimizer;
+
+    @Option(names = "--seed", paramLabel = "S", description = "seed of initialisation, shuffling and splits")
+    Long seed;
+
+    @Option(names = "--threads", paramLabel = "T", description = "kernel threads (default: both cores)")
+    Integer threads;
+
+    @Option(names = "--no-shuffle", description = "keep the training set's order")
+    boolean noShuffle;
+
+    @Option(names = "--init", paramLabel = "CKPT", description = "start from these weights (fine-tuning, resuming)")
+    Path init;
+
+    @Option(names = "--save", paramLabel = "CKPT", description = "where to save the weights (default: FILE with .safetensors)")
+    Path save;
+
+    @Option(names = "--no-save", description = "do not save the weights")
+    boolean noSave;
+
+    @Option(names = "--log", paramLabel = "CSV", description = "write one CSV row per epoch")
+    Path log;
+
+    @Option(names = "--plot", paramLabel = "SVG", description = "draw the loss and accuracy curves")
+    Path plot;
+
     @Override
     public Integer call() {
-        System.err.println("nabla train: not built yet");
-        return 2;
+        ModelIr ir = source.load(spec.commandLine().getErr());
+        CompiledModel compiled = CompiledModels.load(ir, optimizer);
+        Path base = Path.of(".");
+        DataSpec trainData = data == null ? null : DataLoader.parse(data, base);
+        DataSpec valData = validation == null ? null : DataLoader.parse(validation, base);
+        TrainingRun.Request request = new TrainingRun.Request(trainData, valData, options(compiled), init,
+                noSave ? null : (save != null ? save : defaultCheckpoint(source.file)), log, plot);
+        TrainingRun.Report report = TrainingRun.train(compiled, request, ConsoleProgress.forConsole(System.out));
+        if (report.test() != null) {
+            System.out.println("test set:");
+            System.out.print(report.test().report());
+        }
+        System.out.flush();
+        return 0;
+    }
+
+    private TrainOptions options(CompiledModel compiled) {
+        TrainOptions o = TrainOptions.from(compiled.spec().train());
+        if (optimizer != null && lr == null) {
+            o = o.withLr(compiled.spec().optimizer().lr());
+        }
+        if (length != null && length.epochs != null) {
+            o = o.withEpochs(length.epochs);
+        }
+        if (length != null && length.steps != null) {
+            o = o.withSteps(length.steps);
+        }
+        if (batch != null) {
+            o = o.withBatchSize(batch);
+        }
+        if (lr != null) {
+            o = o.withLr(lr);
+        }
+        if (seed != null) {
+            o = o.withSeed(seed);
+        }
+        if (threads != null) {
+            o = o.withThreads(threads);
+        }
+        return noShuffle ? o.withShuffle(false) : o;
+    }
+
+    /** {@code samples/digits.nabla} saves to {@code samples/digits.safetensors}. */
+    static Path defaultCheckpoint(Path modelFile) {
+        String name = modelFile.getFileName().toString();
+        String stem = name.endsWith(".nabla") ? name.substring(0, name.length() - ".nabla".length()) : name;
+        return modelFile.resolveSibling(stem + ".safetensors");
     }
 }

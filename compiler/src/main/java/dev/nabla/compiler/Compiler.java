@@ -33,8 +33,16 @@ public final class Compiler {
     /** Compiles {@code source} as if read from {@code fileName}; imports resolve against its directory. */
     public static Compilation compileSource(String fileName, String source) {
         Diagnostics diagnostics = new Diagnostics();
-        List<ModelIr> models = Frontend.compile(fileName, source, diagnostics);
-        return new Compilation(models, diagnostics.list());
+        try {
+            List<ModelIr> models = Frontend.compile(fileName, source, diagnostics);
+            return new Compilation(models, diagnostics.list());
+        } catch (StackOverflowError e) {
+            // Parsing and elaboration recurse over the expression tree: thousands of nested parentheses
+            // are a user's input too, and must end in a message, not a crash.
+            Diagnostics d = new Diagnostics();
+            d.error(Span.at(fileName, 0, 0), "expressions are nested too deeply to compile");
+            return new Compilation(List.of(), d.list());
+        }
     }
 
     private static Compilation unreadable(String name, String reason) {

@@ -7,14 +7,14 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Compares text with a file under src/test/resources/golden; {@code -Dgolden.update=true} rewrites the file instead. */
-final class Golden {
+public final class Golden {
 
     static final Path DIR = Path.of("src/test/resources/golden");
 
     private Golden() {
     }
 
-    static void check(String relative, String actual) throws IOException {
+    public static void check(String relative, String actual) throws IOException {
         Path file = DIR.resolve(relative);
         if (Boolean.getBoolean("golden.update")) {
             Files.createDirectories(file.getParent());

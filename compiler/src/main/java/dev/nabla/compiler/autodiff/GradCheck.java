@@ -170,7 +170,8 @@ public final class GradCheck {
         int[] dims = in.value().shape().concrete(batch);
         double[] d = new double[Tensor.size(dims)];
         if (in.value().dtype() == DType.I32) {
-            int classes = targetClasses.getOrDefault(in.value().name(), oneHotDepth(in.value().name()));
+            String name = in.value().name();
+            int classes = targetClasses.containsKey(name) ? targetClasses.get(name) : oneHotDepth(name);
             for (int i = 0; i < d.length; i++) {
                 d[i] = rnd.nextInt(classes);
             }

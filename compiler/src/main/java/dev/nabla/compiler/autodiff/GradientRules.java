@@ -129,12 +129,14 @@ final class GradientRules {
 
     /**
      * A reduction's result gradient (or result) in a form that broadcasts against the operand: reshaped to
-     * keepdims form, unless the reduced axes are leading ones, which broadcasting restores by itself.
+     * keepdims form, unless it is a scalar or the reduced axes are leading ones, which broadcasting restores
+     * by itself.
      */
     private static Value keepDims(Emitter e, Instr f, Value v) {
         List<Integer> axes = ((Attr.Axes) f.attr()).axes();
         boolean leading = axes.isEmpty() || axes.get(axes.size() - 1) == axes.size() - 1;
-        return leading && !((Attr.Axes) f.attr()).keepDims() ? v : e.reshape(v, keptShape(f));
+        boolean broadcastsAsIs = v.shape().isScalar() || (leading && !((Attr.Axes) f.attr()).keepDims());
+        return broadcastsAsIs ? v : e.reshape(v, keptShape(f));
     }
 
     /**

@@ -26,7 +26,7 @@ import java.util.Map;
 final class ClassEmitter {
 
     static final String PACKAGE = "dev/nabla/generated/";
-    /** Kernels per helper class, far below the class-file limits (each kernel method is a few hundred bytes). */
+    /** Kernels per helper class, far below the class-file limits (kernel methods are small: see Fusion.MAX_EXPR). */
     static final int KERNELS_PER_CLASS = 48;
 
     private static final Type SPEC = Type.getType(ModelSpec.class);
@@ -70,10 +70,14 @@ final class ClassEmitter {
     }
 
     private ClassWriter begin(String internalName, String[] interfaces) {
+        return begin(internalName, interfaces, sourceFile);
+    }
+
+    private ClassWriter begin(String internalName, String[] interfaces, String source) {
         ClassWriter cw = writer();
         cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, internalName, null,
                 "java/lang/Object", interfaces);
-        cw.visitSource(sourceFile, null);
+        cw.visitSource(source, null);
         return cw;
     }
 
@@ -82,31 +86,45 @@ final class ClassEmitter {
         classes.put(internalName.replace('/', '.'), cw.toByteArray());
     }
 
-    /** One family: kernel classes {@code $X0..}, then the driver class {@code $X} calling them in order. */
+    /** A kernel's method and the class holding it. */
+    private record Placed(String owner, String method, Kernel kernel) {
+    }
+
+    /**
+     * One family: kernel classes {@code $X0..}, then the driver class {@code $X} calling them in order. Kernels
+     * are grouped by the source file of their instruction (a model's own file, or a library such as
+     * {@code std.nabla}) so each class's SourceFile and LineNumberTable name the right file and line.
+     */
     private void family(String tag, boolean vector, Program... programs) {
-        record Placed(String owner, String method, Kernel kernel) {
-        }
         Map<String, List<Placed>> byEntry = new LinkedHashMap<>();
-        List<Placed> all = new ArrayList<>();
+        Map<String, List<Placed>> byClass = new LinkedHashMap<>();
+        Map<String, String> openClass = new LinkedHashMap<>();
+        Map<String, String> classFile = new LinkedHashMap<>();
         for (Program p : programs) {
             List<Placed> placed = new ArrayList<>();
             for (Kernel k : p.kernels()) {
-                String owner = mainName + "$" + tag + (all.size() / KERNELS_PER_CLASS);
+                String file = k.span().line() > 0 ? k.span().fileName() : sourceFile;
+                String owner = openClass.get(file);
+                if (owner == null || byClass.get(owner).size() == KERNELS_PER_CLASS) {
+                    owner = mainName + "$" + tag + byClass.size();
+                    openClass.put(file, owner);
+                    classFile.put(owner, file);
+                    byClass.put(owner, new ArrayList<>());
+                }
                 Placed pl = new Placed(owner, p.entry() + "_" + placed.size() + "_" + k.name(), k);
                 placed.add(pl);
-                all.add(pl);
+                byClass.get(owner).add(pl);
             }
             byEntry.put(p.entry(), placed);
         }
-        for (int c = 0; c * KERNELS_PER_CLASS < all.size(); c++) {
-            String owner = mainName + "$" + tag + c;
-            ClassWriter cw = begin(owner, null);
-            for (Placed pl : all.subList(c * KERNELS_PER_CLASS, Math.min(all.size(), (c + 1) * KERNELS_PER_CLASS))) {
+        byClass.forEach((owner, kernels) -> {
+            ClassWriter cw = begin(owner, null, classFile.get(owner));
+            for (Placed pl : kernels) {
                 KernelEmitter ke = vector ? new VectorKernelEmitter(cw, pl.method()) : new KernelEmitter(cw, pl.method());
                 ke.emit(pl.kernel());
             }
             finish(owner, cw);
-        }
+        });
         String driver = mainName + "$" + tag;
         ClassWriter cw = begin(driver, null);
         for (Program p : programs) {
@@ -116,7 +134,7 @@ final class ClassEmitter {
             ga.visitCode();
             for (Placed pl : byEntry.get(p.entry())) {
                 Label l = ga.mark();
-                if (pl.kernel().span().line() > 0) {
+                if (pl.kernel().span().line() > 0 && pl.kernel().span().fileName().equals(sourceFile)) {
                     ga.visitLineNumber(pl.kernel().span().line(), l);
                 }
                 ga.loadArg(0);

@@ -11,6 +11,7 @@ import org.objectweb.asm.commons.GeneratorAdapter;
 import org.objectweb.asm.commons.Method;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -39,6 +40,7 @@ final class VectorKernelEmitter extends KernelEmitter {
         super(cv, methodName);
     }
 
+    /** {@code for (v = 0; v < bound; v += lanes) vector body; reduce partials; for (; v < limit; v++) scalar body}. */
     @Override
     void loop(Stmt.For f) {
         if (!Vectorizable.loop(f)) {
@@ -49,26 +51,9 @@ final class VectorKernelEmitter extends KernelEmitter {
         int limit = ga.newLocal(Type.INT_TYPE);
         size(f.extent());
         ga.storeLocal(limit);
-        int bound = ga.newLocal(Type.INT_TYPE);
-        species();
-        ga.loadLocal(limit);
-        ga.invokeInterface(SPECIES, Method.getMethod("int loopBound (int)"));
-        ga.storeLocal(bound);
-        int step = ga.newLocal(Type.INT_TYPE);
-        species();
-        ga.invokeInterface(SPECIES, Method.getMethod("int length ()"));
-        ga.storeLocal(step);
-        Map<Local, Integer> partials = new HashMap<>();
-        Map<Stmt.Accum, Integer> accums = new java.util.LinkedHashMap<>();
-        for (Stmt s : f.body()) {
-            if (s instanceof Stmt.Accum a) {
-                int p = ga.newLocal(FV);
-                broadcast(() -> ga.push(a.op() == Stmt.AccOp.SUM ? 0f : Float.NEGATIVE_INFINITY));
-                ga.storeLocal(p);
-                partials.put(a.acc(), p);
-                accums.put(a, p);
-            }
-        }
+        int bound = speciesInt("loopBound", limit);
+        int lanes = speciesInt("length", -1);
+        Map<Stmt.Accum, Integer> partials = startPartials(f);
         ga.push(0);
         ga.storeLocal(v);
         Label top = ga.mark();
@@ -81,16 +66,44 @@ final class VectorKernelEmitter extends KernelEmitter {
         vectorVar = null;
         vectorLets.clear();
         ga.loadLocal(v);
-        ga.loadLocal(step);
+        ga.loadLocal(lanes);
         ga.math(GeneratorAdapter.ADD, Type.INT_TYPE);
         ga.storeLocal(v);
         ga.goTo(top);
         ga.mark(tail);
-        accums.forEach(this::reducePartial);
+        partials.forEach(this::reducePartial);
         scalarLoop(f, v, limit);
     }
 
-    private void vectorStmt(Stmt s, Map<Local, Integer> partials) {
+    /** A new int local holding {@code SPECIES.loopBound(limit)} or {@code SPECIES.length()} (limit &lt; 0). */
+    private int speciesInt(String method, int limit) {
+        species();
+        if (limit >= 0) {
+            ga.loadLocal(limit);
+            ga.invokeInterface(SPECIES, Method.getMethod("int " + method + " (int)"));
+        } else {
+            ga.invokeInterface(SPECIES, Method.getMethod("int " + method + " ()"));
+        }
+        int local = ga.newLocal(Type.INT_TYPE);
+        ga.storeLocal(local);
+        return local;
+    }
+
+    /** One vector of partial results per accumulation in the loop, starting at the operation's identity. */
+    private Map<Stmt.Accum, Integer> startPartials(Stmt.For f) {
+        Map<Stmt.Accum, Integer> partials = new LinkedHashMap<>();
+        for (Stmt s : f.body()) {
+            if (s instanceof Stmt.Accum a) {
+                int p = ga.newLocal(FV);
+                broadcast(() -> ga.push(a.op() == Stmt.AccOp.SUM ? 0f : Float.NEGATIVE_INFINITY));
+                ga.storeLocal(p);
+                partials.put(a, p);
+            }
+        }
+        return partials;
+    }
+
+    private void vectorStmt(Stmt s, Map<Stmt.Accum, Integer> partials) {
         if (s instanceof Stmt.Store st) {
             vexpr(st.value());
             loadBuf(st.buf());
@@ -102,7 +115,7 @@ final class VectorKernelEmitter extends KernelEmitter {
             ga.storeLocal(local);
             vectorLets.put(let.local(), local);
         } else if (s instanceof Stmt.Accum a) {
-            int p = partials.get(a.acc());
+            int p = partials.get(a);
             ga.loadLocal(p);
             ga.getStatic(OPS, a.op() == Stmt.AccOp.SUM ? "ADD" : "MAX", ASSOC);
             vexpr(a.value());

@@ -10,16 +10,26 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Which loops the vector emitter handles: innermost loops of stores, lets and accumulations whose stores are
+ * Which loops the vector emitter handles: innermost loops (batch-sized or of at least {@link #MIN_TRIP}
+ * iterations) of stores, lets and accumulations whose stores are
  * contiguous in the loop variable and whose loads are contiguous or loop-invariant. Loop-invariant
  * subexpressions of any kind are computed as scalars and broadcast.
  */
 final class Vectorizable {
 
+    /**
+     * Loops with a static trip count below this stay scalar: they gain little from SIMD, and a method whose
+     * vector loop runs rarely would run Vector API code unintrinsified (slow, allocating) until C2 compiles it.
+     */
+    static final int MIN_TRIP = 32;
+
     private Vectorizable() {
     }
 
     static boolean loop(Stmt.For f) {
+        if (!f.extent().batch() && f.extent().c() < MIN_TRIP) {
+            return false;
+        }
         Set<Local> lets = new HashSet<>();
         Set<Local> accs = new HashSet<>();
         for (Stmt s : f.body()) {

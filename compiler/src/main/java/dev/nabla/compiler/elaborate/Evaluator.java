@@ -40,6 +40,16 @@ final class Evaluator implements BuiltinFn.Emitter {
     private final Deque<Decl.Def> active = new ArrayDeque<>();
     private String scope = "";
     private String builtin;
+    /**
+     * While inlining a standard-library definition called from the model's file: that call. Instructions made
+     * meanwhile are positioned there, so listings and kernel stack traces point at the model line that uses the
+     * layer (a class has one SourceFile; std.nabla lines would be read as lines of the model).
+     */
+    private Span libraryCall;
+
+    /** What {@link #enter} saves and {@link #leave} restores. */
+    record Frame(String scope, String builtin, Span libraryCall) {
+    }
 
     Evaluator(GraphBuilder graph) {
         this.graph = graph;
@@ -55,7 +65,7 @@ final class Evaluator implements BuiltinFn.Emitter {
     public Value emit(Op op, List<Value> args, Attr attr, Span span) {
         String base = builtin != null && !builtin.equals(op.mnemonic()) ? builtin + "." + op.mnemonic() : op.mnemonic();
         try {
-            return graph.add(op, args, attr, span, scoped(base));
+            return graph.add(op, args, attr, placed(span), scoped(base));
         } catch (ShapeException e) {
             throw new ElabError(span, e.getMessage());
         }
@@ -81,7 +91,7 @@ final class Evaluator implements BuiltinFn.Emitter {
 
     @Override
     public Value constant(double value, Span span) {
-        Value c = graph.constant(value, Shape.SCALAR, span);
+        Value c = graph.constant(value, Shape.SCALAR, placed(span));
         // Lowest priority: a constant is only named after the function that made it, when nothing names it better.
         names.prefer(c, scoped(builtin != null ? builtin + ".c" : "c"), Integer.MAX_VALUE);
         return c;
@@ -90,6 +100,10 @@ final class Evaluator implements BuiltinFn.Emitter {
     @Override
     public List<Value> params() {
         return List.copyOf(params);
+    }
+
+    private Span placed(Span span) {
+        return libraryCall != null ? libraryCall : span;
     }
 
     private String scoped(String name) {
@@ -117,7 +131,7 @@ final class Evaluator implements BuiltinFn.Emitter {
         if (earlier != null) {
             throw new ElabError(p.span(), "parameter '" + name + "' is already declared (" + where(earlier, p.span()) + ")");
         }
-        Value v = input(name, TensorType.f32(shape), Graph.InputRole.PARAM, init, p.span());
+        Value v = input(name, TensorType.f32(shape), Graph.InputRole.PARAM, init, placed(p.span()));
         params.add(v);
         env.replace(p.name(), new Val.Tensor(v));
     }
@@ -208,7 +222,12 @@ final class Evaluator implements BuiltinFn.Emitter {
             String saved = builtin;
             builtin = b.fn().name();
             try {
-                return b.fn().impl().apply(this, args);
+                Val result = b.fn().impl().apply(this, args);
+                if (result instanceof Val.Tensor t) {
+                    // Below any binding: l2(...) in a loss is %l2, but softmax(...) assigned to probs is %probs.
+                    names.prefer(t.value(), scoped(b.fn().name()), active.size() + 1);
+                }
+                return result;
             } finally {
                 builtin = saved;
             }
@@ -223,7 +242,7 @@ final class Evaluator implements BuiltinFn.Emitter {
     // ---- scope management for the inliner
 
     /** Enters the scope of an inlined call; returns the state to restore. */
-    String[] enter(Decl.Def def, Span call, String assigned) {
+    Frame enter(Decl.Def def, Span call, String assigned) {
         if (active.contains(def)) {
             throw new ElabError(call, "'" + def.name() + "' calls itself; definitions are inlined, so recursion is not allowed");
         }
@@ -231,17 +250,21 @@ final class Evaluator implements BuiltinFn.Emitter {
             throw new ElabError(call, "calls are nested more than " + MAX_CALL_DEPTH + " deep");
         }
         String local = assigned != null ? assigned : numbered(def.name());
-        String[] saved = {scope, builtin};
+        Frame saved = new Frame(scope, builtin, libraryCall);
+        if (libraryCall == null && Stdlib.FILE.equals(def.span().file()) && !Stdlib.FILE.equals(call.file())) {
+            libraryCall = call;
+        }
         scope = scoped(local);
         builtin = null;
         active.push(def);
         return saved;
     }
 
-    void leave(String[] saved) {
+    void leave(Frame saved) {
         active.pop();
-        scope = saved[0];
-        builtin = saved[1];
+        scope = saved.scope();
+        builtin = saved.builtin();
+        libraryCall = saved.libraryCall();
     }
 
     /** dense, dense_2, dense_3, ... per enclosing scope. */

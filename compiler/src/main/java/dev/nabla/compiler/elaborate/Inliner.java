@@ -25,7 +25,7 @@ final class Inliner {
         List<String> formals = def.formals().stream().map(Decl.Formal::name).toList();
         Map<String, Args.Actual> bound = Args.bind(def.name(), formals,
                 n -> def.formals().stream().anyMatch(f -> f.name().equals(n) && f.defaultValue() != null), actuals, call);
-        String[] saved = evaluator.enter(def, call, assigned);
+        Evaluator.Frame saved = evaluator.enter(def, call, assigned);
         try {
             Env local = new Env(callee.globals());
             for (Decl.Formal f : def.formals()) {

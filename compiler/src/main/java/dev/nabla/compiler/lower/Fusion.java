@@ -3,6 +3,7 @@ package dev.nabla.compiler.lower;
 import dev.nabla.compiler.ir.Graph;
 import dev.nabla.compiler.ir.Instr;
 import dev.nabla.compiler.ir.Op;
+import dev.nabla.compiler.ir.Shape;
 import dev.nabla.compiler.ir.Value;
 import dev.nabla.runtime.kernels.Gemm;
 
@@ -15,16 +16,21 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Decides which values get storage. A value is <em>inlined</em> (computed inside its single consumer's loop
- * nest, no buffer) when its op can be written as an expression and its only use reads it elementwise.
+ * Decides which values get storage. A value is <em>inlined</em> (computed inside its consumer's loop nest, no
+ * buffer) when its op can be written as an expression and its one reader reads it elementwise; a small
+ * expression without transcendental functions is also inlined when that reader uses it twice ({@code t + t}).
  * A {@code transpose} feeding a matrix product is <em>folded</em> into the product's trans flag; a
  * {@code matmul -> add(bias) [-> relu]} chain is <em>absorbed</em> into one {@code gemmBiasAct} call.
  * Every other value is a kernel root, computed by one kernel in graph order.
  */
 final class Fusion {
 
-    /** A matrix product, its operands after folding transposes, and its fused epilogue. */
-    record GemmPlan(Instr matmul, Value a, boolean transA, Value b, boolean transB, Value bias, int act, int k) {
+    /**
+     * A matrix product, its operands after folding transposes, and what it absorbed: a bias row and activation
+     * (the epilogue), or an addend computed into the result before the product accumulates into it.
+     */
+    record GemmPlan(Instr matmul, Value a, boolean transA, Value b, boolean transB, Value bias, int act, int k,
+                    Value addend) {
     }
 
     final Map<Value, Instr> producer = new HashMap<>();
@@ -35,6 +41,13 @@ final class Fusion {
     final Set<Value> inlined = new HashSet<>();
     final Map<Value, GemmPlan> gemms = new HashMap<>();
     final List<Instr> roots = new ArrayList<>();
+    /** Ops in each inlined value's expression tree; past {@link #MAX_EXPR} a value is stored instead. */
+    private final Map<Value, Integer> exprSize = new HashMap<>();
+    /** Inlined values whose expression calls a transcendental function: never duplicated. */
+    private final Set<Value> expensive = new HashSet<>();
+    private static final Set<Op> TRANSCENDENTAL = Set.of(Op.EXP, Op.LOG, Op.SQRT, Op.TANH, Op.SIGMOID);
+    /** Keeps every kernel method far below the JVM's 64 KB code limit. */
+    static final int MAX_EXPR = 64;
 
     Fusion(Graph g, Map<Op, OpLowering> rules) {
         for (Instr i : g.body()) {
@@ -64,9 +77,17 @@ final class Fusion {
             }
             List<Instr> readers = consumers.getOrDefault(v, List.of());
             boolean elementwiseReaders = !readers.isEmpty() && readers.stream().allMatch(this::readsElementwise);
-            boolean inline = cheap(i) ? elementwiseReaders : readers.size() == 1 && elementwiseReaders;
-            if (rules.get(i.op()).inlinable() && !outputs.contains(v) && inline) {
+            int size = 1 + i.args().stream().mapToInt(a -> exprSize.getOrDefault(a, 0)).sum();
+            boolean costly = TRANSCENDENTAL.contains(i.op()) || i.args().stream().anyMatch(expensive::contains);
+            boolean oneReader = readers.stream().distinct().count() == 1;
+            boolean inline = cheap(i) ? elementwiseReaders
+                    : oneReader && elementwiseReaders && (readers.size() == 1 || size <= 4 && !costly);
+            if (rules.get(i.op()).inlinable() && !outputs.contains(v) && inline && size <= MAX_EXPR) {
                 inlined.add(v);
+                exprSize.put(v, size);
+                if (costly) {
+                    expensive.add(v);
+                }
             } else {
                 roots.add(i);
             }
@@ -110,19 +131,20 @@ final class Fusion {
         return p != null && p.op() == Op.TRANSPOSE && p.args().get(0).shape().rank() == 2 && single(v);
     }
 
-    /** MATMUL is {@code a @ b}; MATMUL_TN is {@code a^T @ b}, contracting the first axes (maybe the batch): transA. */
+    /**
+     * MATMUL is {@code a @ b}; MATMUL_TN is {@code a^T @ b}, contracting the first axes (maybe the batch): transA.
+     * A transposed operand folds into a trans flag. A single-use product then absorbs its consumer: an add of a
+     * bias row (and a following ReLU) becomes the Gemm epilogue; any other same-shape add is computed first
+     * into the result, which the Gemm then accumulates into.
+     */
     private void planGemm(Instr mm, Map<Value, Instr> consumer) {
         Value a = mm.args().get(0);
         Value b = mm.args().get(1);
         boolean tn = mm.op() == Op.MATMUL_TN;
         int k = a.shape().dim(tn ? 0 : 1);
-        if (tn) {
-            gemms.put(mm.out(), new GemmPlan(mm, a, true, b, false, null, Gemm.ACT_NONE, k));
-            return;
-        }
-        boolean transA = isTranspose2d(a);
-        boolean transB = isTranspose2d(b) && !a.equals(b);
-        if (transA) {
+        boolean transA = tn || isTranspose2d(a);
+        boolean transB = !tn && isTranspose2d(b) && !a.equals(b);
+        if (transA && !tn) {
             folded.add(a);
             a = producer.get(a).args().get(0);
         }
@@ -131,27 +153,39 @@ final class Fusion {
             b = producer.get(b).args().get(0);
         }
         Value root = mm.out();
-        Value bias = null;
-        int act = Gemm.ACT_NONE;
         Instr add = consumer.get(root);
-        if (!transA && single(root) && add != null && add.op() == Op.ADD && add.out().shape().equals(root.shape())) {
-            Value other = add.args().get(0).equals(root) ? add.args().get(1) : add.args().get(0);
-            boolean row = other.shape().rank() == 1
-                    || other.shape().rank() == 2 && other.shape().dim(0) == 1;
-            if (row && !producer.containsKey(other) && other.shape().dims().get(other.shape().rank() - 1)
-                    .equals(root.shape().dim(1)) && !other.equals(root)) {
-                absorbed.add(root);
-                root = add.out();
-                bias = other;
-                Instr relu = consumer.get(root);
-                if (single(root) && relu != null && relu.op() == Op.RELU) {
-                    absorbed.add(root);
-                    root = relu.out();
-                    act = Gemm.ACT_RELU;
-                }
-            }
+        if (!single(root) || add == null || add.op() != Op.ADD || !add.out().shape().equals(root.shape())
+                || add.args().get(0).equals(add.args().get(1))) {
+            gemms.put(root, new GemmPlan(mm, a, transA, b, transB, null, Gemm.ACT_NONE, k, null));
+            return;
         }
-        gemms.put(root, new GemmPlan(mm, a, transA, b, transB, bias, act, k));
+        Value other = add.args().get(0).equals(root) ? add.args().get(1) : add.args().get(0);
+        Instr otherProducer = producer.get(other);
+        if (otherProducer != null && otherProducer.op().family() == Op.Family.CONTRACTION) {
+            gemms.put(root, new GemmPlan(mm, a, transA, b, transB, null, Gemm.ACT_NONE, k, null));
+            return;
+        }
+        absorbed.add(root);
+        if (transA || !isBiasRow(other, root)) {
+            gemms.put(add.out(), new GemmPlan(mm, a, transA, b, transB, null, Gemm.ACT_NONE, k, other));
+            return;
+        }
+        root = add.out();
+        int act = Gemm.ACT_NONE;
+        Instr relu = consumer.get(root);
+        if (single(root) && relu != null && relu.op() == Op.RELU) {
+            absorbed.add(root);
+            root = relu.out();
+            act = Gemm.ACT_RELU;
+        }
+        gemms.put(root, new GemmPlan(mm, a, false, b, transB, other, act, k, null));
+    }
+
+    /** A parameter of shape [n] or [1,n] added to an [m,n] product. */
+    private boolean isBiasRow(Value v, Value product) {
+        Shape s = v.shape();
+        boolean row = s.rank() == 1 || s.rank() == 2 && s.dim(0) == 1;
+        return row && !producer.containsKey(v) && s.dim(s.rank() - 1) == product.shape().dim(1);
     }
 
     /** The materialised values the kernel of {@code root} reads. */
@@ -163,6 +197,9 @@ final class Fusion {
             out.add(gp.b());
             if (gp.bias() != null) {
                 out.add(gp.bias());
+            }
+            if (gp.addend() != null) {
+                collect(gp.addend(), out);
             }
             return out;
         }

@@ -4,12 +4,16 @@ import dev.nabla.compiler.ir.Graph;
 import dev.nabla.compiler.ir.Instr;
 import dev.nabla.compiler.ir.Op;
 import dev.nabla.compiler.ir.Shape;
+import dev.nabla.compiler.ir.Span;
 import dev.nabla.compiler.ir.Value;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -56,17 +60,50 @@ public final class Lowering {
         Map<Value, Buf> dest = new HashMap<>();
         List<Graph.Output> copies = new ArrayList<>();
         for (Graph.Output o : g.outputs()) {
-            Buf b = new Buf(bufferIndex.get(outputBuffer.apply(o)), outputBuffer.apply(o));
             Value v = o.value();
-            boolean direct = o.role() != Graph.OutputRole.STATE_UPDATE && fusion.producer.containsKey(v)
-                    && !dest.containsKey(v);
-            if (direct) {
-                dest.put(v, b);
+            if (o.role() != Graph.OutputRole.STATE_UPDATE && fusion.producer.containsKey(v) && !dest.containsKey(v)) {
+                dest.put(v, new Buf(bufferIndex.get(outputBuffer.apply(o)), outputBuffer.apply(o)));
             } else {
                 copies.add(o);
             }
         }
         List<Instr> live = liveRoots();
+        Map<Value, Integer> lastRead = lastReads(live, copies);
+        List<Kernel> kernels = new ArrayList<>();
+        Map<String, Integer> names = new HashMap<>();
+        for (int u = 0; u < live.size(); u++) {
+            Instr root = live.get(u);
+            Value v = root.out();
+            if (!dest.containsKey(v) && root.op() == Op.RESHAPE && !fusion.gemms.containsKey(v)) {
+                storage.put(v, storage.get(root.args().get(0)));
+                continue;
+            }
+            Buf out = dest.containsKey(v) ? dest.get(v) : plan.allocate(v);
+            storage.put(v, out);
+            kernels.add(new Kernel(kernelName(v, names), root.span(), describe(root), materialize(root, out)));
+            for (Value r : fusion.reads(root)) {
+                if (lastRead.get(owner(r)) == u) {
+                    plan.release(storage.get(owner(r)));
+                }
+            }
+            if (!lastRead.containsKey(owner(v))) {
+                plan.release(out);
+            }
+        }
+        for (Graph.Output o : copies) {
+            Buf to = new Buf(bufferIndex.get(outputBuffer.apply(o)), outputBuffer.apply(o));
+            Instr p = fusion.producer.get(o.value());
+            kernels.add(new Kernel(kernelName(o.value(), names), p == null ? Span.NONE : p.span(),
+                    "copy %" + o.value().name() + " to " + to, copy(o.value(), to)));
+        }
+        return new Program(entry, kernels);
+    }
+
+    /**
+     * The index of the last kernel reading each stored value (by owner: a reshape's reads keep its operand
+     * alive); values that outputs copy at the end are never released.
+     */
+    private Map<Value, Integer> lastReads(List<Instr> live, List<Graph.Output> copies) {
         Map<Value, Integer> lastRead = new HashMap<>();
         for (int u = 0; u < live.size(); u++) {
             for (Value r : fusion.reads(live.get(u))) {
@@ -74,44 +111,12 @@ public final class Lowering {
             }
         }
         copies.forEach(o -> lastRead.put(owner(o.value()), Integer.MAX_VALUE));
-        List<Kernel> kernels = new ArrayList<>();
-        Map<String, Integer> names = new HashMap<>();
-        for (int u = 0; u < live.size(); u++) {
-            Instr root = live.get(u);
-            Value v = root.out();
-            Buf out;
-            if (dest.containsKey(v)) {
-                out = dest.get(v);
-            } else if (root.op() == Op.RESHAPE && !fusion.gemms.containsKey(v)) {
-                storage.put(v, storage.get(root.args().get(0)));
-                continue;
-            } else {
-                out = plan.allocate(v);
-            }
-            storage.put(v, out);
-            kernels.add(new Kernel(kernelName(v, names), root.span(), describe(root), materialize(root, out)));
-            final int unit = u;
-            for (Value r : fusion.reads(root)) {
-                if (lastRead.get(owner(r)) == unit) {
-                    plan.release(storage.get(owner(r)));
-                }
-            }
-            if (!lastRead.containsKey(owner(v)) && !dest.containsKey(v)) {
-                plan.release(out);
-            }
-        }
-        for (Graph.Output o : copies) {
-            Buf to = new Buf(bufferIndex.get(outputBuffer.apply(o)), outputBuffer.apply(o));
-            Instr p = fusion.producer.get(o.value());
-            kernels.add(new Kernel(kernelName(o.value(), names), p == null ? dev.nabla.compiler.ir.Span.NONE : p.span(),
-                    "copy %" + o.value().name() + " to " + to, copy(o.value(), to)));
-        }
-        return new Program(entry, kernels);
+        return lastRead;
     }
 
     /** Kernel roots whose results are read or returned (dead roots are skipped). */
     private List<Instr> liveRoots() {
-        java.util.Set<Value> needed = new java.util.HashSet<>(fusion.outputs);
+        Set<Value> needed = new HashSet<>(fusion.outputs);
         List<Instr> roots = fusion.roots;
         boolean[] keep = new boolean[roots.size()];
         for (int u = roots.size() - 1; u >= 0; u--) {
@@ -161,9 +166,9 @@ public final class Lowering {
         describe(root, parts);
         Fusion.GemmPlan gp = fusion.gemms.get(root.out());
         if (gp != null && gp.matmul() != root) {
-            parts.add(0, "%" + gp.matmul().out().name() + " = matmul");
+            parts.add(0, "%" + gp.matmul().out().name() + " = " + gp.matmul().op().mnemonic());
         }
-        return String.join("; ", parts);
+        return String.join("; ", new LinkedHashSet<>(parts));
     }
 
     private void describe(Instr i, List<String> parts) {
@@ -235,7 +240,7 @@ public final class Lowering {
         return List.of(new Stmt.For(i, Size.numel(v.shape()), List.of(new Stmt.Store(to, Index.of(i), src))));
     }
 
-    /** The Gemm call computing {@code root} (a matmul, possibly with its bias and ReLU epilogue). */
+    /** The Gemm call computing {@code root}: a product with its epilogue, or its addend stored then accumulated into. */
     List<Stmt> gemm(Value root, Buf out) {
         Fusion.GemmPlan p = fusion.gemms.get(root);
         Shape c = p.matmul().out().shape();
@@ -243,7 +248,18 @@ public final class Lowering {
         Size n = Size.dim(c.dim(1));
         Size k = Size.dim(p.k());
         Buf bias = p.bias() == null ? null : storage.get(p.bias());
-        return List.of(new Stmt.GemmCall(p.transA(), p.transB(), m, n, k, storage.get(p.a()), storage.get(p.b()), out,
-                false, bias, p.act()));
+        List<Stmt> body = new ArrayList<>();
+        if (p.addend() != null) {
+            body.addAll(elementwise(c, out, idx -> operandOf(root, p.addend(), idx)));
+        }
+        body.add(new Stmt.GemmCall(p.transA(), p.transB(), m, n, k, storage.get(p.a()), storage.get(p.b()), out,
+                p.addend() != null, bias, p.act()));
+        return body;
+    }
+
+    /** Operand {@code v} of instruction {@code consumer}'s result, broadcast to it, at {@code idx}. */
+    private Expr operandOf(Value consumer, Value v, List<Index> idx) {
+        Instr add = fusion.producer.get(consumer);
+        return operand(add, add.args().get(0).equals(v) ? 0 : 1, idx);
     }
 }

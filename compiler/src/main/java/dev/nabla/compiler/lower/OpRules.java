@@ -132,7 +132,10 @@ final class OpRules {
         return cur;
     }
 
-    /** Stable (log-)softmax along one axis: max, sum of exp(x - max), then the normalised values. */
+    /**
+     * Stable (log-)softmax along one axis: the maximum, then the sum of exp(x - max), then the result. Softmax
+     * stores each exponential as it sums them and scales the row by 1/sum afterwards: one exp per element.
+     */
     private static List<Stmt> softmax(Lowering l, Instr i, Buf out, boolean log) {
         Value x = i.args().get(0);
         Shape s = x.shape();
@@ -142,20 +145,29 @@ final class OpRules {
             vars.add(new LoopVar(d == axis ? "j" : "i" + d));
         }
         List<Index> idx = vars.stream().map(Index::of).toList();
+        Index at = l.linear(s, idx);
         Expr xv = l.at(x, idx);
         Local max = new Local("max", true);
         Local sum = new Local("sum", true);
         Expr shifted = Expr.bin(BinOp.SUB, xv, new Expr.Read(max));
-        Expr result = log
-                ? Expr.bin(BinOp.SUB, shifted, Expr.un(UnOp.LOG, new Expr.Read(sum)))
-                : Expr.bin(BinOp.DIV, Expr.un(UnOp.EXP, shifted), new Expr.Read(sum));
         List<Integer> along = List.of(axis);
         List<Stmt> row = new ArrayList<>();
         row.add(new Stmt.AccInit(max, Double.NEGATIVE_INFINITY));
         row.addAll(nest(vars, along, s, List.of(new Stmt.Accum(max, AccOp.MAX, xv))));
         row.add(new Stmt.AccInit(sum, 0));
-        row.addAll(nest(vars, along, s, List.of(new Stmt.Accum(sum, AccOp.SUM, Expr.un(UnOp.EXP, shifted)))));
-        row.addAll(nest(vars, along, s, List.of(new Stmt.Store(out, l.linear(s, idx), result))));
+        if (log) {
+            row.addAll(nest(vars, along, s, List.of(new Stmt.Accum(sum, AccOp.SUM, Expr.un(UnOp.EXP, shifted)))));
+            row.addAll(nest(vars, along, s, List.of(new Stmt.Store(out, at,
+                    Expr.bin(BinOp.SUB, shifted, Expr.un(UnOp.LOG, new Expr.Read(sum)))))));
+        } else {
+            Local e = new Local("e", false);
+            Local inv = new Local("inv", false);
+            row.addAll(nest(vars, along, s, List.of(new Stmt.Let(e, Expr.un(UnOp.EXP, shifted)),
+                    new Stmt.Store(out, at, new Expr.Read(e)), new Stmt.Accum(sum, AccOp.SUM, new Expr.Read(e)))));
+            row.add(new Stmt.Let(inv, Expr.bin(BinOp.DIV, Expr.c(1), new Expr.Read(sum))));
+            row.addAll(nest(vars, along, s, List.of(new Stmt.Store(out, at,
+                    Expr.bin(BinOp.MUL, new Expr.Load(out, at), new Expr.Read(inv))))));
+        }
         List<Integer> others = new ArrayList<>();
         for (int d = 0; d < s.rank(); d++) {
             if (d != axis) {

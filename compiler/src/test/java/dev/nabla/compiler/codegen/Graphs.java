@@ -21,7 +21,7 @@ final class Graphs {
 
     static final String FILE = "mlp.nabla";
     static final int IN = 5;
-    static final int HIDDEN = 7;
+    static final int HIDDEN = 40;
     static final int CLASSES = 3;
     static final double LAMBDA = 1e-2;
 

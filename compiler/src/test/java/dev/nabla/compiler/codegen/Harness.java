@@ -78,7 +78,12 @@ final class Harness {
 
     /** Every output of {@code g} in the buffers equals the reference within {@code atol + rtol * max|ref|}. */
     static void assertOutputsMatch(Graph g, ModelSpec spec, float[][] b, int batch, double atol, double rtol) {
-        Map<String, Tensor> ref = Interpreter.runAll(g, batch, inputsOf(g, spec, b, batch));
+        assertOutputsMatch(g, spec, b, b, batch, atol, rtol);
+    }
+
+    /** As above, with the inputs taken from {@code in} (the buffers before a call that updates STATE in place). */
+    static void assertOutputsMatch(Graph g, ModelSpec spec, float[][] in, float[][] b, int batch, double atol, double rtol) {
+        Map<String, Tensor> ref = Interpreter.runAll(g, batch, inputsOf(g, spec, in, batch));
         for (Graph.Output o : g.outputs()) {
             String buf = o.role() == Graph.OutputRole.GRAD ? "grad:" + o.name() : o.name();
             double[] want = ref.get(o.value().name()).data();

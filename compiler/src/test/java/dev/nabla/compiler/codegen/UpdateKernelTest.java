@@ -6,6 +6,7 @@ import dev.nabla.runtime.CompiledModel;
 import dev.nabla.runtime.ModelSpec;
 import dev.nabla.runtime.OptimizerSpec;
 import dev.nabla.runtime.OptimizerSpec.Kind;
+import dev.nabla.runtime.optim.ReferenceOptimizer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -66,6 +67,35 @@ class UpdateKernelTest {
                         assertEquals(ref[i][k], b[i][k], 1e-5 + 1e-4 * Math.abs(ref[i][k]),
                                 spec.buffers().get(i).name() + "[" + k + "] after step " + step);
                     }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} vector={1}")
+    @MethodSource("optimizers")
+    void fiveStepsMatchRuntimeReferenceOptimizer(OptimizerSpec o, boolean vector) {
+        CompiledModel m = Harness.load(ModelCompiler.compile(Graphs.mlp(true), o), vector);
+        ModelSpec spec = m.spec();
+        float[][] compiled = Harness.randomBuffers(spec, 1, 11);
+        Random r = new Random(5);
+        for (int i : spec.indicesOf(BufferRole.GRAD)) {
+            for (int k = 0; k < compiled[i].length; k++) {
+                compiled[i][k] = (float) r.nextGaussian();
+            }
+        }
+        float[][] reference = java.util.Arrays.stream(compiled).map(float[]::clone).toArray(float[][]::new);
+        for (int step = 1; step <= 5; step++) {
+            float[] hyper = {(float) o.lr(), step, step == 3 ? 0.5f : 1f};
+            m.update(compiled, hyper);
+            ReferenceOptimizer.updateAll(spec, reference, hyper.clone());
+        }
+        for (int i = 0; i < compiled.length; i++) {
+            BufferRole role = spec.buffers().get(i).role();
+            if (role == BufferRole.PARAM || role == BufferRole.OPT_STATE) {
+                for (int k = 0; k < compiled[i].length; k++) {
+                    assertEquals(reference[i][k], compiled[i][k], 1e-6 + 1e-5 * Math.abs(reference[i][k]),
+                            spec.buffers().get(i).name() + "[" + k + "]");
                 }
             }
         }

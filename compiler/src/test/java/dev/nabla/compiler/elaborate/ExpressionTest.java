@@ -135,4 +135,31 @@ class ExpressionTest {
                 """);
         assertEquals(Shape.of(Shape.BATCH, 4), Models.ops(m.train(), Op.ONE_HOT).get(0).out().shape());
     }
+
+    @Test
+    void tensorsBroadcastLikeNumPy() {
+        ModelIr m = Models.withBody("""
+                param v : [4] = ones
+                param col : [4, 1] = ones
+                output a = x + v
+                output b = sum(x, axis = 1, keepdims = true) * x
+                output c = col + v
+                output d = broadcast(v, [3, 4])""");
+        assertEquals(Shape.of(Shape.BATCH, 4), Models.output(m, "a").shape());
+        assertEquals(Shape.of(Shape.BATCH, 4), Models.output(m, "b").shape());
+        assertEquals(Shape.of(4, 4), Models.output(m, "c").shape());
+        assertEquals(Shape.of(3, 4), Models.output(m, "d").shape());
+    }
+
+    @Test
+    void broadcastThatWouldMoveTheBatchAxis_isAnErrorNamingBothShapes() {
+        String errors = Models.errors("""
+                model M {
+                    input x : f32[B, 4]
+                    param m : [3, 1, 4] = ones
+                    output o = x + m
+                }
+                """);
+        assertTrue(errors.startsWith("test.nabla:4:18: error: broadcasting [B,4] with [3,1,4] would move the batch"), errors);
+    }
 }

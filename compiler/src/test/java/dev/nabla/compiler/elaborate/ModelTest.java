@@ -142,4 +142,11 @@ class ModelTest {
             assertEquals(names.size(), names.stream().distinct().count(), names.toString());
         }
     }
+
+    @Test
+    void absurdlyDeepNesting_isReportedNotThrown() {
+        String deep = "(".repeat(200_000) + "x" + ")".repeat(200_000);
+        Compilation c = Compiler.compileSource("deep.nabla", "model M {\n input x : f32[B, 1]\n output o = " + deep + "\n}\n");
+        assertEquals("deep.nabla: error: expressions are nested too deeply to compile\n", c.render());
+    }
 }

@@ -56,7 +56,7 @@ class RegularizerTest {
     void l2_isHalfLambdaTimesTheSumOfSquares() {
         ModelIr m = withLoss("l2(weights, 0.1)");
         assertEquals(0.05, scale(m, "l2.c"), 1e-15);
-        Instr scaled = Models.named(m.train(), "l2.mul.2");
+        Instr scaled = Models.named(m.train(), "l2");
         assertEquals("l2.c", scaled.args().get(0).name());
         assertTrue(scaled.out().shape().isScalar());
     }

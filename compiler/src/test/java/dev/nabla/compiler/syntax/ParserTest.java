@@ -97,4 +97,19 @@ class ParserTest {
         assertTrue(Parser.parse("p.nabla", "model { }\ndef (x) = x\nmodel N { output o = # }\n", d).isEmpty());
         assertEquals(3, d.errorCount(), d.list().toString());
     }
+
+    @Test
+    void unclosedParenthesis_isReportedAtTheEndOfItsLine() {
+        Diagnostics d = new Diagnostics();
+        Parser.parse("p.nabla", "model M {\n  h = f(x,\n  y\n  output o = h\n}\n", d);
+        assertEquals("p.nabla:3:4: error: syntax error: unexpected end of line, expecting ')' or ','",
+                d.list().get(0).render().lines().findFirst().orElseThrow());
+    }
+
+    @Test
+    void keywordNamedArgumentOnAContinuationLine_staysInsideTheCall() {
+        Decl.SourceFile f = parse("def f(x, target) = x\nmodel M {\n  input x : f32[B, 1]\n  output o = f(x,\n    target)\n}\n");
+        Expr.Call call = (Expr.Call) ((Stmt.Output) f.models().get(0).body().get(1)).value();
+        assertEquals(2, call.args().size());
+    }
 }

@@ -1,0 +1,31 @@
+package dev.nabla.cli;
+
+import dev.nabla.compiler.ModelIr;
+import dev.nabla.compiler.codegen.ModelCompiler;
+import dev.nabla.runtime.CompiledModel;
+import dev.nabla.runtime.OptimizerSpec;
+
+import java.util.Locale;
+
+/** Compiles a checked model to bytecode and loads it, with the optimizer the command line may override. */
+final class CompiledModels {
+
+    private CompiledModels() {
+    }
+
+    static CompiledModel load(ModelIr model, String optimizerName) {
+        return ModelCompiler.compile(model, optimizer(model, optimizerName)).load();
+    }
+
+    /** The train block's optimizer, or the named one with PyTorch's defaults (its rule is compiled into the model). */
+    static OptimizerSpec optimizer(ModelIr model, String name) {
+        if (name == null) {
+            return model.config().optimizer();
+        }
+        try {
+            return OptimizerSpec.defaults(OptimizerSpec.Kind.valueOf(name.toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+            throw new UserError("unknown optimizer '" + name + "' (sgd, nesterov, adam, adamw, rmsprop)");
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.nabla.cli;
+
+import dev.nabla.compiler.Compilation;
+import dev.nabla.compiler.Compiler;
+import dev.nabla.compiler.ModelIr;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The {@code FILE [--model NAME]} arguments of every command that works on one model (a picocli mixin), and
+ * the first step of all of them: compile the file, report its diagnostics, pick the model.
+ */
+final class ModelSource {
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "the .nabla file")
+    Path file;
+
+    @Option(names = "--model", paramLabel = "NAME", description = "the model (default: the file's first)")
+    String model;
+
+    /**
+     * @throws UserError when the file is missing, does not compile (diagnostics already printed to {@code err}),
+     *                   or has no model of that name
+     */
+    ModelIr load(PrintWriter err) {
+        if (!Files.isRegularFile(file)) {
+            throw new UserError("no such file: " + file);
+        }
+        Compilation c = Compiler.compileFile(file);
+        err.print(c.render());
+        err.flush();
+        if (!c.ok()) {
+            throw new UserError(file + " has errors; nothing was run");
+        }
+        try {
+            return c.model(model);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(file + ": " + e.getMessage());
+        }
+    }
+}

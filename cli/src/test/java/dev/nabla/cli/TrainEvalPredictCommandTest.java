@@ -1,0 +1,141 @@
+package dev.nabla.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TrainEvalPredictCommandTest {
+
+    private static final Path IRIS = Path.of("../samples/iris.nabla");
+
+    /** Exit code plus everything printed to stdout and stderr. */
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true));
+        System.setErr(new PrintStream(err, true));
+        try {
+            int code = Main.run(args);
+            return new Run(code, out.toString(), err.toString());
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    private static double accuracy(String report) {
+        Matcher m = Pattern.compile("accuracy (\\d+\\.\\d+)%").matcher(report);
+        assertTrue(m.find(), report);
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void trainThenEval_reportTheSameHeldOutAccuracy(@TempDir Path dir) {
+        Path ckpt = dir.resolve("iris.safetensors");
+        Run train = run("train", IRIS.toString(), "--epochs", "60", "--save", ckpt.toString(), "--threads", "1");
+        assertEquals(0, train.code(), train.err());
+        assertTrue(Files.isRegularFile(ckpt));
+        double trained = accuracy(train.out());
+        assertTrue(trained >= 85.0, train.out());
+
+        Run eval = run("eval", IRIS.toString(), "--weights", ckpt.toString());
+        assertEquals(0, eval.code(), eval.err());
+        assertEquals(trained, accuracy(eval.out()), 1e-9);
+        assertTrue(eval.out().contains("confusion matrix"), eval.out());
+    }
+
+    @Test
+    void predict_printsOneLinePerSampleWithClassAndProbabilities(@TempDir Path dir) throws IOException {
+        Path ckpt = dir.resolve("w.safetensors");
+        assertEquals(0, run("train", IRIS.toString(), "--steps", "20", "--save", ckpt.toString()).code());
+        Path inputs = dir.resolve("flowers.csv");
+        Files.write(inputs, List.of("5.1,3.5,1.4,0.2", "6.7,3.0,5.2,2.3"));
+        Run predict = run("predict", IRIS.toString(), "--weights", ckpt.toString(), "--input", inputs.toString());
+        assertEquals(0, predict.code(), predict.err());
+        String[] lines = predict.out().strip().split("\n");
+        assertEquals("class,p0,p1,p2", lines[0]);
+        assertEquals(3, lines.length, predict.out());
+        for (int i = 1; i < lines.length; i++) {
+            String[] fields = lines[i].split(",");
+            double sum = 0;
+            for (int j = 1; j < fields.length; j++) {
+                sum += Double.parseDouble(fields[j]);
+            }
+            assertEquals(1.0, sum, 1e-4, lines[i]);
+        }
+    }
+
+    @Test
+    void steps_stopAfterExactlyThatManyUpdates(@TempDir Path dir) {
+        Path log = dir.resolve("run.csv");
+        Run train = run("train", IRIS.toString(), "--steps", "7", "--batch", "16", "--no-save", "--log", log.toString());
+        assertEquals(0, train.code(), train.err());
+        assertTrue(Files.isRegularFile(log));
+    }
+
+    @Test
+    void divergingLearningRate_exitsOneWithAdviceAndNoStackTrace() {
+        Run train = run("train", "../samples/digits.nabla", "--lr", "1e6", "--epochs", "2", "--no-save");
+        assertEquals(1, train.code());
+        assertTrue(train.err().contains("diverged") && train.err().contains("lower learning rate"), train.err());
+        assertFalse(train.err().contains("\tat "), train.err());
+    }
+
+    @Test
+    void wrongFeatureCount_namesTheFileAndExitsOne(@TempDir Path dir) throws IOException {
+        Path bad = dir.resolve("five.csv");
+        Files.write(bad, List.of("1,2,3,4,5,0", "1,2,3,4,5,1"));
+        Run train = run("train", IRIS.toString(), "--data", bad.toString(), "--epochs", "1", "--no-save");
+        assertEquals(1, train.code());
+        assertTrue(train.err().contains("five.csv"), train.err());
+        assertFalse(train.err().contains("\tat "), train.err());
+    }
+
+    @Test
+    void missingCheckpoint_isAUserError() {
+        Run eval = run("eval", IRIS.toString(), "--weights", "does-not-exist.safetensors");
+        assertEquals(1, eval.code());
+        assertTrue(eval.err().contains("does-not-exist.safetensors"), eval.err());
+    }
+
+    @Test
+    void unknownOptimizer_isAUserError() {
+        Run train = run("train", IRIS.toString(), "--optimizer", "adagrad", "--no-save");
+        assertEquals(1, train.code());
+        assertTrue(train.err().contains("unknown optimizer 'adagrad'"), train.err());
+    }
+
+    @Test
+    void brokenModel_printsDiagnosticsAndRunsNothing(@TempDir Path dir) throws IOException {
+        Path model = dir.resolve("broken.nabla");
+        Files.writeString(model, "model M {\n  input x : f32[B, 4]\n  output y = relu(z)\n}\n");
+        Run train = run("train", model.toString(), "--no-save");
+        assertEquals(1, train.code());
+        assertTrue(train.err().contains("broken.nabla:3:"), train.err());
+    }
+
+    @Test
+    void badFlagValue_exitsOneWithUsageAndNoStackTrace() {
+        Run train = run("train", IRIS.toString(), "--epochs", "many");
+        assertEquals(1, train.code());
+        assertTrue(train.err().contains("--epochs"), train.err());
+        assertFalse(train.err().contains("\tat "), train.err());
+    }
+}

@@ -1,0 +1,42 @@
+package dev.nabla.compiler.codegen;
+
+import dev.nabla.runtime.CompiledModel;
+import dev.nabla.runtime.OptimizerSpec;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.lang.management.ManagementFactory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** After warm-up (JIT-compiled kernels), predict, trainStep and update allocate nothing on the calling thread. */
+class NoAllocationTest {
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
+    void kernelCallsAllocateNothingAfterWarmUp(boolean vector) {
+        CompiledModel m = Harness.load(ModelCompiler.compile(Graphs.mlp(true),
+                new OptimizerSpec(OptimizerSpec.Kind.ADAM, 1e-3, 0, 0.9, 0.999, 0.99, 1e-8, 0)), vector);
+        float[][] b = Harness.randomBuffers(m.spec(), 24, 5);
+        float[] hyper = {1e-3f, 1, 1};
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().getId();
+        long allocated = -1;
+        for (int round = 0; round < 20 && allocated != 0; round++) {
+            run(m, b, hyper, 5_000);
+            long before = mx.getThreadAllocatedBytes(tid);
+            run(m, b, hyper, 200);
+            allocated = mx.getThreadAllocatedBytes(tid) - before;
+        }
+        assertEquals(0, allocated, "bytes allocated by 200 rounds of predict + trainStep + update");
+    }
+
+    private static void run(CompiledModel m, float[][] b, float[] hyper, int n) {
+        for (int i = 0; i < n; i++) {
+            m.predict(b, 24);
+            m.trainStep(b, 24);
+            hyper[1] = 1 + i % 50;
+            m.update(b, hyper);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.nabla.compiler.codegen;
+
+import dev.nabla.compiler.Compiler;
+import dev.nabla.compiler.ModelIr;
+import dev.nabla.runtime.BufferRole;
+import dev.nabla.runtime.BufferSpec;
+import dev.nabla.runtime.CompiledModel;
+import dev.nabla.runtime.kernels.Gemm;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * W3, the W1 MLP in inference through the generated predict: batch-1 latency (median of 10,000 calls after
+ * 20,000 warm-up calls) and batch-128 samples/s. Run by hand like {@link W1Bench}.
+ */
+public final class W3Bench {
+
+    private W3Bench() {
+    }
+
+    public static void main(String[] args) {
+        ModelIr model = Compiler.compileFile(Path.of(args.length > 0 ? args[0] : "samples/fashion_mlp.nabla"))
+                .model("FashionMlp");
+        CompiledModel m = ModelCompiler.compile(model, model.config().optimizer()).load();
+        float[][] b = m.spec().allocate(128);
+        Random r = new Random(1);
+        for (int i = 0; i < b.length; i++) {
+            BufferSpec s = m.spec().buffers().get(i);
+            if (s.role() == BufferRole.INPUT || s.role() == BufferRole.PARAM) {
+                for (int k = 0; k < b[i].length; k++) {
+                    b[i][k] = (float) (r.nextGaussian() * 0.05);
+                }
+            }
+        }
+        for (int i = 0; i < 20_000; i++) {
+            m.predict(b, 1);
+        }
+        long[] ns = new long[10_000];
+        for (int i = 0; i < ns.length; i++) {
+            long t0 = System.nanoTime();
+            m.predict(b, 1);
+            ns[i] = System.nanoTime() - t0;
+        }
+        Arrays.sort(ns);
+        for (int i = 0; i < 2_000; i++) {
+            m.predict(b, 128);
+        }
+        long t0 = System.nanoTime();
+        for (int i = 0; i < 2_000; i++) {
+            m.predict(b, 128);
+        }
+        double rate = 2_000.0 * 128 / ((System.nanoTime() - t0) * 1e-9);
+        System.out.printf("RESULT {\"workload\": \"w3\", \"impl\": \"nabla\", \"gemm\": \"%s\", \"threads\": %d, "
+                + "\"batch1_us\": %.2f, \"batch128_samples_per_s\": %.0f}%n", Gemm.implementation(), Gemm.threads(),
+                ns[ns.length / 2] / 1000.0, rate);
+    }
+}

@@ -1,0 +1,47 @@
+package dev.nabla.compiler.codegen;
+
+import dev.nabla.runtime.CompiledModel;
+import dev.nabla.runtime.OptimizerSpec;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** In a JVM started without {@code --add-modules jdk.incubator.vector}, compiled models load and run the scalar family. */
+class WithoutVectorModuleTest {
+
+    /** Runs in the child JVM: compiles the test MLP, trains one step, predicts, prints which family ran. */
+    public static void main(String[] args) {
+        CompiledModel m = ModelCompiler.compile(Graphs.mlp(true), OptimizerSpec.sgd(0.1, 0.9, 0)).load();
+        float[][] b = Harness.randomBuffers(m.spec(), 8, 1);
+        m.trainStep(b, 8);
+        m.update(b, new float[] {0.1f, 1, 1});
+        m.predict(b, 8);
+        boolean vector;
+        try {
+            vector = m.getClass().getField("VECTOR").getBoolean(null);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+        System.out.println("vector=" + vector + " module=" + ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                + " loss=" + b[m.spec().indexOf("loss")][0]);
+    }
+
+    @Test
+    void modelsLoadAndRunScalarKernelsWhenTheModuleIsAbsent() throws IOException, InterruptedException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
+                WithoutVectorModuleTest.class.getName())).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("vector=false module=false loss="), out);
+        assertTrue(!out.contains("loss=NaN"), out);
+    }
+}

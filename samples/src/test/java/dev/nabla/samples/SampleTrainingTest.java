@@ -1,0 +1,51 @@
+package dev.nabla.samples;
+
+import dev.nabla.compiler.Compilation;
+import dev.nabla.compiler.Compiler;
+import dev.nabla.compiler.ModelIr;
+import dev.nabla.compiler.codegen.ModelCompiler;
+import dev.nabla.runtime.CompiledModel;
+import dev.nabla.runtime.train.Evaluation;
+import dev.nabla.runtime.train.ProgressListener;
+import dev.nabla.runtime.train.TrainOptions;
+import dev.nabla.runtime.train.TrainingRun;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The bundled samples, compiled from their .nabla files to bytecode and trained exactly as their train blocks
+ * say (held-out test split included): the accuracies README promises.
+ */
+class SampleTrainingTest {
+
+    private static Evaluation trainAndTest(String file) {
+        Compilation c = Compiler.compileFile(Path.of(file));
+        assertTrue(c.ok(), c.render());
+        ModelIr model = c.model(null);
+        CompiledModel compiled = ModelCompiler.compile(model, model.config().optimizer()).load();
+        TrainingRun.Request request = new TrainingRun.Request(null, null,
+                TrainOptions.from(compiled.spec().train()), null, null, null, null);
+        TrainingRun.Report report = TrainingRun.train(compiled, request, ProgressListener.NONE);
+        assertNotNull(report.test(), file + " names a test split");
+        return report.test();
+    }
+
+    @Test
+    void digits_reachesAtLeast95PercentOnItsHeldOutSplit() {
+        Evaluation test = trainAndTest("digits.nabla");
+        assertEquals(360, test.samples(), 1, "20% of 1797 digits are held out");
+        assertTrue(test.accuracy() >= 0.95, "accuracy " + test.accuracy());
+    }
+
+    @Test
+    void iris_reachesAtLeast93PercentOnItsHeldOutSplit() {
+        Evaluation test = trainAndTest("iris.nabla");
+        assertEquals(30, test.samples());
+        assertTrue(test.accuracy() >= 0.93, "accuracy " + test.accuracy());
+    }
+}
