@@ -24,7 +24,7 @@ public final class W1Bench {
 
     public static void main(String[] args) {
         Path file = Path.of(args.length > 0 ? args[0] : "samples/fashion_mlp.nabla");
-        ModelIr model = Compiler.compileFile(file).model("FashionMlp");
+        ModelIr model = Compiler.compileFile(file).model(null);
         CompiledModel m = ModelCompiler.compile(model, model.config().optimizer()).load();
         int batch = 128;
         float[][] b = fill(m.spec(), batch);

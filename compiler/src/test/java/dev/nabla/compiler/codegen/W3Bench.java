@@ -22,7 +22,7 @@ public final class W3Bench {
 
     public static void main(String[] args) {
         ModelIr model = Compiler.compileFile(Path.of(args.length > 0 ? args[0] : "samples/fashion_mlp.nabla"))
-                .model("FashionMlp");
+                .model(null);
         CompiledModel m = ModelCompiler.compile(model, model.config().optimizer()).load();
         float[][] b = m.spec().allocate(128);
         Random r = new Random(1);

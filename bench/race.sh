@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The speed race against PyTorch, both measured in this one run on this machine (numbers drift between machines,
+# ratios much less). W1: `nabla train bench/w1.nabla` against run-torch.sh w1 (median samples/s of epochs 2-5,
+# test accuracy). W3: batch-1 latency and batch-128 throughput of the same MLP's inference.
+# Needs ../shared/peers (PyTorch reference; it installs python3-torch and Fashion-MNIST) and OpenBLAS's
+# threaded build, without which Debian's torch falls back to reference BLAS: apt-get install libopenblas0-pthread.
+# Usage: bench/race.sh [w1|w3|all]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what=${1:-all}
+peers=../shared/peers
+dpkg -s libopenblas0-pthread >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q libopenblas0-pthread >/dev/null; }
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+if [ "$what" = w1 ] || [ "$what" = all ]; then
+  echo "== W1 PyTorch"
+  bash "$peers/run-torch.sh" w1 | grep '^RESULT'
+  echo "== W1 Nabla (nabla train bench/w1.nabla)"
+  log=$(mktemp --suffix .csv)
+  ./nabla train bench/w1.nabla --no-save --log "$log" > "$log.out"
+  grep -E 'accuracy' "$log.out"
+  # samples/s of epochs 2..5 from the per-epoch log (epoch,step,samples,train_loss,val_loss,val_accuracy,lr,seconds)
+  rates=$(tail -n +3 "$log" | awk -F, '{printf "%.0f\n", $3 / $8}')
+  echo "epochs 2-5 samples/s: $(echo $rates)  median $(echo "$rates" | tr ' ' '\n' | median)"
+fi
+
+if [ "$what" = w3 ] || [ "$what" = all ]; then
+  echo "== W3 PyTorch (eager, then TorchScript)"
+  bash "$peers/run-torch.sh" w3 | grep '^RESULT'
+  bash "$peers/run-torch.sh" w3 --jit | grep '^RESULT' || true
+  echo "== W3 Nabla"
+  mvn -B -q -o -pl compiler -am test-compile -DskipTests >/dev/null 2>&1 || mvn -B -q -pl compiler -am test-compile -DskipTests
+  cp="compiler/target/test-classes:compiler/target/classes:$(ls cli/target/lib/*.jar | tr '\n' ':')"
+  java --add-modules jdk.incubator.vector -cp "$cp" dev.nabla.compiler.codegen.W3Bench bench/w1.nabla 2>&1 | grep -v '^WARNING: Using incubator'
+fi
