@@ -30,6 +30,7 @@ public final class LossPlot {
 
     public static String svg(String title, List<EpochStats> history) {
         double maxLoss = lossAxisMax(history);
+        boolean validation = history.stream().anyMatch(e -> !Double.isNaN(e.valLoss()));
         boolean accuracy = history.stream().anyMatch(e -> !Double.isNaN(e.valAccuracy()));
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
@@ -38,11 +39,13 @@ public final class LossPlot {
         s.append(String.format("<text x=\"%d\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">%s</text>%n", WIDTH / 2, escape(title)));
         axes(s, history.size(), maxLoss, accuracy);
         curve(s, history, e -> e.trainLoss() / maxLoss, "#1f77b4", "");
-        curve(s, history, e -> e.valLoss() / maxLoss, "#ff7f0e", "");
+        if (validation) {
+            curve(s, history, e -> e.valLoss() / maxLoss, "#ff7f0e", "");
+        }
         if (accuracy) {
             curve(s, history, EpochStats::valAccuracy, "#2ca02c", " stroke-dasharray=\"6 3\"");
         }
-        legend(s, accuracy);
+        legend(s, validation, accuracy);
         return s.append("</svg>\n").toString();
     }
 
@@ -109,15 +112,21 @@ public final class LossPlot {
         }
     }
 
-    private static void legend(StringBuilder s, boolean accuracy) {
-        String[][] items = accuracy
-                ? new String[][] {{"train loss", "#1f77b4"}, {"val loss", "#ff7f0e"}, {"val accuracy", "#2ca02c"}}
-                : new String[][] {{"train loss", "#1f77b4"}, {"val loss", "#ff7f0e"}};
-        for (int i = 0; i < items.length; i++) {
+    /** Only the curves drawn: without a validation set there is no validation loss or accuracy to show. */
+    private static void legend(StringBuilder s, boolean validation, boolean accuracy) {
+        java.util.List<String[]> items = new java.util.ArrayList<>();
+        items.add(new String[] {"train loss", "#1f77b4"});
+        if (validation) {
+            items.add(new String[] {"val loss", "#ff7f0e"});
+        }
+        if (accuracy) {
+            items.add(new String[] {"val accuracy", "#2ca02c"});
+        }
+        for (int i = 0; i < items.size(); i++) {
             int x = LEFT + 10 + i * 120;
             s.append(String.format("<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"/>%n",
-                    x, TOP - 16, x + 20, TOP - 16, items[i][1]));
-            s.append(String.format("<text x=\"%d\" y=\"%d\">%s</text>%n", x + 26, TOP - 12, items[i][0]));
+                    x, TOP - 16, x + 20, TOP - 16, items.get(i)[1]));
+            s.append(String.format("<text x=\"%d\" y=\"%d\">%s</text>%n", x + 26, TOP - 12, items.get(i)[0]));
         }
     }
 

@@ -30,5 +30,16 @@ class RunLogAndPlotTest {
         assertTrue(svg.contains("M &lt;1&gt;"));
         assertFalse(svg.contains("accuracy"), "no accuracy axis without validation accuracy");
         assertEquals(1, svg.split("<polyline").length - 1, "no validation curve without validation");
+        assertFalse(svg.contains("val loss"), "no legend entry for a curve that is not drawn");
+    }
+
+    @Test
+    void svg_withValidation_drawsAndNamesLossAndAccuracyCurves() {
+        List<EpochStats> validated = List.of(
+                new EpochStats(1, 2, 10, 320, 1.0, 1.2, 0.6, 0.1, 0.5),
+                new EpochStats(2, 2, 20, 320, 0.5, 0.7, 0.8, 0.05, 0.25));
+        String svg = LossPlot.svg("M", validated);
+        assertEquals(3, svg.split("<polyline").length - 1, "train loss, val loss, val accuracy");
+        assertTrue(svg.contains(">val loss<") && svg.contains(">val accuracy<"), svg);
     }
 }
