@@ -138,4 +138,17 @@ class TrainEvalPredictCommandTest {
         assertTrue(train.err().contains("--epochs"), train.err());
         assertFalse(train.err().contains("\tat "), train.err());
     }
+
+    @Test
+    void sameSeed_givesIdenticalCheckpointBytes_differentSeedDoesNot(@TempDir Path dir) throws IOException {
+        String digits = "../samples/digits.nabla";
+        Path a = dir.resolve("a.safetensors");
+        Path b = dir.resolve("b.safetensors");
+        Path c = dir.resolve("c.safetensors");
+        assertEquals(0, run("train", digits, "--steps", "60", "--save", a.toString()).code());
+        assertEquals(0, run("train", digits, "--steps", "60", "--save", b.toString()).code());
+        assertEquals(0, run("train", digits, "--steps", "60", "--seed", "8", "--save", c.toString()).code());
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(b)), "same seed, same bytes");
+        assertFalse(java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(c)), "another seed, other weights");
+    }
 }
