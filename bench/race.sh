@@ -19,8 +19,8 @@ if [ "$what" = w1 ] || [ "$what" = all ]; then
   log=$(mktemp --suffix .csv)
   ./nabla train bench/w1.nabla --no-save --log "$log" > "$log.out"
   grep -E 'accuracy' "$log.out"
-  # samples/s of epochs 2..5 from the per-epoch log (epoch,step,samples,train_loss,val_loss,val_accuracy,lr,seconds)
-  rates=$(tail -n +3 "$log" | awk -F, '{printf "%.0f\n", $3 / $8}')
+  # samples/s of epochs 2..5 from the per-epoch log (epoch,step,samples,train_loss,train_accuracy,val_loss,val_accuracy,lr,seconds)
+  rates=$(tail -n +3 "$log" | awk -F, '{printf "%.0f\n", $3 / $9}')
   echo "epochs 2-5 samples/s: $(echo $rates)  median $(echo "$rates" | tr ' ' '\n' | median)"
 fi
 

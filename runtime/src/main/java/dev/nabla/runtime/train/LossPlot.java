@@ -31,7 +31,9 @@ public final class LossPlot {
     public static String svg(String title, List<EpochStats> history) {
         double maxLoss = lossAxisMax(history);
         boolean validation = history.stream().anyMatch(e -> !Double.isNaN(e.valLoss()));
-        boolean accuracy = history.stream().anyMatch(e -> !Double.isNaN(e.valAccuracy()));
+        boolean trainAccuracy = history.stream().anyMatch(e -> !Double.isNaN(e.trainAccuracy()));
+        boolean valAccuracy = history.stream().anyMatch(e -> !Double.isNaN(e.valAccuracy()));
+        boolean accuracy = trainAccuracy || valAccuracy;
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                 + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n", WIDTH, HEIGHT, WIDTH, HEIGHT));
@@ -42,10 +44,13 @@ public final class LossPlot {
         if (validation) {
             curve(s, history, e -> e.valLoss() / maxLoss, "#ff7f0e", "");
         }
-        if (accuracy) {
-            curve(s, history, EpochStats::valAccuracy, "#2ca02c", " stroke-dasharray=\"6 3\"");
+        if (trainAccuracy) {
+            curve(s, history, EpochStats::trainAccuracy, "#1f77b4", ACCURACY_DASH);
         }
-        legend(s, validation, accuracy);
+        if (valAccuracy) {
+            curve(s, history, EpochStats::valAccuracy, "#2ca02c", ACCURACY_DASH);
+        }
+        legend(s, validation, trainAccuracy, valAccuracy);
         return s.append("</svg>\n").toString();
     }
 
@@ -113,22 +118,28 @@ public final class LossPlot {
     }
 
     /** Only the curves drawn: without a validation set there is no validation loss or accuracy to show. */
-    private static void legend(StringBuilder s, boolean validation, boolean accuracy) {
+    private static void legend(StringBuilder s, boolean validation, boolean trainAccuracy, boolean valAccuracy) {
         java.util.List<String[]> items = new java.util.ArrayList<>();
-        items.add(new String[] {"train loss", "#1f77b4"});
+        items.add(new String[] {"train loss", "#1f77b4", ""});
         if (validation) {
-            items.add(new String[] {"val loss", "#ff7f0e"});
+            items.add(new String[] {"val loss", "#ff7f0e", ""});
         }
-        if (accuracy) {
-            items.add(new String[] {"val accuracy", "#2ca02c"});
+        if (trainAccuracy) {
+            items.add(new String[] {"train accuracy", "#1f77b4", ACCURACY_DASH});
+        }
+        if (valAccuracy) {
+            items.add(new String[] {"val accuracy", "#2ca02c", ACCURACY_DASH});
         }
         for (int i = 0; i < items.size(); i++) {
             int x = LEFT + 10 + i * 120;
-            s.append(String.format("<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"/>%n",
-                    x, TOP - 16, x + 20, TOP - 16, items.get(i)[1]));
+            s.append(String.format("<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"%s/>%n",
+                    x, TOP - 16, x + 20, TOP - 16, items.get(i)[1], items.get(i)[2]));
             s.append(String.format("<text x=\"%d\" y=\"%d\">%s</text>%n", x + 26, TOP - 12, items.get(i)[0]));
         }
     }
+
+    /** Accuracy curves are dashed, so they read apart from the loss curves of the same colour. */
+    private static final String ACCURACY_DASH = " stroke-dasharray=\"6 3\"";
 
     private static String escape(String text) {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");

@@ -10,7 +10,7 @@ import java.util.Locale;
 /** The per-epoch CSV log ({@code --log run.csv}): a header, then one row per epoch; empty cells for NaN. */
 public final class RunLog {
 
-    static final String HEADER = "epoch,step,samples,train_loss,val_loss,val_accuracy,lr,seconds";
+    static final String HEADER = "epoch,step,samples,train_loss,train_accuracy,val_loss,val_accuracy,lr,seconds";
 
     private RunLog() {
     }
@@ -19,7 +19,8 @@ public final class RunLog {
         StringBuilder s = new StringBuilder(HEADER).append('\n');
         for (EpochStats e : history) {
             s.append(e.epoch()).append(',').append(e.step()).append(',').append(e.samples()).append(',')
-                    .append(number(e.trainLoss())).append(',').append(number(e.valLoss())).append(',')
+                    .append(number(e.trainLoss())).append(',').append(number(e.trainAccuracy())).append(',')
+                    .append(number(e.valLoss())).append(',')
                     .append(number(e.valAccuracy())).append(',').append(number(e.lr())).append(',')
                     .append(String.format(Locale.ROOT, "%.3f", e.seconds())).append('\n');
         }

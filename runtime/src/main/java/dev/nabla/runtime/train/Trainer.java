@@ -78,6 +78,7 @@ public final class Trainer {
         final int epochs;
         final float[] hyper = new float[OptimizerSpec.HYPER_SIZE];
         final List<EpochStats> history = new ArrayList<>();
+        final TrainAccuracy accuracy;
         long step;
         double bestValLoss = Double.POSITIVE_INFINITY;
         int bestEpoch;
@@ -92,6 +93,7 @@ public final class Trainer {
             this.stepsPerEpoch = stepsPerEpoch;
             this.totalSteps = totalSteps;
             this.epochs = epochs;
+            this.accuracy = new TrainAccuracy(mb);
         }
 
         TrainResult all() {
@@ -141,18 +143,21 @@ public final class Trainer {
             float[][] lastGood = mb.snapshot();
             double lossSum = 0;
             int seen = 0;
+            long correct = 0;
             double lr = 0;
             for (int b = 0; b < batches; b++) {
                 int from = b * options.batchSize();
                 int count = Math.min(options.batchSize(), train.rows() - from);
                 lr = schedule.lrAt(step);
                 lossSum += (double) step(order, from, count, lr, epoch, lastGood) * count;
+                correct += accuracy.correct(mb.buffers, train, order, from, count);
                 seen += count;
                 progress.batchDone(b + 1, seen, lossSum / seen);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             Evaluation val = validation == null ? null : Evaluator.evaluate(model, mb.buffers, validation, options.batchSize());
-            return new EpochStats(epoch, epochs, step, seen, lossSum / seen, val == null ? Double.NaN : val.loss(),
+            return new EpochStats(epoch, epochs, step, seen, lossSum / seen,
+                    accuracy.classifier() ? correct / (double) seen : Double.NaN, val == null ? Double.NaN : val.loss(),
                     val == null ? Double.NaN : val.accuracy(), lr, seconds);
         }
 

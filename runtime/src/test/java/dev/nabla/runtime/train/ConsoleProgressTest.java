@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ConsoleProgressTest {
 
-    private static final EpochStats STATS = new EpochStats(3, 30, 135, 1438, 0.43214, 0.5, 0.9123, 0.1, 2.0);
+    private static final EpochStats STATS = new EpochStats(3, 30, 135, 1438, 0.43214, Double.NaN, 0.5, 0.9123, 0.1, 2.0);
 
     @Test
     void plain_onlyOneSummaryLinePerEpoch() {

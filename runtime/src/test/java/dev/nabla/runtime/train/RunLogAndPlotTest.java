@@ -11,12 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RunLogAndPlotTest {
 
     private static final List<EpochStats> TWO_EPOCHS = List.of(
-            new EpochStats(1, 2, 10, 320, 1.0, Double.NaN, Double.NaN, 0.1, 0.5),
-            new EpochStats(2, 2, 20, 320, 0.5, Double.NaN, Double.NaN, 0.05, 0.25));
+            new EpochStats(1, 2, 10, 320, 1.0, Double.NaN, Double.NaN, Double.NaN, 0.1, 0.5),
+            new EpochStats(2, 2, 20, 320, 0.5, Double.NaN, Double.NaN, Double.NaN, 0.05, 0.25));
 
     @Test
     void csv_oneRowPerEpoch_missingValidationLeftEmpty() {
-        assertEquals(RunLog.HEADER + "\n1,10,320,1.00000,,,0.100000,0.500\n2,20,320,0.500000,,,0.0500000,0.250\n",
+        assertEquals(RunLog.HEADER + "\n1,10,320,1.00000,,,,0.100000,0.500\n2,20,320,0.500000,,,,0.0500000,0.250\n",
                 RunLog.csv(TWO_EPOCHS));
     }
 
@@ -36,10 +36,10 @@ class RunLogAndPlotTest {
     @Test
     void svg_withValidation_drawsAndNamesLossAndAccuracyCurves() {
         List<EpochStats> validated = List.of(
-                new EpochStats(1, 2, 10, 320, 1.0, 1.2, 0.6, 0.1, 0.5),
-                new EpochStats(2, 2, 20, 320, 0.5, 0.7, 0.8, 0.05, 0.25));
+                new EpochStats(1, 2, 10, 320, 1.0, 0.5, 1.2, 0.6, 0.1, 0.5),
+                new EpochStats(2, 2, 20, 320, 0.5, 0.75, 0.7, 0.8, 0.05, 0.25));
         String svg = LossPlot.svg("M", validated);
-        assertEquals(3, svg.split("<polyline").length - 1, "train loss, val loss, val accuracy");
-        assertTrue(svg.contains(">val loss<") && svg.contains(">val accuracy<"), svg);
+        assertEquals(4, svg.split("<polyline").length - 1, "train and val loss, train and val accuracy");
+        assertTrue(svg.contains(">val loss<") && svg.contains(">train accuracy<") && svg.contains(">val accuracy<"), svg);
     }
 }

@@ -72,6 +72,28 @@ class TrainerTest {
     }
 
     @Test
+    void trainAccuracy_ofOneFullBatchStep_isTheAccuracyOfTheWeightsBeforeIt() {
+        Dataset train = digits().kept();
+        SoftmaxRegression model = new SoftmaxRegression(64, 10, OptimizerSpec.sgd(0.1, 0.9, 0));
+        int all = train.rows();
+        float[][] buffers = initialized(model.spec(), all, 3);
+        double before = Evaluator.evaluate(model, buffers, train, all).accuracy();
+        TrainOptions oneStep = new TrainOptions(1, 0, all, 0.1, Schedule.CONSTANT, 0, 1, false, false, 0, 0, 0);
+        TrainResult result = new Trainer(model, oneStep, ProgressListener.NONE, IGNORE).train(buffers, train, null);
+        assertEquals(before, result.history().get(0).trainAccuracy(), 1e-12);
+        assertTrue(before > 0 && before < 0.5, "random weights: " + before);
+    }
+
+    @Test
+    void trainAccuracy_isNaNForRegression() {
+        LinearRegression model = new LinearRegression(2, 0.1);
+        float[][] buffers = initialized(model.spec(), 16, 1);
+        TrainResult result = new Trainer(model, options(1, 16, 0.1), ProgressListener.NONE, IGNORE)
+                .train(buffers, linear(64), null);
+        assertTrue(Double.isNaN(result.history().get(0).trainAccuracy()));
+    }
+
+    @Test
     void sameSeed_bitIdenticalCheckpoints_otherSeedDiffers() {
         Datasets.Split data = digits();
         byte[] first = trainedCheckpoint(data.kept(), 3);
