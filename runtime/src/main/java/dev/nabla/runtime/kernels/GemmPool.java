@@ -17,6 +17,16 @@ final class GemmPool {
 
     /** How long an idle helper spins before parking. */
     private static final long SPIN_NANOS = 200_000;
+    /**
+     * A wait this long for a helper's part means the helper was descheduled while holding it: its core is shared
+     * with other work (parts take tens of microseconds; a time slice of the other work lasts milliseconds).
+     */
+    private static final long STALL_NANOS = 500_000;
+    /**
+     * After a stall, products run on the caller alone for this long: with the helper's core busy, every part it
+     * claims risks holding the caller up for a whole time slice, which made two threads slower than one.
+     */
+    private static final long BACKOFF_NANOS = 100_000_000;
 
     private final Worker[] workers;
     private final AtomicBoolean busy = new AtomicBoolean();
@@ -26,6 +36,9 @@ final class GemmPool {
     private volatile Throwable failure;
     private volatile boolean stopped;
     private int job;
+    /** Until when (System.nanoTime) products run on the caller alone; see BACKOFF_NANOS. Guarded by busy. */
+    private long serialUntil;
+    private boolean backingOff;
 
     // The current product; written before its number is published in state.
     private GemmKernel kernel;
@@ -54,6 +67,11 @@ final class GemmPool {
         if (!busy.compareAndSet(false, true)) {
             return false;
         }
+        if (backingOff && System.nanoTime() - serialUntil < 0) {
+            busy.set(false);
+            return false;
+        }
+        backingOff = false;
         try {
             this.kernel = kernel;
             this.call = call;
@@ -108,6 +126,10 @@ final class GemmPool {
     }
 
     private void awaitCompletion(int parts) {
+        if (completed.get() >= parts) {
+            return;
+        }
+        long start = System.nanoTime();
         int spins = 0;
         while (completed.get() < parts) {
             if (++spins < 1 << 14) {
@@ -115,6 +137,11 @@ final class GemmPool {
             } else {
                 Thread.yield(); // a helper holding a part was descheduled
             }
+        }
+        long now = System.nanoTime();
+        if (now - start > STALL_NANOS) {
+            backingOff = true;
+            serialUntil = now + BACKOFF_NANOS;
         }
     }
 
