@@ -120,7 +120,8 @@ final class ClassEmitter {
         byClass.forEach((owner, kernels) -> {
             ClassWriter cw = begin(owner, null, classFile.get(owner));
             for (Placed pl : kernels) {
-                KernelEmitter ke = vector ? new VectorKernelEmitter(cw, pl.method()) : new KernelEmitter(cw, pl.method());
+                KernelEmitter ke = vector ? new VectorKernelEmitter(cw, owner, pl.method())
+                        : new KernelEmitter(cw, owner, pl.method());
                 ke.emit(pl.kernel());
             }
             finish(owner, cw);

@@ -5,17 +5,21 @@ import dev.nabla.compiler.lower.Expr;
 import dev.nabla.compiler.lower.Index;
 import dev.nabla.compiler.lower.Kernel;
 import dev.nabla.compiler.lower.Local;
+import dev.nabla.compiler.lower.ParallelLoop;
 import dev.nabla.compiler.lower.LoopVar;
 import dev.nabla.compiler.lower.Size;
 import dev.nabla.compiler.lower.Stmt;
 import dev.nabla.runtime.kernels.Gemm;
+import dev.nabla.runtime.kernels.Parallel;
 import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.Handle;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.commons.GeneratorAdapter;
 import org.objectweb.asm.commons.Method;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,25 +38,104 @@ class KernelEmitter {
     private static final Type GEMM = Type.getType(Gemm.class);
     static final Type FLOATS = Type.getType(float[].class);
 
+    /** A parallel loop's body over {@code [from, to)}: the kernel's arguments, then from and to. */
+    static final Method RANGE = Method.getMethod("void r (float[][], int, float[], int, int)");
+    private static final Type PARALLEL = Type.getType(Parallel.class);
+    private static final Type BODY = Type.getType(Parallel.Body.class);
+    private static final Handle METAFACTORY = new Handle(Opcodes.H_INVOKESTATIC, "java/lang/invoke/LambdaMetafactory",
+            "metafactory", "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;"
+            + "Ljava/lang/invoke/MethodType;Ljava/lang/invoke/MethodHandle;Ljava/lang/invoke/MethodType;)"
+            + "Ljava/lang/invoke/CallSite;", false);
+    /** Parallel loops that the vector emitter vectorizes are cut at multiples of this (any species' lane count). */
+    private static final int VECTOR_ALIGN = 64;
+
     protected final GeneratorAdapter ga;
+    private final ClassVisitor cv;
+    private final String owner;
+    private final String methodName;
     private final Map<Integer, Integer> bufLocals = new HashMap<>();
     protected final Map<LoopVar, Integer> varLocals = new HashMap<>();
     protected final Map<Local, Integer> scalarLocals = new HashMap<>();
 
-    KernelEmitter(ClassVisitor cv, String methodName) {
-        this.ga = new GeneratorAdapter(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC,
-                new Method(methodName, KERNEL_DESC), null, null, cv);
+    KernelEmitter(ClassVisitor cv, String owner, String methodName) {
+        this(cv, owner, methodName, KERNEL);
     }
 
-    /** Emits the whole method: buffer locals, statements, return; the line is the model source line. */
+    KernelEmitter(ClassVisitor cv, String owner, String methodName, Method signature) {
+        this.cv = cv;
+        this.owner = owner;
+        this.methodName = methodName;
+        this.ga = new GeneratorAdapter(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC,
+                new Method(methodName, signature.getDescriptor()), null, null, cv);
+    }
+
+    final ClassVisitor cv() {
+        return cv;
+    }
+
+    final String owner() {
+        return owner;
+    }
+
+    /** An emitter of the same family for another method of the same class. */
+    KernelEmitter sibling(String name, Method signature) {
+        return new KernelEmitter(cv, owner, name, signature);
+    }
+
+    /**
+     * Emits the whole method: buffer locals, statements, return; the line is the model source line. A top-level
+     * loop that {@link ParallelLoop} accepts becomes a method of its own over a range of its iterations, run
+     * through {@link Parallel#forRange}.
+     */
     final void emit(Kernel k) {
+        begin(k, k.body());
+        for (int i = 0; i < k.body().size(); i++) {
+            if (ParallelLoop.qualifies(k.body(), i)) {
+                parallel(k, i, (Stmt.For) k.body().get(i));
+            } else {
+                stmt(k.body().get(i));
+            }
+        }
+        ga.returnValue();
+        ga.endMethod();
+    }
+
+    /** The range method: the lets before the loop, recomputed, then the loop from argument 3 to argument 4. */
+    private void emitRange(Kernel k, List<Stmt> prelude, Stmt.For f) {
+        List<Stmt> all = new ArrayList<>(prelude);
+        all.add(f);
+        begin(k, all);
+        stmts(prelude);
+        loop(f, () -> ga.loadArg(3), () -> ga.loadArg(4));
+        ga.returnValue();
+        ga.endMethod();
+    }
+
+    private void parallel(Kernel k, int position, Stmt.For f) {
+        String range = methodName + "$" + position;
+        sibling(range, RANGE).emitRange(k, ParallelLoop.prelude(k.body(), position), f);
+        Type sam = Type.getMethodType(RANGE.getDescriptor());
+        ga.invokeDynamic("run", Type.getMethodDescriptor(BODY), METAFACTORY,
+                sam, new Handle(Opcodes.H_INVOKESTATIC, owner, range, RANGE.getDescriptor(), false), sam);
+        ga.loadArg(0);
+        ga.loadArg(1);
+        ga.loadArg(2);
+        size(f.extent());
+        ga.push(Vectorizable.loop(f) ? VECTOR_ALIGN : 1);
+        ga.push(ParallelLoop.elementsPerIteration(f));
+        ga.invokeStatic(PARALLEL, Method.getMethod(
+                "void forRange (dev.nabla.runtime.kernels.Parallel$Body, float[][], int, float[], int, int, int)"));
+    }
+
+    /** Starts the method: line number, one local per buffer {@code body} touches. */
+    private void begin(Kernel k, List<Stmt> body) {
         ga.visitCode();
         Label start = ga.mark();
         if (k.span().line() > 0) {
             ga.visitLineNumber(k.span().line(), start);
         }
         Set<Buf> bufs = new LinkedHashSet<>();
-        BufferUse.collect(k.body(), bufs);
+        BufferUse.collect(body, bufs);
         for (Buf b : bufs) {
             if (b.index() >= 0) {
                 ga.loadArg(0);
@@ -63,9 +146,6 @@ class KernelEmitter {
                 bufLocals.put(b.index(), local);
             }
         }
-        stmts(k.body());
-        ga.returnValue();
-        ga.endMethod();
     }
 
     final void stmts(List<Stmt> body) {
@@ -95,14 +175,19 @@ class KernelEmitter {
     }
 
     /** {@code for (v = 0; v < extent; v++)}. */
-    void loop(Stmt.For f) {
+    final void loop(Stmt.For f) {
+        loop(f, () -> ga.push(0), () -> size(f.extent()));
+    }
+
+    /** {@code for (v = start; v < limit; v++)}, {@code start} and {@code limit} pushing ints. */
+    void loop(Stmt.For f, Runnable start, Runnable limit) {
         int v = varLocal(f.var());
-        int limit = ga.newLocal(Type.INT_TYPE);
-        size(f.extent());
-        ga.storeLocal(limit);
-        ga.push(0);
+        int end = ga.newLocal(Type.INT_TYPE);
+        limit.run();
+        ga.storeLocal(end);
+        start.run();
         ga.storeLocal(v);
-        scalarLoop(f, v, limit);
+        scalarLoop(f, v, end);
     }
 
     /** The loop from the current value of {@code v} up to {@code limit}. */

@@ -36,26 +36,47 @@ final class VectorKernelEmitter extends KernelEmitter {
     private final Map<Local, Integer> vectorLets = new HashMap<>();
     private LoopVar vectorVar;
 
-    VectorKernelEmitter(ClassVisitor cv, String methodName) {
-        super(cv, methodName);
+    VectorKernelEmitter(ClassVisitor cv, String owner, String methodName) {
+        super(cv, owner, methodName);
     }
 
-    /** {@code for (v = 0; v < bound; v += lanes) vector body; reduce partials; for (; v < limit; v++) scalar body}. */
+    private VectorKernelEmitter(ClassVisitor cv, String owner, String methodName, Method signature) {
+        super(cv, owner, methodName, signature);
+    }
+
     @Override
-    void loop(Stmt.For f) {
+    KernelEmitter sibling(String name, Method signature) {
+        return new VectorKernelEmitter(cv(), owner(), name, signature);
+    }
+
+    /**
+     * {@code for (v = start; v < bound; v += lanes) vector body; reduce partials; for (; v < limit; v++) scalar
+     * body} with {@code bound = start + loopBound(limit - start)}.
+     */
+    @Override
+    void loop(Stmt.For f, Runnable start, Runnable end) {
         if (!Vectorizable.loop(f)) {
-            super.loop(f);
+            super.loop(f, start, end);
             return;
         }
         int v = varLocal(f.var());
         int limit = ga.newLocal(Type.INT_TYPE);
-        size(f.extent());
+        end.run();
         ga.storeLocal(limit);
-        int bound = speciesInt("loopBound", limit);
+        start.run();
+        ga.storeLocal(v);
+        int span = ga.newLocal(Type.INT_TYPE);
+        ga.loadLocal(limit);
+        ga.loadLocal(v);
+        ga.math(GeneratorAdapter.SUB, Type.INT_TYPE);
+        ga.storeLocal(span);
+        int bound = speciesInt("loopBound", span);
+        ga.loadLocal(bound);
+        ga.loadLocal(v);
+        ga.math(GeneratorAdapter.ADD, Type.INT_TYPE);
+        ga.storeLocal(bound);
         int lanes = speciesInt("length", -1);
         Map<Stmt.Accum, Integer> partials = startPartials(f);
-        ga.push(0);
-        ga.storeLocal(v);
         Label top = ga.mark();
         Label tail = ga.newLabel();
         ga.loadLocal(v);

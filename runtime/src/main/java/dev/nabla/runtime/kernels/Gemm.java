@@ -32,7 +32,7 @@ public final class Gemm {
 
     private static final GemmKernel KERNEL = chooseKernel();
     private static final ThreadLocal<GemmCall> CALLS = ThreadLocal.withInitial(GemmCall::new);
-    private static final ThreadLocal<int[]> RECTS = ThreadLocal.withInitial(() -> new int[4 * maxParts(MAX_THREADS)]);
+    private static final ThreadLocal<GemmJob> JOBS = ThreadLocal.withInitial(GemmJob::new);
 
     private static volatile int threads = defaultThreads();
     private static GemmPool pool;
@@ -103,9 +103,9 @@ public final class Gemm {
             }
             int t = threads;
             if (t > 1 && call.fmas() >= parallelMinFmas) {
-                int[] rect = RECTS.get();
-                int parts = split(kernel, call.m, call.n, t, rect);
-                if (parts > 1 && pool(t).run(kernel, call, rect, parts)) {
+                GemmJob job = JOBS.get();
+                int parts = split(kernel, call.m, call.n, t, job.rect);
+                if (parts > 1 && runParts(job.set(kernel, call), parts)) {
                     return;
                 }
             }
@@ -144,6 +144,24 @@ public final class Gemm {
         return parts;
     }
 
+    /** A product cut into the rectangles of {@link #split}, one per calling thread. */
+    private static final class GemmJob implements GemmPool.Job {
+        final int[] rect = new int[4 * maxParts(MAX_THREADS)];
+        private GemmKernel kernel;
+        private GemmCall call;
+
+        GemmJob set(GemmKernel kernel, GemmCall call) {
+            this.kernel = kernel;
+            this.call = call;
+            return this;
+        }
+
+        @Override
+        public void part(int q) {
+            kernel.compute(call, rect[4 * q], rect[4 * q + 1], rect[4 * q + 2], rect[4 * q + 3]);
+        }
+    }
+
     /** An upper bound of the parts {@link #split} makes for {@code t} threads (column parts round the count up). */
     static int maxParts(int t) {
         return 2 * t * PARTS_PER_THREAD;
@@ -156,6 +174,11 @@ public final class Gemm {
 
     private static int ceilDiv(int x, int y) {
         return (x + y - 1) / y;
+    }
+
+    /** Runs the parts of {@code job} on the pool of {@link #threads()}; false if the caller must run it alone. */
+    static boolean runParts(GemmPool.Job job, int parts) {
+        return pool(threads).run(job, parts);
     }
 
     private static synchronized GemmPool pool(int t) {

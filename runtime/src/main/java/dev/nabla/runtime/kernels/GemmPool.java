@@ -17,6 +17,24 @@ final class GemmPool {
 
     /** How long an idle helper spins before parking. */
     private static final long SPIN_NANOS = 200_000;
+    /**
+     * A wait this long for a helper's part means the helper was descheduled while holding it: its core is shared
+     * with other work (parts take tens of microseconds; a time slice of the other work lasts milliseconds).
+     */
+    private static final long STALL_NANOS = 500_000;
+    /**
+     * Stalls that take more than 1/STALL_SHARE of the time since the previous one mean the helper's core is busy
+     * with other work for good (another process: stalls every few milliseconds), not now and then (a JIT
+     * compiler thread, a kernel thread: stalls a few times a second, cheaper to sit out than to avoid). It takes
+     * STALL_STREAK such stalls in a row, so that a burst of JIT compilation during warm-up does not count.
+     */
+    private static final long STALL_SHARE = 8;
+    private static final int STALL_STREAK = 3;
+    /**
+     * Then products run on the caller alone for this long: with the helper's core busy, every part it claims
+     * risks holding the caller up for a whole time slice, which made two threads slower than one.
+     */
+    private static final long BACKOFF_NANOS = 100_000_000;
 
     private final Worker[] workers;
     private final AtomicBoolean busy = new AtomicBoolean();
@@ -25,12 +43,16 @@ final class GemmPool {
     private final AtomicInteger completed = new AtomicInteger();
     private volatile Throwable failure;
     private volatile boolean stopped;
-    private int job;
+    private int jobNumber;
+    /** Until when (System.nanoTime) products run on the caller alone; see BACKOFF_NANOS. Guarded by busy. */
+    private long serialUntil;
+    private boolean backingOff;
+    /** When the last stall ended, and how many close stalls led up to it; guarded by busy. */
+    private long lastStall = System.nanoTime() - 1_000_000_000L;
+    private int streak;
 
-    // The current product; written before its number is published in state.
-    private GemmKernel kernel;
-    private GemmCall call;
-    private int[] rect;
+    // The current job; written before its number is published in state.
+    private Job task;
     private int parts;
 
     GemmPool(int helpers) {
@@ -46,22 +68,30 @@ final class GemmPool {
         return workers.length;
     }
 
+    /** Work cut into parts that may run on any thread in any order. */
+    interface Job {
+        void part(int q);
+    }
+
     /**
-     * Computes the rectangles {@code rect[4q..4q+3]} ({@code i0, i1, j0, j1}) for {@code q < parts} on the
-     * caller and the helpers; returns false without computing anything if the pool is in use.
+     * Runs parts {@code 0..parts-1} of {@code job} on the caller and the helpers; returns false without running
+     * anything if the pool is in use or backing off after a stall.
      */
-    boolean run(GemmKernel kernel, GemmCall call, int[] rect, int parts) {
+    boolean run(Job job, int parts) {
         if (!busy.compareAndSet(false, true)) {
             return false;
         }
+        if (backingOff && System.nanoTime() - serialUntil < 0) {
+            busy.set(false);
+            return false;
+        }
+        backingOff = false;
         try {
-            this.kernel = kernel;
-            this.call = call;
-            this.rect = rect;
+            this.task = job;
             this.parts = parts;
             failure = null;
             completed.set(0);
-            int current = ++job;
+            int current = ++jobNumber;
             state.set((long) current << 32);
             for (Worker w : workers) {
                 if (w.parked) {
@@ -71,26 +101,22 @@ final class GemmPool {
             work(current);
             awaitCompletion(parts);
         } finally {
-            this.kernel = null;
-            this.call = null;
-            this.rect = null;
+            this.task = null;
             busy.set(false);
         }
         rethrowFailure();
         return true;
     }
 
-    /** Claims and computes parts of product {@code current} until none is left. */
+    /** Claims and runs parts of job number {@code current} until none is left. */
     private void work(int current) {
         while (true) {
             long s = state.get();
             if ((int) (s >>> 32) != current) {
                 return;
             }
-            // Read before claiming: a successful claim proves these still describe product `current`.
-            GemmKernel k = kernel;
-            GemmCall c = call;
-            int[] r = rect;
+            // Read before claiming: a successful claim proves this is still job `current`.
+            Job j = task;
             int q = (int) s;
             if (q >= parts) {
                 return;
@@ -99,7 +125,7 @@ final class GemmPool {
                 continue;
             }
             try {
-                k.compute(c, r[4 * q], r[4 * q + 1], r[4 * q + 2], r[4 * q + 3]);
+                j.part(q);
             } catch (Throwable t) {
                 failure = t;
             }
@@ -108,6 +134,10 @@ final class GemmPool {
     }
 
     private void awaitCompletion(int parts) {
+        if (completed.get() >= parts) {
+            return;
+        }
+        long start = System.nanoTime();
         int spins = 0;
         while (completed.get() < parts) {
             if (++spins < 1 << 14) {
@@ -115,6 +145,17 @@ final class GemmPool {
             } else {
                 Thread.yield(); // a helper holding a part was descheduled
             }
+        }
+        long now = System.nanoTime();
+        long waited = now - start;
+        if (waited > STALL_NANOS) {
+            streak = waited * STALL_SHARE > now - lastStall ? streak + 1 : 1;
+            if (streak >= STALL_STREAK) {
+                backingOff = true;
+                serialUntil = now + BACKOFF_NANOS;
+                streak = 0;
+            }
+            lastStall = now;
         }
     }
 

@@ -1,0 +1,188 @@
+package dev.nabla.compiler.lower;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which top-level loops of a kernel may run with their outermost iterations split over threads
+ * ({@code dev.nabla.runtime.kernels.Parallel}): loops whose iterations touch disjoint windows of every buffer they
+ * write and carry no scalar from one iteration to the next. Each element is then computed by the same operations
+ * however the iterations are cut, so results do not depend on the thread count. Reductions into one value (the
+ * L2 sum, a mean) and bias gradients (rows summed into one row) do not qualify; elementwise loops, row-wise
+ * softmax and the optimizer's update do.
+ */
+public final class ParallelLoop {
+
+    /** Loops with a static size below this many elements are not worth a hand-over (see Parallel). */
+    static final int MIN_ELEMENTS = 1 << 15;
+
+    private ParallelLoop() {
+    }
+
+    /**
+     * Whether {@code body.get(position)}, a top-level loop, qualifies. It may read the lets before it (the
+     * parallel version recomputes them) and locals of its own body only.
+     */
+    public static boolean qualifies(List<Stmt> body, int position) {
+        if (!(body.get(position) instanceof Stmt.For f)) {
+            return false;
+        }
+        Set<Local> outer = new HashSet<>();
+        for (Stmt s : body.subList(0, position)) {
+            if (s instanceof Stmt.Let let) {
+                outer.add(let.local());
+            }
+        }
+        Walk w = new Walk(f.var());
+        if (!w.stmts(f.body(), outer, new HashMap<>())) {
+            return false;
+        }
+        long elements = (long) f.extent().c() * w.elements(f.body());
+        return (f.extent().batch() || elements >= MIN_ELEMENTS) && w.disjoint();
+    }
+
+    /** The top-level lets before {@code position}, which the parallel body recomputes. */
+    public static List<Stmt> prelude(List<Stmt> body, int position) {
+        List<Stmt> lets = new ArrayList<>();
+        for (Stmt s : body.subList(0, position)) {
+            if (s instanceof Stmt.Let) {
+                lets.add(s);
+            }
+        }
+        return lets;
+    }
+
+    /** Elements computed per iteration of a qualifying loop's outermost variable (its inner loops' trip counts). */
+    public static int elementsPerIteration(Stmt.For f) {
+        return new Walk(f.var()).elements(f.body());
+    }
+
+    /** One buffer access: the outer variable's coefficient and the window of offsets the inner variables reach. */
+    private record Access(Size outerCoef, long lo, long hi, boolean innerOk) {
+    }
+
+    private static final class Walk {
+        private final LoopVar outer;
+        private final Map<Integer, List<Access>> stores = new HashMap<>();
+        private final Map<Integer, List<Access>> loads = new HashMap<>();
+        private final Set<Local> defined = new HashSet<>();
+
+        Walk(LoopVar outer) {
+            this.outer = outer;
+        }
+
+        /** Records accesses; false on a construct that rules the loop out (a product, a carried scalar). */
+        boolean stmts(List<Stmt> body, Set<Local> outerLets, Map<LoopVar, Size> inner) {
+            for (Stmt s : body) {
+                if (s instanceof Stmt.For f) {
+                    if (f.extent().batch()) {
+                        return false;
+                    }
+                    Map<LoopVar, Size> deeper = new HashMap<>(inner);
+                    deeper.put(f.var(), f.extent());
+                    if (!stmts(f.body(), outerLets, deeper)) {
+                        return false;
+                    }
+                } else if (s instanceof Stmt.Store st) {
+                    stores.computeIfAbsent(st.buf().index(), x -> new ArrayList<>()).add(access(st.index(), inner));
+                    if (!expr(st.value(), outerLets, inner)) {
+                        return false;
+                    }
+                } else if (s instanceof Stmt.Let let) {
+                    if (!expr(let.value(), outerLets, inner)) {
+                        return false;
+                    }
+                    defined.add(let.local());
+                } else if (s instanceof Stmt.AccInit init) {
+                    defined.add(init.acc());
+                } else if (s instanceof Stmt.Accum acc) {
+                    if (!defined.contains(acc.acc()) || !expr(acc.value(), outerLets, inner)) {
+                        return false;
+                    }
+                } else {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private boolean expr(Expr e, Set<Local> outerLets, Map<LoopVar, Size> inner) {
+            if (e instanceof Expr.Load l) {
+                loads.computeIfAbsent(l.buf().index(), x -> new ArrayList<>()).add(access(l.index(), inner));
+                return true;
+            } else if (e instanceof Expr.Read r) {
+                return defined.contains(r.local()) || outerLets.contains(r.local());
+            } else if (e instanceof Expr.Unary u) {
+                return expr(u.a(), outerLets, inner);
+            } else if (e instanceof Expr.Binary b) {
+                return expr(b.a(), outerLets, inner) && expr(b.b(), outerLets, inner);
+            } else if (e instanceof Expr.Select s) {
+                return expr(s.cond(), outerLets, inner) && expr(s.a(), outerLets, inner)
+                        && expr(s.b(), outerLets, inner);
+            }
+            return true;
+        }
+
+        private Access access(Index ix, Map<LoopVar, Size> inner) {
+            long lo = ix.constant();
+            long hi = ix.constant();
+            boolean ok = true;
+            for (Map.Entry<LoopVar, Size> t : ix.terms().entrySet()) {
+                if (t.getKey() == outer) {
+                    continue;
+                }
+                Size extent = inner.get(t.getKey());
+                Size coef = t.getValue();
+                if (extent == null || coef.batch() || coef.c() < 0) {
+                    ok = false;
+                } else {
+                    hi += (long) coef.c() * (extent.c() - 1);
+                }
+            }
+            return new Access(ix.coef(outer), lo, hi, ok);
+        }
+
+        /**
+         * Every written buffer is accessed, by all its stores and loads, at {@code c * outer + [lo, hi]} with one
+         * static {@code c} larger than the whole window: iterations touch disjoint parts of it.
+         */
+        boolean disjoint() {
+            for (Map.Entry<Integer, List<Access>> e : stores.entrySet()) {
+                if (e.getKey() < 0) {
+                    return false;
+                }
+                List<Access> all = new ArrayList<>(e.getValue());
+                all.addAll(loads.getOrDefault(e.getKey(), List.of()));
+                Size c = all.get(0).outerCoef();
+                long lo = Long.MAX_VALUE;
+                long hi = Long.MIN_VALUE;
+                for (Access a : all) {
+                    if (!a.innerOk() || !a.outerCoef().equals(c)) {
+                        return false;
+                    }
+                    lo = Math.min(lo, a.lo());
+                    hi = Math.max(hi, a.hi());
+                }
+                if (c.batch() || c.c() <= 0 || hi - lo >= c.c()) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Elements computed per outer iteration: the trip counts of the inner loops, summed over siblings. */
+        int elements(List<Stmt> body) {
+            long n = 0;
+            for (Stmt s : body) {
+                if (s instanceof Stmt.For f) {
+                    n += (long) f.extent().c() * elements(f.body());
+                }
+            }
+            return (int) Math.max(1, Math.min(Integer.MAX_VALUE, n));
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.nabla.runtime.kernels;
+
+/**
+ * Runs the outermost loop of a generated kernel over the threads that matrix products use ({@link Gemm#threads()}),
+ * on the same helper threads: the optimizer's update and the large elementwise loops of a training step. The
+ * compiler only hands over loops whose iterations write disjoint elements and carry nothing from one iteration to
+ * the next, so every element is computed by the same operations whatever the cut: results do not depend on the
+ * thread count. Nothing is allocated per call after warm-up.
+ */
+public final class Parallel {
+
+    /** One kernel's loop over {@code [from, to)} of its outermost variable. */
+    @FunctionalInterface
+    public interface Body {
+        void run(float[][] buffers, int batch, float[] hyper, int from, int to);
+    }
+
+    /**
+     * Below this many elements the loop runs on the caller: a loop this size takes a few microseconds, and handing
+     * half of it over costs about one.
+     */
+    static final long PARALLEL_MIN_ELEMENTS = 1L << 15;
+    /** The threshold in force; tests lower it to split small loops. */
+    static volatile long parallelMinElements = PARALLEL_MIN_ELEMENTS;
+    /** Several parts per thread, claimed as threads become free (see {@link GemmPool}). */
+    private static final int PARTS_PER_THREAD = 4;
+
+    private static final ThreadLocal<RangeJob> JOBS = ThreadLocal.withInitial(RangeJob::new);
+
+    private Parallel() {
+    }
+
+    /**
+     * Runs {@code body} over {@code [0, n)}, cut at multiples of {@code align} iterations (so that a vectorized
+     * loop's scalar tail falls on the same iterations as in one piece), when the loop's {@code n *
+     * elementsPerIteration} elements make it worth it.
+     */
+    public static void forRange(Body body, float[][] buffers, int batch, float[] hyper, int n, int align,
+                                int elementsPerIteration) {
+        if (n <= 0) {
+            return;
+        }
+        int t = Gemm.threads();
+        if (t > 1 && (long) n * elementsPerIteration >= parallelMinElements) {
+            RangeJob job = JOBS.get();
+            int parts = job.set(body, buffers, batch, hyper, n, Math.max(1, align), t * PARTS_PER_THREAD);
+            try {
+                if (parts > 1 && Gemm.runParts(job, parts)) {
+                    return;
+                }
+            } finally {
+                job.clear();
+            }
+        }
+        body.run(buffers, batch, hyper, 0, n);
+    }
+
+    /** One loop cut into {@code parts} ranges, one holder per calling thread. */
+    private static final class RangeJob implements GemmPool.Job {
+        private Body body;
+        private float[][] buffers;
+        private int batch;
+        private float[] hyper;
+        private int n;
+        private int align;
+        private int units;
+        private int parts;
+
+        int set(Body body, float[][] buffers, int batch, float[] hyper, int n, int align, int maxParts) {
+            this.body = body;
+            this.buffers = buffers;
+            this.batch = batch;
+            this.hyper = hyper;
+            this.n = n;
+            this.align = align;
+            this.units = (n + align - 1) / align;
+            this.parts = Math.min(units, maxParts);
+            return parts;
+        }
+
+        @Override
+        public void part(int q) {
+            body.run(buffers, batch, hyper, cut(q), cut(q + 1));
+        }
+
+        private int cut(int q) {
+            return (int) Math.min(n, (long) q * units / parts * align);
+        }
+
+        /** Drops the references so a finished loop does not keep a model's buffers reachable. */
+        void clear() {
+            body = null;
+            buffers = null;
+            hyper = null;
+        }
+    }
+}
