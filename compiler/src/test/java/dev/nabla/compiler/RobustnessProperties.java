@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Whatever the input, the compiler answers with models or positioned diagnostics, never an exception. */
 class RobustnessProperties {
 
-    private static final List<String> SAMPLES = List.of("iris", "digits", "fashion_mlp");
+    private static final List<String> SAMPLES = Samples.names();
     private static final List<String> TOKENS = List.of("model", "def", "param", "input", "target", "output", "loss",
             "train", "return", "import", "classes", "true", "false", "x", "y", "h", "B", "dense", "relu", "softmax",
             "cross_entropy", "l2", "weights", "params", "dim", "reshape", "sum", "f32", "i32", "adam", "csv", "0", "1",

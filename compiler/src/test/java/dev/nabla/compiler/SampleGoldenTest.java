@@ -3,7 +3,7 @@ package dev.nabla.compiler;
 import dev.nabla.compiler.ir.IrPrinter;
 import dev.nabla.compiler.ir.Verifier;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,7 +21,7 @@ class SampleGoldenTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"iris", "digits", "fashion_mlp"})
+    @MethodSource("dev.nabla.compiler.Samples#names")
     void sample_compilesToGoldenTrainAndInferenceGraphs(String name) throws IOException {
         Compilation c = compileSample(name);
         assertTrue(c.ok(), c.render());
@@ -34,7 +34,7 @@ class SampleGoldenTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"iris", "digits", "fashion_mlp"})
+    @MethodSource("dev.nabla.compiler.Samples#names")
     void sample_trainBlockMatchesGolden(String name) throws IOException {
         ModelIr m = compileSample(name).model(null);
         Golden.check("config/" + name + ".txt", ConfigText.of(m));

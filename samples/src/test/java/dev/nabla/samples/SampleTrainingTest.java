@@ -48,4 +48,18 @@ class SampleTrainingTest {
         assertEquals(30, test.samples());
         assertTrue(test.accuracy() >= 0.93, "accuracy " + test.accuracy());
     }
+
+    @Test
+    void breastCancer_reachesAtLeast95PercentOnItsHeldOutSplit() {
+        Evaluation test = trainAndTest("breast_cancer.nabla");
+        assertEquals(114, test.samples(), 1, "20% of 569 tumours are held out");
+        assertTrue(test.accuracy() >= 0.95, "accuracy " + test.accuracy());
+    }
+
+    @Test
+    void wine_reachesAtLeast94PercentOnItsHeldOutSplit() {
+        Evaluation test = trainAndTest("wine.nabla");
+        assertEquals(36, test.samples(), 1, "20% of 178 wines are held out");
+        assertTrue(test.accuracy() >= 0.94, "accuracy " + test.accuracy());
+    }
 }
