@@ -9,6 +9,7 @@ import picocli.CommandLine.Parameters;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The {@code FILE [--model NAME]} arguments of every command that works on one model (a picocli mixin), and
@@ -27,6 +28,16 @@ final class ModelSource {
      *                   or has no model of that name
      */
     ModelIr load(PrintWriter err) {
+        return model(compile(err), model);
+    }
+
+    /** The model named by {@code --model}, or without it every model of the file. */
+    List<ModelIr> loadSelected(PrintWriter err) {
+        Compilation c = compile(err);
+        return model == null ? c.models() : List.of(model(c, model));
+    }
+
+    private Compilation compile(PrintWriter err) {
         if (!Files.isRegularFile(file)) {
             throw new UserError("no such file: " + file);
         }
@@ -36,8 +47,12 @@ final class ModelSource {
         if (!c.ok()) {
             throw new UserError(file + " has errors; nothing was run");
         }
+        return c;
+    }
+
+    private ModelIr model(Compilation c, String name) {
         try {
-            return c.model(model);
+            return c.model(name);
         } catch (IllegalArgumentException e) {
             throw new UserError(file + ": " + e.getMessage());
         }
