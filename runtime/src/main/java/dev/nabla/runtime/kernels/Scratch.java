@@ -10,6 +10,7 @@ final class Scratch {
 
     private float[] panel = new float[0];
     private float[] tile = new float[0];
+    private float[] aPanel = new float[0];
     private float[][] rows = new float[0][];
 
     static Scratch current() {
@@ -30,6 +31,14 @@ final class Scratch {
             tile = new float[size];
         }
         return tile;
+    }
+
+    /** A third buffer (a packed left operand) of at least {@code size} floats, distinct from the others. */
+    float[] aPanel(int size) {
+        if (aPanel.length < size) {
+            aPanel = new float[size];
+        }
+        return aPanel;
     }
 
     /** At least {@code count} separate arrays of at least {@code width} floats each, contents unspecified. */

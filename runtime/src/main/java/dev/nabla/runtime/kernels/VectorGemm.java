@@ -1,5 +1,7 @@
 package dev.nabla.runtime.kernels;
 
+import static dev.nabla.runtime.kernels.VectorTiles.A_GROUP;
+import static dev.nabla.runtime.kernels.VectorTiles.A_STRIDE;
 import static dev.nabla.runtime.kernels.VectorTiles.L;
 import static dev.nabla.runtime.kernels.VectorTiles.ROWS;
 import static dev.nabla.runtime.kernels.VectorTiles.W;
@@ -9,9 +11,9 @@ import java.util.Arrays;
 /**
  * Vector API matrix product (loaded only when {@code jdk.incubator.vector} is present). C is walked in
  * column panels of {@link VectorTiles#W} floats, then strips of one vector, then the last {@code n % L}
- * columns; within each, in tiles of {@link VectorTiles#ROWS} rows, then single rows. A and B are read in
- * place; only a transposed B and the last partial strip are copied, into a per-thread panel, so no masked or
- * out-of-bounds access is ever needed. Tiles go straight into C when there is no epilogue, else through a
+ * columns; within each, in tiles of {@link VectorTiles#ROWS} rows, then single rows. A is read in
+ * place, or packed when transposed; the columns of op(B) a panel or strip needs are copied into a per-thread panel of constant row
+ * stride (zero-padded for the last partial strip), so no masked or out-of-bounds access is ever needed. Tiles go straight into C when there is no epilogue, else through a
  * scratch tile and {@link VectorEpilogue}. A single row (batch-1 inference) takes {@link VectorMatVec}.
  */
 final class VectorGemm implements GemmKernel {
@@ -48,63 +50,102 @@ final class VectorGemm implements GemmKernel {
         }
         Scratch scratch = Scratch.current();
         float[] tile = scratch.tile(ROWS * W);
+        float[] a = call.transA ? packTransposedA(call, i0, i1, scratch) : call.a;
         int j = j0;
         for (; j + W <= j1; j += W) {
-            columns(call, i0, i1, j, W, scratch, tile);
+            columns(call, i0, i1, j, W, scratch, a, tile);
         }
         for (; j < j1; j += L) {
-            columns(call, i0, i1, j, Math.min(L, j1 - j), scratch, tile);
+            columns(call, i0, i1, j, Math.min(L, j1 - j), scratch, a, tile);
         }
     }
 
-    /** Columns {@code [j, j+w)} of C, where {@code w} is W (a panel) or at most L (a strip). */
-    private static void columns(GemmCall call, int i0, int i1, int j, int w, Scratch scratch, float[] tile) {
-        if (!call.transB && (w == W || w == L)) {
-            rows(call, i0, i1, j, w, call.b, call.bOff + j, call.n, tile);
-            return;
+    /**
+     * Copies rows {@code [i0, i1)} of op(A) = Aᵀ (A is [k,m]) into groups of {@link VectorTiles#A_GROUP} rows,
+     * {@code A(i,p)} at {@code (g*k + p)*A_STRIDE + r} with {@code i = i0 + g*A_GROUP + r}; the k extra floats at
+     * the end hold one leftover row for the single-row kernels. Each group row is one contiguous copy from A.
+     */
+    private static float[] packTransposedA(GemmCall call, int i0, int i1, Scratch scratch) {
+        int k = call.k;
+        int groups = (i1 - i0 + A_GROUP - 1) / A_GROUP;
+        float[] dst = scratch.aPanel(groups * A_STRIDE * k + k);
+        for (int g = 0; g < groups; g++) {
+            int from = i0 + g * A_GROUP;
+            int len = Math.min(A_GROUP, i1 - from);
+            for (int p = 0; p < k; p++) {
+                System.arraycopy(call.a, call.aOff + p * call.m + from, dst, (g * k + p) * A_STRIDE, len);
+            }
         }
+        return dst;
+    }
+
+    /**
+     * Columns {@code [j, j+w)} of C, where {@code w} is W (a panel) or at most L (a strip). op(B) is always
+     * packed with a constant row stride (see {@link VectorTiles}); the copy is read by every row tile of the
+     * part, so it costs little next to the products.
+     */
+    private static void columns(GemmCall call, int i0, int i1, int j, int w, Scratch scratch, float[] a,
+                                float[] tile) {
         int stride = w == W ? W : L;
         float[] panel = scratch.panel(call.k * stride);
         pack(call, j, w, panel, stride);
-        rows(call, i0, i1, j, w, panel, 0, stride, tile);
+        rows(call, i0, i1, j, w, a, panel, tile);
     }
 
-    private static void rows(GemmCall call, int i0, int i1, int j, int w, float[] b, int bBase, int bStride,
-                             float[] tile) {
+    /** Rows {@code [i0, i1)} of columns {@code [j, j+w)}; {@code a} is A itself or, for Aᵀ, its packed rows. */
+    private static void rows(GemmCall call, int i0, int i1, int j, int w, float[] a, float[] b, float[] tile) {
         int mode = VectorEpilogue.mode(call);
         boolean direct = mode == 0 && (w == W || w == L);
-        boolean wide = w > L;
-        int ars = call.transA ? 1 : call.k;
-        int acs = call.transA ? call.m : 1;
-        int n = call.n;
-        int k = call.k;
-        float[] a = call.a;
         int i = i0;
         for (; i + ROWS <= i1; i += ROWS) {
             float[] d = direct ? call.c : tile;
-            int dBase = direct ? call.cOff + i * n + j : 0;
-            int dStride = direct ? n : W;
-            if (wide) {
-                VectorTiles.tile6x4(a, call.aOff + i * ars, ars, acs, b, bBase, bStride, k, d, dBase, dStride);
-            } else {
-                VectorTiles.tile6x1(a, call.aOff + i * ars, ars, acs, b, bBase, bStride, k, d, dBase, dStride);
-            }
+            int dBase = direct ? call.cOff + i * call.n + j : 0;
+            tile6(call, i - i0, i, w > L, a, b, d, dBase, direct ? call.n : W);
             if (!direct) {
                 VectorEpilogue.finish(tile, 0, W, ROWS, w, call, i, j, mode);
             }
         }
         for (; i < i1; i++) {
             float[] d = direct ? call.c : tile;
-            int dBase = direct ? call.cOff + i * n + j : 0;
-            if (wide) {
-                VectorTiles.tile1x4(a, call.aOff + i * ars, acs, b, bBase, bStride, k, d, dBase);
+            int dBase = direct ? call.cOff + i * call.n + j : 0;
+            int aBase = call.transA ? leftoverRow(call, i, a) : call.aOff + i * call.k;
+            if (w > L) {
+                VectorTiles.tile1x4(a, aBase, b, call.k, d, dBase);
             } else {
-                VectorTiles.tile1x1(a, call.aOff + i * ars, acs, b, bBase, bStride, k, d, dBase);
+                VectorTiles.tile1x1(a, aBase, b, call.k, d, dBase);
             }
             if (!direct) {
                 VectorEpilogue.finish(tile, 0, W, 1, w, call, i, j, mode);
             }
         }
+    }
+
+    /** The 6-row tile at row {@code i} ({@code ii = i - i0} into a packed Aᵀ). */
+    private static void tile6(GemmCall call, int ii, int i, boolean wide, float[] a, float[] b, float[] d, int dBase,
+                              int dStride) {
+        int k = call.k;
+        if (call.transA) {
+            int aBase = (ii / A_GROUP * k) * A_STRIDE + ii % A_GROUP;
+            if (wide) {
+                VectorTiles.tile6x4T(a, aBase, b, k, d, dBase, dStride);
+            } else {
+                VectorTiles.tile6x1T(a, aBase, b, k, d, dBase, dStride);
+            }
+        } else if (wide) {
+            VectorTiles.tile6x4(a, call.aOff + i * k, k, b, k, d, dBase, dStride);
+        } else {
+            VectorTiles.tile6x1(a, call.aOff + i * k, k, b, k, d, dBase, dStride);
+        }
+    }
+
+    /** Copies row {@code i} of Aᵀ into the tail of the packed panel {@code a}; returns where it starts. */
+    private static int leftoverRow(GemmCall call, int i, float[] a) {
+        int k = call.k;
+        int to = a.length - k;
+        for (int p = 0; p < k; p++) {
+            a[to + p] = call.a[call.aOff + p * call.m + i];
+        }
+        return to;
     }
 
     /** Copies columns {@code [j, j+w)} of op(B) into {@code panel[p * stride + jj]}, zero beyond {@code w}. */
