@@ -7,10 +7,7 @@ import dev.nabla.compiler.ir.Instr;
 import dev.nabla.compiler.ir.Span;
 import dev.nabla.compiler.ir.Value;
 
-import dev.nabla.compiler.ir.Op;
-
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -26,9 +23,6 @@ import java.util.Set;
  * the loss does not depend on gets a zero gradient.
  */
 public final class Autodiff {
-
-    /** Ops whose gradient rule treats both operands alike when they are the same value. */
-    private static final Set<Op> SYMMETRIC = EnumSet.of(Op.ADD, Op.MUL, Op.MAXIMUM, Op.MINIMUM);
 
     private final Graph forward;
     private final GraphBuilder builder;
@@ -127,7 +121,7 @@ public final class Autodiff {
                 Value arg = i.args().get(operand);
                 if (active.contains(arg.name())) {
                     // x * x, x + x: a symmetric op gives both operands the same gradient; emit it once
-                    boolean repeat = operand == 1 && SYMMETRIC.contains(i.op()) && arg.equals(i.args().get(0));
+                    boolean repeat = operand == 1 && i.op().commutative() && arg.equals(i.args().get(0));
                     Value d = repeat ? previous : contribution(i, g, operand);
                     if (d != null) {
                         contributions.computeIfAbsent(arg.name(), n -> new ArrayList<>()).add(d);

@@ -3,7 +3,7 @@ package dev.nabla.compiler.ir;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Static attributes of an instruction. Records, so CSE can compare them with equals. */
+/** Static attributes of an instruction. Records, so passes can compare them with equals. */
 public sealed interface Attr {
 
     /** Ops with no attributes. */
@@ -69,6 +69,38 @@ public sealed interface Attr {
         @Override
         public String toString() {
             return (value == Math.rint(value) && Math.abs(value) < 1e15) ? Long.toString((long) value) : Double.toString(value);
+        }
+    }
+
+    /**
+     * The geometry of a sliding window over the last two axes of an NCHW tensor, for convolutions and pooling:
+     * window size, stride, padding (top, left, bottom, right: "same" padding of an even window is uneven, as in
+     * PyTorch), dilation, and the input's height and width (which the backward ops cannot infer from their
+     * operands when the stride leaves rows unread).
+     */
+    record Window(int kh, int kw, int sh, int sw, int padTop, int padLeft, int padBottom, int padRight,
+                  int dh, int dw, int inH, int inW) implements Attr {
+
+        /** Output height: PyTorch's floor((H + pads - dilation * (k - 1) - 1) / stride) + 1; may be 0 or less. */
+        public int outH() {
+            return Math.floorDiv(inH + padTop + padBottom - dh * (kh - 1) - 1, sh) + 1;
+        }
+
+        public int outW() {
+            return Math.floorDiv(inW + padLeft + padRight - dw * (kw - 1) - 1, sw) + 1;
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder s = new StringBuilder("window=" + kh + "x" + kw + " stride=" + sh + "x" + sw);
+            if (padTop != 0 || padLeft != 0 || padBottom != 0 || padRight != 0) {
+                s.append(" pad=").append(padTop).append(',').append(padLeft).append(',').append(padBottom)
+                        .append(',').append(padRight);
+            }
+            if (dh != 1 || dw != 1) {
+                s.append(" dilation=").append(dh).append('x').append(dw);
+            }
+            return s.append(" in=").append(inH).append('x').append(inW).toString();
         }
     }
 }

@@ -1,54 +1,125 @@
 package dev.nabla.compiler.ir;
 
 /**
- * The one op vocabulary of the IR. Forward graphs, backward graphs and optimised graphs all use it.
- * Everything an op needs to be known by (shape rule, interpreter rule, gradient rule, lowering) lives
- * in per-op tables keyed by this enum; a test checks every table covers every op.
+ * The one op vocabulary of the IR. Forward graphs, backward graphs, optimised graphs and the loop IR's scalar
+ * expressions all use it. What every pass may ask of an op without knowing it is a trait declared here (family,
+ * arity, kernel, transcendental, commutative, cost); what only one stage needs (shape rule, interpreter rule,
+ * gradient rule, lowering, bytecode) lives in that stage's per-op table, keyed by this enum, and a test checks
+ * every table covers every op. Adding an op is one line here plus one entry per table: see docs/ir.md.
  */
 public enum Op {
     // Elementwise binary, NumPy broadcasting.
-    ADD("add", Family.BINARY), SUB("sub", Family.BINARY), MUL("mul", Family.BINARY), DIV("div", Family.BINARY),
-    MAXIMUM("maximum", Family.BINARY), MINIMUM("minimum", Family.BINARY),
+    ADD("add", Family.BINARY, Trait.COMMUTATIVE),
+    SUB("sub", Family.BINARY),
+    MUL("mul", Family.BINARY, Trait.COMMUTATIVE),
+    DIV("div", Family.BINARY),
+    MAXIMUM("maximum", Family.BINARY, Trait.COMMUTATIVE),
+    MINIMUM("minimum", Family.BINARY, Trait.COMMUTATIVE),
+    /** a raised to the power b (Math.pow). */
+    POW("pow", Family.BINARY, Trait.TRANSCENDENTAL),
     /** 1.0 where a &gt; b else 0.0. */
     GREATER("greater", Family.BINARY),
     /** 1.0 where a == b else 0.0. */
-    EQUAL("equal", Family.BINARY),
+    EQUAL("equal", Family.BINARY, Trait.COMMUTATIVE),
     /** select(cond, a, b): a where cond != 0 else b; all three broadcast. */
     SELECT("select", Family.TERNARY),
     // Elementwise unary.
-    NEG("neg", Family.UNARY), EXP("exp", Family.UNARY), LOG("log", Family.UNARY), SQRT("sqrt", Family.UNARY),
-    ABS("abs", Family.UNARY), SIGN("sign", Family.UNARY), TANH("tanh", Family.UNARY),
-    SIGMOID("sigmoid", Family.UNARY), RELU("relu", Family.UNARY),
-    // Structure.
+    NEG("neg", Family.UNARY),
+    EXP("exp", Family.UNARY, Trait.TRANSCENDENTAL),
+    LOG("log", Family.UNARY, Trait.TRANSCENDENTAL),
+    SQRT("sqrt", Family.UNARY, Trait.TRANSCENDENTAL),
+    ABS("abs", Family.UNARY),
+    SIGN("sign", Family.UNARY),
+    TANH("tanh", Family.UNARY, Trait.TRANSCENDENTAL),
+    SIGMOID("sigmoid", Family.UNARY, Trait.TRANSCENDENTAL),
+    RELU("relu", Family.UNARY),
+    // Contractions.
     /** [M,K] @ [K,N] -> [M,N]. */
-    MATMUL("matmul", Family.CONTRACTION),
+    MATMUL("matmul", Family.CONTRACTION, Kernel.MATRIX_PRODUCT),
     /**
      * transpose(a) @ b: [K,M], [K,N] -> [M,N], contracting the first axes, which may be the batch B.
      * Weight gradients need it: x^T @ g sums over the batch, and [B,K] cannot be transposed in the IR
      * because B may only be axis 0. Lowers to a GEMM with transA.
      */
-    MATMUL_TN("matmul_tn", Family.CONTRACTION),
+    MATMUL_TN("matmul_tn", Family.CONTRACTION, Kernel.MATRIX_PRODUCT),
+    /** 2-D cross-correlation, NCHW: x [N,C,H,W], w [O,C,kh,kw] -> [N,O,OH,OW]; geometry in {@link Attr.Window}. */
+    CONV2D("conv2d", Family.CONTRACTION, Kernel.CONVOLUTION),
+    /** The adjoint of CONV2D in its input: g [N,O,OH,OW], w [O,C,kh,kw] -> [N,C,H,W] (a transposed convolution). */
+    CONV2D_BACKWARD_INPUT("conv2d_backward_input", Family.CONTRACTION, Kernel.CONVOLUTION),
+    /** The adjoint of CONV2D in its kernel: x [N,C,H,W], g [N,O,OH,OW] -> [O,C,kh,kw], summing over N. */
+    CONV2D_BACKWARD_FILTER("conv2d_backward_filter", Family.CONTRACTION, Kernel.CONVOLUTION),
+    // Sliding-window pooling over the last two axes of [N,C,H,W].
+    /** Maximum of each window; padding never wins. */
+    MAX_POOL2D("max_pool2d", Family.WINDOW, 1),
+    /** max_pool2d_backward(x, g): each g goes to its window's first maximum in row-major order, as in PyTorch. */
+    MAX_POOL2D_BACKWARD("max_pool2d_backward", Family.WINDOW, 2),
+    /** max_pool2d_gather(x, h): h at each window's maximum of x; the adjoint of MAX_POOL2D_BACKWARD in g. */
+    MAX_POOL2D_GATHER("max_pool2d_gather", Family.WINDOW, 2),
+    /** Mean of each window, padding counted (PyTorch's count_include_pad = true). */
+    AVG_POOL2D("avg_pool2d", Family.WINDOW, 1),
+    /** avg_pool2d_backward(g): each g spread evenly over its window; the adjoint of AVG_POOL2D. */
+    AVG_POOL2D_BACKWARD("avg_pool2d_backward", Family.WINDOW, 1),
+    // Layout.
     TRANSPOSE("transpose", Family.LAYOUT), RESHAPE("reshape", Family.LAYOUT),
     /** Broadcasts to a larger shape, NumPy rules. */
     BROADCAST("broadcast", Family.LAYOUT),
     // Reductions over chosen axes.
     SUM("sum", Family.REDUCTION), MEAN("mean", Family.REDUCTION), MAX("max", Family.REDUCTION),
     // Normalisations along one axis, computed stably.
-    SOFTMAX("softmax", Family.AXIS), LOG_SOFTMAX("log_softmax", Family.AXIS),
+    SOFTMAX("softmax", Family.AXIS, Trait.TRANSCENDENTAL), LOG_SOFTMAX("log_softmax", Family.AXIS, Trait.TRANSCENDENTAL),
     /** Integer labels [..] -> f32 [.., depth]. */
     ONE_HOT("one_hot", Family.AXIS),
     /** A scalar constant broadcast to a shape. */
     CONSTANT("constant", Family.SOURCE);
 
-    /** Coarse grouping used by passes (e.g. fusion regroups elementwise families). */
-    public enum Family { UNARY, BINARY, TERNARY, CONTRACTION, LAYOUT, REDUCTION, AXIS, SOURCE }
+    /** Coarse grouping by operand structure, used by shape rules and fusion. */
+    public enum Family { UNARY, BINARY, TERNARY, CONTRACTION, WINDOW, LAYOUT, REDUCTION, AXIS, SOURCE }
+
+    /**
+     * How an op is computed: as a scalar expression inside loops ({@link #LOOPS}), or by a call into a runtime
+     * kernel family of its own. Fusion plans each family separately, so a convolution is never planned as a
+     * matrix product.
+     */
+    public enum Kernel { LOOPS, MATRIX_PRODUCT, CONVOLUTION, POOLING }
+
+    /** Per-op facts that passes and emitters ask about. */
+    private enum Trait { COMMUTATIVE, TRANSCENDENTAL }
 
     private final String mnemonic;
     private final Family family;
+    private final int arity;
+    private final Kernel kernel;
+    private final boolean commutative;
+    private final boolean transcendental;
 
-    Op(String mnemonic, Family family) {
+    Op(String mnemonic, Family family, Trait... traits) {
+        this(mnemonic, family, defaultArity(family), family == Family.WINDOW ? Kernel.POOLING : Kernel.LOOPS, traits);
+    }
+
+    Op(String mnemonic, Family family, int arity) {
+        this(mnemonic, family, arity, Kernel.POOLING);
+    }
+
+    Op(String mnemonic, Family family, Kernel kernel) {
+        this(mnemonic, family, defaultArity(family), kernel);
+    }
+
+    Op(String mnemonic, Family family, int arity, Kernel kernel, Trait... traits) {
         this.mnemonic = mnemonic;
         this.family = family;
+        this.arity = arity;
+        this.kernel = kernel;
+        this.commutative = java.util.Arrays.asList(traits).contains(Trait.COMMUTATIVE);
+        this.transcendental = java.util.Arrays.asList(traits).contains(Trait.TRANSCENDENTAL);
+    }
+
+    private static int defaultArity(Family family) {
+        return switch (family) {
+            case UNARY, LAYOUT, REDUCTION, AXIS, WINDOW -> 1;
+            case BINARY, CONTRACTION -> 2;
+            case TERNARY -> 3;
+            case SOURCE -> 0;
+        };
     }
 
     public String mnemonic() {
@@ -59,16 +130,35 @@ public enum Op {
         return family;
     }
 
+    public int arity() {
+        return arity;
+    }
+
+    /** The kernel family that computes the op. */
+    public Kernel kernel() {
+        return kernel;
+    }
+
+    /** One result element from the operand elements at the same (broadcast) position. */
     public boolean elementwise() {
         return family == Family.UNARY || family == Family.BINARY || family == Family.TERNARY;
     }
 
-    public int arity() {
-        return switch (family) {
-            case UNARY, LAYOUT, REDUCTION, AXIS -> 1;
-            case BINARY, CONTRACTION -> 2;
-            case TERNARY -> 3;
-            case SOURCE -> 0;
-        };
+    /** op(a, b) == op(b, a): gradient rules give both operands the same gradient when they are one value. */
+    public boolean commutative() {
+        return commutative;
+    }
+
+    /** Calls exp, log, sqrt, tanh or pow per element: too costly to recompute in each of several readers. */
+    public boolean transcendental() {
+        return transcendental;
+    }
+
+    /**
+     * Rough cost of one result element in multiply-add equivalents, for fusion's duplicate-or-store choice:
+     * 1 for arithmetic, 20 for a transcendental function.
+     */
+    public int cost() {
+        return transcendental ? 20 : 1;
     }
 }

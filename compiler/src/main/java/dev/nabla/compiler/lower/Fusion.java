@@ -45,7 +45,6 @@ final class Fusion {
     private final Map<Value, Integer> exprSize = new HashMap<>();
     /** Inlined values whose expression calls a transcendental function: never duplicated. */
     private final Set<Value> expensive = new HashSet<>();
-    private static final Set<Op> TRANSCENDENTAL = Set.of(Op.EXP, Op.LOG, Op.SQRT, Op.TANH, Op.SIGMOID);
     /** Keeps every kernel method far below the JVM's 64 KB code limit. */
     static final int MAX_EXPR = 64;
 
@@ -78,7 +77,7 @@ final class Fusion {
             List<Instr> readers = consumers.getOrDefault(v, List.of());
             boolean elementwiseReaders = !readers.isEmpty() && readers.stream().allMatch(this::readsElementwise);
             int size = 1 + i.args().stream().mapToInt(a -> exprSize.getOrDefault(a, 0)).sum();
-            boolean costly = TRANSCENDENTAL.contains(i.op()) || i.args().stream().anyMatch(expensive::contains);
+            boolean costly = i.op().transcendental() || i.args().stream().anyMatch(expensive::contains);
             boolean oneReader = readers.stream().distinct().count() == 1;
             boolean inline = cheap(i) ? elementwiseReaders
                     : oneReader && elementwiseReaders && (readers.size() == 1 || size <= 4 && !costly);

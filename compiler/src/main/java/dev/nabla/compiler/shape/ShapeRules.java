@@ -34,6 +34,22 @@ public final class ShapeRules {
                 broadcast(Op.SELECT, a.get(0).shape(), a.get(1).shape()), a.get(2).shape())));
         RULES.put(Op.MATMUL, ShapeRules::matmul);
         RULES.put(Op.MATMUL_TN, ShapeRules::matmulTransposedA);
+        RULES.put(Op.CONV2D, ShapeRules::conv2d);
+        RULES.put(Op.CONV2D_BACKWARD_INPUT, ShapeRules::conv2dBackwardInput);
+        RULES.put(Op.CONV2D_BACKWARD_FILTER, ShapeRules::conv2dBackwardFilter);
+        RULES.put(Op.MAX_POOL2D, (a, attr) -> pooled(Op.MAX_POOL2D, a.get(0), attr));
+        RULES.put(Op.AVG_POOL2D, (a, attr) -> pooled(Op.AVG_POOL2D, a.get(0), attr));
+        RULES.put(Op.MAX_POOL2D_BACKWARD, (a, attr) -> {
+            TensorType y = pooled(Op.MAX_POOL2D_BACKWARD, a.get(0), attr);
+            same(Op.MAX_POOL2D_BACKWARD, "gradient", a.get(1), y.shape());
+            return a.get(0);
+        });
+        RULES.put(Op.MAX_POOL2D_GATHER, (a, attr) -> {
+            TensorType y = pooled(Op.MAX_POOL2D_GATHER, a.get(0), attr);
+            same(Op.MAX_POOL2D_GATHER, "gathered tensor", a.get(1), a.get(0).shape());
+            return y;
+        });
+        RULES.put(Op.AVG_POOL2D_BACKWARD, ShapeRules::avgPoolBackward);
         RULES.put(Op.TRANSPOSE, ShapeRules::transpose);
         RULES.put(Op.RESHAPE, ShapeRules::reshape);
         RULES.put(Op.BROADCAST, ShapeRules::broadcastTo);
@@ -207,5 +223,123 @@ public final class ShapeRules {
         List<Integer> out = new ArrayList<>(a.get(0).shape().dims());
         out.add(((Attr.Depth) attr).depth());
         return TensorType.f32(new Shape(out));
+    }
+
+    // ---- sliding windows over NCHW ----
+
+    /** The input of a window op: rank 4, f32, its spatial size the one the attribute was computed for. */
+    private static Shape nchw(Op op, String what, TensorType t, Attr.Window win) {
+        Shape s = floatOperand(op, t).shape();
+        if (s.rank() != 4) {
+            throw new ShapeException(op.mnemonic() + " needs a 4-d " + what + " [N,C,H,W], got " + s);
+        }
+        if (s.dim(2) != win.inH() || s.dim(3) != win.inW()) {
+            throw new ShapeException(op.mnemonic() + ": " + what + " " + s + " is not " + win.inH() + "x" + win.inW()
+                    + " as its window attribute says");
+        }
+        return s;
+    }
+
+    /** The [OH, OW] of a window, or an error when the window does not fit the padded input. */
+    private static void checkOutput(Op op, Shape in, Attr.Window win) {
+        if (win.kh() < 1 || win.kw() < 1 || win.sh() < 1 || win.sw() < 1 || win.dh() < 1 || win.dw() < 1
+                || win.padTop() < 0 || win.padLeft() < 0 || win.padBottom() < 0 || win.padRight() < 0) {
+            throw new ShapeException(op.mnemonic() + ": window sizes, strides and dilations must be positive and"
+                    + " paddings non-negative, got " + win);
+        }
+        if (win.outH() < 1 || win.outW() < 1) {
+            int spanH = win.dh() * (win.kh() - 1) + 1;
+            int spanW = win.dw() * (win.kw() - 1) + 1;
+            throw new ShapeException(op.mnemonic() + ": a " + spanH + "x" + spanW + " window does not fit input "
+                    + in + " padded to " + (win.inH() + win.padTop() + win.padBottom()) + "x"
+                    + (win.inW() + win.padLeft() + win.padRight()));
+        }
+    }
+
+    private static void same(Op op, String what, TensorType t, Shape expected) {
+        if (!floatOperand(op, t).shape().equals(expected)) {
+            throw new ShapeException(op.mnemonic() + ": " + what + " " + t.shape() + " should be " + expected);
+        }
+    }
+
+    private static Shape convOutput(Shape x, int outChannels, Attr.Window win) {
+        return Shape.of(x.dim(0), outChannels, win.outH(), win.outW());
+    }
+
+    private static TensorType conv2d(List<TensorType> a, Attr attr) {
+        Attr.Window win = (Attr.Window) attr;
+        Shape x = nchw(Op.CONV2D, "input", a.get(0), win);
+        Shape w = floatOperand(Op.CONV2D, a.get(1)).shape();
+        checkKernel(Op.CONV2D, x, w, win);
+        checkOutput(Op.CONV2D, x, win);
+        return TensorType.f32(convOutput(x, w.dim(0), win));
+    }
+
+    /** The kernel [O, C, kh, kw]: rank 4, C equal to the input's channels, window size as the attribute says. */
+    private static void checkKernel(Op op, Shape x, Shape w, Attr.Window win) {
+        if (w.rank() != 4 || w.batched()) {
+            throw new ShapeException(op.mnemonic() + " needs a kernel [out_channels, in_channels, kh, kw], got " + w);
+        }
+        if (w.dim(1) != x.dim(1)) {
+            throw new ShapeException(op.mnemonic() + ": input " + x + " has " + x.dim(1) + " channels but kernel "
+                    + w + " expects " + w.dim(1));
+        }
+        if (w.dim(2) != win.kh() || w.dim(3) != win.kw()) {
+            throw new ShapeException(op.mnemonic() + ": kernel " + w + " is not " + win.kh() + "x" + win.kw()
+                    + " as its window attribute says");
+        }
+    }
+
+    private static TensorType conv2dBackwardInput(List<TensorType> a, Attr attr) {
+        Attr.Window win = (Attr.Window) attr;
+        Shape g = floatOperand(Op.CONV2D_BACKWARD_INPUT, a.get(0)).shape();
+        Shape w = floatOperand(Op.CONV2D_BACKWARD_INPUT, a.get(1)).shape();
+        if (g.rank() != 4 || w.rank() != 4 || w.batched()) {
+            throw new ShapeException("conv2d_backward_input needs [N,O,OH,OW] and [O,C,kh,kw], got " + g + " and " + w);
+        }
+        Shape x = Shape.of(g.dim(0), w.dim(1), win.inH(), win.inW());
+        checkKernel(Op.CONV2D_BACKWARD_INPUT, x, w, win);
+        checkOutput(Op.CONV2D_BACKWARD_INPUT, x, win);
+        if (!g.equals(convOutput(x, w.dim(0), win))) {
+            throw new ShapeException("conv2d_backward_input: gradient " + g + " should be " + convOutput(x, w.dim(0), win));
+        }
+        return TensorType.f32(x);
+    }
+
+    private static TensorType conv2dBackwardFilter(List<TensorType> a, Attr attr) {
+        Attr.Window win = (Attr.Window) attr;
+        Shape x = nchw(Op.CONV2D_BACKWARD_FILTER, "input", a.get(0), win);
+        Shape g = floatOperand(Op.CONV2D_BACKWARD_FILTER, a.get(1)).shape();
+        checkOutput(Op.CONV2D_BACKWARD_FILTER, x, win);
+        if (g.rank() != 4 || g.dim(0) != x.dim(0) || g.dim(2) != win.outH() || g.dim(3) != win.outW()) {
+            throw new ShapeException("conv2d_backward_filter: gradient " + g + " does not fit input " + x
+                    + " and window " + win);
+        }
+        return TensorType.f32(Shape.of(g.dim(1), x.dim(1), win.kh(), win.kw()));
+    }
+
+    private static TensorType pooled(Op op, TensorType t, Attr attr) {
+        Attr.Window win = (Attr.Window) attr;
+        Shape x = nchw(op, "input", t, win);
+        checkOutput(op, x, win);
+        if (win.dh() != 1 || win.dw() != 1) {
+            throw new ShapeException(op.mnemonic() + " has no dilation, got " + win);
+        }
+        if (2 * Math.max(win.padTop(), win.padBottom()) > win.kh() || 2 * Math.max(win.padLeft(), win.padRight()) > win.kw()) {
+            throw new ShapeException(op.mnemonic() + ": padding may be at most half the window, got " + win);
+        }
+        return TensorType.f32(Shape.of(x.dim(0), x.dim(1), win.outH(), win.outW()));
+    }
+
+    private static TensorType avgPoolBackward(List<TensorType> a, Attr attr) {
+        Attr.Window win = (Attr.Window) attr;
+        Shape g = floatOperand(Op.AVG_POOL2D_BACKWARD, a.get(0)).shape();
+        if (g.rank() != 4) {
+            throw new ShapeException("avg_pool2d_backward needs a 4-d gradient, got " + g);
+        }
+        Shape x = Shape.of(g.dim(0), g.dim(1), win.inH(), win.inW());
+        TensorType y = pooled(Op.AVG_POOL2D_BACKWARD, TensorType.f32(x), attr);
+        same(Op.AVG_POOL2D_BACKWARD, "gradient", a.get(0), y.shape());
+        return TensorType.f32(x);
     }
 }
