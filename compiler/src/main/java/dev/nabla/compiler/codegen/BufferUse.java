@@ -15,38 +15,50 @@ final class BufferUse {
 
     static void collect(List<Stmt> body, Set<Buf> out) {
         for (Stmt s : body) {
-            if (s instanceof Stmt.For f) {
-                collect(f.body(), out);
-            } else if (s instanceof Stmt.Store st) {
-                out.add(st.buf());
-                collect(st.value(), out);
-            } else if (s instanceof Stmt.Let let) {
-                collect(let.value(), out);
-            } else if (s instanceof Stmt.Accum acc) {
-                collect(acc.value(), out);
-            } else if (s instanceof Stmt.GemmCall g) {
-                out.add(g.a());
-                out.add(g.b());
-                out.add(g.c());
-                if (g.bias() != null) {
-                    out.add(g.bias());
+            switch (s.kind()) {
+                case FOR -> collect(((Stmt.For) s).body(), out);
+                case STORE -> {
+                    out.add(((Stmt.Store) s).buf());
+                    collect(((Stmt.Store) s).value(), out);
+                }
+                case LET -> collect(((Stmt.Let) s).value(), out);
+                case ACC_INIT -> { }
+                case ACCUM -> collect(((Stmt.Accum) s).value(), out);
+                case GEMM -> {
+                    Stmt.GemmCall g = (Stmt.GemmCall) s;
+                    out.add(g.a());
+                    out.add(g.b());
+                    out.add(g.c());
+                    if (g.bias() != null) {
+                        out.add(g.bias());
+                    }
+                }
+                case CALL -> {
+                    for (Stmt.Arg a : ((Stmt.Call) s).args()) {
+                        if (a instanceof Stmt.Arg.Floats f && f.buf() != null) {
+                            out.add(f.buf());
+                        }
+                    }
                 }
             }
         }
     }
 
     static void collect(Expr e, Set<Buf> out) {
-        if (e instanceof Expr.Load l) {
-            out.add(l.buf());
-        } else if (e instanceof Expr.Unary u) {
-            collect(u.a(), out);
-        } else if (e instanceof Expr.Binary b) {
-            collect(b.a(), out);
-            collect(b.b(), out);
-        } else if (e instanceof Expr.Select s) {
-            collect(s.cond(), out);
-            collect(s.a(), out);
-            collect(s.b(), out);
+        switch (e.kind()) {
+            case LOAD -> out.add(((Expr.Load) e).buf());
+            case UNARY -> collect(((Expr.Unary) e).a(), out);
+            case BINARY -> {
+                collect(((Expr.Binary) e).a(), out);
+                collect(((Expr.Binary) e).b(), out);
+            }
+            case SELECT -> {
+                Expr.Select s = (Expr.Select) e;
+                collect(s.cond(), out);
+                collect(s.a(), out);
+                collect(s.b(), out);
+            }
+            case CONST, INDEX_VALUE, SIZE_VALUE, READ -> { }
         }
     }
 }

@@ -153,21 +153,43 @@ class KernelEmitter {
     }
 
     void stmt(Stmt s) {
-        if (s instanceof Stmt.For f) {
-            loop(f);
-        } else if (s instanceof Stmt.Store st) {
-            store(st);
-        } else if (s instanceof Stmt.Let let) {
-            expr(let.value());
-            ga.storeLocal(scalarLocal(let.local()));
-        } else if (s instanceof Stmt.AccInit init) {
-            ga.push(init.value());
-            ga.storeLocal(scalarLocal(init.acc()));
-        } else if (s instanceof Stmt.Accum acc) {
-            accumulate(acc);
-        } else if (s instanceof Stmt.GemmCall g) {
-            gemm(g);
+        switch (s.kind()) {
+            case FOR -> loop((Stmt.For) s);
+            case STORE -> store((Stmt.Store) s);
+            case LET -> {
+                Stmt.Let let = (Stmt.Let) s;
+                expr(let.value());
+                ga.storeLocal(scalarLocal(let.local()));
+            }
+            case ACC_INIT -> {
+                Stmt.AccInit init = (Stmt.AccInit) s;
+                ga.push(init.value());
+                ga.storeLocal(scalarLocal(init.acc()));
+            }
+            case ACCUM -> accumulate((Stmt.Accum) s);
+            case GEMM -> gemm((Stmt.GemmCall) s);
+            case CALL -> call((Stmt.Call) s);
         }
+    }
+
+    /** {@code owner.method(args)}: ints and float arrays, pushed in order; the descriptor follows from them. */
+    void call(Stmt.Call c) {
+        List<Type> params = new ArrayList<>();
+        for (Stmt.Arg a : c.args()) {
+            if (a instanceof Stmt.Arg.Int i) {
+                size(i.size());
+                params.add(Type.INT_TYPE);
+            } else {
+                Buf b = ((Stmt.Arg.Floats) a).buf();
+                if (b == null) {
+                    ga.visitInsn(Opcodes.ACONST_NULL);
+                } else {
+                    loadBuf(b);
+                }
+                params.add(FLOATS);
+            }
+        }
+        ga.invokeStatic(Type.getObjectType(c.owner().replace('.', '/')), new Method(c.method(), Type.VOID_TYPE, params.toArray(Type[]::new)));
     }
 
     int scalarLocal(Local l) {

@@ -1,5 +1,6 @@
 package dev.nabla.compiler.codegen;
 
+import dev.nabla.compiler.ir.Op;
 import dev.nabla.compiler.lower.Expr;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.Type;
@@ -18,32 +19,32 @@ final class ScalarExprEmitter {
 
     static void emit(KernelEmitter k, Expr e) {
         GeneratorAdapter ga = k.ga;
-        if (e instanceof Expr.Load l) {
-            k.loadBuf(l.buf());
-            k.index(l.index());
-            ga.arrayLoad(F);
-        } else if (e instanceof Expr.Const c) {
-            ga.push(c.value());
-        } else if (e instanceof Expr.IndexValue iv) {
-            k.index(iv.index());
-            ga.cast(Type.INT_TYPE, F);
-        } else if (e instanceof Expr.SizeValue sv) {
-            k.size(sv.size());
-            ga.cast(Type.INT_TYPE, F);
-        } else if (e instanceof Expr.Read r) {
-            k.readLocal(r.local());
-        } else if (e instanceof Expr.Unary u) {
-            unary(k, u);
-        } else if (e instanceof Expr.Binary b) {
-            binary(k, b);
-        } else if (e instanceof Expr.Select s) {
-            select(k, s);
+        switch (e.kind()) {
+            case LOAD -> {
+                Expr.Load l = (Expr.Load) e;
+                k.loadBuf(l.buf());
+                k.index(l.index());
+                ga.arrayLoad(F);
+            }
+            case CONST -> ga.push(((Expr.Const) e).value());
+            case INDEX_VALUE -> {
+                k.index(((Expr.IndexValue) e).index());
+                ga.cast(Type.INT_TYPE, F);
+            }
+            case SIZE_VALUE -> {
+                k.size(((Expr.SizeValue) e).size());
+                ga.cast(Type.INT_TYPE, F);
+            }
+            case READ -> k.readLocal(((Expr.Read) e).local());
+            case UNARY -> unary(k, (Expr.Unary) e);
+            case BINARY -> binary(k, (Expr.Binary) e);
+            case SELECT -> select(k, (Expr.Select) e);
         }
     }
 
     private static void unary(KernelEmitter k, Expr.Unary u) {
         GeneratorAdapter ga = k.ga;
-        if (u.op() == Expr.UnOp.SIGMOID) {
+        if (u.op() == Op.SIGMOID) {
             ga.push(1.0);
             emit(k, u.a());
             ga.cast(F, D);
@@ -64,17 +65,18 @@ final class ScalarExprEmitter {
                 ga.push(0f);
                 ga.invokeStatic(MATH, Method.getMethod("float max (float, float)"));
             }
-            default -> {
+            case EXP, LOG, SQRT, TANH -> {
                 ga.cast(F, D);
-                ga.invokeStatic(MATH, Method.getMethod("double " + u.op().name().toLowerCase() + " (double)"));
+                ga.invokeStatic(MATH, Method.getMethod("double " + u.op().mnemonic() + " (double)"));
                 ga.cast(D, F);
             }
+            default -> throw new IllegalStateException("no scalar code for unary " + u.op());
         }
     }
 
     private static void binary(KernelEmitter k, Expr.Binary b) {
         GeneratorAdapter ga = k.ga;
-        if (b.op() == Expr.BinOp.POW) {
+        if (b.op() == Op.POW) {
             emit(k, b.a());
             ga.cast(F, D);
             emit(k, b.b());
@@ -90,11 +92,11 @@ final class ScalarExprEmitter {
             case SUB -> ga.math(GeneratorAdapter.SUB, F);
             case MUL -> ga.math(GeneratorAdapter.MUL, F);
             case DIV -> ga.math(GeneratorAdapter.DIV, F);
-            case MAX -> ga.invokeStatic(MATH, Method.getMethod("float max (float, float)"));
-            case MIN -> ga.invokeStatic(MATH, Method.getMethod("float min (float, float)"));
+            case MAXIMUM -> ga.invokeStatic(MATH, Method.getMethod("float max (float, float)"));
+            case MINIMUM -> ga.invokeStatic(MATH, Method.getMethod("float min (float, float)"));
             case GREATER -> compare(ga, GeneratorAdapter.GT);
             case EQUAL -> compare(ga, GeneratorAdapter.EQ);
-            default -> throw new IllegalStateException(b.op().name());
+            default -> throw new IllegalStateException("no scalar code for binary " + b.op());
         }
     }
 

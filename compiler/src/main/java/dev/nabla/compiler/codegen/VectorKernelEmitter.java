@@ -1,5 +1,6 @@
 package dev.nabla.compiler.codegen;
 
+import dev.nabla.compiler.ir.Op;
 import dev.nabla.compiler.lower.Expr;
 import dev.nabla.compiler.lower.Local;
 import dev.nabla.compiler.lower.LoopVar;
@@ -125,25 +126,31 @@ final class VectorKernelEmitter extends KernelEmitter {
     }
 
     private void vectorStmt(Stmt s, Map<Stmt.Accum, Integer> partials) {
-        if (s instanceof Stmt.Store st) {
-            vexpr(st.value());
-            loadBuf(st.buf());
-            index(st.index());
-            ga.invokeVirtual(FV, Method.getMethod("void intoArray (float[], int)"));
-        } else if (s instanceof Stmt.Let let) {
-            vexpr(let.value());
-            int local = ga.newLocal(FV);
-            ga.storeLocal(local);
-            vectorLets.put(let.local(), local);
-        } else if (s instanceof Stmt.Accum a) {
-            int p = partials.get(a);
-            ga.loadLocal(p);
-            ga.getStatic(OPS, a.op() == Stmt.AccOp.SUM ? "ADD" : "MAX", ASSOC);
-            vexpr(a.value());
-            ga.invokeVirtual(FV, new Method("lanewise", FV, new Type[] {BINARY, VEC}));
-            ga.storeLocal(p);
-        } else {
-            throw new IllegalStateException("not vectorizable: " + s);
+        switch (s.kind()) {
+            case STORE -> {
+                Stmt.Store st = (Stmt.Store) s;
+                vexpr(st.value());
+                loadBuf(st.buf());
+                index(st.index());
+                ga.invokeVirtual(FV, Method.getMethod("void intoArray (float[], int)"));
+            }
+            case LET -> {
+                Stmt.Let let = (Stmt.Let) s;
+                vexpr(let.value());
+                int local = ga.newLocal(FV);
+                ga.storeLocal(local);
+                vectorLets.put(let.local(), local);
+            }
+            case ACCUM -> {
+                Stmt.Accum a = (Stmt.Accum) s;
+                int p = partials.get(a);
+                ga.loadLocal(p);
+                ga.getStatic(OPS, a.op() == Stmt.AccOp.SUM ? "ADD" : "MAX", ASSOC);
+                vexpr(a.value());
+                ga.invokeVirtual(FV, new Method("lanewise", FV, new Type[] {BINARY, VEC}));
+                ga.storeLocal(p);
+            }
+            case FOR, ACC_INIT, GEMM, CALL -> throw new IllegalStateException("not vectorizable: " + s);
         }
     }
 
@@ -179,27 +186,30 @@ final class VectorKernelEmitter extends KernelEmitter {
     private void vexpr(Expr e) {
         if (Vectorizable.invariant(e, vectorVar, vectorLets.keySet())) {
             broadcast(() -> expr(e));
-        } else if (e instanceof Expr.Load l) {
-            species();
-            loadBuf(l.buf());
-            index(l.index());
-            ga.invokeStatic(FV, new Method("fromArray", FV, new Type[] {SPECIES, FLOATS, Type.INT_TYPE}));
-        } else if (e instanceof Expr.Read r) {
-            ga.loadLocal(vectorLets.get(r.local()));
-        } else if (e instanceof Expr.Unary u) {
-            vunary(u);
-        } else if (e instanceof Expr.Binary b) {
-            vbinary(b);
-        } else if (e instanceof Expr.Select s) {
-            vexpr(s.b());
-            vexpr(s.a());
-            vexpr(s.cond());
-            ga.getStatic(OPS, "NE", COMPARISON);
-            ga.push(0f);
-            ga.invokeVirtual(FV, new Method("compare", MASK, new Type[] {COMPARISON, Type.FLOAT_TYPE}));
-            ga.invokeVirtual(FV, new Method("blend", FV, new Type[] {VEC, MASK}));
-        } else {
-            throw new IllegalStateException("not vectorizable: " + e);
+            return;
+        }
+        switch (e.kind()) {
+            case LOAD -> {
+                Expr.Load l = (Expr.Load) e;
+                species();
+                loadBuf(l.buf());
+                index(l.index());
+                ga.invokeStatic(FV, new Method("fromArray", FV, new Type[] {SPECIES, FLOATS, Type.INT_TYPE}));
+            }
+            case READ -> ga.loadLocal(vectorLets.get(((Expr.Read) e).local()));
+            case UNARY -> vunary((Expr.Unary) e);
+            case BINARY -> vbinary((Expr.Binary) e);
+            case SELECT -> {
+                Expr.Select s = (Expr.Select) e;
+                vexpr(s.b());
+                vexpr(s.a());
+                vexpr(s.cond());
+                ga.getStatic(OPS, "NE", COMPARISON);
+                ga.push(0f);
+                ga.invokeVirtual(FV, new Method("compare", MASK, new Type[] {COMPARISON, Type.FLOAT_TYPE}));
+                ga.invokeVirtual(FV, new Method("blend", FV, new Type[] {VEC, MASK}));
+            }
+            case CONST, INDEX_VALUE, SIZE_VALUE -> throw new IllegalStateException("not vectorizable: " + e);
         }
     }
 
@@ -219,10 +229,11 @@ final class VectorKernelEmitter extends KernelEmitter {
                 ga.invokeVirtual(FV, new Method("add", FV, new Type[] {Type.FLOAT_TYPE}));
                 ga.invokeVirtual(FV, new Method("div", FV, new Type[] {VEC}));
             }
-            default -> {
+            case NEG, EXP, LOG, SQRT, ABS, TANH -> {
                 vexpr(u.a());
                 lanewise(u.op().name());
             }
+            default -> throw new IllegalStateException("no lane-wise form of " + u.op());
         }
     }
 
@@ -237,17 +248,22 @@ final class VectorKernelEmitter extends KernelEmitter {
                 broadcast(() -> ga.push(0f));
                 ga.push(1f);
                 vexpr(b.a());
-                ga.getStatic(OPS, b.op() == Expr.BinOp.GREATER ? "GT" : "EQ", COMPARISON);
+                ga.getStatic(OPS, b.op() == Op.GREATER ? "GT" : "EQ", COMPARISON);
                 vexpr(b.b());
                 ga.invokeVirtual(FV, new Method("compare", MASK, new Type[] {COMPARISON, VEC}));
                 ga.invokeVirtual(FV, new Method("blend", FV, new Type[] {Type.FLOAT_TYPE, MASK}));
             }
-            default -> {
+            case ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM -> {
                 vexpr(b.a());
-                ga.getStatic(OPS, b.op().name(), b.op() == Expr.BinOp.SUB || b.op() == Expr.BinOp.DIV ? BINARY : ASSOC);
+                ga.getStatic(OPS, VECTOR_BINARY.get(b.op()), b.op() == Op.SUB || b.op() == Op.DIV ? BINARY : ASSOC);
                 vexpr(b.b());
                 ga.invokeVirtual(FV, new Method("lanewise", FV, new Type[] {BINARY, VEC}));
             }
+            default -> throw new IllegalStateException("no lane-wise form of " + b.op());
         }
     }
+
+    /** The VectorOperators constant of each lane-wise arithmetic op. */
+    private static final Map<Op, String> VECTOR_BINARY = Map.of(Op.ADD, "ADD", Op.SUB, "SUB", Op.MUL, "MUL",
+            Op.DIV, "DIV", Op.MAXIMUM, "MAX", Op.MINIMUM, "MIN");
 }

@@ -1,5 +1,6 @@
 package dev.nabla.compiler.codegen;
 
+import dev.nabla.compiler.ir.Op;
 import dev.nabla.compiler.lower.Expr;
 import dev.nabla.compiler.lower.Local;
 import dev.nabla.compiler.lower.LoopVar;
@@ -38,84 +39,71 @@ final class Vectorizable {
             }
         }
         for (Stmt s : f.body()) {
-            if (s instanceof Stmt.Store st) {
-                if (!st.index().coef(f.var()).isOne() || !expr(st.value(), f.var(), lets, accs)) {
-                    return false;
-                }
-            } else if (s instanceof Stmt.Let let) {
-                if (!expr(let.value(), f.var(), lets, accs)) {
-                    return false;
-                }
-                lets.add(let.local());
-            } else if (s instanceof Stmt.Accum a) {
-                if (!expr(a.value(), f.var(), lets, accs)) {
-                    return false;
-                }
-            } else {
+            boolean ok = switch (s.kind()) {
+                case STORE -> ((Stmt.Store) s).index().coef(f.var()).isOne()
+                        && expr(((Stmt.Store) s).value(), f.var(), lets, accs);
+                case LET -> expr(((Stmt.Let) s).value(), f.var(), lets, accs) && lets.add(((Stmt.Let) s).local());
+                case ACCUM -> expr(((Stmt.Accum) s).value(), f.var(), lets, accs);
+                case FOR, ACC_INIT, GEMM, CALL -> false;
+            };
+            if (!ok) {
                 return false;
             }
         }
         return true;
     }
 
+    /** Whether the vector emitter has a lane-wise form of {@code op} (it has none for sign and pow). */
+    static boolean lanewise(Op op) {
+        return op.elementwise() && op != Op.SIGN && op != Op.POW;
+    }
+
     private static boolean expr(Expr e, LoopVar v, Set<Local> lets, Set<Local> accs) {
         if (invariant(e, v, lets)) {
             return !(e instanceof Expr.Read r && accs.contains(r.local())) && readsNone(e, accs);
         }
-        if (e instanceof Expr.Load l) {
-            return l.index().coef(v).isOne();
-        }
-        if (e instanceof Expr.Read r) {
-            return lets.contains(r.local());
-        }
-        if (e instanceof Expr.Unary u) {
-            return u.op() != Expr.UnOp.SIGN && expr(u.a(), v, lets, accs);
-        }
-        if (e instanceof Expr.Binary b) {
-            return b.op() != Expr.BinOp.POW && expr(b.a(), v, lets, accs) && expr(b.b(), v, lets, accs);
-        }
-        if (e instanceof Expr.Select s) {
-            return expr(s.cond(), v, lets, accs) && expr(s.a(), v, lets, accs) && expr(s.b(), v, lets, accs);
-        }
-        return false;
+        return switch (e.kind()) {
+            case LOAD -> ((Expr.Load) e).index().coef(v).isOne();
+            case READ -> lets.contains(((Expr.Read) e).local());
+            case UNARY -> lanewise(((Expr.Unary) e).op()) && expr(((Expr.Unary) e).a(), v, lets, accs);
+            case BINARY -> {
+                Expr.Binary b = (Expr.Binary) e;
+                yield lanewise(b.op()) && expr(b.a(), v, lets, accs) && expr(b.b(), v, lets, accs);
+            }
+            case SELECT -> {
+                Expr.Select s = (Expr.Select) e;
+                yield expr(s.cond(), v, lets, accs) && expr(s.a(), v, lets, accs) && expr(s.b(), v, lets, accs);
+            }
+            case CONST, INDEX_VALUE, SIZE_VALUE -> false;
+        };
     }
 
     private static boolean readsNone(Expr e, Set<Local> accs) {
-        if (e instanceof Expr.Read r) {
-            return !accs.contains(r.local());
-        }
-        if (e instanceof Expr.Unary u) {
-            return readsNone(u.a(), accs);
-        }
-        if (e instanceof Expr.Binary b) {
-            return readsNone(b.a(), accs) && readsNone(b.b(), accs);
-        }
-        if (e instanceof Expr.Select s) {
-            return readsNone(s.cond(), accs) && readsNone(s.a(), accs) && readsNone(s.b(), accs);
-        }
-        return true;
+        return switch (e.kind()) {
+            case READ -> !accs.contains(((Expr.Read) e).local());
+            case UNARY -> readsNone(((Expr.Unary) e).a(), accs);
+            case BINARY -> readsNone(((Expr.Binary) e).a(), accs) && readsNone(((Expr.Binary) e).b(), accs);
+            case SELECT -> {
+                Expr.Select s = (Expr.Select) e;
+                yield readsNone(s.cond(), accs) && readsNone(s.a(), accs) && readsNone(s.b(), accs);
+            }
+            case LOAD, CONST, INDEX_VALUE, SIZE_VALUE -> true;
+        };
     }
 
     /** Whether {@code e} has the same value in every iteration of the loop over {@code v}. */
     static boolean invariant(Expr e, LoopVar v, Set<Local> loopLets) {
-        if (e instanceof Expr.Load l) {
-            return l.index().coef(v).equals(Size.ZERO);
-        }
-        if (e instanceof Expr.IndexValue iv) {
-            return iv.index().coef(v).equals(Size.ZERO);
-        }
-        if (e instanceof Expr.Read r) {
-            return !loopLets.contains(r.local());
-        }
-        if (e instanceof Expr.Unary u) {
-            return invariant(u.a(), v, loopLets);
-        }
-        if (e instanceof Expr.Binary b) {
-            return invariant(b.a(), v, loopLets) && invariant(b.b(), v, loopLets);
-        }
-        if (e instanceof Expr.Select s) {
-            return invariant(s.cond(), v, loopLets) && invariant(s.a(), v, loopLets) && invariant(s.b(), v, loopLets);
-        }
-        return true;
+        return switch (e.kind()) {
+            case LOAD -> ((Expr.Load) e).index().coef(v).equals(Size.ZERO);
+            case INDEX_VALUE -> ((Expr.IndexValue) e).index().coef(v).equals(Size.ZERO);
+            case READ -> !loopLets.contains(((Expr.Read) e).local());
+            case UNARY -> invariant(((Expr.Unary) e).a(), v, loopLets);
+            case BINARY -> invariant(((Expr.Binary) e).a(), v, loopLets) && invariant(((Expr.Binary) e).b(), v, loopLets);
+            case SELECT -> {
+                Expr.Select s = (Expr.Select) e;
+                yield invariant(s.cond(), v, loopLets) && invariant(s.a(), v, loopLets) && invariant(s.b(), v, loopLets);
+            }
+            case CONST, SIZE_VALUE -> true;
+        };
     }
 }

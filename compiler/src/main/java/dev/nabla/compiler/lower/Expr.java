@@ -1,14 +1,26 @@
 package dev.nabla.compiler.lower;
 
-/** A scalar float expression of the loop IR, evaluated once per iteration of the enclosing loops. */
+import dev.nabla.compiler.ir.Op;
+
+/**
+ * A scalar float expression of the loop IR, evaluated once per iteration of the enclosing loops. Its operators
+ * are the graph IR's own elementwise {@link Op}s, so the scalar-op table is the op table. Every consumer
+ * dispatches with a {@code switch} over {@link #kind()}: a new node kind fails to compile wherever it is not
+ * handled, instead of being skipped.
+ */
 public sealed interface Expr {
 
-    enum UnOp { NEG, EXP, LOG, SQRT, ABS, SIGN, TANH, SIGMOID, RELU }
+    enum Kind { LOAD, CONST, INDEX_VALUE, SIZE_VALUE, READ, UNARY, BINARY, SELECT }
 
-    enum BinOp { ADD, SUB, MUL, DIV, MAX, MIN, GREATER, EQUAL, POW }
+    Kind kind();
 
     /** {@code buf[index]}. */
     record Load(Buf buf, Index index) implements Expr {
+        @Override
+        public Kind kind() {
+            return Kind.LOAD;
+        }
+
         @Override
         public String toString() {
             return buf + "[" + index + "]";
@@ -16,6 +28,11 @@ public sealed interface Expr {
     }
 
     record Const(float value) implements Expr {
+        @Override
+        public Kind kind() {
+            return Kind.CONST;
+        }
+
         @Override
         public String toString() {
             return Float.toString(value);
@@ -25,6 +42,11 @@ public sealed interface Expr {
     /** An index (e.g. the class number of one_hot) as a float. */
     record IndexValue(Index index) implements Expr {
         @Override
+        public Kind kind() {
+            return Kind.INDEX_VALUE;
+        }
+
+        @Override
         public String toString() {
             return "(float)(" + index + ")";
         }
@@ -33,6 +55,11 @@ public sealed interface Expr {
     /** A size (e.g. the element count of a mean over the batch) as a float. */
     record SizeValue(Size size) implements Expr {
         @Override
+        public Kind kind() {
+            return Kind.SIZE_VALUE;
+        }
+
+        @Override
         public String toString() {
             return "(float)" + size;
         }
@@ -40,19 +67,48 @@ public sealed interface Expr {
 
     record Read(Local local) implements Expr {
         @Override
+        public Kind kind() {
+            return Kind.READ;
+        }
+
+        @Override
         public String toString() {
             return local.name();
         }
     }
 
-    record Unary(UnOp op, Expr a) implements Expr {
+    /** A unary elementwise op of the graph IR applied to one scalar. */
+    record Unary(Op op, Expr a) implements Expr {
+        public Unary {
+            if (op.family() != Op.Family.UNARY) {
+                throw new IllegalArgumentException(op + " is not a unary elementwise op");
+            }
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.UNARY;
+        }
+
         @Override
         public String toString() {
-            return op.name().toLowerCase() + "(" + a + ")";
+            return op.mnemonic() + "(" + a + ")";
         }
     }
 
-    record Binary(BinOp op, Expr a, Expr b) implements Expr {
+    /** A binary elementwise op of the graph IR applied to two scalars. */
+    record Binary(Op op, Expr a, Expr b) implements Expr {
+        public Binary {
+            if (op.family() != Op.Family.BINARY) {
+                throw new IllegalArgumentException(op + " is not a binary elementwise op");
+            }
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.BINARY;
+        }
+
         @Override
         public String toString() {
             return switch (op) {
@@ -60,7 +116,7 @@ public sealed interface Expr {
                 case SUB -> "(" + a + " - " + b + ")";
                 case MUL -> a + " * " + b;
                 case DIV -> a + " / " + b;
-                default -> op.name().toLowerCase() + "(" + a + ", " + b + ")";
+                default -> op.mnemonic() + "(" + a + ", " + b + ")";
             };
         }
     }
@@ -68,16 +124,21 @@ public sealed interface Expr {
     /** {@code cond != 0 ? a : b}. */
     record Select(Expr cond, Expr a, Expr b) implements Expr {
         @Override
+        public Kind kind() {
+            return Kind.SELECT;
+        }
+
+        @Override
         public String toString() {
             return "(" + cond + " != 0 ? " + a + " : " + b + ")";
         }
     }
 
-    static Expr bin(BinOp op, Expr a, Expr b) {
+    static Expr bin(Op op, Expr a, Expr b) {
         return new Binary(op, a, b);
     }
 
-    static Expr un(UnOp op, Expr a) {
+    static Expr un(Op op, Expr a) {
         return new Unary(op, a);
     }
 

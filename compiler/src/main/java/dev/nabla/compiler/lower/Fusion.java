@@ -1,5 +1,6 @@
 package dev.nabla.compiler.lower;
 
+import dev.nabla.compiler.ir.Attr;
 import dev.nabla.compiler.ir.Graph;
 import dev.nabla.compiler.ir.Instr;
 import dev.nabla.compiler.ir.Op;
@@ -21,7 +22,9 @@ import java.util.Set;
  * expression without transcendental functions is also inlined when that reader uses it twice ({@code t + t}).
  * A {@code transpose} feeding a matrix product is <em>folded</em> into the product's trans flag; a
  * {@code matmul -> add(bias) [-> relu]} chain is <em>absorbed</em> into one {@code gemmBiasAct} call.
- * Every other value is a kernel root, computed by one kernel in graph order.
+ * A convolution absorbs its bias add and ReLU the same way, into the runtime kernel's store; a filter gradient
+ * absorbs the bias gradient (the sum of the same output gradient over N, H and W) and is computed where that sum
+ * stood. Every other value is a kernel root, computed by one kernel in graph order.
  */
 final class Fusion {
 
@@ -33,6 +36,13 @@ final class Fusion {
                     Value addend) {
     }
 
+    /**
+     * A convolution-family op, computed by one runtime call, and what it absorbed: a channel bias and activation
+     * (forward), or the bias gradient it also writes (filter gradient).
+     */
+    record ConvPlan(Instr conv, Value bias, int act, Value biasGrad) {
+    }
+
     final Map<Value, Instr> producer = new HashMap<>();
     final Map<Value, Integer> uses = new HashMap<>();
     final Set<Value> outputs = new HashSet<>();
@@ -40,6 +50,9 @@ final class Fusion {
     final Set<Value> absorbed = new HashSet<>();
     final Set<Value> inlined = new HashSet<>();
     final Map<Value, GemmPlan> gemms = new HashMap<>();
+    final Map<Value, ConvPlan> convs = new HashMap<>();
+    /** A bias-gradient sum absorbed by a filter gradient: the filter gradient's kernel runs in the sum's place. */
+    private final Map<Value, Instr> computedInPlaceOf = new HashMap<>();
     final List<Instr> roots = new ArrayList<>();
     /** Ops in each inlined value's expression tree; past {@link #MAX_EXPR} a value is stored instead. */
     private final Map<Value, Integer> exprSize = new HashMap<>();
@@ -60,17 +73,28 @@ final class Fusion {
             i.args().forEach(a -> consumer.put(a, i));
             i.args().forEach(a -> consumers.computeIfAbsent(a, x -> new ArrayList<>()).add(i));
         }
-        for (Instr i : g.body()) {
-            if (i.op().family() == Op.Family.CONTRACTION) {
-                planGemm(i, consumer);
-            }
+        Map<Value, Integer> position = new HashMap<>();
+        for (int p = 0; p < g.body().size(); p++) {
+            position.put(g.body().get(p).out(), p);
         }
         for (Instr i : g.body()) {
+            switch (i.op().kernel()) {
+                case MATRIX_PRODUCT -> planGemm(i, consumer);
+                case CONVOLUTION -> planConv(i, consumer, consumers, position);
+                case LOOPS, POOLING -> { }
+            }
+        }
+        Set<Value> moved = new HashSet<>(computedInPlaceOf.values().stream().map(Instr::out).toList());
+        for (Instr i : g.body()) {
             Value v = i.out();
-            if (folded.contains(v) || absorbed.contains(v)) {
+            if (computedInPlaceOf.containsKey(v)) {
+                roots.add(computedInPlaceOf.get(v));
                 continue;
             }
-            if (gemms.containsKey(v)) {
+            if (folded.contains(v) || absorbed.contains(v) || moved.contains(v)) {
+                continue;
+            }
+            if (gemms.containsKey(v) || convs.containsKey(v)) {
                 roots.add(i);
                 continue;
             }
@@ -180,6 +204,67 @@ final class Fusion {
         gemms.put(root, new GemmPlan(mm, a, false, b, transB, other, act, k, null));
     }
 
+    /**
+     * A forward convolution used once by an add of a stored channel bias ([O,1,1] or [1,O,1,1]), maybe followed by
+     * a ReLU, absorbs them. A filter gradient whose output gradient g is also summed over axes 0, 2 and 3 (the
+     * bias gradient) absorbs that sum, when its input is computed before the sum: its kernel then runs in the
+     * sum's place, so the sum's readers find it done.
+     */
+    private void planConv(Instr conv, Map<Value, Instr> consumer, Map<Value, List<Instr>> consumers,
+                          Map<Value, Integer> position) {
+        Value root = conv.out();
+        if (conv.op() == Op.CONV2D_BACKWARD_FILTER) {
+            Value x = conv.args().get(0);
+            Value g = conv.args().get(1);
+            for (Instr sum : consumers.getOrDefault(g, List.of())) {
+                boolean biasGrad = sum.op() == Op.SUM && sum.attr().equals(new Attr.Axes(List.of(0, 2, 3), false))
+                        && !computedInPlaceOf.containsKey(sum.out())
+                        && position.getOrDefault(x, -1) < position.get(sum.out());
+                if (biasGrad) {
+                    convs.put(root, new ConvPlan(conv, null, Gemm.ACT_NONE, sum.out()));
+                    computedInPlaceOf.put(sum.out(), conv);
+                    return;
+                }
+            }
+        }
+        Instr add = consumer.get(root);
+        if (conv.op() != Op.CONV2D || !single(root) || add == null || add.op() != Op.ADD
+                || !add.out().shape().equals(root.shape()) || add.args().get(0).equals(add.args().get(1))) {
+            convs.put(root, new ConvPlan(conv, null, Gemm.ACT_NONE, null));
+            return;
+        }
+        Value bias = add.args().get(0).equals(root) ? add.args().get(1) : add.args().get(0);
+        if (!isChannelBias(bias, root.shape().dim(1))) {
+            convs.put(root, new ConvPlan(conv, null, Gemm.ACT_NONE, null));
+            return;
+        }
+        absorbed.add(root);
+        root = add.out();
+        int act = Gemm.ACT_NONE;
+        Instr relu = consumer.get(root);
+        if (single(root) && relu != null && relu.op() == Op.RELU) {
+            absorbed.add(root);
+            root = relu.out();
+            act = Gemm.ACT_RELU;
+        }
+        convs.put(root, new ConvPlan(conv, bias, act, null));
+    }
+
+    /** A parameter (or a reshape of one) holding one value per channel, shaped to broadcast over [N,O,H,W]. */
+    private boolean isChannelBias(Value v, int channels) {
+        Shape s = v.shape();
+        boolean shaped = s.equals(Shape.of(channels, 1, 1)) || s.equals(Shape.of(1, channels, 1, 1));
+        Instr p = producer.get(v);
+        boolean stored = p == null || p.op() == Op.RESHAPE && !producer.containsKey(p.args().get(0));
+        return shaped && stored;
+    }
+
+    /** The second value the kernel of {@code root} writes (a filter gradient's bias gradient), or null. */
+    Value secondOutput(Value root) {
+        ConvPlan p = convs.get(root);
+        return p == null ? null : p.biasGrad();
+    }
+
     /** A parameter of shape [n] or [1,n] added to an [m,n] product. */
     private boolean isBiasRow(Value v, Value product) {
         Shape s = v.shape();
@@ -199,6 +284,14 @@ final class Fusion {
             }
             if (gp.addend() != null) {
                 collect(gp.addend(), out);
+            }
+            return out;
+        }
+        ConvPlan cp = convs.get(root.out());
+        if (cp != null) {
+            cp.conv().args().forEach(out::add);
+            if (cp.bias() != null) {
+                out.add(cp.bias());
             }
             return out;
         }

@@ -80,6 +80,10 @@ public final class Lowering {
             }
             Buf out = dest.containsKey(v) ? dest.get(v) : plan.allocate(v);
             storage.put(v, out);
+            Value second = fusion.secondOutput(v);
+            if (second != null) {
+                storage.put(second, dest.containsKey(second) ? dest.get(second) : plan.allocate(second));
+            }
             kernels.add(new Kernel(kernelName(v, names), root.span(), describe(root), materialize(root, out)));
             for (Value r : fusion.reads(root)) {
                 if (lastRead.get(owner(r)) == u) {
@@ -88,6 +92,9 @@ public final class Lowering {
             }
             if (!lastRead.containsKey(owner(v))) {
                 plan.release(out);
+            }
+            if (second != null && !lastRead.containsKey(owner(second))) {
+                plan.release(storage.get(second));
             }
         }
         for (Graph.Output o : copies) {
@@ -121,7 +128,8 @@ public final class Lowering {
         boolean[] keep = new boolean[roots.size()];
         for (int u = roots.size() - 1; u >= 0; u--) {
             Instr r = roots.get(u);
-            if (needed.contains(r.out())) {
+            Value second = fusion.secondOutput(r.out());
+            if (needed.contains(r.out()) || second != null && needed.contains(second)) {
                 keep[u] = true;
                 needed.addAll(fusion.reads(r));
             }
@@ -148,6 +156,9 @@ public final class Lowering {
         if (fusion.gemms.containsKey(root.out())) {
             return gemm(root.out(), out);
         }
+        if (fusion.convs.containsKey(root.out())) {
+            return convolution(root.out(), out);
+        }
         return OpRules.RULES.get(root.op()).materialize(this, root, out);
     }
 
@@ -167,6 +178,13 @@ public final class Lowering {
         Fusion.GemmPlan gp = fusion.gemms.get(root.out());
         if (gp != null && gp.matmul() != root) {
             parts.add(0, "%" + gp.matmul().out().name() + " = " + gp.matmul().op().mnemonic());
+        }
+        Fusion.ConvPlan cp = fusion.convs.get(root.out());
+        if (cp != null && cp.conv() != root) {
+            parts.add(0, "%" + cp.conv().out().name() + " = " + cp.conv().op().mnemonic());
+        }
+        if (cp != null && cp.biasGrad() != null) {
+            parts.add("%" + cp.biasGrad().name() + " = sum");
         }
         return String.join("; ", new LinkedHashSet<>(parts));
     }
@@ -255,6 +273,22 @@ public final class Lowering {
         body.add(new Stmt.GemmCall(p.transA(), p.transB(), m, n, k, storage.get(p.a()), storage.get(p.b()), out,
                 p.addend() != null, bias, p.act()));
         return body;
+    }
+
+    /** The runtime call computing a convolution-family root, with what it absorbed. */
+    List<Stmt> convolution(Value root, Buf out) {
+        Fusion.ConvPlan p = fusion.convs.get(root);
+        Buf biasGrad = p.biasGrad() == null ? null : storage.get(p.biasGrad());
+        return List.of(WindowLowering.convolution(this, p, out, biasGrad));
+    }
+
+    /** The buffer holding {@code v}, which a runtime kernel reads whole; it must have been materialised. */
+    Buf stored(Value v) {
+        Buf b = storage.get(v);
+        if (b == null) {
+            throw new IllegalStateException("%" + v.name() + " is read by a runtime kernel but has no storage");
+        }
+        return b;
     }
 
     /** Operand {@code v} of instruction {@code consumer}'s result, broadcast to it, at {@code idx}. */

@@ -5,8 +5,6 @@ import dev.nabla.compiler.ir.Instr;
 import dev.nabla.compiler.ir.Op;
 import dev.nabla.compiler.ir.Shape;
 import dev.nabla.compiler.ir.Value;
-import dev.nabla.compiler.lower.Expr.BinOp;
-import dev.nabla.compiler.lower.Expr.UnOp;
 import dev.nabla.compiler.lower.Stmt.AccOp;
 
 import java.util.ArrayList;
@@ -21,24 +19,31 @@ final class OpRules {
     static final Map<Op, OpLowering> RULES = new EnumMap<>(Op.class);
 
     static {
-        for (UnOp u : UnOp.values()) {
-            Op op = Op.valueOf(u.name());
-            RULES.put(op, (OpLowering.Inline) (l, i, idx) -> Expr.un(u, l.operand(i, 0, idx)));
-        }
-        for (Op op : List.of(Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.MAXIMUM, Op.MINIMUM, Op.GREATER, Op.EQUAL)) {
-            BinOp b = binOp(op);
-            RULES.put(op, (OpLowering.Inline) (l, i, idx) -> Expr.bin(b, l.operand(i, 0, idx), l.operand(i, 1, idx)));
+        for (Op op : Op.values()) {
+            switch (op.family()) {
+                case UNARY -> RULES.put(op, (OpLowering.Inline) (l, i, idx) -> Expr.un(op, l.operand(i, 0, idx)));
+                case BINARY -> RULES.put(op, (OpLowering.Inline) (l, i, idx) ->
+                        Expr.bin(op, l.operand(i, 0, idx), l.operand(i, 1, idx)));
+                default -> { }
+            }
         }
         RULES.put(Op.SELECT, (OpLowering.Inline) (l, i, idx) ->
                 new Expr.Select(l.operand(i, 0, idx), l.operand(i, 1, idx), l.operand(i, 2, idx)));
         RULES.put(Op.BROADCAST, (OpLowering.Inline) (l, i, idx) -> l.operand(i, 0, idx));
         RULES.put(Op.TRANSPOSE, (OpLowering.Inline) OpRules::transposed);
-        RULES.put(Op.ONE_HOT, (OpLowering.Inline) (l, i, idx) -> Expr.bin(BinOp.EQUAL,
+        RULES.put(Op.ONE_HOT, (OpLowering.Inline) (l, i, idx) -> Expr.bin(Op.EQUAL,
                 l.at(i.args().get(0), idx.subList(0, idx.size() - 1)), new Expr.IndexValue(idx.get(idx.size() - 1))));
         RULES.put(Op.CONSTANT, (OpLowering.Inline) (l, i, idx) -> Expr.c(((Attr.Const) i.attr()).value()));
         RULES.put(Op.RESHAPE, (OpLowering.Materialized) (l, i, out) -> l.copy(i.args().get(0), out));
         RULES.put(Op.MATMUL, (OpLowering.Materialized) (l, i, out) -> l.gemm(i.out(), out));
         RULES.put(Op.MATMUL_TN, (OpLowering.Materialized) (l, i, out) -> l.gemm(i.out(), out));
+        for (Op op : List.of(Op.CONV2D, Op.CONV2D_BACKWARD_INPUT, Op.CONV2D_BACKWARD_FILTER)) {
+            RULES.put(op, (OpLowering.Materialized) (l, i, out) -> l.convolution(i.out(), out));
+        }
+        for (Op op : List.of(Op.MAX_POOL2D, Op.MAX_POOL2D_BACKWARD, Op.MAX_POOL2D_GATHER, Op.AVG_POOL2D,
+                Op.AVG_POOL2D_BACKWARD)) {
+            RULES.put(op, (OpLowering.Materialized) WindowLowering::pooling);
+        }
         RULES.put(Op.SUM, (OpLowering.Materialized) (l, i, out) -> reduce(l, i, out, AccOp.SUM, false));
         RULES.put(Op.MEAN, (OpLowering.Materialized) (l, i, out) -> reduce(l, i, out, AccOp.SUM, true));
         RULES.put(Op.MAX, (OpLowering.Materialized) (l, i, out) -> reduce(l, i, out, AccOp.MAX, false));
@@ -47,14 +52,6 @@ final class OpRules {
     }
 
     private OpRules() {
-    }
-
-    private static BinOp binOp(Op op) {
-        return switch (op) {
-            case MAXIMUM -> BinOp.MAX;
-            case MINIMUM -> BinOp.MIN;
-            default -> BinOp.valueOf(op.name());
-        };
     }
 
     /** Output axis k of a transpose is input axis perm[k]. */
@@ -102,17 +99,17 @@ final class OpRules {
             List<Stmt> body = new ArrayList<>(nest(vars, kept, s, List.of(new Stmt.Store(out, o, Expr.c(0)))));
             List<Integer> all = new ArrayList<>(axes.axes());
             all.addAll(kept);
-            body.addAll(nest(vars, all, s, List.of(new Stmt.Store(out, o, Expr.bin(BinOp.ADD, cur, value)))));
+            body.addAll(nest(vars, all, s, List.of(new Stmt.Store(out, o, Expr.bin(Op.ADD, cur, value)))));
             if (mean) {
                 body.addAll(nest(vars, kept, s, List.of(new Stmt.Store(out, o,
-                        Expr.bin(BinOp.DIV, cur, new Expr.SizeValue(count))))));
+                        Expr.bin(Op.DIV, cur, new Expr.SizeValue(count))))));
             }
             return body;
         }
         Local acc = new Local("acc", true);
         Expr result = new Expr.Read(acc);
         if (mean) {
-            result = Expr.bin(BinOp.DIV, result, new Expr.SizeValue(count));
+            result = Expr.bin(Op.DIV, result, new Expr.SizeValue(count));
         }
         List<Stmt> inner = new ArrayList<>();
         inner.add(new Stmt.AccInit(acc, op == AccOp.SUM ? 0 : Double.NEGATIVE_INFINITY));
@@ -149,24 +146,24 @@ final class OpRules {
         Expr xv = l.at(x, idx);
         Local max = new Local("max", true);
         Local sum = new Local("sum", true);
-        Expr shifted = Expr.bin(BinOp.SUB, xv, new Expr.Read(max));
+        Expr shifted = Expr.bin(Op.SUB, xv, new Expr.Read(max));
         List<Integer> along = List.of(axis);
         List<Stmt> row = new ArrayList<>();
         row.add(new Stmt.AccInit(max, Double.NEGATIVE_INFINITY));
         row.addAll(nest(vars, along, s, List.of(new Stmt.Accum(max, AccOp.MAX, xv))));
         row.add(new Stmt.AccInit(sum, 0));
         if (log) {
-            row.addAll(nest(vars, along, s, List.of(new Stmt.Accum(sum, AccOp.SUM, Expr.un(UnOp.EXP, shifted)))));
+            row.addAll(nest(vars, along, s, List.of(new Stmt.Accum(sum, AccOp.SUM, Expr.un(Op.EXP, shifted)))));
             row.addAll(nest(vars, along, s, List.of(new Stmt.Store(out, at,
-                    Expr.bin(BinOp.SUB, shifted, Expr.un(UnOp.LOG, new Expr.Read(sum)))))));
+                    Expr.bin(Op.SUB, shifted, Expr.un(Op.LOG, new Expr.Read(sum)))))));
         } else {
             Local e = new Local("e", false);
             Local inv = new Local("inv", false);
-            row.addAll(nest(vars, along, s, List.of(new Stmt.Let(e, Expr.un(UnOp.EXP, shifted)),
+            row.addAll(nest(vars, along, s, List.of(new Stmt.Let(e, Expr.un(Op.EXP, shifted)),
                     new Stmt.Store(out, at, new Expr.Read(e)), new Stmt.Accum(sum, AccOp.SUM, new Expr.Read(e)))));
-            row.add(new Stmt.Let(inv, Expr.bin(BinOp.DIV, Expr.c(1), new Expr.Read(sum))));
+            row.add(new Stmt.Let(inv, Expr.bin(Op.DIV, Expr.c(1), new Expr.Read(sum))));
             row.addAll(nest(vars, along, s, List.of(new Stmt.Store(out, at,
-                    Expr.bin(BinOp.MUL, new Expr.Load(out, at), new Expr.Read(inv))))));
+                    Expr.bin(Op.MUL, new Expr.Load(out, at), new Expr.Read(inv))))));
         }
         List<Integer> others = new ArrayList<>();
         for (int d = 0; d < s.rank(); d++) {

@@ -78,32 +78,36 @@ public final class ParallelLoop {
         /** Records accesses; false on a construct that rules the loop out (a product, a carried scalar). */
         boolean stmts(List<Stmt> body, Set<Local> outerLets, Map<LoopVar, Size> inner) {
             for (Stmt s : body) {
-                if (s instanceof Stmt.For f) {
-                    if (f.extent().batch()) {
-                        return false;
+                boolean ok = switch (s.kind()) {
+                    case FOR -> {
+                        Stmt.For f = (Stmt.For) s;
+                        Map<LoopVar, Size> deeper = new HashMap<>(inner);
+                        deeper.put(f.var(), f.extent());
+                        yield !f.extent().batch() && stmts(f.body(), outerLets, deeper);
                     }
-                    Map<LoopVar, Size> deeper = new HashMap<>(inner);
-                    deeper.put(f.var(), f.extent());
-                    if (!stmts(f.body(), outerLets, deeper)) {
-                        return false;
+                    case STORE -> {
+                        Stmt.Store st = (Stmt.Store) s;
+                        stores.computeIfAbsent(st.buf().index(), x -> new ArrayList<>()).add(access(st.index(), inner));
+                        yield expr(st.value(), outerLets, inner);
                     }
-                } else if (s instanceof Stmt.Store st) {
-                    stores.computeIfAbsent(st.buf().index(), x -> new ArrayList<>()).add(access(st.index(), inner));
-                    if (!expr(st.value(), outerLets, inner)) {
-                        return false;
+                    case LET -> {
+                        Stmt.Let let = (Stmt.Let) s;
+                        boolean fine = expr(let.value(), outerLets, inner);
+                        defined.add(let.local());
+                        yield fine;
                     }
-                } else if (s instanceof Stmt.Let let) {
-                    if (!expr(let.value(), outerLets, inner)) {
-                        return false;
+                    case ACC_INIT -> {
+                        defined.add(((Stmt.AccInit) s).acc());
+                        yield true;
                     }
-                    defined.add(let.local());
-                } else if (s instanceof Stmt.AccInit init) {
-                    defined.add(init.acc());
-                } else if (s instanceof Stmt.Accum acc) {
-                    if (!defined.contains(acc.acc()) || !expr(acc.value(), outerLets, inner)) {
-                        return false;
+                    case ACCUM -> {
+                        Stmt.Accum acc = (Stmt.Accum) s;
+                        yield defined.contains(acc.acc()) && expr(acc.value(), outerLets, inner);
                     }
-                } else {
+                    // Runtime kernels split their own work over the threads.
+                    case GEMM, CALL -> false;
+                };
+                if (!ok) {
                     return false;
                 }
             }
@@ -111,20 +115,21 @@ public final class ParallelLoop {
         }
 
         private boolean expr(Expr e, Set<Local> outerLets, Map<LoopVar, Size> inner) {
-            if (e instanceof Expr.Load l) {
-                loads.computeIfAbsent(l.buf().index(), x -> new ArrayList<>()).add(access(l.index(), inner));
-                return true;
-            } else if (e instanceof Expr.Read r) {
-                return defined.contains(r.local()) || outerLets.contains(r.local());
-            } else if (e instanceof Expr.Unary u) {
-                return expr(u.a(), outerLets, inner);
-            } else if (e instanceof Expr.Binary b) {
-                return expr(b.a(), outerLets, inner) && expr(b.b(), outerLets, inner);
-            } else if (e instanceof Expr.Select s) {
-                return expr(s.cond(), outerLets, inner) && expr(s.a(), outerLets, inner)
-                        && expr(s.b(), outerLets, inner);
-            }
-            return true;
+            return switch (e.kind()) {
+                case LOAD -> {
+                    Expr.Load l = (Expr.Load) e;
+                    loads.computeIfAbsent(l.buf().index(), x -> new ArrayList<>()).add(access(l.index(), inner));
+                    yield true;
+                }
+                case READ -> defined.contains(((Expr.Read) e).local()) || outerLets.contains(((Expr.Read) e).local());
+                case UNARY -> expr(((Expr.Unary) e).a(), outerLets, inner);
+                case BINARY -> expr(((Expr.Binary) e).a(), outerLets, inner) && expr(((Expr.Binary) e).b(), outerLets, inner);
+                case SELECT -> {
+                    Expr.Select s = (Expr.Select) e;
+                    yield expr(s.cond(), outerLets, inner) && expr(s.a(), outerLets, inner) && expr(s.b(), outerLets, inner);
+                }
+                case CONST, INDEX_VALUE, SIZE_VALUE -> true;
+            };
         }
 
         private Access access(Index ix, Map<LoopVar, Size> inner) {

@@ -1,7 +1,6 @@
 package dev.nabla.compiler.lower;
 
-import dev.nabla.compiler.lower.Expr.BinOp;
-import dev.nabla.compiler.lower.Expr.UnOp;
+import dev.nabla.compiler.ir.Op;
 import dev.nabla.compiler.ir.Span;
 import dev.nabla.runtime.BufferSpec;
 import dev.nabla.runtime.OptimizerSpec;
@@ -45,19 +44,19 @@ public final class UpdateLowering {
     }
 
     private static Expr add(Expr a, Expr b) {
-        return Expr.bin(BinOp.ADD, a, b);
+        return Expr.bin(Op.ADD, a, b);
     }
 
     private static Expr sub(Expr a, Expr b) {
-        return Expr.bin(BinOp.SUB, a, b);
+        return Expr.bin(Op.SUB, a, b);
     }
 
     private static Expr mul(Expr a, Expr b) {
-        return Expr.bin(BinOp.MUL, a, b);
+        return Expr.bin(Op.MUL, a, b);
     }
 
     private static Expr div(Expr a, Expr b) {
-        return Expr.bin(BinOp.DIV, a, b);
+        return Expr.bin(Op.DIV, a, b);
     }
 
     private List<Stmt> kernel(ParamBuffers p) {
@@ -98,8 +97,8 @@ public final class UpdateLowering {
         Local stepSize = new Local("stepSize", false);
         Local sqrtBc2 = new Local("sqrtBc2", false);
         Expr t = hyper(OptimizerSpec.HYPER_STEP);
-        top.add(new Stmt.Let(stepSize, div(read(lr), sub(Expr.c(1), Expr.bin(BinOp.POW, Expr.c(o.beta1()), t)))));
-        top.add(new Stmt.Let(sqrtBc2, Expr.un(UnOp.SQRT, sub(Expr.c(1), Expr.bin(BinOp.POW, Expr.c(o.beta2()), t)))));
+        top.add(new Stmt.Let(stepSize, div(read(lr), sub(Expr.c(1), Expr.bin(Op.POW, Expr.c(o.beta1()), t)))));
+        top.add(new Stmt.Let(sqrtBc2, Expr.un(Op.SQRT, sub(Expr.c(1), Expr.bin(Op.POW, Expr.c(o.beta2()), t)))));
         Buf m = p.state().get(0);
         Buf v = p.state().get(1);
         Expr mv = new Expr.Load(m, at);
@@ -110,7 +109,7 @@ public final class UpdateLowering {
         body.add(new Stmt.Store(m, at, add(mul(Expr.c(o.beta1()), mv), mul(Expr.c(1 - o.beta1()), read(g)))));
         body.add(new Stmt.Store(v, at, add(mul(Expr.c(o.beta2()), vv),
                 mul(Expr.c(1 - o.beta2()), mul(read(g), read(g))))));
-        Expr denom = add(div(Expr.un(UnOp.SQRT, vv), read(sqrtBc2)), Expr.c(o.eps()));
+        Expr denom = add(div(Expr.un(Op.SQRT, vv), read(sqrtBc2)), Expr.c(o.eps()));
         body.add(new Stmt.Store(p.param(), at, sub(w, mul(read(stepSize), div(mv, denom)))));
     }
 
@@ -120,7 +119,7 @@ public final class UpdateLowering {
         body.add(new Stmt.Store(sq, at, add(mul(Expr.c(o.alpha()), sqv),
                 mul(Expr.c(1 - o.alpha()), mul(read(g), read(g))))));
         Local avg = new Local("avg", false);
-        body.add(new Stmt.Let(avg, add(Expr.un(UnOp.SQRT, sqv), Expr.c(o.eps()))));
+        body.add(new Stmt.Let(avg, add(Expr.un(Op.SQRT, sqv), Expr.c(o.eps()))));
         Expr step = div(read(g), read(avg));
         if (o.momentum() != 0) {
             Buf buf = p.state().get(1);

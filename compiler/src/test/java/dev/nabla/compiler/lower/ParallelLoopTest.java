@@ -1,5 +1,7 @@
 package dev.nabla.compiler.lower;
 
+import dev.nabla.compiler.ir.Op;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -27,7 +29,7 @@ class ParallelLoopTest {
     @Test
     void rowWiseElementwiseLoopQualifies() {
         Stmt loop = rows(new Size(1, true), 256, new Stmt.Store(OUT, row(256),
-                Expr.bin(Expr.BinOp.MUL, new Expr.Load(IN, row(256)), Expr.c(2))));
+                Expr.bin(Op.MUL, new Expr.Load(IN, row(256)), Expr.c(2))));
         assertTrue(ParallelLoop.qualifies(List.of(loop), 0));
         assertEquals(256, ParallelLoop.elementsPerIteration((Stmt.For) loop));
     }
@@ -37,8 +39,8 @@ class ParallelLoopTest {
         Local lr = new Local("lr", false);
         Stmt let = new Stmt.Let(lr, new Expr.Load(Buf.HYPER, Index.constant(0)));
         Stmt loop = new Stmt.For(i, Size.of(200_704), List.of(new Stmt.Store(OUT, Index.of(i),
-                Expr.bin(Expr.BinOp.SUB, new Expr.Load(OUT, Index.of(i)),
-                        Expr.bin(Expr.BinOp.MUL, new Expr.Read(lr), new Expr.Load(IN, Index.of(i)))))));
+                Expr.bin(Op.SUB, new Expr.Load(OUT, Index.of(i)),
+                        Expr.bin(Op.MUL, new Expr.Read(lr), new Expr.Load(IN, Index.of(i)))))));
         List<Stmt> body = List.of(let, loop);
         assertTrue(ParallelLoop.qualifies(body, 1));
         assertEquals(List.of(let), ParallelLoop.prelude(body, 1));
@@ -48,7 +50,7 @@ class ParallelLoopTest {
     void rowsSummedIntoOneRowDoNotQualify() {
         Index col = Index.of(j);
         Stmt loop = rows(new Size(1, true), 256, new Stmt.Store(OUT, col,
-                Expr.bin(Expr.BinOp.ADD, new Expr.Load(OUT, col), new Expr.Load(IN, row(256)))));
+                Expr.bin(Op.ADD, new Expr.Load(OUT, col), new Expr.Load(IN, row(256)))));
         assertFalse(ParallelLoop.qualifies(List.of(loop), 0));
     }
 
