@@ -31,6 +31,42 @@ class NoAllocationTest {
         assertEquals(0, allocated, "bytes allocated by 200 rounds of predict + trainStep + update");
     }
 
+    /** A small CNN (conv, bias, ReLU, both poolings, dense) whose training step calls every window kernel. */
+    static final String CNN = """
+            model SmallCnn {
+                input image : f32[B, 2, 12, 12]
+                target label : i32[B] classes 4
+                c1 = conv2d(image, 4, 3, padding = "same", activation = relu)
+                p1 = max_pool2d(c1, 2)
+                c2 = conv2d(p1, 6, 3, stride = 2, activation = relu)
+                p2 = avg_pool2d(c2, 2, stride = 1)
+                logits = dense(flatten(p2), 4)
+                output probs = softmax(logits)
+                loss = cross_entropy(logits, label) + l2(weights, 1e-4)
+            }
+            """;
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
+    void convolutionalModelsAllocateNothingAfterWarmUp(boolean vector) {
+        dev.nabla.compiler.Compilation c = dev.nabla.compiler.Compiler.compileSource("small_cnn.nabla", CNN);
+        org.junit.jupiter.api.Assertions.assertTrue(c.ok(), c.render());
+        dev.nabla.compiler.ModelIr model = c.model(null);
+        CompiledModel m = Harness.load(ModelCompiler.compile(model, OptimizerSpec.sgd(0.05, 0.9, 0)), vector);
+        float[][] b = Harness.randomBuffers(m.spec(), 24, 5);
+        float[] hyper = {0.05f, 1, 1};
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().getId();
+        long allocated = -1;
+        for (int round = 0; round < 20 && allocated != 0; round++) {
+            run(m, b, hyper, 1_000);
+            long before = mx.getThreadAllocatedBytes(tid);
+            run(m, b, hyper, 100);
+            allocated = mx.getThreadAllocatedBytes(tid) - before;
+        }
+        assertEquals(0, allocated, "bytes allocated by 100 rounds of predict + trainStep + update");
+    }
+
     private static void run(CompiledModel m, float[][] b, float[] hyper, int n) {
         for (int i = 0; i < n; i++) {
             m.predict(b, 24);

@@ -58,8 +58,11 @@ class OneOpTest {
             case TERNARY -> out.add(new Case("cond,x,[37]", single(op.mnemonic(), List.of(x, x, TensorType.f32(37)),
                     (b, in) -> b.add(op, S, "y", b.add(Op.GREATER, S, "c", in.get(0), b.constant(0, Shape.SCALAR, S)),
                             in.get(1), in.get(2)))));
+            case WINDOW -> out.addAll(WindowOpsCodegenTest.cases(op));
             case CONTRACTION -> {
-                if (op == Op.MATMUL) {
+                if (op.kernel() == Op.Kernel.CONVOLUTION) {
+                    out.addAll(WindowOpsCodegenTest.cases(op));
+                } else if (op == Op.MATMUL) {
                     out.add(new Case("[B,4]@[4,6]", single("mm", List.of(TensorType.f32(Shape.BATCH, 4), TensorType.f32(4, 6)),
                             (b, in) -> b.add(op, S, "y", in.get(0), in.get(1)))));
                     out.add(new Case("[B,4]@[6,4]^T", single("mmt", List.of(TensorType.f32(Shape.BATCH, 4), TensorType.f32(6, 4)),

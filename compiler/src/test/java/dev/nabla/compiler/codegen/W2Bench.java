@@ -1,0 +1,63 @@
+package dev.nabla.compiler.codegen;
+
+import dev.nabla.compiler.Compiler;
+import dev.nabla.compiler.ModelIr;
+import dev.nabla.runtime.CompiledModel;
+import dev.nabla.runtime.kernels.Gemm;
+import dev.nabla.runtime.train.ProgressListener;
+import dev.nabla.runtime.train.TrainOptions;
+import dev.nabla.runtime.train.TrainingRun;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The W2 workload measured exactly as ../shared/peers/torch_bench.py measures PyTorch: one epoch of
+ * bench/w2.nabla (the CNN of samples/fashion_cnn.nabla) through the real trainer (batch copy, trainStep,
+ * update), samples/s of 3 windows of 79 batches after 40 warm-up batches, their median, and the test accuracy
+ * after the epoch. Run by hand (not a test), as bench/race.sh w2 does:
+ * {@code java --add-modules jdk.incubator.vector -cp ... W2Bench bench/w2.nabla}.
+ */
+public final class W2Bench {
+
+    private static final int WARM = 40;
+    private static final int WINDOW = 79;
+    private static final int WINDOWS = 3;
+
+    private W2Bench() {
+    }
+
+    public static void main(String[] args) {
+        ModelIr model = Compiler.compileFile(Path.of(args.length > 0 ? args[0] : "bench/w2.nabla")).model(null);
+        CompiledModel m = ModelCompiler.compile(model, model.config().optimizer()).load();
+        TrainOptions options = TrainOptions.from(m.spec().train()).withEpochs(1);
+        List<Long> marks = new ArrayList<>();
+        int[] batchSize = {options.batchSize()};
+        ProgressListener windows = new ProgressListener() {
+            @Override
+            public void batchDone(int batch, int samplesDone, double runningLoss) {
+                // batch counts from 1: marks at the ends of batches 40, 119, 198, 277
+                if (batch >= WARM && (batch - WARM) % WINDOW == 0 && marks.size() <= WINDOWS) {
+                    marks.add(System.nanoTime());
+                }
+            }
+        };
+        long t0 = System.nanoTime();
+        TrainingRun.Report report = TrainingRun.train(m,
+                new TrainingRun.Request(null, null, options, null, null, null, null), windows);
+        double epochSeconds = (System.nanoTime() - t0) * 1e-9;
+        double[] rates = new double[WINDOWS];
+        for (int w = 0; w < WINDOWS; w++) {
+            rates[w] = WINDOW * batchSize[0] / ((marks.get(w + 1) - marks.get(w)) * 1e-9);
+        }
+        double[] sorted = rates.clone();
+        Arrays.sort(sorted);
+        System.out.printf("RESULT {\"workload\": \"W2\", \"peer\": \"nabla\", \"gemm\": \"%s\", \"threads\": %d, "
+                        + "\"samples_per_s\": %.1f, \"window_samples_per_s\": [%.1f, %.1f, %.1f], "
+                        + "\"epoch_seconds_with_data_loading\": %.2f, \"test_acc\": %.4f}%n",
+                Gemm.implementation(), Gemm.threads(), sorted[1], rates[0], rates[1], rates[2], epochSeconds,
+                report.test() == null ? Double.NaN : report.test().accuracy());
+    }
+}
