@@ -100,8 +100,11 @@ public final class Autodiff {
     private Set<String> dependents(Set<String> wrt) {
         Set<String> active = new HashSet<>(wrt);
         for (Instr i : forward.body()) {
-            boolean fed = i.args().stream().anyMatch(a -> active.contains(a.name()));
-            if (fed && GradientRules.hasGradient(i.op()) && i.out().dtype() == DType.F32) {
+            boolean fed = false;
+            for (int k = 0; k < i.args().size(); k++) {
+                fed |= active.contains(i.args().get(k).name()) && GradientRules.flowsTo(i.op(), k);
+            }
+            if (fed && i.out().dtype() == DType.F32) {
                 active.add(i.out().name());
             }
         }
@@ -119,7 +122,7 @@ public final class Autodiff {
             Value previous = null;
             for (int operand = 0; operand < i.args().size(); operand++) {
                 Value arg = i.args().get(operand);
-                if (active.contains(arg.name())) {
+                if (active.contains(arg.name()) && GradientRules.flowsTo(i.op(), operand)) {
                     // x * x, x + x: a symmetric op gives both operands the same gradient; emit it once
                     boolean repeat = operand == 1 && i.op().commutative() && arg.equals(i.args().get(0));
                     Value d = repeat ? previous : contribution(i, g, operand);

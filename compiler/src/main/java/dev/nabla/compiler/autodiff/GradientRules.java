@@ -14,18 +14,24 @@ import java.util.Map;
 /**
  * The gradient rule of every op, as IR-building code. A rule receives the forward instruction, the
  * gradient {@code g} of its result and an operand index, and returns the gradient for that operand, either
- * in the operand's shape or in the (broadcast) result shape, which the driver sums back; or {@code null}
- * when that operand gets none (SELECT's condition). Rules reuse forward values (the result, the operands)
- * instead of recomputing them, and use only differentiable ops, so backward graphs can be differentiated again.
+ * in the operand's shape or in the (broadcast) result shape, which the driver sums back. Rules reuse forward
+ * values (the result, the operands) instead of recomputing them, and use only differentiable ops, so backward
+ * graphs can be differentiated again: the backward ops of convolution and pooling are themselves in this table,
+ * each the adjoint of another (conv2d, its input and filter adjoints are bilinear and close among themselves;
+ * max_pool2d_backward and max_pool2d_gather are adjoint in their gradient operand).
  *
  * <p>Conventions at non-differentiable points, chosen like PyTorch's:
  * <ul>
  *   <li>RELU'(0) = 0; ABS'(0) = 0 (so L1's subgradient at 0 is 0).</li>
  *   <li>MAXIMUM/MINIMUM at a tie give each operand half of the gradient.</li>
  *   <li>MAX over axes splits the gradient equally among the tied maxima.</li>
+ *   <li>MAX_POOL2D gives each window's gradient to its first maximum in row-major order of the window
+ *       (PyTorch's choice, which differs from MAX's even split: pooling follows the framework users compare with).</li>
  * </ul>
  * GREATER, EQUAL, SIGN, ONE_HOT and CONSTANT are piecewise constant (or have integer operands):
- * they are {@link #NO_GRADIENT}, and no gradient flows through them.
+ * they are {@link #NO_GRADIENT}, and no gradient flows through them. Some operands only choose positions
+ * (SELECT's condition, the x of max pooling's backward and gather ops): {@link #flowsTo} is false for them,
+ * the driver never asks their rule, and they do not make the result depend on what they were computed from.
  */
 final class GradientRules {
 
@@ -38,6 +44,8 @@ final class GradientRules {
     static final Rule NO_GRADIENT = (e, fwd, g, operand) -> null;
 
     static final Map<Op, Rule> RULES = new EnumMap<>(Op.class);
+    /** The operand of each op that only selects positions and gets no gradient; the others get one. */
+    private static final Map<Op, Integer> SELECTOR = new EnumMap<>(Op.class);
 
     static {
         RULES.put(Op.ADD, (e, f, g, i) -> g);
@@ -46,9 +54,10 @@ final class GradientRules {
         RULES.put(Op.DIV, (e, f, g, i) -> i == 0 ? e.div(g, arg(f, 1)) : e.neg(e.div(e.mul(g, f.out()), arg(f, 1))));
         RULES.put(Op.MAXIMUM, (e, f, g, i) -> e.mul(g, winnerMask(e, arg(f, i), arg(f, 1 - i))));
         RULES.put(Op.MINIMUM, (e, f, g, i) -> e.mul(g, winnerMask(e, arg(f, 1 - i), arg(f, i))));
+        RULES.put(Op.POW, GradientRules::pow);
         RULES.put(Op.GREATER, NO_GRADIENT);
         RULES.put(Op.EQUAL, NO_GRADIENT);
-        RULES.put(Op.SELECT, GradientRules::select);
+        selecting(Op.SELECT, 0, GradientRules::select);
         RULES.put(Op.NEG, (e, f, g, i) -> e.neg(g));
         RULES.put(Op.EXP, (e, f, g, i) -> e.mul(g, f.out()));
         RULES.put(Op.LOG, (e, f, g, i) -> e.div(g, arg(f, 0)));
@@ -64,6 +73,23 @@ final class GradientRules {
         RULES.put(Op.MATMUL_TN, (e, f, g, i) -> i == 0
                 ? e.op(Op.MATMUL, arg(f, 1), e.transpose2d(g))
                 : e.op(Op.MATMUL, arg(f, 0), g));
+        RULES.put(Op.CONV2D, (e, f, g, i) -> i == 0
+                ? window(e, f, Op.CONV2D_BACKWARD_INPUT, g, arg(f, 1))
+                : window(e, f, Op.CONV2D_BACKWARD_FILTER, arg(f, 0), g));
+        // conv2d_backward_input(g, w) is bilinear; h, the gradient of its result, is shaped like conv2d's input
+        RULES.put(Op.CONV2D_BACKWARD_INPUT, (e, f, h, i) -> i == 0
+                ? window(e, f, Op.CONV2D, h, arg(f, 1))
+                : window(e, f, Op.CONV2D_BACKWARD_FILTER, h, arg(f, 0)));
+        // conv2d_backward_filter(x, g): h is shaped like the kernel
+        RULES.put(Op.CONV2D_BACKWARD_FILTER, (e, f, h, i) -> i == 0
+                ? window(e, f, Op.CONV2D_BACKWARD_INPUT, arg(f, 1), h)
+                : window(e, f, Op.CONV2D, arg(f, 0), h));
+        RULES.put(Op.MAX_POOL2D, (e, f, g, i) -> window(e, f, Op.MAX_POOL2D_BACKWARD, arg(f, 0), g));
+        // which position each window picks is piecewise constant in x; the result is linear in g (and in h)
+        selecting(Op.MAX_POOL2D_BACKWARD, 0, (e, f, h, i) -> window(e, f, Op.MAX_POOL2D_GATHER, arg(f, 0), h));
+        selecting(Op.MAX_POOL2D_GATHER, 0, (e, f, g, i) -> window(e, f, Op.MAX_POOL2D_BACKWARD, arg(f, 0), g));
+        RULES.put(Op.AVG_POOL2D, (e, f, g, i) -> window(e, f, Op.AVG_POOL2D_BACKWARD, g));
+        RULES.put(Op.AVG_POOL2D_BACKWARD, (e, f, h, i) -> window(e, f, Op.AVG_POOL2D, h));
         RULES.put(Op.TRANSPOSE, (e, f, g, i) -> e.op(Op.TRANSPOSE, inversePerm((Attr.Perm) f.attr()), g));
         RULES.put(Op.RESHAPE, (e, f, g, i) -> e.reshape(g, arg(f, 0).shape()));
         RULES.put(Op.BROADCAST, (e, f, g, i) -> g);
@@ -81,6 +107,22 @@ final class GradientRules {
 
     static boolean hasGradient(Op op) {
         return RULES.get(op) != NO_GRADIENT;
+    }
+
+    /** Whether a gradient flows from the op's result to this operand. */
+    static boolean flowsTo(Op op, int operand) {
+        return hasGradient(op) && !Integer.valueOf(operand).equals(SELECTOR.get(op));
+    }
+
+    /** Registers a rule for every operand but {@code selector}, which gets none (the driver never asks). */
+    private static void selecting(Op op, int selector, Rule others) {
+        SELECTOR.put(op, selector);
+        RULES.put(op, (e, f, g, i) -> i == selector ? null : others.grad(e, f, g, i));
+    }
+
+    /** A convolution or pooling op over the same window as the forward instruction. */
+    private static Value window(Emitter e, Instr f, Op op, Value... args) {
+        return e.op(op, f.attr(), args);
     }
 
     private static Value arg(Instr f, int i) {
@@ -101,11 +143,17 @@ final class GradientRules {
     }
 
     private static Value select(Emitter e, Instr f, Value g, int i) {
-        if (i == 0) {
-            return null;
-        }
         Value zero = e.constant(0);
         return i == 1 ? e.op(Op.SELECT, arg(f, 0), g, zero) : e.op(Op.SELECT, arg(f, 0), zero, g);
+    }
+
+    /** d/da a^b = b * a^(b-1); d/db a^b = a^b * log(a), reusing the result (NaN where a <= 0, as in PyTorch). */
+    private static Value pow(Emitter e, Instr f, Value g, int i) {
+        Value a = arg(f, 0);
+        Value b = arg(f, 1);
+        return i == 0
+                ? e.mul(g, e.mul(b, e.op(Op.POW, a, e.sub(b, e.constant(1)))))
+                : e.mul(g, e.mul(f.out(), e.op(Op.LOG, a)));
     }
 
     private static Attr.Perm inversePerm(Attr.Perm p) {

@@ -31,6 +31,7 @@ final class EvalRules {
         binary(Op.DIV, (a, b) -> a / b);
         binary(Op.MAXIMUM, Math::max);
         binary(Op.MINIMUM, Math::min);
+        binary(Op.POW, Math::pow);
         binary(Op.GREATER, (a, b) -> a > b ? 1.0 : 0.0);
         binary(Op.EQUAL, (a, b) -> a == b ? 1.0 : 0.0);
         RULES.put(Op.SELECT, EvalRules::select);
@@ -45,6 +46,18 @@ final class EvalRules {
         unary(Op.RELU, x -> x > 0 ? x : 0.0);
         RULES.put(Op.MATMUL, (a, attr, out) -> Contractions.matmul(a.get(0), a.get(1), out));
         RULES.put(Op.MATMUL_TN, (a, attr, out) -> Contractions.matmulTransposedA(a.get(0), a.get(1), out));
+        RULES.put(Op.CONV2D, (a, attr, out) -> Windows.conv2d(a.get(0), a.get(1), (Attr.Window) attr, out));
+        RULES.put(Op.CONV2D_BACKWARD_INPUT, (a, attr, out) ->
+                Windows.conv2dBackwardInput(a.get(0), a.get(1), (Attr.Window) attr, out));
+        RULES.put(Op.CONV2D_BACKWARD_FILTER, (a, attr, out) ->
+                Windows.conv2dBackwardFilter(a.get(0), a.get(1), (Attr.Window) attr, out));
+        RULES.put(Op.MAX_POOL2D, (a, attr, out) -> Windows.maxPool(a.get(0), (Attr.Window) attr, out));
+        RULES.put(Op.MAX_POOL2D_BACKWARD, (a, attr, out) ->
+                Windows.maxPoolBackward(a.get(0), a.get(1), (Attr.Window) attr, out));
+        RULES.put(Op.MAX_POOL2D_GATHER, (a, attr, out) ->
+                Windows.maxPoolGather(a.get(0), a.get(1), (Attr.Window) attr, out));
+        RULES.put(Op.AVG_POOL2D, (a, attr, out) -> Windows.avgPool(a.get(0), (Attr.Window) attr, out));
+        RULES.put(Op.AVG_POOL2D_BACKWARD, (a, attr, out) -> Windows.avgPoolBackward(a.get(0), (Attr.Window) attr, out));
         RULES.put(Op.TRANSPOSE, (a, attr, out) -> Contractions.transpose(a.get(0), ((Attr.Perm) attr).perm(), out));
         RULES.put(Op.RESHAPE, (a, attr, out) -> Tensor.wrap(out, a.get(0).raw().clone()));
         RULES.put(Op.BROADCAST, (a, attr, out) -> Tensor.wrap(out, Indexing.broadcastTo(a.get(0), out)));

@@ -24,6 +24,16 @@ import java.util.Map;
  *   <li>Integer class labels (I32) are stored as doubles; ONE_HOT of a label that is not an integer in
  *       {@code 0..depth-1} throws {@link dev.nabla.runtime.NablaException}.</li>
  *   <li>MATMUL_TN(a, b) is transpose(a) @ b, contracting the first axes.</li>
+ *   <li>POW(a, b) is {@link Math#pow} (so a negative base with a non-integer exponent gives NaN).</li>
+ *   <li>CONV2D is cross-correlation, as in PyTorch: y[n,o,oy,ox] = sum over c, i, j of w[o,c,i,j] *
+ *       x[n, c, oy*sh + i*dh - padTop, ox*sw + j*dw - padLeft], taps in the padding reading 0.
+ *       CONV2D_BACKWARD_INPUT and CONV2D_BACKWARD_FILTER are its adjoints in x and in w (the latter summing
+ *       over the batch).</li>
+ *   <li>MAX_POOL2D takes each window's maximum over real taps (padding never wins). MAX_POOL2D_BACKWARD(x, g)
+ *       sends each g to its window's first maximum in row-major order of the window, as PyTorch does;
+ *       overlapping windows accumulate. MAX_POOL2D_GATHER(x, h) reads h at those same positions.</li>
+ *   <li>AVG_POOL2D divides each window's sum by kh*kw whatever the padding (PyTorch's default
+ *       count_include_pad = true); AVG_POOL2D_BACKWARD spreads g / (kh*kw) over the window's real taps.</li>
  * </ul>
  */
 public final class Interpreter {

@@ -2,9 +2,17 @@ package dev.nabla.compiler.autodiff;
 
 import dev.nabla.compiler.interp.Interpreter;
 import dev.nabla.compiler.interp.Tensor;
+import dev.nabla.compiler.ir.Attr;
 import dev.nabla.compiler.ir.Graph;
+import dev.nabla.compiler.ir.GraphBuilder;
+import dev.nabla.compiler.ir.Op;
+import dev.nabla.compiler.ir.Shape;
+import dev.nabla.compiler.ir.Span;
+import dev.nabla.compiler.ir.TensorType;
+import dev.nabla.compiler.ir.Value;
 import dev.nabla.compiler.ir.Verifier;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +73,46 @@ final class GradientChecks {
                 }
             }
         }
+    }
+
+    /** One operand of an op under test: its static shape, its concrete values, and whether it is differentiated. */
+    record Operand(Shape shape, Tensor value, boolean wrt) {
+    }
+
+    /**
+     * The symbolic gradient of sum(op(operands) * R), R fixed and random, matches central finite differences
+     * with respect to every operand marked {@code wrt}.
+     */
+    static void assertOpMatches(Op op, Attr attr, Random rnd, int batch, double tol, Operand... operands) {
+        GraphBuilder b = new GraphBuilder("op");
+        Map<String, Tensor> feed = new HashMap<>();
+        List<Value> args = new ArrayList<>();
+        List<String> wrt = new ArrayList<>();
+        for (Operand o : operands) {
+            Graph.InputRole role = o.wrt() ? Graph.InputRole.PARAM : Graph.InputRole.INPUT;
+            Value v = b.input("a", TensorType.f32(o.shape()), role, null, Span.NONE);
+            args.add(v);
+            feed.put(v.name(), o.value());
+            if (o.wrt()) {
+                wrt.add(v.name());
+            }
+        }
+        Value out = b.add(op, args, attr, Span.at("op.nabla", 1, 1), "out");
+        Value r = b.input("r", out.type(), Graph.InputRole.INPUT, null, Span.NONE);
+        feed.put("r", random(rnd, out.shape().concrete(batch), -1, 1));
+        Value projected = b.add(Op.MUL, Span.at("op.nabla", 2, 1), "p", out, r);
+        Value loss = projected.shape().isScalar() ? projected
+                : b.add(Op.SUM, List.of(projected), new Attr.Axes(allAxes(projected.shape()), false), Span.at("op.nabla", 3, 1), "loss");
+        b.output("loss", loss, Graph.OutputRole.LOSS);
+        assertMatch(b.build(), batch, feed, wrt, tol);
+    }
+
+    static List<Integer> allAxes(Shape s) {
+        List<Integer> axes = new ArrayList<>();
+        for (int i = 0; i < s.rank(); i++) {
+            axes.add(i);
+        }
+        return axes;
     }
 
     static Tensor random(Random rnd, int[] shape, double lo, double hi) {

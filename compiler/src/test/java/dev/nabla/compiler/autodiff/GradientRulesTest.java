@@ -45,6 +45,44 @@ class GradientRulesTest {
         assertEquals(EnumSet.of(Op.GREATER, Op.EQUAL, Op.SIGN, Op.ONE_HOT, Op.CONSTANT), none);
     }
 
+    @Test
+    void exactlyTheSelectingOperandsGetNoGradient() {
+        Set<String> none = new java.util.TreeSet<>();
+        for (Op op : Op.values()) {
+            for (int k = 0; k < op.arity(); k++) {
+                if (GradientRules.hasGradient(op) && !GradientRules.flowsTo(op, k)) {
+                    none.add(op + " " + k);
+                }
+            }
+        }
+        assertEquals(Set.of("SELECT 0", "MAX_POOL2D_BACKWARD 0", "MAX_POOL2D_GATHER 0"), none);
+    }
+
+    @Test
+    void maxPoolGradient_goesToTheFirstOfTiedMaxima() {
+        GraphBuilder b = new GraphBuilder("t");
+        Value x = b.input("x", TensorType.f32(1, 1, 2, 2), Graph.InputRole.PARAM, null, AT);
+        Attr.Window w = new Attr.Window(2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 2, 2);
+        Value y = b.add(Op.MAX_POOL2D, List.of(x), w, AT, "y");
+        b.output("loss", b.add(Op.SUM, List.of(y), new Attr.Axes(List.of(0, 1, 2, 3), false), AT, "loss"), Graph.OutputRole.LOSS);
+        Map<String, Tensor> feed = Map.of("x", new Tensor(new int[] {1, 1, 2, 2}, new double[] {1, 4, 4, 4}));
+        assertArrayEquals(new double[] {0, 1, 0, 0}, GradientChecks.symbolic(b.build(), 1, feed, List.of("x")).get("x").data());
+    }
+
+    @Test
+    void gradientOfMaxPoolBackward_doesNotReachTheSelectingInput() {
+        // loss = sum(max_pool2d_backward(exp(p), q)): p only chooses positions, so it gets a zero gradient and
+        // no backward instruction is emitted for it
+        GraphBuilder b = new GraphBuilder("t");
+        Value p = b.input("p", TensorType.f32(1, 1, 2, 2), Graph.InputRole.PARAM, null, AT);
+        Value q = b.input("q", TensorType.f32(1, 1, 1, 1), Graph.InputRole.PARAM, null, AT);
+        Attr.Window w = new Attr.Window(2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 2, 2);
+        Value back = b.add(Op.MAX_POOL2D_BACKWARD, List.of(b.add(Op.EXP, AT, "e", p), q), w, AT, "back");
+        b.output("loss", b.add(Op.SUM, List.of(back), new Attr.Axes(List.of(0, 1, 2, 3), false), AT, "loss"), Graph.OutputRole.LOSS);
+        Graph g = Autodiff.gradients(b.build(), List.of("p"));
+        assertTrue(g.body().stream().noneMatch(i -> i.span().gradient() && i.op() != Op.CONSTANT), g.toString());
+    }
+
     /** d/dx sum(op(x, other)) at the given points, through the interpreter. */
     private static double[] gradOfSum(Op op, Attr attr, double[] x, double[] other) {
         GraphBuilder b = new GraphBuilder("t");

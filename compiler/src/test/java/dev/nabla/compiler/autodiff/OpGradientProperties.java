@@ -1,22 +1,16 @@
 package dev.nabla.compiler.autodiff;
 
+import dev.nabla.compiler.autodiff.GradientChecks.Operand;
 import dev.nabla.compiler.interp.Tensor;
 import dev.nabla.compiler.ir.Attr;
-import dev.nabla.compiler.ir.Graph;
-import dev.nabla.compiler.ir.GraphBuilder;
 import dev.nabla.compiler.ir.Op;
 import dev.nabla.compiler.ir.Shape;
-import dev.nabla.compiler.ir.Span;
-import dev.nabla.compiler.ir.TensorType;
-import dev.nabla.compiler.ir.Value;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 
 import static dev.nabla.compiler.autodiff.GradientChecks.awayFromZero;
@@ -25,51 +19,23 @@ import static dev.nabla.compiler.autodiff.GradientChecks.random;
 /**
  * Per op: the symbolic gradient of sum(op(operands) * R), R fixed and random, matches central finite
  * differences, over random shapes (broadcasting, size-1 axes, the batch axis) and values kept away from
- * non-differentiable points.
+ * non-differentiable points (pow's base positive). Convolution and pooling: {@link ConvPoolGradientProperties}.
  */
 class OpGradientProperties {
 
     private static final double TOL = 1e-6;
     private static final int BATCH = 3;
 
-    /** One operand: its static shape, its concrete values, and whether it is differentiated. */
-    private record Operand(Shape shape, Tensor value, boolean wrt) {
-    }
-
     private static Operand wrt(Shape s, Tensor t) {
         return new Operand(s, t, true);
     }
 
     private static void check(Op op, Attr attr, Random rnd, Operand... operands) {
-        GraphBuilder b = new GraphBuilder("op");
-        Map<String, Tensor> feed = new HashMap<>();
-        List<Value> args = new ArrayList<>();
-        List<String> wrt = new ArrayList<>();
-        for (Operand o : operands) {
-            Graph.InputRole role = o.wrt() ? Graph.InputRole.PARAM : Graph.InputRole.INPUT;
-            Value v = b.input("a", TensorType.f32(o.shape()), role, null, Span.NONE);
-            args.add(v);
-            feed.put(v.name(), o.value());
-            if (o.wrt()) {
-                wrt.add(v.name());
-            }
-        }
-        Value out = b.add(op, args, attr, Span.at("op.nabla", 1, 1), "out");
-        Value r = b.input("r", out.type(), Graph.InputRole.INPUT, null, Span.NONE);
-        feed.put("r", random(rnd, out.shape().concrete(BATCH), -1, 1));
-        Value projected = b.add(Op.MUL, Span.at("op.nabla", 2, 1), "p", out, r);
-        Value loss = projected.shape().isScalar() ? projected
-                : b.add(Op.SUM, List.of(projected), new Attr.Axes(allAxes(projected.shape()), false), Span.at("op.nabla", 3, 1), "loss");
-        b.output("loss", loss, Graph.OutputRole.LOSS);
-        GradientChecks.assertMatch(b.build(), BATCH, feed, wrt, TOL);
+        GradientChecks.assertOpMatches(op, attr, rnd, BATCH, TOL, operands);
     }
 
     private static List<Integer> allAxes(Shape s) {
-        List<Integer> axes = new ArrayList<>();
-        for (int i = 0; i < s.rank(); i++) {
-            axes.add(i);
-        }
-        return axes;
+        return GradientChecks.allAxes(s);
     }
 
     private static Shape randomShape(Random rnd, int minRank, int maxRank, boolean batched) {
@@ -96,7 +62,7 @@ class OpGradientProperties {
 
     private static Tensor values(Random rnd, Shape s, Op op, int operand) {
         int[] dims = s.concrete(BATCH);
-        if (op == Op.LOG || op == Op.SQRT || (op == Op.DIV && operand == 1)) {
+        if (op == Op.LOG || op == Op.SQRT || (op == Op.DIV && operand == 1) || (op == Op.POW && operand == 0)) {
             return random(rnd, dims, 0.5, 2);
         }
         if (op == Op.ABS || op == Op.RELU) {
@@ -110,7 +76,7 @@ class OpGradientProperties {
         Random rnd = new Random(seed);
         boolean batched = rnd.nextInt(3) == 0;
         Shape out = randomShape(rnd, batched ? 1 : 0, 3, batched);
-        for (Op op : List.of(Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.MAXIMUM, Op.MINIMUM)) {
+        for (Op op : List.of(Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.MAXIMUM, Op.MINIMUM, Op.POW)) {
             Shape a = batched ? out : broadcastable(rnd, out);
             Shape b = broadcastable(rnd, out);
             check(op, Attr.NONE, rnd, wrt(a, values(rnd, a, op, 0)), wrt(b, values(rnd, b, op, 1)));

@@ -62,9 +62,23 @@ class SecondDerivativeTest {
     @Test
     void hessianVectorProductOfSmallMlp_matchesFiniteDifferencesOfGradients() {
         Graph train = SmallMlp.build(Op.TANH);
+        assertHessianVectorProductMatches(train, SmallMlp.feed(train, BATCH, 11));
+    }
+
+    /** Through conv2d, max_pool2d and avg_pool2d: the backward ops of each are differentiated in turn. */
+    @Test
+    void hessianVectorProductOfSmallConvNet_matchesFiniteDifferencesOfGradients() {
+        Graph train = SmallConvNet.build();
+        Graph grads = Autodiff.gradients(train);
+        for (Op op : List.of(Op.CONV2D_BACKWARD_INPUT, Op.CONV2D_BACKWARD_FILTER, Op.MAX_POOL2D_BACKWARD, Op.AVG_POOL2D_BACKWARD)) {
+            assertTrue(grads.body().stream().anyMatch(i -> i.op() == op), "the backward graph uses " + op);
+        }
+        assertHessianVectorProductMatches(train, SmallMlp.feed(train, BATCH, 11));
+    }
+
+    private static void assertHessianVectorProductMatches(Graph train, Map<String, Tensor> feed) {
         List<String> params = train.inputs(Graph.InputRole.PARAM).stream().map(i -> i.value().name()).toList();
         Graph hvGraph = gradientDotV(Autodiff.gradients(train), params);
-        Map<String, Tensor> feed = SmallMlp.feed(train, BATCH, 11);
         Random rnd = new Random(5);
         for (String p : params) {
             feed.put("v." + p, GradientChecks.random(rnd, feed.get(p).shape(), -1, 1));
