@@ -17,7 +17,9 @@ import java.util.Map;
  */
 final class WindowBuiltins {
 
+    private static final String PAIR = "an integer or a list of two integers [h, w]";
     private static final List<String> PADDING_NAMES = List.of("valid", "same");
+    private static final String CONV_PADDING = "\"valid\", \"same\", an integer or [ph, pw]";
 
     private WindowBuiltins() {
     }
@@ -33,13 +35,13 @@ final class WindowBuiltins {
         TensorBuiltins.add(table, "global_max_pool", List.of("x"), Map.of(), WindowBuiltins::globalMaxPool);
         TensorBuiltins.add(table, "global_avg_pool", List.of("x"), Map.of(), WindowBuiltins::globalAvgPool);
         TensorBuiltins.add(table, "pair", List.of("v"), Map.of(), (e, a) -> {
-            int[] p = pair(a, "v", 1);
+            int[] p = pair(a, "v", 1, PAIR);
             return new Val.ListVal(List.of(new Val.Num(p[0], true), new Val.Num(p[1], true)));
         });
     }
 
-    /** An integer n (meaning [n, n]) or a list [h, w], each at least {@code least}. */
-    private static int[] pair(Args a, String name, int least) {
+    /** An integer n (meaning [n, n]) or a list [h, w], each at least {@code least}; else "must be {@code expected}". */
+    private static int[] pair(Args a, String name, int least, String expected) {
         Val v = a.get(name);
         int[] p;
         if (v instanceof Val.ListVal l && l.items().size() == 2) {
@@ -49,7 +51,7 @@ final class WindowBuiltins {
             int n = a.integer(name);
             p = new int[] {n, n};
         } else {
-            throw a.wrong(name, "an integer or a list of two integers [h, w]");
+            throw a.wrong(name, expected);
         }
         if (p[0] < least || p[1] < least) {
             throw new ElabError(a.span(name), "argument '" + name + "' of '" + a.fn() + "' must be at least " + least
@@ -77,11 +79,11 @@ final class WindowBuiltins {
             throw new ElabError(a.span("w"), "conv needs a kernel [out_channels, in_channels, kh, kw], got " + w.type());
         }
         if (ws.dim(1) != xs.dim(1)) {
-            throw new ElabError(a.call(), "conv: input " + xs + " has " + xs.dim(1) + " channels but kernel " + ws
+            throw new ElabError(a.call(), "input " + xs + " has " + xs.dim(1) + " channels but kernel " + ws
                     + " expects " + ws.dim(1) + " (kernels are [out_channels, in_channels, kh, kw])");
         }
-        int[] stride = pair(a, "stride", 1);
-        int[] dilation = pair(a, "dilation", 1);
+        int[] stride = pair(a, "stride", 1, PAIR);
+        int[] dilation = pair(a, "dilation", 1, PAIR);
         int[] k = {ws.dim(2), ws.dim(3)};
         int[] pad = convPadding(a, k, stride, dilation);
         Attr.Window win = new Attr.Window(k[0], k[1], stride[0], stride[1], pad[0], pad[1], pad[2], pad[3],
@@ -110,11 +112,11 @@ final class WindowBuiltins {
                     int totalW = dilation[1] * (k[1] - 1);
                     return new int[] {totalH / 2, totalW / 2, totalH - totalH / 2, totalW - totalW / 2};
                 }
-                default -> throw new ElabError(a.span("padding"), "padding must be \"valid\", \"same\", an integer or"
-                        + " [ph, pw], got \"" + s.value() + "\"" + Suggestions.didYouMean(s.value(), PADDING_NAMES));
+                default -> throw new ElabError(a.span("padding"), "padding must be " + CONV_PADDING + ", got \""
+                        + s.value() + "\"" + Suggestions.didYouMean(s.value(), PADDING_NAMES));
             }
         }
-        int[] p = pair(a, "padding", 0);
+        int[] p = pair(a, "padding", 0, CONV_PADDING);
         return new int[] {p[0], p[1], p[0], p[1]};
     }
 
@@ -125,12 +127,12 @@ final class WindowBuiltins {
         String input = "the " + win.inH() + "x" + win.inW() + " input " + x
                 + (paddedH == win.inH() && paddedW == win.inW() ? "" : " padded to " + paddedH + "x" + paddedW);
         if (win.kh() > paddedH || win.kw() > paddedW) {
-            throw new ElabError(a.call(), a.fn() + ": " + window + " is larger than " + input);
+            throw new ElabError(a.call(), window + " is larger than " + input);
         }
         if (win.outH() < 1 || win.outW() < 1) {
             int spanH = win.dh() * (win.kh() - 1) + 1;
             int spanW = win.dw() * (win.kw() - 1) + 1;
-            throw new ElabError(a.call(), a.fn() + ": the output would be " + win.outH() + "x" + win.outW()
+            throw new ElabError(a.call(), "the output would be " + win.outH() + "x" + win.outW()
                     + ": dilation " + win.dh() + "x" + win.dw() + " spreads " + window + " over " + spanH + "x" + spanW
                     + ", more than " + input);
         }
@@ -139,12 +141,9 @@ final class WindowBuiltins {
     /** Pooling has no dilation; padding may be at most half the window (PyTorch's rule: no window all padding). */
     private static Val pool(BuiltinFn.Emitter e, Args a, Op op) {
         Value x = nchw(e, a);
-        int[] window = pair(a, "window", 1);
-        int[] stride = a.given("stride") ? pair(a, "stride", 1) : window;
-        if (a.get("padding") instanceof Val.Str) {
-            throw a.wrong("padding", "an integer or a list of two integers [ph, pw]");
-        }
-        int[] pad = pair(a, "padding", 0);
+        int[] window = pair(a, "window", 1, PAIR);
+        int[] stride = a.given("stride") ? pair(a, "stride", 1, PAIR) : window;
+        int[] pad = pair(a, "padding", 0, "an integer or a list of two integers [ph, pw]");
         String win = window[0] + "x" + window[1] + " window";
         if (2 * pad[0] > window[0] || 2 * pad[1] > window[1]) {
             throw new ElabError(a.span("padding"), a.fn() + " of " + x.shape() + ": padding "
@@ -154,7 +153,7 @@ final class WindowBuiltins {
         Shape xs = x.shape();
         Attr.Window w = new Attr.Window(window[0], window[1], stride[0], stride[1], pad[0], pad[1], pad[0], pad[1],
                 1, 1, xs.dim(2), xs.dim(3));
-        checkFits(a, w, xs, "the " + win);
+        checkFits(a, w, xs, "the " + win + " of " + a.fn());
         return new Val.Tensor(e.emit(op, List.of(x), w, a.call()));
     }
 
