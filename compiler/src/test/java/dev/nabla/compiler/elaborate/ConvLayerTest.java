@@ -159,4 +159,23 @@ class ConvLayerTest {
                 + "model M {\n    input x : f32[B, 4]\n    output o = f(x)\n}\n");
         assertTrue(err.contains("the condition of 'if' must be true or false, known at compile time; got a tensor f32[B,4]"), err);
     }
+
+    @Test
+    void theLanguageGuidesExample_compilesWithTheShapesItStates() {
+        ModelIr m = Models.compile("""
+                model Digits {
+                    input img : f32[B, 1, 28, 28]
+                    target y : i32[B] classes 10
+                    c1 = conv2d(img, 16, 3, padding = "same", activation = relu)
+                    p1 = max_pool2d(c1, 2)
+                    c2 = conv2d(p1, 32, [3, 3], stride = 2, padding = 1, activation = relu)
+                    logits = dense(flatten(c2), 10)
+                    output probs = softmax(logits)
+                    loss = cross_entropy(logits, y) + l2(weights, 1e-4)
+                }
+                """);
+        assertEquals(List.of("c1.W", "c1.b", "c2.W", "c2.b", "logits.W", "logits.b"), Models.paramNames(m));
+        assertEquals(Shape.of(1568, 10), Models.param(m, "logits.W").shape());
+        assertEquals(Shape.of(Shape.BATCH, 16, 14, 14), Models.named(m.train(), "p1").out().shape());
+    }
 }
