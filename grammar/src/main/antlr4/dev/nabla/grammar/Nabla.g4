@@ -26,6 +26,7 @@ stmt
     | 'output' ID '=' expr                                    # outputStmt
     | 'loss' '=' expr                                         # lossStmt
     | 'return' expr                                           # returnStmt
+    | 'if' expr block ('else' block)?                         # ifStmt
     | 'train' NL* '{' sep* (entry (sep+ entry)*)? sep* '}'    # trainStmt
     | ID '=' expr                                             # letStmt
     ;

@@ -6,7 +6,10 @@ import dev.nabla.compiler.ir.Span;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Shapes written as lists: {@code [B, 8, 8]}, {@code [dim(x, -1), units]}, {@code [B, -1]} for reshape. */
+/**
+ * Shapes written as lists: {@code [B, 8, 8]}, {@code [dim(x, -1), units]}, {@code [-1, 784]} for reshape. A list
+ * inside the list is spliced in, so {@code [filters, dim(x, 1), pair(kernel)]} is a rank-4 kernel shape.
+ */
 final class ShapeArgs {
 
     private ShapeArgs() {
@@ -24,10 +27,12 @@ final class ShapeArgs {
     }
 
     static Shape of(List<Val> items, Span span, Shape inferFrom) {
+        List<Val> flat = new ArrayList<>();
+        splice(items, flat);
         List<Integer> dims = new ArrayList<>();
         int inferred = -1;
-        for (int i = 0; i < items.size(); i++) {
-            Val v = items.get(i);
+        for (int i = 0; i < flat.size(); i++) {
+            Val v = flat.get(i);
             if (v instanceof Val.Batch b) {
                 if (i != 0) {
                     throw new ElabError(span, "the batch dimension " + b.symbol() + " can only be the first dimension");
@@ -40,20 +45,61 @@ final class ShapeArgs {
                 inferred = i;
                 dims.add(1);
             } else if (d < 1) {
-                throw new ElabError(span, "dimension " + (i + 1) + " must be positive, got " + d);
+                throw new ElabError(span, "dimension " + (i + 1) + " must be positive, got " + d
+                        + (d == -1 && inferFrom != null ? " (only one dimension can be -1)" : ""));
             } else {
                 dims.add(d);
             }
         }
         if (inferred >= 0) {
-            long known = new Shape(dims).numel(1);
-            long total = inferFrom.numel(1);
-            if (total % known != 0) {
-                throw new ElabError(span, "cannot reshape " + inferFrom + " to " + items.size()
-                        + " dimensions: " + total + " elements do not divide by " + known);
-            }
-            dims.set(inferred, (int) (total / known));
+            dims.set(inferred, inferredSize(dims, inferred, span, inferFrom));
         }
         return new Shape(dims);
+    }
+
+    private static void splice(List<Val> items, List<Val> into) {
+        for (Val v : items) {
+            if (v instanceof Val.ListVal l) {
+                splice(l.items(), into);
+            } else {
+                into.add(v);
+            }
+        }
+    }
+
+    /**
+     * The size a {@code -1} at axis {@code at} stands for. The elements per batch row of {@code from} must divide
+     * by the known dimensions. When {@code from} has the batch B and the target does not name it, the -1 stands
+     * for B itself: only on axis 0 (B can be no other axis) and only if nothing is left over (2*B is no size).
+     */
+    private static int inferredSize(List<Integer> dims, int at, Span span, Shape from) {
+        String target = render(dims, at);
+        long known = new Shape(dims).numel(1);
+        long total = from.numel(1);
+        if (total % known != 0) {
+            throw new ElabError(span, "cannot reshape " + from + " to " + target + ": " + total
+                    + " elements per batch row do not divide by " + known);
+        }
+        if (!from.batched() || dims.get(0) == Shape.BATCH) {
+            return (int) (total / known);
+        }
+        if (at != 0) {
+            throw new ElabError(span, "cannot reshape " + from + " to " + target + ": the -1 would have to absorb the"
+                    + " batch dimension B, which can only be the first axis; write [B, ...] or put the -1 first");
+        }
+        if (total != known) {
+            throw new ElabError(span, "cannot reshape " + from + " to " + target + ": the -1 would be " + (total / known)
+                    + "*B, but the batch dimension B must stay a dimension of its own");
+        }
+        return Shape.BATCH;
+    }
+
+    /** The target as written, with -1 at the inferred axis. */
+    private static String render(List<Integer> dims, int at) {
+        StringBuilder s = new StringBuilder("[");
+        for (int i = 0; i < dims.size(); i++) {
+            s.append(i > 0 ? "," : "").append(i == at ? "-1" : dims.get(i) == Shape.BATCH ? "B" : dims.get(i).toString());
+        }
+        return s.append(']').toString();
     }
 }

@@ -23,6 +23,8 @@ final class Statements {
             return "return";
         } else if (s instanceof Stmt.Train) {
             return "train";
+        } else if (s instanceof Stmt.If) {
+            return "if";
         }
         return "=";
     }

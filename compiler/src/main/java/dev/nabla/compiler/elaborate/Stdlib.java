@@ -21,6 +21,7 @@ final class Stdlib {
     static Env builtins() {
         Map<String, Val> table = new HashMap<>();
         TensorBuiltins.register(table);
+        WindowBuiltins.register(table);
         Initializers.register(table);
         Regularizers.register(table);
         Env env = new Env(null);

@@ -17,7 +17,7 @@ final class TensorBuiltins {
             "abs", Op.ABS, "sign", Op.SIGN, "tanh", Op.TANH, "sigmoid", Op.SIGMOID, "relu", Op.RELU, "neg", Op.NEG);
     private static final Map<String, Op> BINARY = Map.of("maximum", Op.MAXIMUM, "minimum", Op.MINIMUM,
             "greater", Op.GREATER, "equal", Op.EQUAL, "add", Op.ADD, "sub", Op.SUB, "mul", Op.MUL, "div", Op.DIV,
-            "matmul", Op.MATMUL);
+            "matmul", Op.MATMUL, "pow", Op.POW);
     private static final Map<String, Op> REDUCTIONS = Map.of("sum", Op.SUM, "mean", Op.MEAN, "max", Op.MAX);
     private static final Map<String, Op> ALONG_AXIS = Map.of("softmax", Op.SOFTMAX, "log_softmax", Op.LOG_SOFTMAX);
 

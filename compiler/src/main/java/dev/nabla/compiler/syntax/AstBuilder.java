@@ -127,6 +127,12 @@ final class AstBuilder extends NablaBaseVisitor<Object> {
     }
 
     @Override
+    public Stmt visitIfStmt(NablaParser.IfStmtContext ctx) {
+        return new Stmt.If(at(ctx.getStart()), expr(ctx.expr()), block(ctx.block(0)),
+                ctx.block().size() > 1 ? block(ctx.block(1)) : List.of());
+    }
+
+    @Override
     public Stmt visitTrainStmt(NablaParser.TrainStmtContext ctx) {
         List<Stmt.Entry> entries = ctx.entry().stream()
                 .map(e -> new Stmt.Entry(at(e.ID()), e.ID().getText(), expr(e.expr()))).toList();

@@ -44,6 +44,14 @@ public sealed interface Stmt {
     record Return(Span span, Expr value) implements Stmt {
     }
 
+    /** {@code if cond { ... } else { ... }} with a condition known at compile time; {@code otherwise} may be empty. */
+    record If(Span span, Expr condition, List<Stmt> then, List<Stmt> otherwise) implements Stmt {
+        public If {
+            then = List.copyOf(then);
+            otherwise = List.copyOf(otherwise);
+        }
+    }
+
     record Train(Span span, List<Entry> entries) implements Stmt {
         public Train {
             entries = List.copyOf(entries);

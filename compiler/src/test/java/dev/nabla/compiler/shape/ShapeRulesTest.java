@@ -107,4 +107,46 @@ class ShapeRulesTest {
     void wrongArity_isRejected() {
         assertThrows(ShapeException.class, () -> ShapeRules.infer(Op.ADD, List.of(BATCH_4), Attr.NONE));
     }
+
+    private static final TensorType IMAGES = TensorType.f32(Shape.BATCH, 3, 7, 7);
+
+    /** 3x3 window, stride 2, no padding, over 7x7: 3x3 output, and the last row and column are still read. */
+    private static final Attr.Window STRIDED = new Attr.Window(3, 3, 2, 2, 0, 0, 0, 0, 1, 1, 7, 7);
+
+    @Test
+    void conv2d_andItsAdjoints_haveTheShapesOfTheirCounterparts() {
+        TensorType kernel = TensorType.f32(4, 3, 3, 3);
+        TensorType y = ShapeRules.infer(Op.CONV2D, List.of(IMAGES, kernel), STRIDED);
+        assertEquals(Shape.of(Shape.BATCH, 4, 3, 3), y.shape());
+        assertEquals(IMAGES, ShapeRules.infer(Op.CONV2D_BACKWARD_INPUT, List.of(y, kernel), STRIDED));
+        assertEquals(kernel, ShapeRules.infer(Op.CONV2D_BACKWARD_FILTER, List.of(IMAGES, y), STRIDED));
+    }
+
+    @Test
+    void conv2d_channelMismatch_namesBothShapes() {
+        ShapeException e = assertThrows(ShapeException.class,
+                () -> ShapeRules.infer(Op.CONV2D, List.of(IMAGES, TensorType.f32(4, 2, 3, 3)), STRIDED));
+        assertEquals("conv2d: input [B,3,7,7] has 3 channels but kernel [4,2,3,3] expects 2", e.getMessage());
+    }
+
+    @Test
+    void pooling_andItsBackwardOps_haveTheShapesOfTheirCounterparts() {
+        TensorType y = ShapeRules.infer(Op.MAX_POOL2D, List.of(IMAGES), STRIDED);
+        assertEquals(Shape.of(Shape.BATCH, 3, 3, 3), y.shape());
+        assertEquals(IMAGES, ShapeRules.infer(Op.MAX_POOL2D_BACKWARD, List.of(IMAGES, y), STRIDED));
+        assertEquals(y, ShapeRules.infer(Op.MAX_POOL2D_GATHER, List.of(IMAGES, IMAGES), STRIDED));
+        assertEquals(y, ShapeRules.infer(Op.AVG_POOL2D, List.of(IMAGES), STRIDED));
+        assertEquals(IMAGES, ShapeRules.infer(Op.AVG_POOL2D_BACKWARD, List.of(y), STRIDED));
+    }
+
+    @Test
+    void pooling_paddingAboveHalfTheWindow_isRejected() {
+        Attr.Window wide = new Attr.Window(3, 3, 1, 1, 2, 0, 0, 0, 1, 1, 7, 7);
+        assertThrows(ShapeException.class, () -> ShapeRules.infer(Op.AVG_POOL2D, List.of(IMAGES), wide));
+    }
+
+    @Test
+    void pow_broadcastsLikeTheOtherBinaryOps() {
+        assertEquals("f32[B,4]", ShapeRules.infer(Op.POW, List.of(BATCH_4, TensorType.f32()), Attr.NONE).toString());
+    }
 }

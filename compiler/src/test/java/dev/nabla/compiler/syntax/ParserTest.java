@@ -35,6 +35,18 @@ class ParserTest {
     }
 
     @Test
+    void ifStatement_hasAThenBlockAndAnOptionalElseBlock() {
+        Decl.SourceFile f = parse("def f(x, c) {\n  if c {\n    param b : [2] = zeros\n    y = x + b\n  } else {\n    y = x\n  }\n"
+                + "  if c { z = y }\n  return y\n}\n");
+        List<Stmt> body = f.defs().get(0).body();
+        Stmt.If first = (Stmt.If) body.get(0);
+        assertEquals(2, first.then().size());
+        assertEquals(1, first.otherwise().size());
+        assertEquals("p.nabla:2:3", first.span().toString().substring(1));
+        assertTrue(((Stmt.If) body.get(1)).otherwise().isEmpty());
+    }
+
+    @Test
     void semicolons_separateStatementsOnOneLine() {
         Decl.SourceFile f = parse("model M { input x : f32[B, 2]; output o = x }");
         assertEquals(2, f.models().get(0).body().size());
