@@ -30,7 +30,7 @@ class SampleGradientsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"iris, 2000", "digits, 2000", "fashion_mlp, 100", "breast_cancer, 2000", "wine, 2000"})
+    @CsvSource({"iris, 2000", "digits, 2000", "fashion_mlp, 100", "breast_cancer, 2000", "wine, 2000", "fashion_cnn, 60"})
     void sampleGradients_matchGoldenAndFiniteDifferences(String sample, int fullCheckLimit) throws IOException {
         ModelIr model = compile(sample);
         Graph grad = Verifier.verify(Autodiff.gradients(model.train()));
