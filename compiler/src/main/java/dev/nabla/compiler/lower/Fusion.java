@@ -51,13 +51,20 @@ final class Fusion {
     final Set<Value> inlined = new HashSet<>();
     final Map<Value, GemmPlan> gemms = new HashMap<>();
     final Map<Value, ConvPlan> convs = new HashMap<>();
+    /**
+     * Max-pooling gradients that absorbed the ReLU backward mask behind them, by the mask's value: the kernel
+     * drops the gradient of a window whose maximum is not positive.
+     */
+    final Map<Value, Instr> reluMaskedPools = new HashMap<>();
     /** A bias-gradient sum absorbed by a filter gradient: the filter gradient's kernel runs in the sum's place. */
     private final Map<Value, Instr> computedInPlaceOf = new HashMap<>();
     final List<Instr> roots = new ArrayList<>();
     /** Ops in each inlined value's expression tree; past {@link #MAX_EXPR} a value is stored instead. */
     private final Map<Value, Integer> exprSize = new HashMap<>();
-    /** Inlined values whose expression calls a transcendental function: never duplicated. */
+    /** Inlined values whose expression holds a costly op (a transcendental function): never duplicated. */
     private final Set<Value> expensive = new HashSet<>();
+    /** Ops costing more than this per element ({@link Op#cost()}) are computed once, never in two readers. */
+    private static final int MAX_DUPLICATED_COST = 1;
     /** Keeps every kernel method far below the JVM's 64 KB code limit. */
     static final int MAX_EXPR = 64;
 
@@ -81,7 +88,8 @@ final class Fusion {
             switch (i.op().kernel()) {
                 case MATRIX_PRODUCT -> planGemm(i, consumer);
                 case CONVOLUTION -> planConv(i, consumer, consumers, position);
-                case LOOPS, POOLING -> { }
+                case POOLING -> planPool(i, consumer);
+                case LOOPS -> { }
             }
         }
         Set<Value> moved = new HashSet<>(computedInPlaceOf.values().stream().map(Instr::out).toList());
@@ -94,14 +102,14 @@ final class Fusion {
             if (folded.contains(v) || absorbed.contains(v) || moved.contains(v)) {
                 continue;
             }
-            if (gemms.containsKey(v) || convs.containsKey(v)) {
+            if (gemms.containsKey(v) || convs.containsKey(v) || reluMaskedPools.containsKey(v)) {
                 roots.add(i);
                 continue;
             }
             List<Instr> readers = consumers.getOrDefault(v, List.of());
             boolean elementwiseReaders = !readers.isEmpty() && readers.stream().allMatch(this::readsElementwise);
             int size = 1 + i.args().stream().mapToInt(a -> exprSize.getOrDefault(a, 0)).sum();
-            boolean costly = i.op().transcendental() || i.args().stream().anyMatch(expensive::contains);
+            boolean costly = i.op().cost() > MAX_DUPLICATED_COST || i.args().stream().anyMatch(expensive::contains);
             boolean oneReader = readers.stream().distinct().count() == 1;
             boolean inline = cheap(i) ? elementwiseReaders
                     : oneReader && elementwiseReaders && (readers.size() == 1 || size <= 4 && !costly);
@@ -259,6 +267,31 @@ final class Fusion {
         return shaped && stored;
     }
 
+    /**
+     * {@code select(greater(x, 0), max_pool2d_backward(x, g), 0)}, the ReLU backward mask applied to the gradient
+     * of a max pooling of ReLU outputs x: the pooling gradient is non-zero only at each window's maximum, so the
+     * mask is one test per window inside the pooling kernel instead of a pass over the whole input.
+     */
+    private void planPool(Instr pool, Map<Value, Instr> consumer) {
+        Instr select = consumer.get(pool.out());
+        if (pool.op() != Op.MAX_POOL2D_BACKWARD || !single(pool.out()) || select == null || select.op() != Op.SELECT
+                || !select.args().get(1).equals(pool.out()) || !isZero(select.args().get(2))
+                || !select.out().shape().equals(pool.out().shape())) {
+            return;
+        }
+        Instr greater = producer.get(select.args().get(0));
+        if (greater != null && greater.op() == Op.GREATER && greater.args().get(0).equals(pool.args().get(0))
+                && isZero(greater.args().get(1))) {
+            absorbed.add(pool.out());
+            reluMaskedPools.put(select.out(), pool);
+        }
+    }
+
+    private boolean isZero(Value v) {
+        Instr c = producer.get(v);
+        return c != null && c.op() == Op.CONSTANT && ((Attr.Const) c.attr()).value() == 0 && v.shape().isScalar();
+    }
+
     /** The second value the kernel of {@code root} writes (a filter gradient's bias gradient), or null. */
     Value secondOutput(Value root) {
         ConvPlan p = convs.get(root);
@@ -285,6 +318,11 @@ final class Fusion {
             if (gp.addend() != null) {
                 collect(gp.addend(), out);
             }
+            return out;
+        }
+        Instr masked = reluMaskedPools.get(root.out());
+        if (masked != null) {
+            out.addAll(masked.args());
             return out;
         }
         ConvPlan cp = convs.get(root.out());

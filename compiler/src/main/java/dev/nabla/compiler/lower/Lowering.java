@@ -159,6 +159,9 @@ public final class Lowering {
         if (fusion.convs.containsKey(root.out())) {
             return convolution(root.out(), out);
         }
+        if (fusion.reluMaskedPools.containsKey(root.out())) {
+            return WindowLowering.pooling(this, fusion.reluMaskedPools.get(root.out()), out, true);
+        }
         return OpRules.RULES.get(root.op()).materialize(this, root, out);
     }
 
@@ -178,6 +181,10 @@ public final class Lowering {
         Fusion.GemmPlan gp = fusion.gemms.get(root.out());
         if (gp != null && gp.matmul() != root) {
             parts.add(0, "%" + gp.matmul().out().name() + " = " + gp.matmul().op().mnemonic());
+        }
+        Instr masked = fusion.reluMaskedPools.get(root.out());
+        if (masked != null) {
+            parts.add(0, "%" + masked.out().name() + " = " + masked.op().mnemonic());
         }
         Fusion.ConvPlan cp = fusion.convs.get(root.out());
         if (cp != null && cp.conv() != root) {

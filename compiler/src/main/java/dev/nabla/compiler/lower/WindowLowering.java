@@ -79,6 +79,14 @@ final class WindowLowering {
 
     /** The pooling call writing {@code out}. */
     static List<Stmt> pooling(Lowering l, Instr i, Buf out) {
+        return pooling(l, i, out, false);
+    }
+
+    /**
+     * The pooling call writing {@code out}; {@code reluMasked} (max-pooling gradients only) also drops the
+     * gradient of windows whose maximum is not positive, as the ReLU backward mask behind them would.
+     */
+    static List<Stmt> pooling(Lowering l, Instr i, Buf out, boolean reluMasked) {
         Attr.Window win = (Attr.Window) i.attr();
         Shape x = i.op() == Op.AVG_POOL2D_BACKWARD ? i.out().shape() : i.args().get(0).shape();
         List<Stmt.Arg> args = new ArrayList<>();
@@ -93,7 +101,7 @@ final class WindowLowering {
         args.add(Stmt.Arg.of(out));
         String method = switch (i.op()) {
             case MAX_POOL2D -> "maxForward";
-            case MAX_POOL2D_BACKWARD -> "maxBackward";
+            case MAX_POOL2D_BACKWARD -> reluMasked ? "maxBackwardRelu" : "maxBackward";
             case MAX_POOL2D_GATHER -> "maxGather";
             case AVG_POOL2D -> "avgForward";
             case AVG_POOL2D_BACKWARD -> "avgBackward";

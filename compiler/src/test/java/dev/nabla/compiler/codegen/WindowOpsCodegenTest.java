@@ -125,12 +125,25 @@ class WindowOpsCodegenTest {
         });
     }
 
+    /** select(greater(x, 0), max_pool2d_backward(x, g), 0) over x of mixed signs: the mask fused into the kernel. */
+    private static Graph reluMaskedPoolGradient(Geometry g) {
+        Attr.Window win = g.window();
+        return graph("rmp", List.of(nchw(g.c(), g.h(), g.w()), nchw(g.c(), win.outH(), win.outW())), (b, in) -> {
+            Value zero = b.constant(0, Shape.SCALAR, S);
+            Value dx = b.add(Op.MAX_POOL2D_BACKWARD, in, win, S, "dx");
+            return List.of(b.add(Op.SELECT, S, "masked", b.add(Op.GREATER, S, "pos", in.get(0), zero), dx, zero));
+        });
+    }
+
     private static List<OneOpTest.Case> all() {
         List<OneOpTest.Case> out = new ArrayList<>();
         for (Op op : Op.values()) {
             if (op.kernel() == Op.Kernel.CONVOLUTION || op.kernel() == Op.Kernel.POOLING) {
                 cases(op).forEach(c -> out.add(new OneOpTest.Case(op.mnemonic() + " " + c.name(), c.graph())));
             }
+        }
+        for (Geometry g : POOL) {
+            out.add(new OneOpTest.Case("relu-masked max pool gradient " + g.name(), reluMaskedPoolGradient(g)));
         }
         for (Geometry g : CONV) {
             out.add(new OneOpTest.Case("conv+bias+relu " + g.name(), convBiasRelu(g)));
@@ -159,6 +172,9 @@ class WindowOpsCodegenTest {
         String bwd = listing(filterAndBiasGradient(g));
         assertTrue(bwd.matches("(?s).*Conv2d\\.filterGrad\\(B, 3, 9, 11, 4, 5, 5, 5, 6, 2, 2, 2, 2, 1, 1, in0, \\w+, \\w+, \\w+\\).*"), bwd);
         assertTrue(!bwd.contains("acc"), "no loop sums the bias gradient\n" + bwd);
+        String masked = listing(reluMaskedPoolGradient(POOL.get(1)));
+        assertTrue(masked.contains("Pool2d.maxBackwardRelu(B, 2, 7, 9, 3, 3, 4, 5, 2, 2, 1, 1, in0, in1, "), masked);
+        assertEquals(1, masked.split("kernel ", -1).length - 1, "the mask is no kernel of its own\n" + masked);
     }
 
     private static String listing(Graph g) {
