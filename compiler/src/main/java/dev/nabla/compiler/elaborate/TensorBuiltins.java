@@ -13,8 +13,6 @@ import java.util.TreeSet;
 /** Built-in tensor functions: each maps to one IR op (sometimes after computing its attribute). */
 final class TensorBuiltins {
 
-    private static final Map<String, Op> UNARY = Map.of("exp", Op.EXP, "log", Op.LOG, "sqrt", Op.SQRT,
-            "abs", Op.ABS, "sign", Op.SIGN, "tanh", Op.TANH, "sigmoid", Op.SIGMOID, "relu", Op.RELU, "neg", Op.NEG);
     private static final Map<String, Op> BINARY = Map.of("maximum", Op.MAXIMUM, "minimum", Op.MINIMUM,
             "greater", Op.GREATER, "equal", Op.EQUAL, "add", Op.ADD, "sub", Op.SUB, "mul", Op.MUL, "div", Op.DIV,
             "matmul", Op.MATMUL, "pow", Op.POW);
@@ -25,8 +23,13 @@ final class TensorBuiltins {
     }
 
     static void register(Map<String, Val> table) {
-        UNARY.forEach((name, op) -> add(table, name, List.of("x"), Map.of(),
-                (e, a) -> tensor(e.emit(op, List.of(x(e, a, "x")), Attr.NONE, a.call()))));
+        // every elementwise unary op is a builtin of its own name, so a new one needs no entry here
+        for (Op op : Op.values()) {
+            if (op.family() == Op.Family.UNARY) {
+                add(table, op.mnemonic(), List.of("x"), Map.of(),
+                        (e, a) -> tensor(e.emit(op, List.of(x(e, a, "x")), Attr.NONE, a.call())));
+            }
+        }
         BINARY.forEach((name, op) -> add(table, name, List.of("a", "b"), Map.of(),
                 (e, a) -> tensor(e.emit(op, List.of(x(e, a, "a"), x(e, a, "b")), Attr.NONE, a.call()))));
         add(table, "where", List.of("cond", "a", "b"), Map.of(), (e, a) -> tensor(e.emit(Op.SELECT,
