@@ -94,6 +94,15 @@ final class TensorBuiltins {
         if (depth < 1) {
             throw new ElabError(a.span("depth"), "one_hot depth must be positive, got " + depth);
         }
+        // A width that differs from the target's classes would train and then evaluate to NaN; the standard losses
+        // take the depth from the logits (dim(logits, -1)), and their errors are reported at the loss's call.
+        java.util.OptionalInt declared = e.declaredClasses(labels);
+        if (declared.isPresent() && declared.getAsInt() != depth) {
+            String have = Stdlib.FILE.equals(a.span("depth").file())
+                    ? "the logits have " + depth + " classes" : "one_hot depth is " + depth;
+            throw new ElabError(a.call(), have + " but target '" + labels.name() + "' declares classes "
+                    + declared.getAsInt());
+        }
         return tensor(e.emit(Op.ONE_HOT, List.of(labels), new Attr.Depth(depth), a.call()));
     }
 
