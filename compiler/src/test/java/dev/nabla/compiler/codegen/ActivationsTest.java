@@ -144,12 +144,12 @@ class ActivationsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"leaky_relu", "elu", "gelu", "softplus", "silu"})
-    void asADenseActivation_gradientsMatchFiniteDifferences(String act) {
+    void asADenseActivation_gradientsMatchFiniteDifferences_andCompiledMatchesInterpreter(String act) {
         ModelIr m = compile("""
                 model M {
                     input x : f32[B, 3]
                     target t : f32[B, 2]
-                    hidden = dense(x, 4, activation = %s)
+                    hidden = dense(x, 40, activation = %s)
                     pred = dense(hidden, 2)
                     output o = pred
                     loss = mse(pred, t)
@@ -158,6 +158,17 @@ class ActivationsTest {
         List<GradCheck.Result> results = GradCheck.check(m, 11, 1e-4, 3);
         assertEquals(4, results.size());
         results.forEach(r -> assertTrue(r.ok(), act + ": " + r));
+        // as a matrix product's epilogue, which the vector family fuses
+        Graph train = Autodiff.gradients(m.train());
+        ModelClasses mc = ModelCompiler.compile(m, m.config().optimizer(), train);
+        for (boolean vector : new boolean[] {true, false}) {
+            CompiledModel cm = Harness.load(mc, vector);
+            for (int batch : new int[] {1, 40}) {
+                float[][] b = Harness.randomBuffers(cm.spec(), 40, batch);
+                cm.trainStep(b, batch);
+                Harness.assertOutputsMatch(train, cm.spec(), b, batch, 1e-5, 1e-4);
+            }
+        }
     }
 
     @Test
