@@ -67,6 +67,9 @@ final class GradientRules {
         RULES.put(Op.TANH, (e, f, g, i) -> e.mul(g, e.sub(e.constant(1), e.mul(f.out(), f.out()))));
         RULES.put(Op.SIGMOID, (e, f, g, i) -> e.mul(g, e.mul(f.out(), e.sub(e.constant(1), f.out()))));
         RULES.put(Op.RELU, GradientRules::relu);
+        RULES.put(Op.EXPM1, (e, f, g, i) -> e.mul(g, e.add(f.out(), e.constant(1))));
+        RULES.put(Op.LOG1P, (e, f, g, i) -> e.div(g, e.add(arg(f, 0), e.constant(1))));
+        RULES.put(Op.ERF, GradientRules::erf);
         RULES.put(Op.MATMUL, (e, f, g, i) -> i == 0
                 ? e.op(Op.MATMUL, g, e.transpose2d(arg(f, 1)))
                 : e.op(Op.MATMUL_TN, arg(f, 0), g));
@@ -140,6 +143,12 @@ final class GradientRules {
     private static Value relu(Emitter e, Instr f, Value g, int i) {
         Value zero = e.constant(0);
         return e.op(Op.SELECT, e.op(Op.GREATER, arg(f, 0), zero), g, zero);
+    }
+
+    /** d/dx erf(x) = 2/sqrt(pi) exp(-x^2). */
+    private static Value erf(Emitter e, Instr f, Value g, int i) {
+        Value x = arg(f, 0);
+        return e.mul(g, e.mul(e.constant(2 / Math.sqrt(Math.PI)), e.op(Op.EXP, e.neg(e.mul(x, x)))));
     }
 
     private static Value select(Emitter e, Instr f, Value g, int i) {

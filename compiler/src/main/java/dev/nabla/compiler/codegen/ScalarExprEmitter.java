@@ -2,12 +2,16 @@ package dev.nabla.compiler.codegen;
 
 import dev.nabla.compiler.ir.Op;
 import dev.nabla.compiler.lower.Expr;
+import dev.nabla.runtime.kernels.Erf;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.commons.GeneratorAdapter;
 import org.objectweb.asm.commons.Method;
 
-/** Emits scalar float expressions; transcendental functions go through {@link Math} in double. */
+/**
+ * Emits scalar float expressions; transcendental functions go through {@link Math} in double, erf through the
+ * runtime's {@link Erf} (Math has none).
+ */
 final class ScalarExprEmitter {
 
     private static final Type MATH = Type.getType(Math.class);
@@ -65,7 +69,8 @@ final class ScalarExprEmitter {
                 ga.push(0f);
                 ga.invokeStatic(MATH, Method.getMethod("float max (float, float)"));
             }
-            case EXP, LOG, SQRT, TANH -> {
+            case ERF -> ga.invokeStatic(Type.getType(Erf.class), Method.getMethod("float erf (float)"));
+            case EXP, LOG, SQRT, TANH, EXPM1, LOG1P -> {
                 ga.cast(F, D);
                 ga.invokeStatic(MATH, Method.getMethod("double " + u.op().mnemonic() + " (double)"));
                 ga.cast(D, F);

@@ -229,7 +229,7 @@ final class VectorKernelEmitter extends KernelEmitter {
                 ga.invokeVirtual(FV, new Method("add", FV, new Type[] {Type.FLOAT_TYPE}));
                 ga.invokeVirtual(FV, new Method("div", FV, new Type[] {VEC}));
             }
-            case NEG, EXP, LOG, SQRT, ABS, TANH -> {
+            case NEG, EXP, LOG, SQRT, ABS, TANH, EXPM1, LOG1P -> {
                 vexpr(u.a());
                 lanewise(u.op().name());
             }

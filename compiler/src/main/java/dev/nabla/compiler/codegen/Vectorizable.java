@@ -53,9 +53,12 @@ final class Vectorizable {
         return true;
     }
 
-    /** Whether the vector emitter has a lane-wise form of {@code op} (it has none for sign and pow). */
+    /**
+     * Whether the vector emitter has a lane-wise form of {@code op}. It has none for sign and pow, nor for erf,
+     * which VectorOperators lacks: a loop computing erf stays scalar and calls the runtime's Erf per element.
+     */
     static boolean lanewise(Op op) {
-        return op.elementwise() && op != Op.SIGN && op != Op.POW;
+        return op.elementwise() && op != Op.SIGN && op != Op.POW && op != Op.ERF;
     }
 
     private static boolean expr(Expr e, LoopVar v, Set<Local> lets, Set<Local> accs) {

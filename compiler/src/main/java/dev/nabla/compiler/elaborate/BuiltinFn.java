@@ -35,5 +35,8 @@ record BuiltinFn(String name, List<String> formals, Map<String, Val> defaults, I
 
         /** The model's parameters declared so far, in declaration order. */
         List<Value> params();
+
+        /** The classes declared by the integer target {@code labels} is ('target y : i32[B] classes K'), if it is one. */
+        java.util.OptionalInt declaredClasses(Value labels);
     }
 }

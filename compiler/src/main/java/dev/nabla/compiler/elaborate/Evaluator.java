@@ -37,6 +37,7 @@ final class Evaluator implements BuiltinFn.Emitter {
     private final List<Value> params = new ArrayList<>();
     private final Map<String, Span> paramSpans = new HashMap<>();
     private final Map<String, Integer> unassignedCalls = new HashMap<>();
+    private final Map<Value, Integer> targetClasses = new HashMap<>();
     private final Deque<Decl.Def> active = new ArrayDeque<>();
     private String scope = "";
     private String builtin;
@@ -100,6 +101,17 @@ final class Evaluator implements BuiltinFn.Emitter {
     @Override
     public List<Value> params() {
         return List.copyOf(params);
+    }
+
+    @Override
+    public java.util.OptionalInt declaredClasses(Value labels) {
+        Integer k = targetClasses.get(labels);
+        return k == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(k);
+    }
+
+    /** Records the classes of an integer target, so one_hot of it can check its depth against them. */
+    void declareClasses(Value target, int classes) {
+        targetClasses.put(target, classes);
     }
 
     private Span placed(Span span) {

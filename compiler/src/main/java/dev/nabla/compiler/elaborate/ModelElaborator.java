@@ -9,6 +9,7 @@ import dev.nabla.compiler.ir.GraphBuilder;
 import dev.nabla.compiler.ir.Shape;
 import dev.nabla.compiler.ir.Span;
 import dev.nabla.compiler.ir.TensorType;
+import dev.nabla.compiler.ir.Value;
 import dev.nabla.compiler.syntax.Decl;
 import dev.nabla.compiler.syntax.Stmt;
 import dev.nabla.runtime.TrainConfig;
@@ -124,8 +125,10 @@ final class ModelElaborator {
     }
 
     /** Binds an input or target whose name {@link Evaluator#define} reserved (as poison, should its type be wrong). */
-    private void declare(String name, Span span, TensorType type, Graph.InputRole role) {
-        env.replace(name, new Val.Tensor(evaluator.input(name, type, role, null, span)));
+    private Value declare(String name, Span span, TensorType type, Graph.InputRole role) {
+        Value v = evaluator.input(name, type, role, null, span);
+        env.replace(name, new Val.Tensor(v));
+        return v;
     }
 
     private void target(Stmt.Target t) {
@@ -142,9 +145,10 @@ final class ModelElaborator {
         if (t.classes() != null && t.classes() < 2) {
             throw new ElabError(t.classesSpan(), "a classification target needs at least 2 classes, got " + t.classes());
         }
-        declare(t.name(), t.span(), type, Graph.InputRole.TARGET);
+        Value v = declare(t.name(), t.span(), type, Graph.InputRole.TARGET);
         if (t.classes() != null) {
             classes.put(t.name(), t.classes());
+            evaluator.declareClasses(v, t.classes());
         }
     }
 

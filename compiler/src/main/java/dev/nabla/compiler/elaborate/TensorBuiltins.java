@@ -13,8 +13,6 @@ import java.util.TreeSet;
 /** Built-in tensor functions: each maps to one IR op (sometimes after computing its attribute). */
 final class TensorBuiltins {
 
-    private static final Map<String, Op> UNARY = Map.of("exp", Op.EXP, "log", Op.LOG, "sqrt", Op.SQRT,
-            "abs", Op.ABS, "sign", Op.SIGN, "tanh", Op.TANH, "sigmoid", Op.SIGMOID, "relu", Op.RELU, "neg", Op.NEG);
     private static final Map<String, Op> BINARY = Map.of("maximum", Op.MAXIMUM, "minimum", Op.MINIMUM,
             "greater", Op.GREATER, "equal", Op.EQUAL, "add", Op.ADD, "sub", Op.SUB, "mul", Op.MUL, "div", Op.DIV,
             "matmul", Op.MATMUL, "pow", Op.POW);
@@ -25,8 +23,13 @@ final class TensorBuiltins {
     }
 
     static void register(Map<String, Val> table) {
-        UNARY.forEach((name, op) -> add(table, name, List.of("x"), Map.of(),
-                (e, a) -> tensor(e.emit(op, List.of(x(e, a, "x")), Attr.NONE, a.call()))));
+        // every elementwise unary op is a builtin of its own name, so a new one needs no entry here
+        for (Op op : Op.values()) {
+            if (op.family() == Op.Family.UNARY) {
+                add(table, op.mnemonic(), List.of("x"), Map.of(),
+                        (e, a) -> tensor(e.emit(op, List.of(x(e, a, "x")), Attr.NONE, a.call())));
+            }
+        }
         BINARY.forEach((name, op) -> add(table, name, List.of("a", "b"), Map.of(),
                 (e, a) -> tensor(e.emit(op, List.of(x(e, a, "a"), x(e, a, "b")), Attr.NONE, a.call()))));
         add(table, "where", List.of("cond", "a", "b"), Map.of(), (e, a) -> tensor(e.emit(Op.SELECT,
@@ -90,6 +93,15 @@ final class TensorBuiltins {
         int depth = a.integer("depth");
         if (depth < 1) {
             throw new ElabError(a.span("depth"), "one_hot depth must be positive, got " + depth);
+        }
+        // A width that differs from the target's classes would train and then evaluate to NaN; the standard losses
+        // take the depth from the logits (dim(logits, -1)), and their errors are reported at the loss's call.
+        java.util.OptionalInt declared = e.declaredClasses(labels);
+        if (declared.isPresent() && declared.getAsInt() != depth) {
+            String have = Stdlib.FILE.equals(a.span("depth").file())
+                    ? "the logits have " + depth + " classes" : "one_hot depth is " + depth;
+            throw new ElabError(a.call(), have + " but target '" + labels.name() + "' declares classes "
+                    + declared.getAsInt());
         }
         return tensor(e.emit(Op.ONE_HOT, List.of(labels), new Attr.Depth(depth), a.call()));
     }

@@ -3,6 +3,7 @@ package dev.nabla.compiler.interp;
 import dev.nabla.compiler.ir.Attr;
 import dev.nabla.compiler.ir.Op;
 import dev.nabla.runtime.NablaException;
+import dev.nabla.runtime.kernels.Erf;
 
 import java.util.EnumMap;
 import java.util.List;
@@ -44,6 +45,9 @@ final class EvalRules {
         unary(Op.TANH, Math::tanh);
         unary(Op.SIGMOID, x -> 1.0 / (1.0 + Math.exp(-x)));
         unary(Op.RELU, x -> x > 0 ? x : 0.0);
+        unary(Op.EXPM1, Math::expm1);
+        unary(Op.LOG1P, Math::log1p);
+        unary(Op.ERF, Erf::erf);
         RULES.put(Op.MATMUL, (a, attr, out) -> Contractions.matmul(a.get(0), a.get(1), out));
         RULES.put(Op.MATMUL_TN, (a, attr, out) -> Contractions.matmulTransposedA(a.get(0), a.get(1), out));
         RULES.put(Op.CONV2D, (a, attr, out) -> Windows.conv2d(a.get(0), a.get(1), (Attr.Window) attr, out));

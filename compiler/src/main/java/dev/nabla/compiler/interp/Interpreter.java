@@ -25,6 +25,8 @@ import java.util.Map;
  *       {@code 0..depth-1} throws {@link dev.nabla.runtime.NablaException}.</li>
  *   <li>MATMUL_TN(a, b) is transpose(a) @ b, contracting the first axes.</li>
  *   <li>POW(a, b) is {@link Math#pow} (so a negative base with a non-integer exponent gives NaN).</li>
+ *   <li>EXPM1 and LOG1P are {@link Math#expm1}/{@link Math#log1p}; ERF is the runtime's
+ *       {@link dev.nabla.runtime.kernels.Erf}, the same function generated code calls (absolute error ~2e-14).</li>
  *   <li>CONV2D is cross-correlation, as in PyTorch: y[n,o,oy,ox] = sum over c, i, j of w[o,c,i,j] *
  *       x[n, c, oy*sh + i*dh - padTop, ox*sw + j*dw - padLeft], taps in the padding reading 0.
  *       CONV2D_BACKWARD_INPUT and CONV2D_BACKWARD_FILTER are its adjoints in x and in w (the latter summing

@@ -33,6 +33,12 @@ public enum Op {
     TANH("tanh", Family.UNARY, Trait.TRANSCENDENTAL),
     SIGMOID("sigmoid", Family.UNARY, Trait.TRANSCENDENTAL),
     RELU("relu", Family.UNARY),
+    /** exp(x) - 1 without the cancellation near 0 of computing it so (elu's negative side). */
+    EXPM1("expm1", Family.UNARY, Trait.TRANSCENDENTAL),
+    /** log(1 + x) without the rounding of 1 + x near 0 (softplus's tail). */
+    LOG1P("log1p", Family.UNARY, Trait.TRANSCENDENTAL),
+    /** The error function, for gelu's exact form; Java has none, so it is dev.nabla.runtime.kernels.Erf. */
+    ERF("erf", Family.UNARY, Trait.TRANSCENDENTAL),
     // Contractions.
     /** [M,K] @ [K,N] -> [M,N]. */
     MATMUL("matmul", Family.CONTRACTION, Kernel.MATRIX_PRODUCT),
@@ -149,7 +155,7 @@ public enum Op {
         return commutative;
     }
 
-    /** Calls exp, log, sqrt, tanh or pow per element: too costly to recompute in each of several readers. */
+    /** Calls exp, log, sqrt, tanh, erf or pow per element: too costly to recompute in each of several readers. */
     public boolean transcendental() {
         return transcendental;
     }

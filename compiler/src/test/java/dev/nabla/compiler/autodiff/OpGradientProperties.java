@@ -62,6 +62,9 @@ class OpGradientProperties {
 
     private static Tensor values(Random rnd, Shape s, Op op, int operand) {
         int[] dims = s.concrete(BATCH);
+        if (op == Op.LOG1P) {
+            return random(rnd, dims, -0.5, 2);
+        }
         if (op == Op.LOG || op == Op.SQRT || (op == Op.DIV && operand == 1) || (op == Op.POW && operand == 0)) {
             return random(rnd, dims, 0.5, 2);
         }
@@ -104,7 +107,8 @@ class OpGradientProperties {
         Random rnd = new Random(seed);
         boolean batched = rnd.nextBoolean();
         Shape s = randomShape(rnd, batched ? 1 : 0, 3, batched);
-        for (Op op : List.of(Op.NEG, Op.EXP, Op.LOG, Op.SQRT, Op.ABS, Op.TANH, Op.SIGMOID, Op.RELU)) {
+        for (Op op : List.of(Op.NEG, Op.EXP, Op.LOG, Op.SQRT, Op.ABS, Op.TANH, Op.SIGMOID, Op.RELU, Op.EXPM1,
+                Op.LOG1P, Op.ERF)) {
             check(op, Attr.NONE, rnd, wrt(s, values(rnd, s, op, 0)));
         }
     }

@@ -8,6 +8,8 @@ import dev.nabla.compiler.ir.Op;
 import dev.nabla.compiler.ir.Span;
 import dev.nabla.compiler.ir.Value;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -59,9 +61,11 @@ class SecondDerivativeTest {
         return out;
     }
 
-    @Test
-    void hessianVectorProductOfSmallMlp_matchesFiniteDifferencesOfGradients() {
-        Graph train = SmallMlp.build(Op.TANH);
+    /** With each smooth activation op whose gradient rule builds on other ops (expm1 on its result, erf on exp). */
+    @ParameterizedTest
+    @EnumSource(value = Op.class, names = {"TANH", "SIGMOID", "EXPM1", "ERF"})
+    void hessianVectorProductOfSmallMlp_matchesFiniteDifferencesOfGradients(Op activation) {
+        Graph train = SmallMlp.build(activation);
         assertHessianVectorProductMatches(train, SmallMlp.feed(train, BATCH, 11));
     }
 

@@ -32,7 +32,8 @@ import java.util.Random;
 class RandomGraphProperties {
 
     private static final Span S = Span.at("random.nabla", 3, 1);
-    private static final List<Op> UNARY = List.of(Op.NEG, Op.TANH, Op.SIGMOID, Op.RELU, Op.ABS, Op.EXP, Op.LOG, Op.SQRT, Op.SIGN);
+    private static final List<Op> UNARY = List.of(Op.NEG, Op.TANH, Op.SIGMOID, Op.RELU, Op.ABS, Op.EXP, Op.LOG, Op.SQRT, Op.SIGN,
+            Op.EXPM1, Op.LOG1P, Op.ERF);
     private static final List<Op> BINARY = List.of(Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.MAXIMUM, Op.MINIMUM);
 
     @Property(tries = 40)
@@ -84,7 +85,8 @@ class RandomGraphProperties {
         int rank = cur.shape().rank();
         if (kind == 0) {
             Op op = UNARY.get(r.nextInt(UNARY.size()));
-            Value in = op == Op.LOG || op == Op.SQRT ? positive(b, cur) : op == Op.EXP ? b.add(Op.TANH, S, "t", cur) : cur;
+            Value in = op == Op.LOG || op == Op.SQRT || op == Op.LOG1P ? positive(b, cur)
+                    : op == Op.EXP || op == Op.EXPM1 ? b.add(Op.TANH, S, "t", cur) : cur;
             return b.add(op, S, op.mnemonic(), in);
         }
         if (kind == 1 || kind == 2) {

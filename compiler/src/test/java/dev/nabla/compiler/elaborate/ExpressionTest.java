@@ -90,6 +90,16 @@ class ExpressionTest {
     }
 
     @Test
+    void everyUnaryOp_isABuiltinOfItsMnemonic() {
+        for (Op op : Op.values()) {
+            if (op.family() == Op.Family.UNARY) {
+                ModelIr m = Models.withBody("output o = " + op.mnemonic() + "(x)");
+                assertEquals(1, Models.ops(m.train(), op).size(), op.toString());
+            }
+        }
+    }
+
+    @Test
     void functionsAreValues_andCanBePassedAndCalled() {
         ModelIr m = Models.compile("""
                 def apply(f, x) = f(x)

@@ -96,6 +96,16 @@ class InterpreterTest {
     }
 
     @Test
+    void expm1Log1pErf_matchKnownValues_andKeepPrecisionNearZero() {
+        Tensor x = t(s(4), -1, 0, 1e-10, 2);
+        assertData(eval(Op.EXPM1, Attr.NONE, x), s(4), Math.exp(-1) - 1, 0, 1.00000000005e-10, Math.exp(2) - 1);
+        assertData(eval(Op.LOG1P, Attr.NONE, t(s(3), 0, 1e-10, 1)), s(3), 0, 9.9999999995e-11, Math.log(2));
+        // erf from mpmath: erf(-1), erf(0.5), erf(2)
+        assertData(eval(Op.ERF, Attr.NONE, t(s(4), -1, 0, 0.5, 2)), s(4),
+                -0.8427007929497149, 0, 0.5204998778130465, 0.9953222650189527);
+    }
+
+    @Test
     void logAndSqrt_ofPositiveValues() {
         Tensor x = t(s(2), 1, 4);
         assertData(eval(Op.LOG, Attr.NONE, x), s(2), 0, Math.log(4));
