@@ -41,19 +41,19 @@ public enum Op {
     ERF("erf", Family.UNARY, Trait.TRANSCENDENTAL),
     // Contractions.
     /** [M,K] @ [K,N] -> [M,N]. */
-    MATMUL("matmul", Family.CONTRACTION, Kernel.MATRIX_PRODUCT),
+    MATMUL("matmul", Family.CONTRACTION, KernelFamily.MATRIX_PRODUCT),
     /**
      * transpose(a) @ b: [K,M], [K,N] -> [M,N], contracting the first axes, which may be the batch B.
      * Weight gradients need it: x^T @ g sums over the batch, and [B,K] cannot be transposed in the IR
      * because B may only be axis 0. Lowers to a GEMM with transA.
      */
-    MATMUL_TN("matmul_tn", Family.CONTRACTION, Kernel.MATRIX_PRODUCT),
+    MATMUL_TN("matmul_tn", Family.CONTRACTION, KernelFamily.MATRIX_PRODUCT),
     /** 2-D cross-correlation, NCHW: x [N,C,H,W], w [O,C,kh,kw] -> [N,O,OH,OW]; geometry in {@link Attr.Window}. */
-    CONV2D("conv2d", Family.CONTRACTION, Kernel.CONVOLUTION),
+    CONV2D("conv2d", Family.CONTRACTION, KernelFamily.CONVOLUTION),
     /** The adjoint of CONV2D in its input: g [N,O,OH,OW], w [O,C,kh,kw] -> [N,C,H,W] (a transposed convolution). */
-    CONV2D_BACKWARD_INPUT("conv2d_backward_input", Family.CONTRACTION, Kernel.CONVOLUTION),
+    CONV2D_BACKWARD_INPUT("conv2d_backward_input", Family.CONTRACTION, KernelFamily.CONVOLUTION),
     /** The adjoint of CONV2D in its kernel: x [N,C,H,W], g [N,O,OH,OW] -> [O,C,kh,kw], summing over N. */
-    CONV2D_BACKWARD_FILTER("conv2d_backward_filter", Family.CONTRACTION, Kernel.CONVOLUTION),
+    CONV2D_BACKWARD_FILTER("conv2d_backward_filter", Family.CONTRACTION, KernelFamily.CONVOLUTION),
     // Sliding-window pooling over the last two axes of [N,C,H,W].
     /** Maximum of each window; padding never wins. */
     MAX_POOL2D("max_pool2d", Family.WINDOW, 1),
@@ -86,7 +86,7 @@ public enum Op {
      * kernel family of its own. Fusion plans each family separately, so a convolution is never planned as a
      * matrix product.
      */
-    public enum Kernel { LOOPS, MATRIX_PRODUCT, CONVOLUTION, POOLING }
+    public enum KernelFamily { LOOPS, MATRIX_PRODUCT, CONVOLUTION, POOLING }
 
     /** Per-op facts that passes and emitters ask about. */
     private enum Trait { COMMUTATIVE, TRANSCENDENTAL }
@@ -94,23 +94,23 @@ public enum Op {
     private final String mnemonic;
     private final Family family;
     private final int arity;
-    private final Kernel kernel;
+    private final KernelFamily kernel;
     private final boolean commutative;
     private final boolean transcendental;
 
     Op(String mnemonic, Family family, Trait... traits) {
-        this(mnemonic, family, defaultArity(family), family == Family.WINDOW ? Kernel.POOLING : Kernel.LOOPS, traits);
+        this(mnemonic, family, defaultArity(family), family == Family.WINDOW ? KernelFamily.POOLING : KernelFamily.LOOPS, traits);
     }
 
     Op(String mnemonic, Family family, int arity) {
-        this(mnemonic, family, arity, Kernel.POOLING);
+        this(mnemonic, family, arity, KernelFamily.POOLING);
     }
 
-    Op(String mnemonic, Family family, Kernel kernel) {
+    Op(String mnemonic, Family family, KernelFamily kernel) {
         this(mnemonic, family, defaultArity(family), kernel);
     }
 
-    Op(String mnemonic, Family family, int arity, Kernel kernel, Trait... traits) {
+    Op(String mnemonic, Family family, int arity, KernelFamily kernel, Trait... traits) {
         this.mnemonic = mnemonic;
         this.family = family;
         this.arity = arity;
@@ -141,7 +141,7 @@ public enum Op {
     }
 
     /** The kernel family that computes the op. */
-    public Kernel kernel() {
+    public KernelFamily kernelFamily() {
         return kernel;
     }
 

@@ -85,7 +85,7 @@ final class Fusion {
             position.put(g.body().get(p).out(), p);
         }
         for (Instr i : g.body()) {
-            switch (i.op().kernel()) {
+            switch (i.op().kernelFamily()) {
                 case MATRIX_PRODUCT -> planGemm(i, consumer);
                 case CONVOLUTION -> planConv(i, consumer, consumers, position);
                 case POOLING -> planPool(i, consumer);

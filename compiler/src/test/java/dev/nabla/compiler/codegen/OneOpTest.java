@@ -60,7 +60,7 @@ class OneOpTest {
                             in.get(1), in.get(2)))));
             case WINDOW -> out.addAll(WindowOpsCodegenTest.cases(op));
             case CONTRACTION -> {
-                if (op.kernel() == Op.Kernel.CONVOLUTION) {
+                if (op.kernelFamily() == Op.KernelFamily.CONVOLUTION) {
                     out.addAll(WindowOpsCodegenTest.cases(op));
                 } else if (op == Op.MATMUL) {
                     out.add(new Case("[B,4]@[4,6]", single("mm", List.of(TensorType.f32(Shape.BATCH, 4), TensorType.f32(4, 6)),

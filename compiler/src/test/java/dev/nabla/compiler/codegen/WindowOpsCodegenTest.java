@@ -80,7 +80,7 @@ class WindowOpsCodegenTest {
     /** The cases of one window op (the completeness of OneOpTest includes these). */
     static List<OneOpTest.Case> cases(Op op) {
         List<OneOpTest.Case> out = new ArrayList<>();
-        boolean conv = op.kernel() == Op.Kernel.CONVOLUTION;
+        boolean conv = op.kernelFamily() == Op.KernelFamily.CONVOLUTION;
         for (Geometry g : conv ? CONV : POOL) {
             Attr.Window win = g.window();
             TensorType x = nchw(g.c(), g.h(), g.w());
@@ -138,7 +138,7 @@ class WindowOpsCodegenTest {
     private static List<OneOpTest.Case> all() {
         List<OneOpTest.Case> out = new ArrayList<>();
         for (Op op : Op.values()) {
-            if (op.kernel() == Op.Kernel.CONVOLUTION || op.kernel() == Op.Kernel.POOLING) {
+            if (op.kernelFamily() == Op.KernelFamily.CONVOLUTION || op.kernelFamily() == Op.KernelFamily.POOLING) {
                 cases(op).forEach(c -> out.add(new OneOpTest.Case(op.mnemonic() + " " + c.name(), c.graph())));
             }
         }
