@@ -98,14 +98,14 @@ class ConvPoolGradientProperties {
     void conv2d_matchesFiniteDifferences_inInputAndKernel(@ForAll long seed) {
         Random rnd = new Random(seed);
         Geometry g = geometry(rnd, false);
-        check(Op.CONV2D, g, rnd, wrt(g, g.x(), rnd), wrt(g, g.kernelFamily(), rnd));
+        check(Op.CONV2D, g, rnd, wrt(g, g.x(), rnd), wrt(g, g.kernel(), rnd));
     }
 
     @Property(tries = 100)
     void conv2dBackwardInput_matchesFiniteDifferences_inGradientAndKernel(@ForAll long seed) {
         Random rnd = new Random(seed);
         Geometry g = geometry(rnd, false);
-        check(Op.CONV2D_BACKWARD_INPUT, g, rnd, wrt(g, g.y(), rnd), wrt(g, g.kernelFamily(), rnd));
+        check(Op.CONV2D_BACKWARD_INPUT, g, rnd, wrt(g, g.y(), rnd), wrt(g, g.kernel(), rnd));
     }
 
     @Property(tries = 100)
