@@ -7,12 +7,18 @@ import dev.nabla.compiler.ir.Span;
 import dev.nabla.compiler.ir.Value;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Splits a model's elaborated graph into its training and inference graphs, each without dead code. */
+/**
+ * Finishes a model's two elaborated graphs (one per value of {@code training}): the training graph keeps what its
+ * loss, outputs and state updates need, the inference graph what its outputs need. The inference graph may only
+ * read parameters and state the training graph declares too, and has the same outputs, since the buffers are laid
+ * out from the training graph.
+ */
 final class GraphFinisher {
 
     record Graphs(Graph train, Graph inference) {
@@ -22,10 +28,11 @@ final class GraphFinisher {
     }
 
     /** Reports outputs that need a target (unavailable at inference); {@code outputSpans} positions them. */
-    static Graphs split(Graph all, String model, Map<String, Span> outputSpans, Diagnostics diagnostics) {
-        Graph train = live(all, all.outputs(), all.name());
+    static Graphs split(Graph trainAll, Graph all, String model, Map<String, Span> outputSpans, Diagnostics diagnostics) {
+        Graph train = live(trainAll, trainAll.outputs(), trainAll.name());
         List<Graph.Output> outputs = all.outputs(Graph.OutputRole.OUTPUT);
         Graph inference = live(all, outputs, model + ".inference");
+        sameDeclarations(trainAll, all, outputSpans, diagnostics);
         for (Graph.Output o : outputs) {
             Set<String> needed = reachable(all, List.of(o));
             for (Graph.Input t : all.inputs(Graph.InputRole.TARGET)) {
@@ -37,6 +44,29 @@ final class GraphFinisher {
         }
         List<Graph.Input> inputs = all.inputs().stream().filter(i -> i.role() != Graph.InputRole.TARGET).toList();
         return new Graphs(train, new Graph(inference.name(), inputs, inference.body(), inference.outputs()));
+    }
+
+    private static void sameDeclarations(Graph train, Graph inference, Map<String, Span> outputSpans,
+                                         Diagnostics diagnostics) {
+        Map<String, Value> declared = new HashMap<>();
+        train.inputs().forEach(in -> declared.put(in.value().name(), in.value()));
+        for (Graph.Input in : inference.inputs()) {
+            Value t = declared.get(in.value().name());
+            if (t == null || !t.type().equals(in.value().type())) {
+                diagnostics.error(in.span(), in.role().name().toLowerCase() + " '" + in.value().name() + "' is only declared"
+                        + " when not training; declare it outside 'if training' so both graphs have it");
+            }
+        }
+        Map<String, Value> trainOutputs = new HashMap<>();
+        train.outputs(Graph.OutputRole.OUTPUT).forEach(o -> trainOutputs.put(o.name(), o.value()));
+        for (Graph.Output o : inference.outputs(Graph.OutputRole.OUTPUT)) {
+            Value t = trainOutputs.get(o.name());
+            if (t == null || !t.type().equals(o.value().type())) {
+                diagnostics.error(outputSpans.get(o.name()), "output '" + o.name() + "' must be the same in both graphs"
+                        + (t == null ? "; declare it outside 'if training'" : ": " + t.type() + " in training, "
+                        + o.value().type() + " in inference"));
+            }
+        }
     }
 
     private static Graph live(Graph g, List<Graph.Output> outputs, String name) {
