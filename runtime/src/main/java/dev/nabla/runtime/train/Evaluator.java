@@ -8,7 +8,10 @@ import dev.nabla.runtime.data.Dataset;
 /**
  * Evaluates a model on a labelled dataset. The loss needs the training graph, so each batch runs
  * {@code trainStep} without an update: parameters and optimizer state stay as they are, and STATE buffers
- * (e.g. running statistics) are restored afterwards so evaluating never changes the model.
+ * (e.g. running statistics) are restored right after it, so evaluating never changes the model. Accuracy, the
+ * confusion matrix and the regression errors come from {@code predict}, the inference graph, as {@code nabla
+ * predict} would give them: with batch norm the outputs use the running statistics while the loss is the training
+ * graph's, computed with the batch's own.
  */
 public final class Evaluator {
 
@@ -33,6 +36,8 @@ public final class Evaluator {
             mb.fill(data, order, from, count);
             model.trainStep(buffers, count);
             lossSum += (double) mb.lossValue() * count;
+            restoreState(spec, buffers, state);
+            model.predict(buffers, count);
             for (int r = 0; r < count && output >= 0; r++) {
                 if (confusion != null) {
                     int predicted = argmax(buffers[output], r * classes, classes);
@@ -46,7 +51,6 @@ public final class Evaluator {
                 }
             }
         }
-        restoreState(spec, buffers, state);
         int n = data.rows();
         double accuracy = confusion == null || output < 0 ? Double.NaN : diagonal(confusion) / (double) n;
         boolean regression = confusion == null && output >= 0;
