@@ -45,6 +45,7 @@ final class TensorBuiltins {
         add(table, "flatten", List.of("x"), Map.of(), TensorBuiltins::flatten);
         add(table, "dim", List.of("x", "axis"), Map.of(), TensorBuiltins::dim);
         add(table, "rank", List.of("x"), Map.of(), (e, a) -> new Val.Num(x(e, a, "x").shape().rank(), true));
+        add(table, "assert_rank", List.of("x", "ranks"), Map.of(), TensorBuiltins::assertRank);
         add(table, "count", List.of("x", "axis"), Map.of("axis", Val.ABSENT), TensorBuiltins::count);
     }
 
@@ -166,6 +167,19 @@ final class TensorBuiltins {
         }
         Value perRow = e.emit(Op.BROADCAST, List.of(c), new Attr.To(Shape.of(Shape.BATCH)), a.call());
         return tensor(e.emit(Op.SUM, List.of(perRow), new Attr.Axes(List.of(0), false), a.call()));
+    }
+
+    /** x itself when its rank is one of {@code ranks}: a layer's own check, reported at the layer's call. */
+    private static Val assertRank(BuiltinFn.Emitter e, Args a) {
+        Value x = x(e, a, "x");
+        List<Integer> ranks = a.integers("ranks");
+        if (!ranks.contains(x.shape().rank())) {
+            String allowed = ranks.size() == 1 ? String.valueOf(ranks.get(0))
+                    : String.join(", ", ranks.subList(0, ranks.size() - 1).stream().map(String::valueOf).toList())
+                    + " or " + ranks.get(ranks.size() - 1);
+            throw new ElabError(a.call(), "expected a tensor of rank " + allowed + ", got " + x.type());
+        }
+        return tensor(x);
     }
 
     private static Val dim(BuiltinFn.Emitter e, Args a) {
