@@ -192,7 +192,7 @@ class BatchNormTest {
             CompiledModel m = Harness.load(mc, vector);
             int batch = 3;
             float[][] b = Harness.randomBuffers(m.spec(), batch, 11);
-            float[][] before = copy(b);
+            float[][] before = Harness.copy(b);
             m.trainStep(b, batch);
             Harness.assertOutputsMatch(train, m.spec(), before, b, batch, 1e-5, 1e-5);
             // channel 0 by hand: B*H*W = 18 values
@@ -223,7 +223,7 @@ class BatchNormTest {
             int row = b[in].length / 2;
             float[][] rows = new float[2][];
             for (int r = 0; r < 2; r++) {
-                float[][] one = copy(b);
+                float[][] one = Harness.copy(b);
                 System.arraycopy(b[in], r * row, one[in], 0, row);
                 m.predict(one, 1);
                 Harness.assertOutputsMatch(model.inference(), spec, one, 1, 1e-5, 1e-5);
@@ -253,7 +253,7 @@ class BatchNormTest {
         state.forEach(s -> assertTrue(spec.buffers().stream().noneMatch(x -> x.name().equals("grad:" + s)), s));
         float[][] b = Harness.randomBuffers(spec, 3, 2);
         m.trainStep(b, 3);
-        float[][] afterStep = copy(b);
+        float[][] afterStep = Harness.copy(b);
         m.update(b, new float[] {0.1f, 1, 1});
         for (String s : state) {
             assertArrayEquals(afterStep[spec.indexOf(s)], b[spec.indexOf(s)], s + " untouched by update");
@@ -281,14 +281,6 @@ class BatchNormTest {
             d[i] = f[i];
         }
         return d;
-    }
-
-    private static float[][] copy(float[][] b) {
-        float[][] c = new float[b.length][];
-        for (int i = 0; i < b.length; i++) {
-            c[i] = b[i].clone();
-        }
-        return c;
     }
 
     private static void assertClose(double[] want, double[] got, double tol, String what) {
