@@ -46,6 +46,17 @@ class TrainEvalPredictCommandTest {
         return Double.parseDouble(m.group(1));
     }
 
+    /** The held-out loss of a report: the last "N samples  loss X" line. */
+    private static String loss(String report) {
+        Matcher m = Pattern.compile("samples  loss (\\d+\\.\\d+)").matcher(report);
+        String last = null;
+        while (m.find()) {
+            last = m.group(1);
+        }
+        assertTrue(last != null, report);
+        return last;
+    }
+
     @Test
     void trainThenEval_reportTheSameHeldOutAccuracy(@TempDir Path dir) {
         Path ckpt = dir.resolve("iris.safetensors");
@@ -116,6 +127,8 @@ class TrainEvalPredictCommandTest {
         assertEquals(0, eval.code(), eval.err());
         assertEquals(accuracy(train.out()), accuracy(eval.out()), 1e-9);
         assertTrue(accuracy(eval.out()) >= 80.0, eval.out());
+        assertEquals(loss(train.out()), loss(eval.out()),
+                "the evaluation loss uses the running statistics, so train's batch 16 and eval's 256 agree");
 
         Path inputs = dir.resolve("flowers.csv");
         Files.write(inputs, List.of("5.1,3.5,1.4,0.2", "6.7,3.0,5.2,2.3"));

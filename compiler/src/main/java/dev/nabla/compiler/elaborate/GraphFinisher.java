@@ -21,7 +21,8 @@ import java.util.Set;
  */
 final class GraphFinisher {
 
-    record Graphs(Graph train, Graph inference) {
+    /** {@code evaluation}: the inference graph's outputs and its loss, null without a loss. */
+    record Graphs(Graph train, Graph inference, Graph evaluation) {
     }
 
     private GraphFinisher() {
@@ -43,7 +44,10 @@ final class GraphFinisher {
             }
         }
         List<Graph.Input> inputs = all.inputs().stream().filter(i -> i.role() != Graph.InputRole.TARGET).toList();
-        return new Graphs(train, new Graph(inference.name(), inputs, inference.body(), inference.outputs()));
+        List<Graph.Output> withLoss = all.outputs().stream()
+                .filter(o -> o.role() == Graph.OutputRole.OUTPUT || o.role() == Graph.OutputRole.LOSS).toList();
+        Graph evaluation = all.outputs(Graph.OutputRole.LOSS).isEmpty() ? null : live(all, withLoss, model + ".eval");
+        return new Graphs(train, new Graph(inference.name(), inputs, inference.body(), inference.outputs()), evaluation);
     }
 
     private static void sameDeclarations(Graph train, Graph inference, Map<String, Span> outputSpans,

@@ -68,7 +68,7 @@ final class ModelElaborator {
             return Optional.empty();
         }
         return Optional.of(new ModelIr(model.name(), file, graphs.train(), graphs.inference(), train.config,
-                train.classes));
+                train.classes, graphs.evaluation()));
     }
 
     private TrainConfig config = TrainConfig.EMPTY;

@@ -243,6 +243,36 @@ class BatchNormTest {
     }
 
     @Test
+    void evaluate_isTheInferenceGraphWithTheLoss_soEachRowsLossIsItsOwn() {
+        ModelIr model = compile(CHANNELS);
+        assertTrue(model.evaluation().inputs(Graph.InputRole.TARGET).size() == 1, model.evaluation().toString());
+        assertTrue(model.evaluation().outputs(Graph.OutputRole.STATE_UPDATE).isEmpty());
+        ModelClasses mc = ModelCompiler.compile(model, OptimizerSpec.sgd(0.1, 0, 0));
+        for (boolean vector : new boolean[] {true, false}) {
+            CompiledModel m = Harness.load(mc, vector);
+            ModelSpec spec = m.spec();
+            float[][] b = Harness.randomBuffers(spec, 2, 17);
+            float[][] before = Harness.copy(b);
+            m.evaluate(b, 2);
+            Harness.assertOutputsMatch(model.evaluation(), spec, before, b, 2, 1e-5, 1e-5);
+            for (int s : spec.indicesOf(BufferRole.STATE)) {
+                assertArrayEquals(before[s], b[s], "evaluate leaves state alone");
+            }
+            double both = b[spec.indexOf("loss")][0];
+            double sum = 0;
+            int row = 12;
+            for (int r = 0; r < 2; r++) {
+                float[][] one = Harness.copy(before);
+                System.arraycopy(before[spec.indexOf("img")], r * row, one[spec.indexOf("img")], 0, row);
+                System.arraycopy(before[spec.indexOf("t")], r * row, one[spec.indexOf("t")], 0, row);
+                m.evaluate(one, 1);
+                sum += one[spec.indexOf("loss")][0];
+            }
+            assertEquals(both, sum / 2, 1e-5, "the mean of the rows' losses, each alone: vector=" + vector);
+        }
+    }
+
+    @Test
     void state_hasNoGradBuffer_isLeftAloneByTheOptimizer_andRoundTripsThroughACheckpoint(@TempDir Path dir) {
         ModelIr model = compile(CHANNELS);
         CompiledModel m = Harness.load(ModelCompiler.compile(model, OptimizerSpec.sgd(0.1, 0.9, 0.01)), true);

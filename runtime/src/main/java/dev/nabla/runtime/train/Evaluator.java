@@ -6,12 +6,11 @@ import dev.nabla.runtime.ModelSpec;
 import dev.nabla.runtime.data.Dataset;
 
 /**
- * Evaluates a model on a labelled dataset. The loss needs the training graph, so each batch runs
- * {@code trainStep} without an update: parameters and optimizer state stay as they are, and STATE buffers
- * (e.g. running statistics) are restored right after it, so evaluating never changes the model. Accuracy, the
- * confusion matrix and the regression errors come from {@code predict}, the inference graph, as {@code nabla
- * predict} would give them: with batch norm the outputs use the running statistics while the loss is the training
- * graph's, computed with the batch's own.
+ * Evaluates a model on a labelled dataset with {@link CompiledModel#evaluate}: the inference graph with the loss, so
+ * loss, accuracy, confusion matrix and regression errors are those {@code nabla predict}'s outputs give (with batch
+ * norm, from the running statistics, whatever the evaluation batch). Parameters and optimizer state stay as they
+ * are; STATE buffers are restored afterwards (a model whose evaluate runs trainStep would move them), so evaluating
+ * never changes the model.
  */
 public final class Evaluator {
 
@@ -34,10 +33,8 @@ public final class Evaluator {
         for (int from = 0; from < data.rows(); from += batch) {
             int count = Math.min(batch, data.rows() - from);
             mb.fill(data, order, from, count);
-            model.trainStep(buffers, count);
+            model.evaluate(buffers, count);
             lossSum += (double) mb.lossValue() * count;
-            restoreState(spec, buffers, state);
-            model.predict(buffers, count);
             for (int r = 0; r < count && output >= 0; r++) {
                 if (confusion != null) {
                     int predicted = argmax(buffers[output], r * classes, classes);
@@ -51,6 +48,7 @@ public final class Evaluator {
                 }
             }
         }
+        restoreState(spec, buffers, state);
         int n = data.rows();
         double accuracy = confusion == null || output < 0 ? Double.NaN : diagonal(confusion) / (double) n;
         boolean regression = confusion == null && output >= 0;
