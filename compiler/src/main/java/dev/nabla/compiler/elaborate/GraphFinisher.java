@@ -63,6 +63,12 @@ final class GraphFinisher {
         }
         Map<String, Value> trainOutputs = new HashMap<>();
         train.outputs(Graph.OutputRole.OUTPUT).forEach(o -> trainOutputs.put(o.name(), o.value()));
+        for (Graph.Output o : train.outputs(Graph.OutputRole.OUTPUT)) {
+            if (inference.outputs(Graph.OutputRole.OUTPUT).stream().noneMatch(i -> i.name().equals(o.name()))) {
+                diagnostics.error(outputSpans.get(o.name()), "output '" + o.name() + "' is only declared when training;"
+                        + " predict could not compute it: declare it outside 'if training'");
+            }
+        }
         for (Graph.Output o : inference.outputs(Graph.OutputRole.OUTPUT)) {
             Value t = trainOutputs.get(o.name());
             if (t == null || !t.type().equals(o.value().type())) {

@@ -62,8 +62,9 @@ final class ModelElaborator {
         if (diagnostics.errorCount() > errorsBefore) {
             return Optional.empty();
         }
-        GraphFinisher.Graphs graphs = GraphFinisher.split(trainAll, inferenceAll, model.name(), inference.outputSpans,
-                diagnostics);
+        Map<String, Span> outputSpans = new LinkedHashMap<>(train.outputSpans);
+        outputSpans.putAll(inference.outputSpans);
+        GraphFinisher.Graphs graphs = GraphFinisher.split(trainAll, inferenceAll, model.name(), outputSpans, diagnostics);
         if (diagnostics.errorCount() > errorsBefore) {
             return Optional.empty();
         }
