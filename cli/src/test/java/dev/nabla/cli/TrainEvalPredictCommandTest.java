@@ -46,6 +46,17 @@ class TrainEvalPredictCommandTest {
         return Double.parseDouble(m.group(1));
     }
 
+    /** The held-out loss of a report: the last "N samples  loss X" line. */
+    private static String loss(String report) {
+        Matcher m = Pattern.compile("samples  loss (\\d+\\.\\d+)").matcher(report);
+        String last = null;
+        while (m.find()) {
+            last = m.group(1);
+        }
+        assertTrue(last != null, report);
+        return last;
+    }
+
     @Test
     void trainThenEval_reportTheSameHeldOutAccuracy(@TempDir Path dir) {
         Path ckpt = dir.resolve("iris.safetensors");
@@ -80,6 +91,58 @@ class TrainEvalPredictCommandTest {
             }
             assertEquals(1.0, sum, 1e-4, lines[i]);
         }
+    }
+
+    /**
+     * Batch norm: predict runs the inference graph, which normalizes with the running statistics the checkpoint
+     * holds, so each row's probabilities are its own: the same alone (--batch 1) as next to another row, and
+     * different rows differ. eval reports the accuracy train reported on the same held-out rows.
+     */
+    @Test
+    void batchNorm_predictsPerRow_withTheCheckpointsRunningStatistics(@TempDir Path dir) throws IOException {
+        Path model = dir.resolve("bn_iris.nabla");
+        Files.writeString(model, """
+                model BnIris {
+                    input x : f32[B, 4]
+                    target y : i32[B] classes 3
+                    h = batch_norm(dense(x, 8), momentum = 0.3)
+                    logits = dense(relu(h), 3)
+                    output probs = softmax(logits)
+                    loss = cross_entropy(logits, y)
+                    train {
+                        data = csv("%s", layout = "sklearn")
+                        split = 0.2
+                        optimizer = adam(lr = 0.02)
+                        batch = 16
+                        epochs = 30
+                    }
+                }
+                """.formatted(Path.of("../samples/data/iris.csv").toAbsolutePath().normalize().toString().replace("\\", "/")));
+        Path ckpt = dir.resolve("bn.safetensors");
+        Run train = run("train", model.toString(), "--save", ckpt.toString(), "--threads", "1");
+        assertEquals(0, train.code(), train.err());
+        assertTrue(Files.readString(ckpt, java.nio.charset.StandardCharsets.ISO_8859_1).contains("\"h.running_var\""),
+                "the checkpoint holds the running statistics");
+        Run eval = run("eval", model.toString(), "--weights", ckpt.toString());
+        assertEquals(0, eval.code(), eval.err());
+        assertEquals(accuracy(train.out()), accuracy(eval.out()), 1e-9);
+        assertTrue(accuracy(eval.out()) >= 80.0, eval.out());
+        assertEquals(loss(train.out()), loss(eval.out()),
+                "the evaluation loss uses the running statistics, so train's batch 16 and eval's 256 agree");
+
+        Path inputs = dir.resolve("flowers.csv");
+        Files.write(inputs, List.of("5.1,3.5,1.4,0.2", "6.7,3.0,5.2,2.3"));
+        Run alone = run("predict", model.toString(), "--weights", ckpt.toString(), "--input", inputs.toString(),
+                "--batch", "1");
+        Run together = run("predict", model.toString(), "--weights", ckpt.toString(), "--input", inputs.toString(),
+                "--batch", "2");
+        assertEquals(0, alone.code(), alone.err());
+        String[] lines = alone.out().strip().split("\n");
+        assertEquals(3, lines.length, alone.out());
+        assertFalse(lines[1].substring(lines[1].indexOf(',')).equals(lines[2].substring(lines[2].indexOf(','))),
+                "two different rows, each alone in its batch, get different probabilities: " + alone.out());
+        assertTrue(lines[1].startsWith("0,") && lines[2].startsWith("2,"), alone.out());
+        assertEquals(alone.out(), together.out(), "a row's result does not depend on the rest of its batch");
     }
 
     @Test

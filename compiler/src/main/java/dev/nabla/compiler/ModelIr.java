@@ -16,11 +16,19 @@ import java.util.Map;
  * @param inference     inference graph: OUTPUTs only, no TARGET inputs
  * @param config        the train block (paths resolved against the model file), or {@link TrainConfig#EMPTY}
  * @param targetClasses number of classes of each integer-label target, by target name
+ * @param evaluation    the inference graph with targets and the LOSS ({@code training} false), for evaluation;
+ *                      null when the model has no loss or the graphs were built by hand
  */
 public record ModelIr(String name, String sourceFile, Graph train, Graph inference, TrainConfig config,
-                      Map<String, Integer> targetClasses) {
+                      Map<String, Integer> targetClasses, Graph evaluation) {
 
     public ModelIr {
         targetClasses = Map.copyOf(targetClasses);
+    }
+
+    /** Without an evaluation graph: evaluation then runs the training graph. */
+    public ModelIr(String name, String sourceFile, Graph train, Graph inference, TrainConfig config,
+                   Map<String, Integer> targetClasses) {
+        this(name, sourceFile, train, inference, config, targetClasses, null);
     }
 }

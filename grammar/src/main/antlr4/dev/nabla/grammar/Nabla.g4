@@ -23,6 +23,8 @@ stmt
     : 'input' ID ':' tensorType                               # inputStmt
     | 'target' ID ':' tensorType ('classes' INT)?             # targetStmt
     | 'param' ID ':' list '=' expr                            # paramStmt
+    | 'state' ID ':' list '=' expr                            # stateStmt
+    | 'update' ID '=' expr                                    # updateStmt
     | 'output' ID '=' expr                                    # outputStmt
     | 'loss' '=' expr                                         # lossStmt
     | 'return' expr                                           # returnStmt
@@ -49,6 +51,7 @@ expr
     | FLOAT                                                   # floatExpr
     | STRING                                                  # stringExpr
     | ('true' | 'false')                                      # boolExpr
+    | 'training'                                              # trainingExpr
     | list                                                    # listExpr
     | '(' expr ')'                                            # parenExpr
     | name                                                    # nameExpr
@@ -59,7 +62,8 @@ list : '[' (expr (',' expr)* ','?)? ']' ;
 arg : (name '=')? expr ;
 
 // Declaration keywords double as ordinary names where no declaration can start: mse(pred, target).
-name : ID | 'input' | 'target' | 'output' | 'loss' | 'param' | 'train' | 'classes' ;
+// 'training' is not among them: it is the builtin boolean of the graph being built, which nothing may shadow.
+name : ID | 'input' | 'target' | 'output' | 'loss' | 'param' | 'train' | 'classes' | 'state' | 'update' ;
 
 INT    : DIGITS ;
 FLOAT  : DIGITS '.' DIGITS? EXPONENT? | '.' DIGITS EXPONENT? | DIGITS EXPONENT ;

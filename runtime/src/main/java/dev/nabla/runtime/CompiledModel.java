@@ -24,6 +24,15 @@ public interface CompiledModel {
     void trainStep(float[][] buffers, int batch);
 
     /**
+     * Evaluation: the inference graph with the loss (what {@code model.eval()} gives in PyTorch), reading INPUT,
+     * TARGET, PARAM and STATE buffers and writing the OUTPUT buffers and the LOSS. A model without such an entry
+     * point runs {@link #trainStep}, which also writes GRAD and STATE buffers: callers keep a copy of STATE.
+     */
+    default void evaluate(float[][] buffers, int batch) {
+        trainStep(buffers, batch);
+    }
+
+    /**
      * Applies the optimizer compiled into the model to every PARAM from its GRAD and OPT_STATE buffers.
      *
      * @param hyper per-step hyperparameters, laid out as {@link OptimizerSpec#HYPER_LR} etc.

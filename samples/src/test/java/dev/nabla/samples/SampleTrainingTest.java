@@ -42,6 +42,14 @@ class SampleTrainingTest {
         assertTrue(test.accuracy() >= 0.95, "accuracy " + test.accuracy());
     }
 
+    /** The test accuracy comes from the inference graph, which normalizes with the running statistics. */
+    @Test
+    void digitsWithBatchNorm_reachesAtLeast95PercentOnItsHeldOutSplit() {
+        Evaluation test = trainAndTest("digits_bn.nabla");
+        assertEquals(360, test.samples(), 1, "20% of 1797 digits are held out");
+        assertTrue(test.accuracy() >= 0.95, "accuracy " + test.accuracy());
+    }
+
     @Test
     void iris_reachesAtLeast93PercentOnItsHeldOutSplit() {
         Evaluation test = trainAndTest("iris.nabla");

@@ -33,6 +33,9 @@ final class ClassEmitter {
     private static final Method PREDICT = Method.getMethod("void predict (float[][], int)");
     private static final Method TRAIN = Method.getMethod("void trainStep (float[][], int)");
     private static final Method UPDATE = Method.getMethod("void update (float[][], float[])");
+    private static final Method EVALUATE = Method.getMethod("void evaluate (float[][], int)");
+    private static final Map<String, Method> ENTRIES = Map.of("predict", PREDICT, "trainStep", TRAIN, "update", UPDATE,
+            "evaluate", EVALUATE);
 
     private final String mainName;
     private final String sourceFile;
@@ -44,11 +47,13 @@ final class ClassEmitter {
     }
 
     /** Class bytes by binary name ({@code dev.nabla.generated.Model$S0}). */
-    static Map<String, byte[]> emit(String modelName, String sourceFile, Program predict, Program train, Program update) {
+    /** {@code programs}: predict, trainStep, update and optionally evaluate, each named by its entry. */
+    static Map<String, byte[]> emit(String modelName, String sourceFile, List<Program> programs) {
         ClassEmitter e = new ClassEmitter(PACKAGE + identifier(modelName), sourceFile);
-        e.family("S", false, predict, train, update);
-        e.family("V", true, predict, train, update);
-        e.mainClass();
+        Program[] ps = programs.toArray(new Program[0]);
+        e.family("S", false, ps);
+        e.family("V", true, ps);
+        e.mainClass(programs.stream().map(p -> ENTRIES.get(p.entry())).toList());
         return e.classes;
     }
 
@@ -130,7 +135,7 @@ final class ClassEmitter {
         ClassWriter cw = begin(driver, null);
         for (Program p : programs) {
             boolean update = p.entry().equals("update");
-            Method m = update ? UPDATE : p.entry().equals("predict") ? PREDICT : TRAIN;
+            Method m = ENTRIES.get(p.entry());
             GeneratorAdapter ga = new GeneratorAdapter(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, m, null, null, cw);
             ga.visitCode();
             for (Placed pl : byEntry.get(p.entry())) {
@@ -155,7 +160,7 @@ final class ClassEmitter {
     }
 
     /** The class implementing CompiledModel; {@code VECTOR} is decided once in its static initializer. */
-    private void mainClass() {
+    private void mainClass(List<Method> entries) {
         ClassWriter cw = begin(mainName, new String[] {Type.getInternalName(CompiledModel.class)});
         cw.visitField(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC | Opcodes.ACC_FINAL, "VECTOR", "Z", null, null).visitEnd();
         cw.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_FINAL, "spec", SPEC.getDescriptor(), null, null).visitEnd();
@@ -167,9 +172,7 @@ final class ClassEmitter {
         spec.getField(Type.getObjectType(mainName), "spec", SPEC);
         spec.returnValue();
         spec.endMethod();
-        dispatch(cw, PREDICT);
-        dispatch(cw, TRAIN);
-        dispatch(cw, UPDATE);
+        entries.forEach(m -> dispatch(cw, m));
         finish(mainName, cw);
     }
 

@@ -22,8 +22,8 @@ import java.util.function.Function;
 
 /**
  * Compiles a model to JVM classes: lowers the inference graph ({@code predict}), the training graph with its
- * gradients ({@code trainStep}) and the optimizer ({@code update}) to loop IR with one shared memory plan, then
- * emits bytecode.
+ * gradients ({@code trainStep}), the optimizer ({@code update}) and, when the model has a loss, the inference graph
+ * with the loss ({@code evaluate}) to loop IR with one shared memory plan, then emits bytecode.
  */
 public final class ModelCompiler {
 
@@ -54,12 +54,16 @@ public final class ModelCompiler {
         Program train = Lowering.lower("trainStep", trainWithGrads, index, outputBuffer, plan);
         Program predict = Lowering.lower("predict", model.inference(), index, outputBuffer, plan);
         Program update = UpdateLowering.lower(optimizer, updateBuffers(model, optimizer, buffers, index));
+        List<Program> programs = new ArrayList<>(List.of(predict, train, update));
+        if (model.evaluation() != null) {
+            programs.add(Lowering.lower("evaluate", model.evaluation(), index, outputBuffer, plan));
+        }
         buffers.addAll(plan.tempBuffers());
         ModelSpec spec = new ModelSpec(model.name(), model.sourceFile(), buffers, optimizer, model.config());
         String file = java.nio.file.Path.of(model.sourceFile()).getFileName().toString();
-        Map<String, byte[]> classes = ClassEmitter.emit(model.name(), file, predict, train, update);
+        Map<String, byte[]> classes = ClassEmitter.emit(model.name(), file, programs);
         String main = (ClassEmitter.PACKAGE + ClassEmitter.identifier(model.name())).replace('/', '.');
-        return new ModelClasses(spec, main, classes, List.of(predict, train, update), plan.tempHolders());
+        return new ModelClasses(spec, main, classes, programs, plan.tempHolders());
     }
 
     private static void checkGradients(Graph train, Map<String, Integer> index) {

@@ -19,8 +19,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Evaluates expressions of one model into its graph: tensors become instructions, numbers and shapes are
@@ -35,7 +37,12 @@ final class Evaluator implements BuiltinFn.Emitter {
     private final GraphBuilder graph;
     private final ValueNames names = new ValueNames();
     private final List<Value> params = new ArrayList<>();
+    /** Parameters and state by scoped name: one namespace, since both become checkpoint tensors. */
     private final Map<String, Span> paramSpans = new HashMap<>();
+    private final Set<Value> states = new HashSet<>();
+    private final Map<String, Span> updates = new HashMap<>();
+    /** The value of the builtin {@code training}: which of the model's two graphs is being built. */
+    private final boolean training;
     private final Map<String, Integer> unassignedCalls = new HashMap<>();
     private final Map<Value, Integer> targetClasses = new HashMap<>();
     private final Deque<Decl.Def> active = new ArrayDeque<>();
@@ -52,8 +59,9 @@ final class Evaluator implements BuiltinFn.Emitter {
     record Frame(String scope, String builtin, Span libraryCall) {
     }
 
-    Evaluator(GraphBuilder graph) {
+    Evaluator(GraphBuilder graph, boolean training) {
         this.graph = graph;
+        this.training = training;
     }
 
     ValueNames names() {
@@ -82,6 +90,10 @@ final class Evaluator implements BuiltinFn.Emitter {
         }
         if (val instanceof Val.Poison) {
             throw ElabError.silent();
+        }
+        if (val instanceof Val.Bool) {
+            throw new ElabError(span, what + " must be a tensor, got a boolean: true, false and 'training' are known at"
+                    + " compile time and only choose statements, as in 'if training { ... } else { ... }'");
         }
         if (val instanceof Val.Batch b) {
             throw new ElabError(span, what + " must be a tensor, but the batch dimension " + b.symbol()
@@ -131,21 +143,70 @@ final class Evaluator implements BuiltinFn.Emitter {
     }
 
     void param(Stmt.Param p, Env env) {
-        define(env, p.name(), p.span());
-        List<Val> dims = p.shape().items().stream().map(e -> eval(e, env)).toList();
-        Shape shape = ShapeArgs.of(dims, p.shape().span(), null);
+        params.add(declare(p.name(), p.span(), p.shape(), p.init(), Graph.InputRole.PARAM, env));
+    }
+
+    /** {@code state NAME : [dims] = INIT}: declared like a parameter, but an input no gradient is taken for. */
+    void state(Stmt.State s, Env env) {
+        states.add(declare(s.name(), s.span(), s.shape(), s.init(), Graph.InputRole.STATE, env));
+    }
+
+    private Value declare(String local, Span span, Expr.ListLit shapeList, Expr initExpr, Graph.InputRole role, Env env) {
+        String kind = role == Graph.InputRole.PARAM ? "parameter" : "state";
+        define(env, local, span);
+        List<Val> dims = shapeList.items().stream().map(e -> eval(e, env)).toList();
+        Shape shape = ShapeArgs.of(dims, shapeList.span(), null);
         if (shape.batched()) {
-            throw new ElabError(p.shape().span(), "a parameter cannot have the batch dimension: its size is only known at run time");
+            throw new ElabError(shapeList.span(), "a " + kind + " cannot have the batch dimension: its size is only known at run time");
         }
-        InitSpec init = Initializers.of(eval(p.init(), env), p.init().span());
-        String name = scoped(p.name());
-        Span earlier = paramSpans.putIfAbsent(name, p.span());
+        InitSpec init = Initializers.of(eval(initExpr, env), initExpr.span());
+        String name = scoped(local);
+        Span earlier = paramSpans.putIfAbsent(name, span);
         if (earlier != null) {
-            throw new ElabError(p.span(), "parameter '" + name + "' is already declared (" + where(earlier, p.span()) + ")");
+            throw new ElabError(span, kind + " '" + name + "' is already declared (" + where(earlier, span) + ")");
         }
-        Value v = input(name, TensorType.f32(shape), Graph.InputRole.PARAM, init, placed(p.span()));
-        params.add(v);
-        env.replace(p.name(), new Val.Tensor(v));
+        Value v = input(name, TensorType.f32(shape), role, init, placed(span));
+        env.replace(local, new Val.Tensor(v));
+        return v;
+    }
+
+    /**
+     * {@code update NAME = EXPR}: a STATE_UPDATE output of the training graph, written back when the step ends; the
+     * name keeps meaning the state's value at the start of the step. The inference graph skips the statement.
+     * Only a state declared in this scope may be updated, once, with a value of its own shape.
+     */
+    void update(Stmt.Update u, Env env) {
+        Env.Binding b = env.lookupHere(u.name()).orElseThrow(() -> new ElabError(u.span(), env.lookup(u.name()).isPresent()
+                ? "'" + u.name() + "' is not declared here: only a state declared in the same model or definition can be updated"
+                : "unknown name '" + u.name() + "'" + Suggestions.didYouMean(u.name(), env.visibleNames())));
+        if (b.val() instanceof Val.Poison) {
+            throw ElabError.silent();
+        }
+        if (!(b.val() instanceof Val.Tensor t) || !states.contains(t.value())) {
+            throw new ElabError(u.span(), "'" + u.name() + "' is not a state, so it cannot be updated: only names declared"
+                    + " with 'state " + u.name() + " : [...] = INIT' can");
+        }
+        Value state = t.value();
+        Span earlier = updates.get(state.name());
+        if (earlier != null) {
+            throw new ElabError(u.span(), "state '" + state.name() + "' is already updated (" + where(earlier, u.span()) + ")");
+        }
+        if (!training) {
+            return;
+        }
+        Value next = tensor(eval(u.value(), env), u.value().span(), "the update of '" + u.name() + "'");
+        if (!next.type().equals(state.type())) {
+            throw new ElabError(u.value().span(), "the update of state '" + state.name() + "' must have its type "
+                    + state.type() + ", got " + next.type() + (next.shape().batched()
+                    ? "; reduce the batch axis, e.g. with mean(..., axis = 0)" : ""));
+        }
+        updates.put(state.name(), u.span());
+        names.prefer(next, scoped(u.name()) + ".next", active.size() + 1);
+        graph.output(state.name(), next, Graph.OutputRole.STATE_UPDATE);
+    }
+
+    boolean training() {
+        return training;
     }
 
     /** {@code name = expr}: a call assigned directly names the scope of the definition it inlines. */
@@ -183,6 +244,8 @@ final class Evaluator implements BuiltinFn.Emitter {
             return new Val.Str(s.value());
         } else if (e instanceof Expr.BoolLit b) {
             return new Val.Bool(b.value());
+        } else if (e instanceof Expr.Training) {
+            return new Val.Bool(training);
         } else if (e instanceof Expr.ListLit l) {
             return new Val.ListVal(l.items().stream().map(item -> eval(item, env)).toList());
         } else if (e instanceof Expr.Name n) {
@@ -214,7 +277,7 @@ final class Evaluator implements BuiltinFn.Emitter {
     }
 
     private Val binary(Expr.Binary b, Val l, Val r) {
-        if (l instanceof Val.Num x && r instanceof Val.Num y && !"@<>==".contains(b.op())) {
+        if (l instanceof Val.Num x && r instanceof Val.Num y && !b.op().equals("@")) {
             return Folding.fold(b, x, y);
         }
         Op op = OPERATORS.get(b.op());

@@ -2,13 +2,17 @@ package dev.nabla.compiler.elaborate;
 
 import dev.nabla.compiler.syntax.Expr;
 
-/** Arithmetic on numbers known at compile time (layer sizes, coefficients); integers stay integers except under '/'. */
+/**
+ * Arithmetic on numbers known at compile time (layer sizes, coefficients); integers stay integers except under '/'.
+ * Comparisons of two numbers are booleans, which only a compile-time 'if' uses.
+ */
 final class Folding {
 
     private Folding() {
     }
 
-    static Val.Num fold(Expr.Binary b, Val.Num x, Val.Num y) {
+    /** Comparisons of numbers give booleans, for a compile-time 'if' ({@code if rank(x) == 4}). */
+    static Val fold(Expr.Binary b, Val.Num x, Val.Num y) {
         boolean integral = x.integral() && y.integral();
         double a = x.value();
         double c = y.value();
@@ -22,6 +26,9 @@ final class Folding {
                 }
                 yield new Val.Num(a / c, false);
             }
+            case ">" -> new Val.Bool(a > c);
+            case "<" -> new Val.Bool(a < c);
+            case "==" -> new Val.Bool(a == c);
             default -> throw new IllegalStateException("not a folding operator: " + b.op());
         };
     }

@@ -31,7 +31,7 @@ public final class Frontend {
                         + Evaluator.where(earlier.span(), m.span()) + ")");
                 continue;
             }
-            new ModelElaborator(m, fileName, unit.get().globals(), diagnostics).elaborate().ifPresent(models::add);
+            ModelElaborator.elaborate(m, fileName, unit.get().globals(), diagnostics).ifPresent(models::add);
         }
         return models;
     }

@@ -7,25 +7,33 @@ import dev.nabla.compiler.ir.Span;
 import dev.nabla.compiler.ir.Value;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Splits a model's elaborated graph into its training and inference graphs, each without dead code. */
+/**
+ * Finishes a model's two elaborated graphs (one per value of {@code training}): the training graph keeps what its
+ * loss, outputs and state updates need, the inference graph what its outputs need. The inference graph may only
+ * read parameters and state the training graph declares too, and has the same outputs, since the buffers are laid
+ * out from the training graph.
+ */
 final class GraphFinisher {
 
-    record Graphs(Graph train, Graph inference) {
+    /** {@code evaluation}: the inference graph's outputs and its loss, null without a loss. */
+    record Graphs(Graph train, Graph inference, Graph evaluation) {
     }
 
     private GraphFinisher() {
     }
 
     /** Reports outputs that need a target (unavailable at inference); {@code outputSpans} positions them. */
-    static Graphs split(Graph all, String model, Map<String, Span> outputSpans, Diagnostics diagnostics) {
-        Graph train = live(all, all.outputs(), all.name());
+    static Graphs split(Graph trainAll, Graph all, String model, Map<String, Span> outputSpans, Diagnostics diagnostics) {
+        Graph train = live(trainAll, trainAll.outputs(), trainAll.name());
         List<Graph.Output> outputs = all.outputs(Graph.OutputRole.OUTPUT);
         Graph inference = live(all, outputs, model + ".inference");
+        sameDeclarations(trainAll, all, outputSpans, diagnostics);
         for (Graph.Output o : outputs) {
             Set<String> needed = reachable(all, List.of(o));
             for (Graph.Input t : all.inputs(Graph.InputRole.TARGET)) {
@@ -36,7 +44,39 @@ final class GraphFinisher {
             }
         }
         List<Graph.Input> inputs = all.inputs().stream().filter(i -> i.role() != Graph.InputRole.TARGET).toList();
-        return new Graphs(train, new Graph(inference.name(), inputs, inference.body(), inference.outputs()));
+        List<Graph.Output> withLoss = all.outputs().stream()
+                .filter(o -> o.role() == Graph.OutputRole.OUTPUT || o.role() == Graph.OutputRole.LOSS).toList();
+        Graph evaluation = all.outputs(Graph.OutputRole.LOSS).isEmpty() ? null : live(all, withLoss, model + ".eval");
+        return new Graphs(train, new Graph(inference.name(), inputs, inference.body(), inference.outputs()), evaluation);
+    }
+
+    private static void sameDeclarations(Graph train, Graph inference, Map<String, Span> outputSpans,
+                                         Diagnostics diagnostics) {
+        Map<String, Value> declared = new HashMap<>();
+        train.inputs().forEach(in -> declared.put(in.value().name(), in.value()));
+        for (Graph.Input in : inference.inputs()) {
+            Value t = declared.get(in.value().name());
+            if (t == null || !t.type().equals(in.value().type())) {
+                diagnostics.error(in.span(), in.role().name().toLowerCase() + " '" + in.value().name() + "' is only declared"
+                        + " when not training; declare it outside 'if training' so both graphs have it");
+            }
+        }
+        Map<String, Value> trainOutputs = new HashMap<>();
+        train.outputs(Graph.OutputRole.OUTPUT).forEach(o -> trainOutputs.put(o.name(), o.value()));
+        for (Graph.Output o : train.outputs(Graph.OutputRole.OUTPUT)) {
+            if (inference.outputs(Graph.OutputRole.OUTPUT).stream().noneMatch(i -> i.name().equals(o.name()))) {
+                diagnostics.error(outputSpans.get(o.name()), "output '" + o.name() + "' is only declared when training;"
+                        + " predict could not compute it: declare it outside 'if training'");
+            }
+        }
+        for (Graph.Output o : inference.outputs(Graph.OutputRole.OUTPUT)) {
+            Value t = trainOutputs.get(o.name());
+            if (t == null || !t.type().equals(o.value().type())) {
+                diagnostics.error(outputSpans.get(o.name()), "output '" + o.name() + "' must be the same in both graphs"
+                        + (t == null ? "; declare it outside 'if training'" : ": " + t.type() + " in training, "
+                        + o.value().type() + " in inference"));
+            }
+        }
     }
 
     private static Graph live(Graph g, List<Graph.Output> outputs, String name) {

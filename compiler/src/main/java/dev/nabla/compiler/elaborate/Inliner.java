@@ -64,43 +64,16 @@ final class Inliner {
     private void statement(Stmt s, Env local) {
         if (s instanceof Stmt.Param p) {
             evaluator.param(p, local);
+        } else if (s instanceof Stmt.State st) {
+            evaluator.state(st, local);
+        } else if (s instanceof Stmt.Update u) {
+            evaluator.update(u, local);
         } else if (s instanceof Stmt.Let l) {
             evaluator.let(l.name(), l.span(), l.value(), local);
         } else if (s instanceof Stmt.If i) {
-            branch(i, local);
+            Branches.choose(i, evaluator, local).forEach(chosen -> statement(chosen, local));
         } else {
             throw new ElabError(s.span(), "'" + Statements.keyword(s) + "' is only allowed in a model, not in a definition");
-        }
-    }
-
-    /**
-     * A compile-time 'if': only the chosen branch is elaborated, as if written in place, so its parameters and
-     * names belong to the definition (conv2d's {@code bias = false} declares no b at all).
-     */
-    private void branch(Stmt.If i, Env local) {
-        noReturn(i.then());
-        noReturn(i.otherwise());
-        Val cond = evaluator.eval(i.condition(), local);
-        if (!(cond instanceof Val.Bool b)) {
-            throw new ElabError(i.condition().span(), "the condition of 'if' must be true or false, known at compile time;"
-                    + " got " + cond.describe());
-        }
-        for (Stmt s : b.value() ? i.then() : i.otherwise()) {
-            statement(s, local);
-        }
-    }
-
-    /** Checked in both branches, whichever is taken: a definition returns once, at its end. */
-    private static void noReturn(List<Stmt> branch) {
-        for (Stmt s : branch) {
-            if (s instanceof Stmt.Return) {
-                throw new ElabError(s.span(), "'return' is not allowed inside 'if': define a value in both branches"
-                        + " and return it after the 'if'");
-            }
-            if (s instanceof Stmt.If nested) {
-                noReturn(nested.then());
-                noReturn(nested.otherwise());
-            }
         }
     }
 

@@ -24,6 +24,11 @@ import java.util.Optional;
  * Elaborates one model: declarations in order (the loss last, so regularizers see every parameter),
  * then the train block, then the split into training and inference graphs. Each statement that fails is
  * reported and the rest are still checked.
+ *
+ * <p>The model is elaborated twice, once per graph, with the builtin {@code training} true and then false:
+ * a compile-time {@code if training} picks different statements in each, and {@code update} only exists in the
+ * first. Both passes declare parameters and state in the same order, so they are named alike; a mistake both
+ * passes make is reported once (Diagnostics drops duplicates).
  */
 final class ModelElaborator {
 
@@ -39,17 +44,38 @@ final class ModelElaborator {
     private final Map<String, Span> outputSpans = new LinkedHashMap<>();
     private boolean hasTargets;
 
-    ModelElaborator(Decl.Model model, String file, Env globals, Diagnostics diagnostics) {
+    private ModelElaborator(Decl.Model model, String file, Env globals, Diagnostics diagnostics, boolean training) {
         this.model = model;
         this.file = file;
         this.diagnostics = diagnostics;
         this.graph = new GraphBuilder(model.name() + ".train");
-        this.evaluator = new Evaluator(graph);
+        this.evaluator = new Evaluator(graph, training);
         this.env = new Env(globals);
     }
 
-    Optional<ModelIr> elaborate() {
+    static Optional<ModelIr> elaborate(Decl.Model model, String file, Env globals, Diagnostics diagnostics) {
         int errorsBefore = diagnostics.errorCount();
+        ModelElaborator train = new ModelElaborator(model, file, globals, diagnostics, true);
+        Graph trainAll = train.graph();
+        ModelElaborator inference = new ModelElaborator(model, file, globals, diagnostics, false);
+        Graph inferenceAll = inference.graph();
+        if (diagnostics.errorCount() > errorsBefore) {
+            return Optional.empty();
+        }
+        Map<String, Span> outputSpans = new LinkedHashMap<>(train.outputSpans);
+        outputSpans.putAll(inference.outputSpans);
+        GraphFinisher.Graphs graphs = GraphFinisher.split(trainAll, inferenceAll, model.name(), outputSpans, diagnostics);
+        if (diagnostics.errorCount() > errorsBefore) {
+            return Optional.empty();
+        }
+        return Optional.of(new ModelIr(model.name(), file, graphs.train(), graphs.inference(), train.config,
+                train.classes, graphs.evaluation()));
+    }
+
+    private TrainConfig config = TrainConfig.EMPTY;
+
+    /** One pass: every statement, the loss last; the training pass also reads the train block and checks completeness. */
+    private Graph graph() {
         Stmt.Loss loss = null;
         Stmt.Train train = null;
         for (Stmt s : model.body()) {
@@ -65,17 +91,11 @@ final class ModelElaborator {
             Stmt.Loss l = loss;
             guarded(() -> loss(l));
         }
-        TrainConfig config = train == null ? TrainConfig.EMPTY : new TrainBlockReader(file, diagnostics).read(train);
-        checkComplete(loss != null);
-        if (diagnostics.errorCount() > errorsBefore) {
-            return Optional.empty();
+        if (evaluator.training()) {
+            config = train == null ? TrainConfig.EMPTY : new TrainBlockReader(file, diagnostics).read(train);
+            checkComplete(loss != null);
         }
-        Graph all = evaluator.names().apply(graph.build());
-        GraphFinisher.Graphs graphs = GraphFinisher.split(all, model.name(), outputSpans, diagnostics);
-        if (diagnostics.errorCount() > errorsBefore) {
-            return Optional.empty();
-        }
-        return Optional.of(new ModelIr(model.name(), file, graphs.train(), graphs.inference(), config, classes));
+        return evaluator.names().apply(graph.build());
     }
 
     private <S extends Stmt> S once(S earlier, S next) {
@@ -115,10 +135,21 @@ final class ModelElaborator {
             target(t);
         } else if (s instanceof Stmt.Param p) {
             evaluator.param(p, env);
+        } else if (s instanceof Stmt.State st) {
+            evaluator.state(st, env);
+        } else if (s instanceof Stmt.Update u) {
+            evaluator.update(u, env);
+        } else if (s instanceof Stmt.If i) {
+            for (Stmt chosen : Branches.choose(i, evaluator, env)) {
+                guarded(() -> statement(chosen));
+            }
         } else if (s instanceof Stmt.Let l) {
             evaluator.let(l.name(), l.span(), l.value(), env);
         } else if (s instanceof Stmt.Output o) {
             output(o);
+        } else if (s instanceof Stmt.Loss || s instanceof Stmt.Train) {
+            throw new ElabError(s.span(), "'" + Statements.keyword(s) + "' cannot be inside 'if': a model has one, the same"
+                    + " in both graphs");
         } else {
             throw new ElabError(s.span(), "'" + Statements.keyword(s) + "' is only allowed in a definition");
         }

@@ -15,6 +15,10 @@ final class Statements {
             return "target";
         } else if (s instanceof Stmt.Param) {
             return "param";
+        } else if (s instanceof Stmt.State) {
+            return "state";
+        } else if (s instanceof Stmt.Update) {
+            return "update";
         } else if (s instanceof Stmt.Output) {
             return "output";
         } else if (s instanceof Stmt.Loss) {

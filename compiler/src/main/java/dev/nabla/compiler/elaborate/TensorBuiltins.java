@@ -44,6 +44,9 @@ final class TensorBuiltins {
         add(table, "broadcast", List.of("x", "shape"), Map.of(), (e, a) -> layout(e, a, Op.BROADCAST));
         add(table, "flatten", List.of("x"), Map.of(), TensorBuiltins::flatten);
         add(table, "dim", List.of("x", "axis"), Map.of(), TensorBuiltins::dim);
+        add(table, "rank", List.of("x"), Map.of(), (e, a) -> new Val.Num(x(e, a, "x").shape().rank(), true));
+        add(table, "assert_rank", List.of("x", "ranks"), Map.of(), TensorBuiltins::assertRank);
+        add(table, "count", List.of("x", "axis"), Map.of("axis", Val.ABSENT), TensorBuiltins::count);
     }
 
     static void add(Map<String, Val> table, String name, List<String> formals, Map<String, Val> defaults,
@@ -134,6 +137,49 @@ final class TensorBuiltins {
         Shape s = x.shape();
         Shape to = s.batched() ? Shape.of(Shape.BATCH, (int) (s.numel(1))) : Shape.of((int) s.numel(1));
         return tensor(e.emit(Op.RESHAPE, List.of(x), new Attr.To(to), a.call()));
+    }
+
+    /**
+     * How many elements a reduction of x over the axes takes (all axes by default), as a scalar tensor: mean's
+     * divisor. Over the batch axis it is only known at run time, so it is computed as a sum over the batch of a
+     * constant, as the gradient of a mean does (batch_norm's unbiased variance needs B*H*W).
+     */
+    private static Val count(BuiltinFn.Emitter e, Args a) {
+        Value x = x(e, a, "x");
+        Shape s = x.shape();
+        TreeSet<Integer> axes = new TreeSet<>();
+        if (a.given("axis")) {
+            for (int ax : a.integers("axis")) {
+                axes.add(axis(a, "axis", ax, s));
+            }
+        } else {
+            for (int i = 0; i < s.rank(); i++) {
+                axes.add(i);
+            }
+        }
+        double fixed = 1;
+        for (int ax : axes) {
+            fixed *= s.dim(ax) == Shape.BATCH ? 1 : s.dim(ax);
+        }
+        Value c = e.constant(fixed, a.call());
+        if (!axes.contains(0) || !s.batched()) {
+            return tensor(c);
+        }
+        Value perRow = e.emit(Op.BROADCAST, List.of(c), new Attr.To(Shape.of(Shape.BATCH)), a.call());
+        return tensor(e.emit(Op.SUM, List.of(perRow), new Attr.Axes(List.of(0), false), a.call()));
+    }
+
+    /** x itself when its rank is one of {@code ranks}: a layer's own check, reported at the layer's call. */
+    private static Val assertRank(BuiltinFn.Emitter e, Args a) {
+        Value x = x(e, a, "x");
+        List<Integer> ranks = a.integers("ranks");
+        if (!ranks.contains(x.shape().rank())) {
+            String allowed = ranks.size() == 1 ? String.valueOf(ranks.get(0))
+                    : String.join(", ", ranks.subList(0, ranks.size() - 1).stream().map(String::valueOf).toList())
+                    + " or " + ranks.get(ranks.size() - 1);
+            throw new ElabError(a.call(), "expected a tensor of rank " + allowed + ", got " + x.type());
+        }
+        return tensor(x);
     }
 
     private static Val dim(BuiltinFn.Emitter e, Args a) {

@@ -10,7 +10,8 @@ import java.util.Map;
  * Checks the invariants every pass must keep: SSA (every value defined once, before its uses; input
  * names unique), each use typed as its definition, arity, each instruction's type equal to its op's
  * shape rule (CONSTANT excepted: it is an f32 whose shape the builder chose), a span on every input and
- * instruction, outputs naming defined values, and a scalar LOSS.
+ * instruction, outputs naming defined values, a scalar LOSS, and each STATE_UPDATE named after a STATE input of
+ * its type, at most once (the runtime copies it into that state's buffer).
  */
 public final class Verifier {
 
@@ -40,8 +41,12 @@ public final class Verifier {
             checkInstr(g, i, defined);
             defined.put(i.out().name(), i.out());
         }
+        java.util.Set<String> updated = new java.util.HashSet<>();
         for (Graph.Output o : g.outputs()) {
             checkOutput(g, o, defined);
+            if (o.role() == Graph.OutputRole.STATE_UPDATE) {
+                checkStateUpdate(g, o, updated);
+            }
         }
         return g;
     }
@@ -86,6 +91,19 @@ public final class Verifier {
         if (!expected.equals(i.out().type())) {
             throw new VerifyException(g, line, "type should be " + expected + " by the shape rule of "
                     + i.op().mnemonic());
+        }
+    }
+
+    private static void checkStateUpdate(Graph g, Graph.Output o, java.util.Set<String> updated) {
+        String line = "state_update " + o.name() + " = " + o.value();
+        Graph.Input state = g.inputs(Graph.InputRole.STATE).stream().filter(in -> in.value().name().equals(o.name()))
+                .findFirst().orElseThrow(() -> new VerifyException(g, line, "there is no state input " + o.name()));
+        if (!state.value().type().equals(o.value().type())) {
+            throw new VerifyException(g, line, "the update is " + o.value().type() + " but the state is "
+                    + state.value().type());
+        }
+        if (!updated.add(o.name())) {
+            throw new VerifyException(g, line, "state " + o.name() + " is updated twice");
         }
     }
 

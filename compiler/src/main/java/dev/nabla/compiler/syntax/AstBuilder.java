@@ -112,6 +112,16 @@ final class AstBuilder extends NablaBaseVisitor<Object> {
     }
 
     @Override
+    public Stmt visitStateStmt(NablaParser.StateStmtContext ctx) {
+        return new Stmt.State(at(ctx.ID()), ctx.ID().getText(), list(ctx.list()), expr(ctx.expr()));
+    }
+
+    @Override
+    public Stmt visitUpdateStmt(NablaParser.UpdateStmtContext ctx) {
+        return new Stmt.Update(at(ctx.ID()), ctx.ID().getText(), expr(ctx.expr()));
+    }
+
+    @Override
     public Stmt visitOutputStmt(NablaParser.OutputStmtContext ctx) {
         return new Stmt.Output(at(ctx.ID()), ctx.ID().getText(), expr(ctx.expr()));
     }
@@ -223,6 +233,11 @@ final class AstBuilder extends NablaBaseVisitor<Object> {
     @Override
     public Expr visitBoolExpr(NablaParser.BoolExprContext ctx) {
         return new Expr.BoolLit(at(ctx.getStart()), ctx.getStart().getText().equals("true"));
+    }
+
+    @Override
+    public Expr visitTrainingExpr(NablaParser.TrainingExprContext ctx) {
+        return new Expr.Training(at(ctx.getStart()));
     }
 
     @Override

@@ -21,6 +21,10 @@ public sealed interface Expr {
     record BoolLit(Span span, boolean value) implements Expr {
     }
 
+    /** The builtin boolean {@code training}: true while the training graph is built, false for inference. */
+    record Training(Span span) implements Expr {
+    }
+
     record ListLit(Span span, List<Expr> items) implements Expr {
         public ListLit {
             items = List.copyOf(items);

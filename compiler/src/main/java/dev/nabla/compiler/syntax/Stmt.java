@@ -32,6 +32,14 @@ public sealed interface Stmt {
     record Param(Span span, String name, Expr.ListLit shape, Expr init) implements Stmt {
     }
 
+    /** {@code state NAME : [dims] = INIT}: a buffer training updates (with 'update') and gradients never touch. */
+    record State(Span span, String name, Expr.ListLit shape, Expr init) implements Stmt {
+    }
+
+    /** {@code update NAME = EXPR}: the state's value after a training step; part of the training graph only. */
+    record Update(Span span, String name, Expr value) implements Stmt {
+    }
+
     record Let(Span span, String name, Expr value) implements Stmt {
     }
 

@@ -59,8 +59,14 @@ final class SyntaxErrorListener extends BaseErrorListener {
         if (t.getType() == Token.EOF) {
             return "unexpected end of file";
         }
+        if (DECLARATIONS.contains(t.getText())) {
+            return "unexpected '" + t.getText() + "': a '" + t.getText() + "' declaration belongs inside a model or a definition";
+        }
         return t.getText().isBlank() ? "unexpected end of line" : "unexpected '" + t.getText() + "'";
     }
+
+    /** Declarations written at the top of a file, where only def, model and import go. */
+    private static final Set<String> DECLARATIONS = Set.of("param", "state", "update");
 
     /** {@code {';', '}', end of line}} reads as {@code ';', '}' or end of line}. */
     private static String alternatives(String set) {

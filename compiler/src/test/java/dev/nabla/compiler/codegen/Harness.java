@@ -45,7 +45,10 @@ final class Harness {
         }
     }
 
-    /** Random PARAM/INPUT/TARGET/STATE contents (parameters scaled by 1/sqrt(fan-in) as real inits are); class labels in range. */
+    /**
+     * Random PARAM/INPUT/TARGET/STATE contents (parameters scaled by 1/sqrt(fan-in) as real inits are; state
+     * non-negative); class labels in range.
+     */
     static float[][] randomBuffers(ModelSpec spec, int maxBatch, long seed) {
         Random r = new Random(seed);
         float[][] b = spec.allocate(maxBatch);
@@ -56,10 +59,21 @@ final class Harness {
                 double std = s.role() == BufferRole.PARAM && s.rank() >= 2 ? 1 / Math.sqrt(s.shape()[0]) : 0.8;
                 for (int k = 0; k < b[i].length; k++) {
                     b[i][k] = s.classes() > 0 ? r.nextInt(s.classes()) : (float) (r.nextGaussian() * std);
+                    // state such as a running variance is non-negative; a negative one would only test NaN handling
+                    b[i][k] = s.role() == BufferRole.STATE ? Math.abs(b[i][k]) : b[i][k];
                 }
             }
         }
         return b;
+    }
+
+    /** A deep copy: the buffers before a call that updates some in place. */
+    static float[][] copy(float[][] b) {
+        float[][] c = new float[b.length][];
+        for (int i = 0; i < b.length; i++) {
+            c[i] = b[i].clone();
+        }
+        return c;
     }
 
     static Map<String, Tensor> inputsOf(Graph g, ModelSpec spec, float[][] b, int batch) {

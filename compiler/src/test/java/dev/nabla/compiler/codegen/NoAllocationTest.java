@@ -6,8 +6,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** After warm-up (JIT-compiled kernels), predict, trainStep and update allocate nothing on the calling thread. */
 class NoAllocationTest {
@@ -65,6 +67,59 @@ class NoAllocationTest {
             allocated = mx.getThreadAllocatedBytes(tid) - before;
         }
         assertEquals(0, allocated, "bytes allocated by 100 rounds of predict + trainStep + update");
+    }
+
+    /**
+     * Batch norm over features and over channels: its running statistics are copied into their STATE buffers at the
+     * end of trainStep. Measured in a fresh JVM: after the rest of the codegen suite has run, the Vector API's
+     * intrinsics are sometimes not inlined into small generated kernels (JFR shows FloatVector's Java fallbacks,
+     * ldOp and tOpTemplate, allocating), with or without batch norm; a fresh JVM measures the generated code alone.
+     */
+    static final String BATCH_NORM = """
+            model Normed {
+                input image : f32[B, 2, 6, 6]
+                target label : i32[B] classes 4
+                n1 = batch_norm(image)
+                h = dense(flatten(n1), 16)
+                n2 = batch_norm(relu(h), momentum = 0.2, affine = false)
+                logits = dense(n2, 4)
+                output probs = softmax(logits)
+                loss = cross_entropy(logits, label)
+            }
+            """;
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
+    void batchNormAllocatesNothingAfterWarmUp(boolean vector) throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "--add-modules", "jdk.incubator.vector", "-cp",
+                System.getProperty("java.class.path"), NoAllocationTest.class.getName(), String.valueOf(vector))
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        assertTrue(out.contains("allocated 0 bytes"), out);
+    }
+
+    /** The child of {@link #batchNormAllocatesNothingAfterWarmUp}: prints the bytes 100 rounds allocate. */
+    public static void main(String[] args) {
+        dev.nabla.compiler.Compilation c = dev.nabla.compiler.Compiler.compileSource("normed.nabla", BATCH_NORM);
+        if (!c.ok()) {
+            throw new IllegalStateException(c.render());
+        }
+        CompiledModel m = Harness.load(ModelCompiler.compile(c.model(null), OptimizerSpec.sgd(0.05, 0.9, 0)),
+                Boolean.parseBoolean(args[0]));
+        float[][] b = Harness.randomBuffers(m.spec(), 24, 5);
+        float[] hyper = {0.05f, 1, 1};
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().getId();
+        long allocated = -1;
+        for (int round = 0; round < 20 && allocated != 0; round++) {
+            run(m, b, hyper, 1_000);
+            long before = mx.getThreadAllocatedBytes(tid);
+            run(m, b, hyper, 100);
+            allocated = mx.getThreadAllocatedBytes(tid) - before;
+        }
+        System.out.println("100 rounds of predict + trainStep + update allocated " + allocated + " bytes");
     }
 
     private static void run(CompiledModel m, float[][] b, float[] hyper, int n) {

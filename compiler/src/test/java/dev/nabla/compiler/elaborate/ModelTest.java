@@ -33,6 +33,26 @@ class ModelTest {
             """;
 
     @Test
+    void training_isTrueForTheTrainingGraphAndFalseForInference_andUpdatesAreTrainingOnly() {
+        ModelIr m = Models.withBody("""
+                    state seen : [4] = zeros
+                    if training {
+                        y = x * 3
+                        update seen = 0.5 * seen + mean(x, axis = 0)
+                    } else {
+                        y = x - seen
+                    }
+                    output o = y
+                """);
+        assertEquals(1, Models.ops(m.train(), dev.nabla.compiler.ir.Op.MUL).stream()
+                .filter(i -> i.out().name().equals("y")).count(), m.train().toString());
+        assertEquals("sub", Models.named(m.inference(), "y").op().mnemonic());
+        assertEquals(List.of("seen"), m.train().outputs(Graph.OutputRole.STATE_UPDATE).stream().map(Graph.Output::name).toList());
+        assertTrue(m.inference().outputs(Graph.OutputRole.STATE_UPDATE).isEmpty());
+        assertEquals(List.of("seen"), m.inference().inputs(Graph.InputRole.STATE).stream().map(i -> i.value().name()).toList());
+    }
+
+    @Test
     void inferenceGraph_hasNoTargetsNoLossAndNoDeadCode() {
         ModelIr m = Models.compile(CLASSIFIER);
         Graph inf = m.inference();

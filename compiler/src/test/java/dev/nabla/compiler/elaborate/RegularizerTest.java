@@ -47,6 +47,22 @@ class RegularizerTest {
     }
 
     @Test
+    void batchNorm_gammaAndBetaAreNotWeights_andItsStateIsNoParameter() {
+        ModelIr m = Models.compile("""
+                model M {
+                    input x : f32[B, 4]
+                    target t : f32[B, 2]
+                    d = dense(x, 3)
+                    h = batch_norm(d)
+                    output o = dense(h, 2)
+                    loss = mse(o, t) + l2(weights, 0.1) + l1(params(), 0.1)
+                }
+                """);
+        assertEquals(List.of("d.W", "o.W"), penalised(m, Op.MUL));
+        assertEquals(List.of("d.W", "d.b", "h.W", "h.b", "o.W", "o.b"), penalised(m, Op.ABS));
+    }
+
+    @Test
     void paramsGlob_matchesScopedNames() {
         assertEquals(List.of("o.W", "o.b"), penalised(withLoss("l2(params(\"o.*\"), 0.1)"), Op.MUL));
         assertEquals(List.of("h.W", "h.b", "o.W", "o.b"), penalised(withLoss("l2(params(), 0.1)"), Op.MUL));

@@ -37,6 +37,23 @@ class VerifierTest {
     }
 
     @Test
+    void stateUpdate_mustNameAStateOfItsType_once() {
+        Value s = new Value("s", TensorType.f32(2));
+        Graph.Input sIn = new Graph.Input(s, Graph.InputRole.STATE, null, AT);
+        Value next = new Value("next", TensorType.f32(2));
+        Instr neg = new Instr(next, Op.NEG, List.of(s), Attr.NONE, AT);
+        Graph.Output update = new Graph.Output("s", next, Graph.OutputRole.STATE_UPDATE);
+        Graph ok = graph(List.of(sIn, W_IN), List.of(neg), List.of(update));
+        assertSame(ok, Verifier.verify(ok));
+        assertRejected(graph(List.of(sIn, W_IN), List.of(neg), List.of(update, update)), "updated twice",
+                "state_update s = %next");
+        assertRejected(graph(List.of(sIn, W_IN), List.of(neg), List.of(new Graph.Output("w", next,
+                Graph.OutputRole.STATE_UPDATE))), "no state input w", "state_update w");
+        assertRejected(graph(List.of(sIn, W_IN), List.of(), List.of(new Graph.Output("s", W,
+                Graph.OutputRole.STATE_UPDATE))), "the update is f32[3,2] but the state is f32[2]", "state_update s");
+    }
+
+    @Test
     void valueDefinedTwice_isRejected() {
         Instr again = new Instr(H, Op.NEG, List.of(H), Attr.NONE, AT);
         assertRejected(graph(List.of(X_IN, W_IN), List.of(MATMUL, again), List.of()), "defined twice", "%h = neg %h");

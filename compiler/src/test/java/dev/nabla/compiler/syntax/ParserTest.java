@@ -47,6 +47,22 @@ class ParserTest {
     }
 
     @Test
+    void stateUpdateAndTraining_parseAsStatementsAndAnExpression() {
+        Decl.SourceFile f = parse("def bn(x, update) {\n  state m : [2] = zeros\n  if training {\n"
+                + "    update m = 0.9 * m + 0.1 * mean(x, axis = 0)\n  }\n  return x - m\n}\n");
+        List<Stmt> body = f.defs().get(0).body();
+        Stmt.State state = (Stmt.State) body.get(0);
+        assertEquals("m", state.name());
+        assertEquals(1, state.shape().items().size());
+        Stmt.If branch = (Stmt.If) body.get(1);
+        assertTrue(branch.condition() instanceof Expr.Training);
+        Stmt.Update update = (Stmt.Update) branch.then().get(0);
+        assertEquals("m", update.name());
+        assertEquals("p.nabla:4:12", update.span().toString().substring(1));
+        assertEquals("update", f.defs().get(0).formals().get(1).name(), "'update' and 'state' still name parameters");
+    }
+
+    @Test
     void semicolons_separateStatementsOnOneLine() {
         Decl.SourceFile f = parse("model M { input x : f32[B, 2]; output o = x }");
         assertEquals(2, f.models().get(0).body().size());

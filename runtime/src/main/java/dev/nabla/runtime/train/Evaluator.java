@@ -6,9 +6,11 @@ import dev.nabla.runtime.ModelSpec;
 import dev.nabla.runtime.data.Dataset;
 
 /**
- * Evaluates a model on a labelled dataset. The loss needs the training graph, so each batch runs
- * {@code trainStep} without an update: parameters and optimizer state stay as they are, and STATE buffers
- * (e.g. running statistics) are restored afterwards so evaluating never changes the model.
+ * Evaluates a model on a labelled dataset with {@link CompiledModel#evaluate}: the inference graph with the loss, so
+ * loss, accuracy, confusion matrix and regression errors are those {@code nabla predict}'s outputs give (with batch
+ * norm, from the running statistics, whatever the evaluation batch). Parameters and optimizer state stay as they
+ * are; STATE buffers are restored afterwards (a model whose evaluate runs trainStep would move them), so evaluating
+ * never changes the model.
  */
 public final class Evaluator {
 
@@ -31,7 +33,7 @@ public final class Evaluator {
         for (int from = 0; from < data.rows(); from += batch) {
             int count = Math.min(batch, data.rows() - from);
             mb.fill(data, order, from, count);
-            model.trainStep(buffers, count);
+            model.evaluate(buffers, count);
             lossSum += (double) mb.lossValue() * count;
             for (int r = 0; r < count && output >= 0; r++) {
                 if (confusion != null) {
