@@ -12,6 +12,12 @@ final class Scratch {
     private float[] tile = new float[0];
     private float[] aPanel = new float[0];
     private float[][] rows = new float[0][];
+    private final float[][] conv = new float[CONV_SLOTS][0];
+    private float[][] convRows = new float[0][];
+    private final int[][] convInts = {new int[0], new int[0]};
+
+    /** Buffers of the convolution and pooling kernels ({@link #conv}), apart from those of the products. */
+    static final int CONV_SLOTS = 7;
 
     static Scratch current() {
         return CURRENT.get();
@@ -52,5 +58,37 @@ final class Scratch {
             rows = grown;
         }
         return rows;
+    }
+
+    /**
+     * Buffer {@code slot} (0 to {@link #CONV_SLOTS} - 1) of the convolution kernels, at least {@code size} floats,
+     * contents unspecified. Separate from the products' buffers, so a convolution may call a product in between.
+     */
+    float[] conv(int slot, int size) {
+        if (conv[slot].length < size) {
+            conv[slot] = new float[size];
+        }
+        return conv[slot];
+    }
+
+    /** Like {@link #rows}, for the plain-Java convolution kernels: at least {@code count} separate arrays of at least {@code width} floats. */
+    float[][] convRows(int count, int width) {
+        if (convRows.length < count || (count > 0 && convRows[0].length < width)) {
+            float[][] grown = new float[Math.max(count, convRows.length)][];
+            int w = Math.max(width, convRows.length > 0 ? convRows[0].length : 0);
+            for (int r = 0; r < grown.length; r++) {
+                grown[r] = new float[w];
+            }
+            convRows = grown;
+        }
+        return convRows;
+    }
+
+    /** Int buffer {@code slot} (0 or 1) of at least {@code size}: index tables of the convolution kernels. */
+    int[] convInts(int slot, int size) {
+        if (convInts[slot].length < size) {
+            convInts[slot] = new int[size];
+        }
+        return convInts[slot];
     }
 }
