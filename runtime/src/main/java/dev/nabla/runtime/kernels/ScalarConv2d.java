@@ -8,10 +8,12 @@ import java.util.Arrays;
  * the block into separate per-thread rows, because C2 only vectorizes a loop over arrays it can tell apart (rows
  * indexed from 0, see {@link ScalarGemm}). Then
  * <ul>
- *   <li>forward: each output row is {@code bias + sum_k w[o,k] * col[k]}, an axpy per k;</li>
- *   <li>input gradient: each row {@code dcol[k] = sum_o w[o,k] * g[o]} is added back into dx at the input
- *       positions it was read from ("col2im");</li>
- *   <li>filter gradient: {@code dw[o,k] += g[o] . col[k]}, dot products with four partial sums.</li>
+ *   <li>forward: each output row is {@code bias + sum_k w[o,k] * col[k]}, axpys over positions, four output rows
+ *       per pass over a column row;</li>
+ *   <li>input gradient: each row {@code dcol[k] = sum_o w[o,k] * g[o]} (four rows per pass over a g row) is added
+ *       back into dx at the input positions it was read from ("col2im");</li>
+ *   <li>filter gradient: {@code dw[o][:] += g[o][p] * colT[p][:]}, axpys over k on the transposed column matrix, or
+ *       for fewer than {@link #AXPY_MIN_K} taps dot products {@code g[o] . col[k]} with four partial sums.</li>
  * </ul>
  * Sums run in a fixed order (k, then blocks, then images), so results depend on nothing but the arguments.
  * The geometry helpers ({@link #colRow}, {@link #colAdd}) also serve the Vector API family's general case.
@@ -39,29 +41,48 @@ final class ScalarConv2d implements Conv2dKernel {
     public void forward(Conv2dCall q, int b0, int b1) {
         int k = q.k;
         int p = q.p;
+        int o = q.o;
         int bw = Math.min(BLOCK, p);
-        float[][] rows = Scratch.current().convRows(k + 1, bw);
-        float[] out = rows[k];
+        float[][] rows = Scratch.current().convRows(k + 4, bw);
         float[] weight = q.weight;
         for (int b = b0; b < b1; b++) {
             for (int p0 = 0; p0 < p; p0 += bw) {
                 int n = Math.min(bw, p - p0);
                 columns(q, b, p0, n, rows);
-                for (int oo = 0; oo < q.o; oo++) {
+                int oo = 0;
+                for (; oo + 4 <= o; oo += 4) {
+                    for (int r = 0; r < 4; r++) {
+                        Arrays.fill(rows[k + r], 0, n, q.bias == null ? 0f : q.bias[oo + r]);
+                    }
+                    for (int kk = 0; kk < k; kk++) {
+                        int w0 = oo * k + kk;
+                        axpy4(weight[w0], weight[w0 + k], weight[w0 + 2 * k], weight[w0 + 3 * k], rows[kk],
+                                rows[k], rows[k + 1], rows[k + 2], rows[k + 3], n);
+                    }
+                    for (int r = 0; r < 4; r++) {
+                        store(q, rows[k + r], (b * o + oo + r) * p + p0, n);
+                    }
+                }
+                for (; oo < o; oo++) {
+                    float[] out = rows[k];
                     Arrays.fill(out, 0, n, q.bias == null ? 0f : q.bias[oo]);
                     for (int kk = 0; kk < k; kk++) {
                         axpy(weight[oo * k + kk], rows[kk], out, n);
                     }
-                    int to = (b * q.o + oo) * p + p0;
-                    if (q.relu) {
-                        for (int t = 0; t < n; t++) {
-                            q.y[to + t] = Math.max(out[t], 0f);
-                        }
-                    } else {
-                        System.arraycopy(out, 0, q.y, to, n);
-                    }
+                    store(q, out, (b * o + oo) * p + p0, n);
                 }
             }
+        }
+    }
+
+    /** An output row of the forward pass into y, through ReLU if asked. */
+    private static void store(Conv2dCall q, float[] out, int to, int n) {
+        if (q.relu) {
+            for (int t = 0; t < n; t++) {
+                q.y[to + t] = Math.max(out[t], 0f);
+            }
+        } else {
+            System.arraycopy(out, 0, q.y, to, n);
         }
     }
 
@@ -71,9 +92,8 @@ final class ScalarConv2d implements Conv2dKernel {
         int p = q.p;
         int o = q.o;
         int bw = Math.min(BLOCK, p);
-        float[][] rows = Scratch.current().convRows(o + 1, bw);
-        float[] dcol = rows[o];
-        int taps = q.kh * q.kw;
+        float[][] rows = Scratch.current().convRows(o + 4, bw);
+        float[] weight = q.weight;
         for (int b = b0; b < b1; b++) {
             int xImg = b * q.c * q.hw;
             Arrays.fill(q.dx, xImg, xImg + q.c * q.hw, 0f);
@@ -82,21 +102,52 @@ final class ScalarConv2d implements Conv2dKernel {
                 for (int oo = 0; oo < o; oo++) {
                     System.arraycopy(q.g, (b * o + oo) * p + p0, rows[oo], 0, n);
                 }
-                for (int kk = 0; kk < k; kk++) {
+                int kk = 0;
+                for (; kk + 4 <= k; kk += 4) {
+                    for (int r = 0; r < 4; r++) {
+                        Arrays.fill(rows[o + r], 0, n, 0f);
+                    }
+                    for (int oo = 0; oo < o; oo++) {
+                        int w0 = oo * k + kk;
+                        axpy4(weight[w0], weight[w0 + 1], weight[w0 + 2], weight[w0 + 3], rows[oo],
+                                rows[o], rows[o + 1], rows[o + 2], rows[o + 3], n);
+                    }
+                    for (int r = 0; r < 4; r++) {
+                        scatter(q, rows[o + r], kk + r, p0, n, xImg);
+                    }
+                }
+                for (; kk < k; kk++) {
+                    float[] dcol = rows[o];
                     Arrays.fill(dcol, 0, n, 0f);
                     for (int oo = 0; oo < o; oo++) {
-                        axpy(q.weight[oo * k + kk], rows[oo], dcol, n);
+                        axpy(weight[oo * k + kk], rows[oo], dcol, n);
                     }
-                    int cc = kk / taps;
-                    int tap = kk - cc * taps;
-                    colAdd(q, dcol, 0, tap / q.kw, tap % q.kw, p0, n, q.dx, xImg + cc * q.hw);
+                    scatter(q, dcol, kk, p0, n, xImg);
                 }
             }
         }
     }
 
+    /** Adds row {@code kk} of dcol (positions {@code p0 .. p0+n}) back into the image's dx. */
+    private static void scatter(Conv2dCall q, float[] dcol, int kk, int p0, int n, int xImg) {
+        int taps = q.kh * q.kw;
+        int cc = kk / taps;
+        int tap = kk - cc * taps;
+        colAdd(q, dcol, 0, tap / q.kw, tap % q.kw, p0, n, q.dx, xImg + cc * q.hw);
+    }
+
+    /**
+     * With at least {@link #AXPY_MIN_K} taps the filter gradient is computed as axpys over k,
+     * {@code dw[o][:] += g[o][p] * colT[p][:]}, on the transposed column matrix (rows of k, which C2 vectorizes);
+     * with fewer, an axpy would be too short for the vectorized loop and each {@code dw[o][k]} is a dot product over
+     * the positions instead. Either way every sum runs over images, then positions, in order.
+     */
     @Override
     public void filterGrad(Conv2dCall q, int b0, int b1, float[] out, int off) {
+        if (q.k >= AXPY_MIN_K) {
+            filterGradAxpy(q, b0, b1, out, off);
+            return;
+        }
         int k = q.k;
         int p = q.p;
         int o = q.o;
@@ -122,6 +173,58 @@ final class ScalarConv2d implements Conv2dKernel {
         }
     }
 
+    /** Taps from which the filter gradient takes axpys over k rather than dot products over positions. */
+    static final int AXPY_MIN_K = 64;
+
+    private static void filterGradAxpy(Conv2dCall q, int b0, int b1, float[] out, int off) {
+        int k = q.k;
+        int p = q.p;
+        int o = q.o;
+        int ok = o * k;
+        int bw = Math.min(BLOCK, p);
+        // Rows: bw of colT (k floats each), o of dw (k floats), one of positions (bw floats).
+        float[][] rows = Scratch.current().convRows(bw + o + 1, Math.max(k, bw));
+        float[] tmp = rows[bw + o];
+        for (int oo = 0; oo < o; oo++) {
+            Arrays.fill(rows[bw + oo], 0, k, 0f);
+        }
+        if (q.dbias != null) {
+            Arrays.fill(out, off + ok, off + ok + o, 0f);
+        }
+        int taps = q.kh * q.kw;
+        for (int b = b0; b < b1; b++) {
+            int xImg = b * q.c * q.hw;
+            for (int p0 = 0; p0 < p; p0 += bw) {
+                int n = Math.min(bw, p - p0);
+                for (int kk = 0; kk < k; kk++) {
+                    int cc = kk / taps;
+                    int tap = kk - cc * taps;
+                    colRow(q, q.x, xImg + cc * q.hw, tap / q.kw, tap % q.kw, p0, n, tmp, 0);
+                    for (int t = 0; t < n; t++) {
+                        rows[t][kk] = tmp[t];
+                    }
+                }
+                for (int oo = 0; oo < o; oo++) {
+                    float[] dw = rows[bw + oo];
+                    int gRow = (b * o + oo) * p + p0;
+                    for (int t = 0; t < n; t++) {
+                        axpy(q.g[gRow + t], rows[t], dw, k);
+                    }
+                    if (q.dbias != null) {
+                        float sb = out[off + ok + oo];
+                        for (int t = 0; t < n; t++) {
+                            sb += q.g[gRow + t];
+                        }
+                        out[off + ok + oo] = sb;
+                    }
+                }
+            }
+        }
+        for (int oo = 0; oo < o; oo++) {
+            System.arraycopy(rows[bw + oo], 0, out, off + oo * k, k);
+        }
+    }
+
     @Override
     public void sumPartials(float[] part, int off, int stride, int count, float[] dst, int len) {
         System.arraycopy(part, off, dst, 0, len);
@@ -143,6 +246,22 @@ final class ScalarConv2d implements Conv2dKernel {
                     colRow(q, q.x, xImg + cc * q.hw, i, j, p0, n, rows[kk++], 0);
                 }
             }
+        }
+    }
+
+    /**
+     * {@code r_i[t] += a_i * src[t]} for four rows: one pass over src for four multiply-adds (the rows of the small
+     * layers are 64 to 576 floats, so a single axpy spent as much time entering and leaving its loop as in it).
+     * Arrays from 0, so that C2 vectorizes it.
+     */
+    private static void axpy4(float a0, float a1, float a2, float a3, float[] src, float[] r0, float[] r1, float[] r2,
+                              float[] r3, int n) {
+        for (int t = 0; t < n; t++) {
+            float v = src[t];
+            r0[t] += a0 * v;
+            r1[t] += a1 * v;
+            r2[t] += a2 * v;
+            r3[t] += a3 * v;
         }
     }
 

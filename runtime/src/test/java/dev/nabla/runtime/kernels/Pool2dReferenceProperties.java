@@ -176,6 +176,17 @@ class Pool2dReferenceProperties {
             }
             assertNull(ConvCase.mismatch(dx, 0, wantDx, 0, abs, inLen, 16), () -> "maxBackward " + what);
             Conv2dReferenceProperties.assertGuard(dx, inLen, what);
+            // The same gradient through a ReLU: zero wherever x is not positive (NaN included).
+            float[] masked = Conv2dReferenceProperties.guarded(inLen, 6);
+            Pool2d.maxBackward(kernel, cs.batch, cs.c, cs.h, cs.w, cs.kh, cs.kw, cs.oh, cs.ow, cs.sh, cs.sw, cs.ph,
+                    cs.pw, cs.x, cs.g, masked, Pool2d.MAX_BACKWARD_RELU);
+            for (int i = 0; i < inLen; i++) {
+                int e = i;
+                float want = cs.x[i] > 0 ? dx[i] : 0f;
+                assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(masked[i]),
+                        () -> "maxBackwardRelu " + what + ": element " + e);
+            }
+            Conv2dReferenceProperties.assertGuard(masked, inLen, what);
         }
     }
 
