@@ -19,21 +19,33 @@ class NoAllocationTest {
     void kernelCallsAllocateNothingAfterWarmUp(boolean vector) {
         CompiledModel m = Harness.load(ModelCompiler.compile(Graphs.mlp(true),
                 new OptimizerSpec(OptimizerSpec.Kind.ADAM, 1e-3, 0, 0.9, 0.999, 0.99, 1e-8, 0)), vector);
+        assertEquals(0, allocatedAfterWarmUp(m, 1e-3f, 5_000, 200), "bytes allocated by 200 rounds of predict + trainStep + update");
+    }
+
+    /**
+     * Bytes the calling thread allocates in {@code measured} rounds of predict + trainStep + update, after
+     * {@code warm} rounds; warm-up is repeated (up to 20 times) until a measurement reads zero, so that late JIT
+     * compilation does not count.
+     */
+    static long allocatedAfterWarmUp(CompiledModel m, float lr, int warm, int measured) {
         float[][] b = Harness.randomBuffers(m.spec(), 24, 5);
-        float[] hyper = {1e-3f, 1, 1};
+        float[] hyper = {lr, 1, 1};
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long tid = Thread.currentThread().getId();
         long allocated = -1;
         for (int round = 0; round < 20 && allocated != 0; round++) {
-            run(m, b, hyper, 5_000);
+            run(m, b, hyper, warm);
             long before = mx.getThreadAllocatedBytes(tid);
-            run(m, b, hyper, 200);
+            run(m, b, hyper, measured);
             allocated = mx.getThreadAllocatedBytes(tid) - before;
         }
-        assertEquals(0, allocated, "bytes allocated by 200 rounds of predict + trainStep + update");
+        return allocated;
     }
 
-    /** A small CNN (conv, bias, ReLU, both poolings, dense) whose training step calls every window kernel. */
+    /**
+     * A small CNN (conv, bias, ReLU, both poolings, dense) whose training step calls every window kernel; measured in
+     * a fresh JVM like the batch-norm model below.
+     */
     static final String CNN = """
             model SmallCnn {
                 input image : f32[B, 2, 12, 12]
@@ -50,23 +62,8 @@ class NoAllocationTest {
 
     @ParameterizedTest(name = "vector={0}")
     @ValueSource(booleans = {true, false})
-    void convolutionalModelsAllocateNothingAfterWarmUp(boolean vector) {
-        dev.nabla.compiler.Compilation c = dev.nabla.compiler.Compiler.compileSource("small_cnn.nabla", CNN);
-        org.junit.jupiter.api.Assertions.assertTrue(c.ok(), c.render());
-        dev.nabla.compiler.ModelIr model = c.model(null);
-        CompiledModel m = Harness.load(ModelCompiler.compile(model, OptimizerSpec.sgd(0.05, 0.9, 0)), vector);
-        float[][] b = Harness.randomBuffers(m.spec(), 24, 5);
-        float[] hyper = {0.05f, 1, 1};
-        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long tid = Thread.currentThread().getId();
-        long allocated = -1;
-        for (int round = 0; round < 20 && allocated != 0; round++) {
-            run(m, b, hyper, 1_000);
-            long before = mx.getThreadAllocatedBytes(tid);
-            run(m, b, hyper, 100);
-            allocated = mx.getThreadAllocatedBytes(tid) - before;
-        }
-        assertEquals(0, allocated, "bytes allocated by 100 rounds of predict + trainStep + update");
+    void convolutionalModelsAllocateNothingAfterWarmUp(boolean vector) throws Exception {
+        assertChildAllocatesNothing("cnn", vector);
     }
 
     /**
@@ -91,34 +88,34 @@ class NoAllocationTest {
     @ParameterizedTest(name = "vector={0}")
     @ValueSource(booleans = {true, false})
     void batchNormAllocatesNothingAfterWarmUp(boolean vector) throws Exception {
+        assertChildAllocatesNothing("batch_norm", vector);
+    }
+
+    /** Runs {@link #main} in a fresh JVM for one of the models above. */
+    private static void assertChildAllocatesNothing(String model, boolean vector) throws Exception {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(javaBin, "--add-modules", "jdk.incubator.vector", "-cp",
-                System.getProperty("java.class.path"), NoAllocationTest.class.getName(), String.valueOf(vector))
+                System.getProperty("java.class.path"), NoAllocationTest.class.getName(), model, String.valueOf(vector))
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), out);
         assertTrue(out.contains("allocated 0 bytes"), out);
     }
 
-    /** The child of {@link #batchNormAllocatesNothingAfterWarmUp}: prints the bytes 100 rounds allocate. */
+    /**
+     * The child of {@link #assertChildAllocatesNothing}: args {@code cnn|batch_norm} and the vector flag; prints the
+     * bytes 100 rounds allocate.
+     */
     public static void main(String[] args) {
-        dev.nabla.compiler.Compilation c = dev.nabla.compiler.Compiler.compileSource("normed.nabla", BATCH_NORM);
+        boolean cnn = args[0].equals("cnn");
+        dev.nabla.compiler.Compilation c = dev.nabla.compiler.Compiler.compileSource(args[0] + ".nabla",
+                cnn ? CNN : BATCH_NORM);
         if (!c.ok()) {
             throw new IllegalStateException(c.render());
         }
         CompiledModel m = Harness.load(ModelCompiler.compile(c.model(null), OptimizerSpec.sgd(0.05, 0.9, 0)),
-                Boolean.parseBoolean(args[0]));
-        float[][] b = Harness.randomBuffers(m.spec(), 24, 5);
-        float[] hyper = {0.05f, 1, 1};
-        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long tid = Thread.currentThread().getId();
-        long allocated = -1;
-        for (int round = 0; round < 20 && allocated != 0; round++) {
-            run(m, b, hyper, 1_000);
-            long before = mx.getThreadAllocatedBytes(tid);
-            run(m, b, hyper, 100);
-            allocated = mx.getThreadAllocatedBytes(tid) - before;
-        }
+                Boolean.parseBoolean(args[1]));
+        long allocated = allocatedAfterWarmUp(m, 0.05f, 1_000, 100);
         System.out.println("100 rounds of predict + trainStep + update allocated " + allocated + " bytes");
     }
 
