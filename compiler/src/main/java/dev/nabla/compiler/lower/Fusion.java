@@ -202,14 +202,9 @@ final class Fusion {
             return;
         }
         root = add.out();
-        int act = Gemm.ACT_NONE;
-        Instr relu = consumer.get(root);
-        if (single(root) && relu != null && relu.op() == Op.RELU) {
-            absorbed.add(root);
-            root = relu.out();
-            act = Gemm.ACT_RELU;
-        }
-        gemms.put(root, new GemmPlan(mm, a, false, b, transB, other, act, k, null));
+        Value relu = absorbRelu(root, consumer);
+        gemms.put(relu == null ? root : relu, new GemmPlan(mm, a, false, b, transB, other,
+                relu == null ? Gemm.ACT_NONE : Gemm.ACT_RELU, k, null));
     }
 
     /**
@@ -248,14 +243,9 @@ final class Fusion {
         }
         absorbed.add(root);
         root = add.out();
-        int act = Gemm.ACT_NONE;
-        Instr relu = consumer.get(root);
-        if (single(root) && relu != null && relu.op() == Op.RELU) {
-            absorbed.add(root);
-            root = relu.out();
-            act = Gemm.ACT_RELU;
-        }
-        convs.put(root, new ConvPlan(conv, bias, act, null));
+        Value relu = absorbRelu(root, consumer);
+        convs.put(relu == null ? root : relu, new ConvPlan(conv, bias, relu == null ? Gemm.ACT_NONE : Gemm.ACT_RELU,
+                null));
     }
 
     /** A parameter (or a reshape of one) holding one value per channel, shaped to broadcast over [N,O,H,W]. */
@@ -296,6 +286,16 @@ final class Fusion {
     Value secondOutput(Value root) {
         ConvPlan p = convs.get(root);
         return p == null ? null : p.biasGrad();
+    }
+
+    /** The ReLU of {@code v}, absorbed into v's producer when it is v's only reader; else null. */
+    private Value absorbRelu(Value v, Map<Value, Instr> consumer) {
+        Instr relu = consumer.get(v);
+        if (!single(v) || relu == null || relu.op() != Op.RELU) {
+            return null;
+        }
+        absorbed.add(v);
+        return relu.out();
     }
 
     /** A parameter of shape [n] or [1,n] added to an [m,n] product. */
