@@ -100,6 +100,10 @@ final class GemmPool {
             }
             work(current);
             awaitCompletion(parts);
+            // Close the job before the next one's fields are written: a helper that read this job's state just
+            // before the last part was claimed, and reads the next job's larger part count, must fail its claim
+            // (it expects a part index below the count) rather than run and count a part of the next job.
+            state.set(((long) current << 32) | Integer.MAX_VALUE);
         } finally {
             this.task = null;
             busy.set(false);
