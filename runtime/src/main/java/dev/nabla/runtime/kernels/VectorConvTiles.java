@@ -36,7 +36,15 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorConvTiles {
 
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /**
+     * 8 lanes even where 16 are preferred: the in-place path needs output rows that are whole vectors, and the
+     * small layers this serves have rows of 8, 12 or 24 positions (W2's 24 and 8), which a 16-lane vector leaves to
+     * the packed path, 3-5 times slower on the AVX2 machine this was measured on; 256-bit vectors cost at most half
+     * of a 512-bit machine's peak. Not measured on AVX-512. The preferred species when it is narrower (no 256-bit
+     * vectors).
+     */
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED.length() < 8
+            ? FloatVector.SPECIES_PREFERRED : FloatVector.SPECIES_256;
     static final int L = S.length();
     /** Row length of the packed panels: the width of the main tile. */
     static final int TW = 2 * L;
