@@ -65,6 +65,14 @@ class SampleTrainingTest {
     }
 
     @Test
+    void breastCancerBce_oneLogitBinaryTarget_reportsAccuracyOfAtLeast96Percent() {
+        Evaluation test = trainAndTest("breast_cancer_bce.nabla");
+        assertEquals(114, test.samples(), 1, "20% of 569 tumours are held out");
+        assertTrue(test.classifier(), "a binary target reports accuracy, not MSE/MAE");
+        assertTrue(test.accuracy() >= 0.96, "accuracy " + test.accuracy());   // 98.25% measured
+    }
+
+    @Test
     void wine_reachesAtLeast94PercentOnItsHeldOutSplit() {
         Evaluation test = trainAndTest("wine.nabla");
         assertEquals(36, test.samples(), 1, "20% of 178 wines are held out");
