@@ -21,7 +21,7 @@ block : '{' sep* (stmt (sep+ stmt)*)? sep* '}' ;
 
 stmt
     : 'input' ID ':' tensorType                               # inputStmt
-    | 'target' ID ':' tensorType ('classes' INT)?             # targetStmt
+    | 'target' ID ':' tensorType ('classes' INT | binary='binary')? # targetStmt
     | 'param' ID ':' list '=' expr                            # paramStmt
     | 'state' ID ':' list '=' expr                            # stateStmt
     | 'update' ID '=' expr                                    # updateStmt
@@ -63,7 +63,7 @@ arg : (name '=')? expr ;
 
 // Declaration keywords double as ordinary names where no declaration can start: mse(pred, target).
 // 'training' is not among them: it is the builtin boolean of the graph being built, which nothing may shadow.
-name : ID | 'input' | 'target' | 'output' | 'loss' | 'param' | 'train' | 'classes' | 'state' | 'update' ;
+name : ID | 'input' | 'target' | 'output' | 'loss' | 'param' | 'train' | 'classes' | 'binary' | 'state' | 'update' ;
 
 INT    : DIGITS ;
 FLOAT  : DIGITS '.' DIGITS? EXPONENT? | '.' DIGITS EXPONENT? | DIGITS EXPONENT ;

@@ -10,11 +10,18 @@ import java.util.Arrays;
  * @param shape dimensions; {@link #BATCH} marks the symbolic batch dimension (only ever the first)
  * @param init  initializer for PARAM and STATE buffers, {@code null} otherwise
  * @param of    for GRAD and OPT_STATE: the name of the PARAM it belongs to; otherwise {@code null}
- * @param classes for a TARGET of integer class labels, the number of classes; otherwise 0
+ * @param classes for a TARGET of integer class labels, the number of classes; {@link #BINARY} for a binary target
+ *                (one real value per sample, positive when above 0); otherwise 0
  */
 public record BufferSpec(String name, BufferRole role, int[] shape, InitSpec init, String of, int classes) {
 
     public static final int BATCH = -1;
+
+    /**
+     * {@code classes} of a binary target ({@code target y : f32[B] binary}): 1, since a label target needs at least
+     * 2 classes, so the value cannot be mistaken for one.
+     */
+    public static final int BINARY = 1;
 
     public BufferSpec(String name, BufferRole role, int[] shape) {
         this(name, role, shape, null, null, 0);
@@ -31,6 +38,11 @@ public record BufferSpec(String name, BufferRole role, int[] shape, InitSpec ini
 
     public int rank() {
         return shape.length;
+    }
+
+    /** A binary target: its classifier thresholds one score per sample at 0. */
+    public boolean binary() {
+        return classes == BINARY;
     }
 
     public boolean batched() {

@@ -12,6 +12,7 @@ import dev.nabla.compiler.ir.TensorType;
 import dev.nabla.compiler.ir.Value;
 import dev.nabla.compiler.syntax.Decl;
 import dev.nabla.compiler.syntax.Stmt;
+import dev.nabla.runtime.BufferSpec;
 import dev.nabla.runtime.TrainConfig;
 
 import java.util.ArrayList;
@@ -176,11 +177,26 @@ final class ModelElaborator {
         if (t.classes() != null && t.classes() < 2) {
             throw new ElabError(t.classesSpan(), "a classification target needs at least 2 classes, got " + t.classes());
         }
+        if (t.binary() && !oneScorePerSample(t.type())) {
+            throw new ElabError(t.span(), "a binary target holds one 0/1 (or -1/+1) value per sample: "
+                    + "'target " + t.name() + " : f32[B] binary' or f32[B, 1]");
+        }
         Value v = declare(t.name(), t.span(), type, Graph.InputRole.TARGET);
+        if (t.binary()) {
+            // Recorded like a class count so the runtime reports accuracy from the model's one-wide output.
+            classes.put(t.name(), BufferSpec.BINARY);
+        }
         if (t.classes() != null) {
             classes.put(t.name(), t.classes());
             evaluator.declareClasses(v, t.classes());
         }
+    }
+
+    /** {@code f32[B]} or {@code f32[B, 1]}: what a binary target and its one logit per sample need. */
+    private static boolean oneScorePerSample(Stmt.TypeRef ref) {
+        List<Stmt.Dim> dims = ref.dims();
+        return ref.dtype().equals("f32") && !dims.isEmpty() && dims.get(0).symbolic()
+                && (dims.size() == 1 || dims.size() == 2 && !dims.get(1).symbolic() && dims.get(1).size() == 1);
     }
 
     /** {@code f32[B, 4]}: the element type, then dimensions; a name is allowed first only, as the batch. */

@@ -185,12 +185,16 @@ final class TrainValues {
         Form f = form(e, FORMATS, "data format");
         return switch (f.name()) {
             case "csv" -> {
-                Args a = args(f, List.of("path", "label", "header", "layout"), Map.of("label", new Val.Num(-1, true),
-                        "header", new Val.Bool(false), "layout", new Val.Str("sklearn")));
+                Args a = args(f, List.of("path", "label", "header", "layout", "drop"), Map.of("label", new Val.Num(-1, true),
+                        "header", new Val.Bool(false), "layout", new Val.Str("sklearn"), "drop", new Val.Str("none")));
                 Map<String, String> options = new LinkedHashMap<>();
                 options.put("label", Integer.toString(a.integer("label")));
                 options.put("header", Boolean.toString(a.bool("header")));
                 options.put("layout", a.string("layout"));
+                // drop = "none" (the default) or a column index, as label; any other string is an error from integer()
+                if (!(a.get("drop") instanceof Val.Str none && none.value().equals("none"))) {
+                    options.put("drop", Integer.toString(a.integer("drop")));
+                }
                 yield new TrainConfig.DataSpec("csv", List.of(path(a, "path", dir)), options);
             }
             case "idx" -> {

@@ -103,7 +103,7 @@ final class AstBuilder extends NablaBaseVisitor<Object> {
     public Stmt visitTargetStmt(NablaParser.TargetStmtContext ctx) {
         Integer classes = ctx.INT() == null ? null : intValue(ctx.INT());
         return new Stmt.Target(at(ctx.ID()), ctx.ID().getText(), type(ctx.tensorType()), classes,
-                ctx.INT() == null ? null : at(ctx.INT()));
+                ctx.INT() == null ? null : at(ctx.INT()), ctx.binary != null);
     }
 
     @Override

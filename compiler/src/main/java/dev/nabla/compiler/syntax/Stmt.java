@@ -25,8 +25,8 @@ public sealed interface Stmt {
     record Input(Span span, String name, TypeRef type) implements Stmt {
     }
 
-    /** {@code classes} is null when not given. */
-    record Target(Span span, String name, TypeRef type, Integer classes, Span classesSpan) implements Stmt {
+    /** {@code classes} is null when not given; {@code binary}: declared {@code binary} (then classes is null). */
+    record Target(Span span, String name, TypeRef type, Integer classes, Span classesSpan, boolean binary) implements Stmt {
     }
 
     record Param(Span span, String name, Expr.ListLit shape, Expr init) implements Stmt {

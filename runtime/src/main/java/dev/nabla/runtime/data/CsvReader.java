@@ -12,7 +12,8 @@ import java.util.List;
  * an index, negative from the end, or a column name when there is a header line). With {@code header} the first
  * line names the columns and is skipped. The scikit-learn layout ({@code count,features,class names...} on the
  * first line, as in {@code samples/data}) is recognised by its shape unless {@code layout = "plain"}, and its
- * counts are checked against the rows that follow.
+ * counts are checked against the rows that follow. {@code drop} names one more column that is neither a feature nor
+ * the label (the scikit-learn class column when another column is the regression target).
  */
 final class CsvReader {
 
@@ -20,8 +21,9 @@ final class CsvReader {
      * @param label  label column: "-1" (last, default), "0", or a header name; "none" for features only
      * @param header the first line names the columns
      * @param layout "sklearn" or "auto" (recognise the scikit-learn count line), "plain" (never)
+     * @param drop   a column to skip, chosen as {@code label} is; null or "none" for none
      */
-    record Options(String label, boolean header, String layout) {
+    record Options(String label, boolean header, String layout, String drop) {
     }
 
     private final Path file;
@@ -59,8 +61,12 @@ final class CsvReader {
             throw new NablaException(file + ": no data rows");
         }
         int columns = fields(lines[first]).size();
-        int labelColumn = labelColumn(columnNames, columns);
-        Dataset data = parseRows(lines, first, last, columns, labelColumn);
+        int labelColumn = column("label", options.label() == null ? "-1" : options.label(), columnNames, columns);
+        int dropColumn = column("drop", options.drop() == null ? "none" : options.drop(), columnNames, columns);
+        if (dropColumn >= 0 && dropColumn == labelColumn) {
+            throw new NablaException(file + ": column " + dropColumn + " is both the label and dropped");
+        }
+        Dataset data = parseRows(lines, first, last, columns, labelColumn, dropColumn);
         if (sklearnCounts != null) {
             checkCounts(sklearnCounts, data.rows(), columns - 1);
         }
@@ -91,8 +97,9 @@ final class CsvReader {
         }
     }
 
-    private int labelColumn(List<String> names, int columns) {
-        String label = options.label() == null ? "-1" : options.label().trim();
+    /** The column {@code label} (an index, negative from the end, or a header name) picks, or -1 for "none". */
+    private int column(String what, String chosen, List<String> names, int columns) {
+        String label = chosen.trim();
         if (label.equals("none")) {
             return -1;
         }
@@ -100,7 +107,7 @@ final class CsvReader {
             int index = Integer.parseInt(label);
             int column = index < 0 ? columns + index : index;
             if (column < 0 || column >= columns) {
-                throw new NablaException(file + ": label column " + index + " does not exist (rows have " + columns + " columns)");
+                throw new NablaException(file + ": " + what + " column " + index + " does not exist (rows have " + columns + " columns)");
             }
             return column;
         }
@@ -111,9 +118,9 @@ final class CsvReader {
         return column;
     }
 
-    private Dataset parseRows(String[] lines, int first, int last, int columns, int labelColumn) {
+    private Dataset parseRows(String[] lines, int first, int last, int columns, int labelColumn, int dropColumn) {
         int rows = last - first;
-        int features = labelColumn < 0 ? columns : columns - 1;
+        int features = columns - (labelColumn < 0 ? 0 : 1) - (dropColumn < 0 ? 0 : 1);
         float[] x = new float[rows * features];
         float[] y = labelColumn < 0 ? null : new float[rows];
         int[] lineNumbers = new int[rows];
@@ -129,6 +136,8 @@ final class CsvReader {
                 float v = number(f.get(c), lineNumber, c);
                 if (c == labelColumn) {
                     y[r] = v;
+                } else if (c == dropColumn) {
+                    continue;
                 } else {
                     x[r * features + k++] = v;
                 }

@@ -14,7 +14,7 @@ import java.util.Map;
  * Loads a {@link DataSpec} (from a {@code train} block or the command line) into a {@link Dataset}.
  * <ul>
  *   <li>{@code idx}: paths (or options {@code images}, {@code labels}) = images file, labels file (plain or .gz)</li>
- *   <li>{@code csv}: one path; options {@code label} (-1), {@code header} (false), {@code layout} ("auto")</li>
+ *   <li>{@code csv}: one path; options {@code label} (-1), {@code header} (false), {@code layout} ("auto"), {@code drop} (none)</li>
  *   <li>{@code npy}: paths (or options {@code x}, {@code y}) = features, optional targets</li>
  * </ul>
  */
@@ -31,7 +31,7 @@ public final class DataLoader {
             case "csv":
                 return CsvReader.read(path(spec, 0, "path"), new CsvReader.Options(spec.options().get("label"),
                         Boolean.parseBoolean(spec.options().getOrDefault("header", "false")),
-                        spec.options().getOrDefault("layout", "auto")));
+                        spec.options().getOrDefault("layout", "auto"), spec.options().get("drop")));
             case "npy":
                 return npy(path(spec, 0, "x"), optionalPath(spec, 1, "y"));
             default:

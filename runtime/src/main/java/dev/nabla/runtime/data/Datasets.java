@@ -61,7 +61,7 @@ public final class Datasets {
             throw new NablaException(data.source() + ": " + data.targetWidth() + " target values per sample but model "
                     + spec.name() + " expects " + target + " = " + target.rowSize());
         }
-        if (target.classes() > 0) {
+        if (target.classes() > 0 && !target.binary()) {
             checkLabels(data, target.classes());
         }
     }

@@ -23,9 +23,10 @@ public final class Evaluator {
         ModelBuffers mb = new ModelBuffers(spec, buffers, batch, true);
         float[][] state = stateSnapshot(spec, buffers);
         int classes = mb.targetSpec().classes();
+        boolean binary = mb.targetSpec().binary();
         int width = mb.targetSpec().rowSize();
-        int output = mb.outputOfWidth(classes > 0 ? classes : width);
-        int[][] confusion = classes > 0 ? new int[classes][classes] : null;
+        int output = mb.outputOfWidth(classes > 0 && !binary ? classes : width);
+        int[][] confusion = binary ? new int[2][2] : classes > 0 ? new int[classes][classes] : null;
         double lossSum = 0;
         double squared = 0;
         double absolute = 0;
@@ -37,8 +38,7 @@ public final class Evaluator {
             lossSum += (double) mb.lossValue() * count;
             for (int r = 0; r < count && output >= 0; r++) {
                 if (confusion != null) {
-                    int predicted = argmax(buffers[output], r * classes, classes);
-                    confusion[(int) data.target(from + r, 0)][predicted]++;
+                    confusion[actual(data.target(from + r, 0), binary)][predicted(buffers[output], r, classes, binary)]++;
                 } else {
                     for (int j = 0; j < width; j++) {
                         double e = buffers[output][r * width + j] - data.target(from + r, j);
@@ -55,6 +55,19 @@ public final class Evaluator {
         return new Evaluation(n, lossSum / n, accuracy, output < 0 ? null : confusion,
                 regression ? squared / ((double) n * width) : Double.NaN,
                 regression ? absolute / ((double) n * width) : Double.NaN);
+    }
+
+    /**
+     * The class the output row {@code r} predicts: the argmax of its {@code classes} values, or for a binary target
+     * 1 when its one score (a logit, or a ±1 margin) is above 0.
+     */
+    static int predicted(float[] output, int r, int classes, boolean binary) {
+        return binary ? (output[r] > 0 ? 1 : 0) : argmax(output, r * classes, classes);
+    }
+
+    /** The class of a target value: the label, or for a binary target 1 when above 0 (so 0/1 and ±1 both work). */
+    static int actual(float target, boolean binary) {
+        return binary ? (target > 0 ? 1 : 0) : (int) target;
     }
 
     static int argmax(float[] values, int offset, int n) {

@@ -9,14 +9,16 @@ import dev.nabla.runtime.data.Dataset;
 final class TrainAccuracy {
 
     private final int classes;
+    private final boolean binary;
     private final int output;
 
     TrainAccuracy(ModelBuffers mb) {
         this.classes = mb.targetSpec().classes();
-        this.output = classes > 0 ? mb.outputOfWidth(classes) : -1;
+        this.binary = mb.targetSpec().binary();
+        this.output = binary ? mb.outputOfWidth(1) : classes > 0 ? mb.outputOfWidth(classes) : -1;
     }
 
-    /** Whether the model is a classifier with an output of one value per class. */
+    /** Whether the model is a classifier with an output of one value per class (one score for a binary target). */
     boolean classifier() {
         return output >= 0;
     }
@@ -28,8 +30,8 @@ final class TrainAccuracy {
         }
         int right = 0;
         for (int r = 0; r < count; r++) {
-            int predicted = Evaluator.argmax(buffers[output], r * classes, classes);
-            right += predicted == (int) data.target(order[from + r], 0) ? 1 : 0;
+            int predicted = Evaluator.predicted(buffers[output], r, classes, binary);
+            right += predicted == Evaluator.actual(data.target(order[from + r], 0), binary) ? 1 : 0;
         }
         return right;
     }

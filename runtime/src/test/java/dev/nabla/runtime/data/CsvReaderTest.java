@@ -72,6 +72,29 @@ class CsvReaderTest {
     }
 
     @Test
+    void drop_columnIsNeitherFeatureNorLabel() throws IOException {
+        Dataset d = load("1,2,3,9\n4,5,6,9\n", "label=0,drop=-1");
+        assertEquals(2, d.featureCount());
+        assertEquals(4f, d.target(1, 0));
+        assertEquals(5f, d.feature(1, 0));
+        assertEquals(6f, d.feature(1, 1));
+    }
+
+    @Test
+    void drop_sklearnWine_alcoholAsTargetWithoutTheClassColumn() {
+        Dataset d = DataLoader.load(DataLoader.parse("wine_data.csv,label=0,drop=-1", SAMPLES));
+        assertEquals(178, d.rows());
+        assertEquals(12, d.featureCount());
+        assertEquals(14.23f, d.target(0, 0));
+        assertEquals(1065f, d.feature(0, 11));
+    }
+
+    @Test
+    void drop_sameColumnAsLabel_isReported() {
+        assertTrue(failure("1,2,3\n", "label=-1,drop=2").getMessage().contains("both the label and dropped"));
+    }
+
+    @Test
     void csv_nonNumericField_namesFileLineAndColumn() {
         NablaException e = failure("1,2,0\n3,abc,1\n", "");
         assertTrue(e.getMessage().endsWith("d.csv line 2, column 2: \"abc\" is not a number"), e.getMessage());

@@ -18,12 +18,17 @@ final class LinearRegression implements CompiledModel {
     private final ModelSpec spec;
 
     LinearRegression(int features, double lr) {
+        this(features, lr, 0);
+    }
+
+    /** @param targetClasses the target's {@code classes}: {@link BufferSpec#BINARY} makes {@code pred} a binary score */
+    LinearRegression(int features, double lr, int targetClasses) {
         this.features = features;
         this.spec = new ModelSpec("Linear", "linear.nabla", List.of(
                 new BufferSpec("w", BufferRole.PARAM, new int[] {features, 1}, InitSpec.of(InitSpec.Kind.ZEROS), null, 0),
                 new BufferSpec("b", BufferRole.PARAM, new int[] {1}, InitSpec.of(InitSpec.Kind.ZEROS), null, 0),
                 new BufferSpec("x", BufferRole.INPUT, new int[] {BufferSpec.BATCH, features}),
-                new BufferSpec("t", BufferRole.TARGET, new int[] {BufferSpec.BATCH, 1}),
+                new BufferSpec("t", BufferRole.TARGET, new int[] {BufferSpec.BATCH, 1}, null, null, targetClasses),
                 new BufferSpec("pred", BufferRole.OUTPUT, new int[] {BufferSpec.BATCH, 1}),
                 new BufferSpec("loss", BufferRole.LOSS, new int[0]),
                 new BufferSpec("grad:w", BufferRole.GRAD, new int[] {features, 1}, null, "w", 0),
