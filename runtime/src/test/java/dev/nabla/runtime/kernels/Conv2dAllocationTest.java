@@ -2,10 +2,6 @@ package dev.nabla.runtime.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.sun.management.ThreadMXBean;
-import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +11,6 @@ import org.junit.jupiter.api.Test;
  */
 class Conv2dAllocationTest {
 
-    private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     private final int savedThreads = Gemm.threads();
 
     @AfterEach
@@ -93,45 +88,10 @@ class Conv2dAllocationTest {
     }
 
     /**
-     * Runs {@code round} until it has been compiled, then returns the smallest allocation of a few measured rounds
-     * (a class loaded or a method compiled by chance allocates once, not every round). Vector API code allocates until
-     * C2 has compiled it, and a round calls many kernels, some only once or twice: on a busy machine the compile
-     * queue takes a while to reach them all, so the warm-up is repeated (up to 12 times) until a round allocates
-     * nothing. Code that boxes vectors in its compiled form allocates in every round and fails.
+     * Vector API code allocates until C2 has compiled it, and a round calls many kernels, some only once or twice:
+     * on a busy machine the compile queue takes a while to reach them all, so the warm-up is repeated up to 12 times.
      */
     private static long allocated(Runnable round) {
-        long least = Long.MAX_VALUE;
-        for (int warmUp = 0; warmUp < 12 && least > 0; warmUp++) {
-            for (int i = 0; i < 3000; i++) {
-                round.run();
-            }
-            long[] ids = kernelThreadIds();
-            for (int attempt = 0; attempt < 10; attempt++) {
-                long before = allocatedBy(ids);
-                for (int i = 0; i < 20; i++) {
-                    round.run();
-                }
-                least = Math.min(least, allocatedBy(ids) - before);
-            }
-        }
-        return least;
-    }
-
-    private static long[] kernelThreadIds() {
-        List<Long> ids = new ArrayList<>(List.of(Thread.currentThread().getId()));
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().startsWith("nabla-gemm-")) {
-                ids.add(t.getId());
-            }
-        }
-        return ids.stream().mapToLong(Long::longValue).toArray();
-    }
-
-    private static long allocatedBy(long[] ids) {
-        long total = 0;
-        for (long id : ids) {
-            total += THREADS.getThreadAllocatedBytes(id);
-        }
-        return total;
+        return KernelAllocations.allocated(round, 12, 3000, 20);
     }
 }

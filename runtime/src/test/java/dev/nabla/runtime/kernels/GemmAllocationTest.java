@@ -2,8 +2,6 @@ package dev.nabla.runtime.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.sun.management.ThreadMXBean;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -12,7 +10,6 @@ import org.junit.jupiter.api.Test;
 /** After warm-up (once C2 has compiled the kernels) no product allocates, on the caller or on a helper thread. */
 class GemmAllocationTest {
 
-    private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     private final int savedThreads = Gemm.threads();
 
     @AfterEach
@@ -78,45 +75,8 @@ class GemmAllocationTest {
         });
     }
 
-    /**
-     * Runs {@code round} until it has been compiled, then returns the smallest allocation of a few measured
-     * rounds (a class loaded or a method compiled by chance allocates once, not every round). A late
-     * recompilation (after a deoptimization) gets up to two more warm-ups before the verdict.
-     */
+    /** A late recompilation (after a deoptimization) gets up to two more warm-ups before the verdict. */
     private static long allocated(Runnable round) {
-        long least = Long.MAX_VALUE;
-        for (int warmUp = 0; warmUp < 3 && least > 0; warmUp++) {
-            for (int i = 0; i < 6000; i++) {
-                round.run();
-            }
-            long[] ids = kernelThreadIds();
-            for (int attempt = 0; attempt < 10; attempt++) {
-                long before = allocatedBy(ids);
-                for (int i = 0; i < 50; i++) {
-                    round.run();
-                }
-                least = Math.min(least, allocatedBy(ids) - before);
-            }
-        }
-        return least;
-    }
-
-    /** The caller and the pool's helpers (listing threads allocates, so it is done before measuring). */
-    private static long[] kernelThreadIds() {
-        List<Long> ids = new ArrayList<>(List.of(Thread.currentThread().getId()));
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().startsWith("nabla-gemm-")) {
-                ids.add(t.getId());
-            }
-        }
-        return ids.stream().mapToLong(Long::longValue).toArray();
-    }
-
-    private static long allocatedBy(long[] ids) {
-        long total = 0;
-        for (long id : ids) {
-            total += THREADS.getThreadAllocatedBytes(id);
-        }
-        return total;
+        return KernelAllocations.allocated(round, 3, 6000, 50);
     }
 }
