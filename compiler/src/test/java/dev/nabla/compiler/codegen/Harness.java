@@ -10,11 +10,17 @@ import dev.nabla.runtime.ModelSpec;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.util.CheckClassAdapter;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -127,5 +133,23 @@ final class Harness {
             CheckClassAdapter.verify(new ClassReader(bytes), loader, false, new PrintWriter(sw));
             assertTrue(sw.toString().isEmpty(), name + ":\n" + sw);
         });
+    }
+
+    /**
+     * Runs {@code main}'s main method in a fresh JVM on this test's class path, with {@code jvmOptions} before the
+     * class name; asserts that it ends within {@code seconds} with exit code 0 and returns what it printed.
+     */
+    static String runInChildJvm(Class<?> main, int seconds, List<String> jvmOptions, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(seconds, TimeUnit.SECONDS), out);
+        assertEquals(0, p.exitValue(), out);
+        return out;
     }
 }

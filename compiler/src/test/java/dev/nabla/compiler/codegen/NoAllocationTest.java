@@ -6,7 +6,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.management.ManagementFactory;
-import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -93,12 +93,8 @@ class NoAllocationTest {
 
     /** Runs {@link #main} in a fresh JVM for one of the models above. */
     private static void assertChildAllocatesNothing(String model, boolean vector) throws Exception {
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(javaBin, "--add-modules", "jdk.incubator.vector", "-cp",
-                System.getProperty("java.class.path"), NoAllocationTest.class.getName(), model, String.valueOf(vector))
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), out);
+        String out = Harness.runInChildJvm(NoAllocationTest.class, 120, List.of("--add-modules", "jdk.incubator.vector"),
+                model, String.valueOf(vector));
         assertTrue(out.contains("allocated 0 bytes"), out);
     }
 

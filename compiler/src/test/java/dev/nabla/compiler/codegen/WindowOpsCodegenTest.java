@@ -16,12 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -195,13 +192,8 @@ class WindowOpsCodegenTest {
 
     @Test
     void windowOpsMatchTheInterpreter_withThePlainJavaRuntimeKernels() throws IOException, InterruptedException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(List.of(java.toString(), "--add-modules", "jdk.incubator.vector", "-Dnabla.vector=false",
-                "-cp", System.getProperty("java.class.path"), WindowOpsCodegenTest.class.getName()))
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), out);
-        assertEquals(0, p.exitValue(), out);
+        String out = Harness.runInChildJvm(WindowOpsCodegenTest.class, 120,
+                List.of("--add-modules", "jdk.incubator.vector", "-Dnabla.vector=false"));
         assertTrue(out.contains("scalar kernels ok"), out);
     }
 }

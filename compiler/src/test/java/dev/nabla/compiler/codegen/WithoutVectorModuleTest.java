@@ -5,12 +5,8 @@ import dev.nabla.runtime.OptimizerSpec;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** In a JVM started without {@code --add-modules jdk.incubator.vector}, compiled models load and run the scalar family. */
@@ -35,12 +31,7 @@ class WithoutVectorModuleTest {
 
     @Test
     void modelsLoadAndRunScalarKernelsWhenTheModuleIsAbsent() throws IOException, InterruptedException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
-                WithoutVectorModuleTest.class.getName())).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
-        assertEquals(0, p.exitValue(), out);
+        String out = Harness.runInChildJvm(WithoutVectorModuleTest.class, 60, List.of());
         assertTrue(out.contains("vector=false module=false loss="), out);
         assertTrue(!out.contains("loss=NaN"), out);
     }
