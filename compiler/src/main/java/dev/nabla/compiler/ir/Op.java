@@ -99,11 +99,12 @@ public enum Op {
     private final boolean transcendental;
 
     Op(String mnemonic, Family family, Trait... traits) {
-        this(mnemonic, family, defaultArity(family), family == Family.WINDOW ? KernelFamily.POOLING : KernelFamily.LOOPS, traits);
+        this(mnemonic, family, defaultArity(family), traits);
     }
 
-    Op(String mnemonic, Family family, int arity) {
-        this(mnemonic, family, arity, KernelFamily.POOLING);
+    /** Window ops are computed by the pooling kernels; every other op without a kernel family by loops. */
+    Op(String mnemonic, Family family, int arity, Trait... traits) {
+        this(mnemonic, family, arity, family == Family.WINDOW ? KernelFamily.POOLING : KernelFamily.LOOPS, traits);
     }
 
     Op(String mnemonic, Family family, KernelFamily kernel) {

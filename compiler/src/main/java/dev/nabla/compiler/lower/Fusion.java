@@ -278,8 +278,7 @@ final class Fusion {
     }
 
     private boolean isZero(Value v) {
-        Instr c = producer.get(v);
-        return c != null && c.op() == Op.CONSTANT && ((Attr.Const) c.attr()).value() == 0 && v.shape().isScalar();
+        return Peephole.isZero(producer.get(v)) && v.shape().isScalar();
     }
 
     /** The second value the kernel of {@code root} writes (a filter gradient's bias gradient), or null. */

@@ -41,7 +41,8 @@ final class Peephole {
         return g.withBody(body, g.outputs());
     }
 
-    private static boolean isZero(Instr c) {
+    /** Whether {@code c} (possibly null: an input has no producer) is a constant 0. */
+    static boolean isZero(Instr c) {
         return c != null && c.op() == Op.CONSTANT && ((Attr.Const) c.attr()).value() == 0;
     }
 }

@@ -34,7 +34,6 @@ public final class W2Bench {
         CompiledModel m = ModelCompiler.compile(model, model.config().optimizer()).load();
         TrainOptions options = TrainOptions.from(m.spec().train()).withEpochs(1);
         List<Long> marks = new ArrayList<>();
-        int[] batchSize = {options.batchSize()};
         ProgressListener windows = new ProgressListener() {
             @Override
             public void batchDone(int batch, int samplesDone, double runningLoss) {
@@ -50,7 +49,7 @@ public final class W2Bench {
         double epochSeconds = (System.nanoTime() - t0) * 1e-9;
         double[] rates = new double[WINDOWS];
         for (int w = 0; w < WINDOWS; w++) {
-            rates[w] = WINDOW * batchSize[0] / ((marks.get(w + 1) - marks.get(w)) * 1e-9);
+            rates[w] = (double) WINDOW * options.batchSize() / ((marks.get(w + 1) - marks.get(w)) * 1e-9);
         }
         double[] sorted = rates.clone();
         Arrays.sort(sorted);
