@@ -42,6 +42,7 @@ dim : ID                                                      # symbolicDim
 
 expr
     : expr '(' (arg (',' arg)* ','?)? ')'                     # callExpr
+    | expr '[' slice (',' slice)* ','? ']'                    # indexExpr
     | '-' expr                                                # negExpr
     | expr '@' expr                                           # matmulExpr
     | expr op=('*' | '/') expr                                # mulExpr
@@ -60,6 +61,12 @@ expr
 list : '[' (expr (',' expr)* ','?)? ']' ;
 
 arg : (name '=')? expr ;
+
+// x[:, t, :], x[:, 2:5], x[:, -1]: an index drops its axis, a range a:b (either end optional) keeps it.
+slice
+    : from=expr? ':' to=expr?                                 # rangeSlice
+    | expr                                                    # pointSlice
+    ;
 
 // Declaration keywords double as ordinary names where no declaration can start: mse(pred, target).
 // 'training' is not among them: it is the builtin boolean of the graph being built, which nothing may shadow.

@@ -12,7 +12,12 @@ public record InitSpec(Kind kind, double a, double b) {
 
     public enum Kind {
         ZEROS, ONES, CONSTANT, UNIFORM, NORMAL,
-        GLOROT_UNIFORM, GLOROT_NORMAL, HE_UNIFORM, HE_NORMAL
+        GLOROT_UNIFORM, GLOROT_NORMAL, HE_UNIFORM, HE_NORMAL,
+        /**
+         * Whole numbers below 2^24 drawn from the run's seed: the key of a model's random ops
+         * ({@link dev.nabla.runtime.kernels.RandomStream}), so {@code --seed} changes the masks without recompiling.
+         */
+        SEED
     }
 
     public static InitSpec of(Kind kind) {

@@ -28,7 +28,7 @@ import java.util.Map;
  *   <li>MAX_POOL2D gives each window's gradient to its first maximum in row-major order of the window
  *       (PyTorch's choice, which differs from MAX's even split: pooling follows the framework users compare with).</li>
  * </ul>
- * GREATER, EQUAL, SIGN, ONE_HOT and CONSTANT are piecewise constant (or have integer operands):
+ * GREATER, EQUAL, SIGN, ONE_HOT, CONSTANT and the random draws are piecewise constant (or have integer operands):
  * they are {@link #NO_GRADIENT}, and no gradient flows through them. Some operands only choose positions
  * (SELECT's condition, the x of max pooling's backward and gather ops): {@link #flowsTo} is false for them,
  * the driver never asks their rule, and they do not make the result depend on what they were computed from.
@@ -96,6 +96,9 @@ final class GradientRules {
         RULES.put(Op.TRANSPOSE, (e, f, g, i) -> e.op(Op.TRANSPOSE, inversePerm((Attr.Perm) f.attr()), g));
         RULES.put(Op.RESHAPE, (e, f, g, i) -> e.reshape(g, arg(f, 0).shape()));
         RULES.put(Op.BROADCAST, (e, f, g, i) -> g);
+        // a slice and a pad of the same region are adjoint: the gradient of one is the other
+        RULES.put(Op.SLICE, (e, f, g, i) -> e.op(Op.PAD, new Attr.Region(region(f).offset(), arg(f, 0).shape()), g));
+        RULES.put(Op.PAD, (e, f, g, i) -> e.op(Op.SLICE, new Attr.Region(region(f).offset(), arg(f, 0).shape()), g));
         RULES.put(Op.SUM, (e, f, g, i) -> e.broadcast(keepDims(e, f, g), arg(f, 0).shape()));
         RULES.put(Op.MEAN, GradientRules::mean);
         RULES.put(Op.MAX, GradientRules::max);
@@ -103,6 +106,13 @@ final class GradientRules {
         RULES.put(Op.LOG_SOFTMAX, GradientRules::logSoftmax);
         RULES.put(Op.ONE_HOT, NO_GRADIENT);
         RULES.put(Op.CONSTANT, NO_GRADIENT);
+        // a draw depends on its key (seed and step states), not on anything differentiable
+        RULES.put(Op.RANDOM_UNIFORM, NO_GRADIENT);
+        RULES.put(Op.RANDOM_NORMAL, NO_GRADIENT);
+    }
+
+    private static Attr.Region region(Instr f) {
+        return (Attr.Region) f.attr();
     }
 
     private GradientRules() {

@@ -58,6 +58,10 @@ final class BufferUse {
                 collect(s.a(), out);
                 collect(s.b(), out);
             }
+            case RANDOM -> {
+                collect(((Expr.Random) e).seed(), out);
+                collect(((Expr.Random) e).step(), out);
+            }
             case CONST, INDEX_VALUE, SIZE_VALUE, READ -> { }
         }
     }

@@ -3,6 +3,7 @@ package dev.nabla.compiler.codegen;
 import dev.nabla.compiler.ir.Op;
 import dev.nabla.compiler.lower.Expr;
 import dev.nabla.runtime.kernels.Erf;
+import dev.nabla.runtime.kernels.RandomStream;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.commons.GeneratorAdapter;
@@ -10,7 +11,7 @@ import org.objectweb.asm.commons.Method;
 
 /**
  * Emits scalar float expressions; transcendental functions go through {@link Math} in double, erf through the
- * runtime's {@link Erf} (Math has none).
+ * runtime's {@link Erf} (Math has none), random draws through the runtime's {@link RandomStream}.
  */
 final class ScalarExprEmitter {
 
@@ -43,6 +44,15 @@ final class ScalarExprEmitter {
             case UNARY -> unary(k, (Expr.Unary) e);
             case BINARY -> binary(k, (Expr.Binary) e);
             case SELECT -> select(k, (Expr.Select) e);
+            case RANDOM -> {
+                Expr.Random r = (Expr.Random) e;
+                emit(k, r.seed());
+                emit(k, r.step());
+                ga.push(r.stream());
+                k.index(r.index());
+                String method = r.op() == Op.RANDOM_NORMAL ? "normal" : "uniform";
+                ga.invokeStatic(Type.getType(RandomStream.class), Method.getMethod("float " + method + " (float, float, int, int)"));
+            }
         }
     }
 

@@ -209,7 +209,7 @@ final class VectorKernelEmitter extends KernelEmitter {
                 ga.invokeVirtual(FV, new Method("compare", MASK, new Type[] {COMPARISON, Type.FLOAT_TYPE}));
                 ga.invokeVirtual(FV, new Method("blend", FV, new Type[] {VEC, MASK}));
             }
-            case CONST, INDEX_VALUE, SIZE_VALUE -> throw new IllegalStateException("not vectorizable: " + e);
+            case CONST, INDEX_VALUE, SIZE_VALUE, RANDOM -> throw new IllegalStateException("not vectorizable: " + e);
         }
     }
 

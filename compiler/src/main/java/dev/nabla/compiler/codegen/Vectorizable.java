@@ -77,7 +77,7 @@ final class Vectorizable {
                 Expr.Select s = (Expr.Select) e;
                 yield expr(s.cond(), v, lets, accs) && expr(s.a(), v, lets, accs) && expr(s.b(), v, lets, accs);
             }
-            case CONST, INDEX_VALUE, SIZE_VALUE -> false;
+            case CONST, INDEX_VALUE, SIZE_VALUE, RANDOM -> false;
         };
     }
 
@@ -90,11 +90,14 @@ final class Vectorizable {
                 Expr.Select s = (Expr.Select) e;
                 yield readsNone(s.cond(), accs) && readsNone(s.a(), accs) && readsNone(s.b(), accs);
             }
-            case LOAD, CONST, INDEX_VALUE, SIZE_VALUE -> true;
+            case LOAD, CONST, INDEX_VALUE, SIZE_VALUE, RANDOM -> true;
         };
     }
 
-    /** Whether {@code e} has the same value in every iteration of the loop over {@code v}. */
+    /**
+     * Whether {@code e} has the same value in every iteration of the loop over {@code v}. A random draw never is,
+     * whatever its index: it is an effect, and the emitters neither hoist nor broadcast it.
+     */
     static boolean invariant(Expr e, LoopVar v, Set<Local> loopLets) {
         return switch (e.kind()) {
             case LOAD -> ((Expr.Load) e).index().coef(v).equals(Size.ZERO);
@@ -107,6 +110,7 @@ final class Vectorizable {
                 yield invariant(s.cond(), v, loopLets) && invariant(s.a(), v, loopLets) && invariant(s.b(), v, loopLets);
             }
             case CONST, SIZE_VALUE -> true;
+            case RANDOM -> false;
         };
     }
 }

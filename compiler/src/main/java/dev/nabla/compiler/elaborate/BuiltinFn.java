@@ -2,6 +2,7 @@ package dev.nabla.compiler.elaborate;
 
 import dev.nabla.compiler.ir.Attr;
 import dev.nabla.compiler.ir.Op;
+import dev.nabla.compiler.ir.Shape;
 import dev.nabla.compiler.ir.Span;
 import dev.nabla.compiler.ir.Value;
 
@@ -35,6 +36,16 @@ record BuiltinFn(String name, List<String> formals, Map<String, Val> defaults, I
 
         /** The model's parameters declared so far, in declaration order. */
         List<Value> params();
+
+        /**
+         * A random draw of {@code shape} from the model's generator, on a stream of its own: the first draw declares
+         * the generator's key, states {@code random.seed} (from the run's seed) and {@code random.step} (advanced by
+         * every training step).
+         */
+        Value draw(Op op, Shape shape, Span span);
+
+        /** Whether the training graph is being built (the builtin {@code training}). */
+        boolean training();
 
         /** The classes declared by the integer target {@code labels} is ('target y : i32[B] classes K'), if it is one. */
         java.util.OptionalInt declaredClasses(Value labels);

@@ -41,11 +41,16 @@ final class Evaluator implements BuiltinFn.Emitter {
     private final Map<String, Span> paramSpans = new HashMap<>();
     private final Set<Value> states = new HashSet<>();
     private final Map<String, Span> updates = new HashMap<>();
+    /** The generator's key (seed and step states), declared by the first random draw; and the next stream number. */
+    private List<Value> randomKey;
+    private int randomStreams;
     /** The value of the builtin {@code training}: which of the model's two graphs is being built. */
     private final boolean training;
     private final Map<String, Integer> unassignedCalls = new HashMap<>();
     private final Map<Value, Integer> targetClasses = new HashMap<>();
     private final Deque<Decl.Def> active = new ArrayDeque<>();
+    /** The scope each active call's own scope is nested in, innermost first. */
+    private final Deque<String> enclosing = new ArrayDeque<>();
     private String scope = "";
     private String builtin;
     /**
@@ -205,8 +210,40 @@ final class Evaluator implements BuiltinFn.Emitter {
         graph.output(state.name(), next, Graph.OutputRole.STATE_UPDATE);
     }
 
-    boolean training() {
+    @Override
+    public boolean training() {
         return training;
+    }
+
+    @Override
+    public Value draw(Op op, Shape shape, Span span) {
+        if (randomKey == null) {
+            randomKey = List.of(randomState("seed", InitSpec.Kind.SEED, span), randomState("step", InitSpec.Kind.ZEROS, span));
+            if (training) {
+                Value next = graph.add(Op.ADD, List.of(randomKey.get(1), constant(1, span)), Attr.NONE, placed(span),
+                        "random.step.next");
+                graph.output(randomKey.get(1).name(), next, Graph.OutputRole.STATE_UPDATE);
+            }
+        }
+        try {
+            return graph.add(op, randomKey, new Attr.Draw(randomStreams++, shape), placed(span), scoped(builtin != null
+                    ? builtin + "." + op.mnemonic() : op.mnemonic()));
+        } catch (ShapeException e) {
+            throw new ElabError(span, e.getMessage());
+        }
+    }
+
+    /** One of the generator's two key states, model-wide (not scoped): one key serves every draw. */
+    private Value randomState(String part, InitSpec.Kind init, Span span) {
+        String name = "random." + part;
+        Span earlier = paramSpans.putIfAbsent(name, span);
+        if (earlier != null) {
+            throw new ElabError(span, "'" + name + "' is the random generator's state, but the model declares it ("
+                    + where(earlier, span) + ")");
+        }
+        Value v = input(name, TensorType.f32(Shape.SCALAR), Graph.InputRole.STATE, InitSpec.of(init), placed(span));
+        states.add(v);
+        return v;
     }
 
     /** {@code name = expr}: a call assigned directly names the scope of the definition it inlines. */
@@ -256,6 +293,12 @@ final class Evaluator implements BuiltinFn.Emitter {
             return binary(b, eval(b.left(), env), eval(b.right(), env));
         } else if (e instanceof Expr.Call c) {
             return call(c, env, null);
+        } else if (e instanceof Expr.Index ix) {
+            Value x = tensor(eval(ix.target(), env), ix.target().span(), "an indexed value");
+            List<Val[]> items = ix.items().stream().map(s -> s.range()
+                    ? new Val[] {s.from() == null ? null : eval(s.from(), env), s.to() == null ? null : eval(s.to(), env)}
+                    : new Val[] {eval(s.point(), env)}).toList();
+            return new Val.Tensor(SequenceBuiltins.index(this, ix, x, items));
         }
         throw new IllegalStateException("unknown expression " + e);
     }
@@ -318,14 +361,17 @@ final class Evaluator implements BuiltinFn.Emitter {
 
     /** Enters the scope of an inlined call; returns the state to restore. */
     Frame enter(Decl.Def def, Span call, String assigned) {
-        if (active.contains(def)) {
-            throw new ElabError(call, "'" + def.name() + "' calls itself; definitions are inlined, so recursion is not allowed");
-        }
         if (active.size() >= MAX_CALL_DEPTH) {
-            throw new ElabError(call, "calls are nested more than " + MAX_CALL_DEPTH + " deep");
+            throw new ElabError(call, "calls are nested more than " + MAX_CALL_DEPTH + " deep" + (active.contains(def)
+                    ? ": '" + def.name() + "' calls itself; a recursion must end through a compile-time 'if'" : ""));
         }
-        String local = assigned != null ? assigned : numbered(def.name());
         Frame saved = new Frame(scope, builtin, libraryCall);
+        // A definition calling itself (a step of an unrolled loop, as gru's) is named beside its caller, not inside:
+        // h.gru_steps, h.gru_steps_2, ... rather than h.gru_steps.gru_steps...
+        boolean selfCall = !active.isEmpty() && active.peek() == def;
+        scope = selfCall ? enclosing.peek() : scope;
+        String local = assigned != null && !selfCall ? assigned : numbered(def.name());
+        enclosing.push(scope);
         if (libraryCall == null && Stdlib.FILE.equals(def.span().file()) && !Stdlib.FILE.equals(call.file())) {
             libraryCall = call;
         }
@@ -337,6 +383,7 @@ final class Evaluator implements BuiltinFn.Emitter {
 
     void leave(Frame saved) {
         active.pop();
+        enclosing.pop();
         scope = saved.scope();
         builtin = saved.builtin();
         libraryCall = saved.libraryCall();

@@ -25,8 +25,11 @@ final class Initializers {
         NAMED.forEach((name, kind) -> table.put(name, new Val.Init(InitSpec.of(kind))));
         TensorBuiltins.add(table, "constant", List.of("value"), Map.of(),
                 (e, a) -> new Val.Init(new InitSpec(InitSpec.Kind.CONSTANT, a.number("value"), 0)));
-        TensorBuiltins.add(table, "uniform", List.of("low", "high"), Map.of(), Initializers::uniform);
-        TensorBuiltins.add(table, "normal", List.of("mean", "std"), Map.of("std", Val.ABSENT), Initializers::normal);
+        // given a shape, the same two are random tensors (RandomBuiltins)
+        TensorBuiltins.add(table, "uniform", List.of("low", "high", "shape"), Map.of("shape", Val.ABSENT),
+                Initializers::uniform);
+        TensorBuiltins.add(table, "normal", List.of("mean", "std", "shape"), Map.of("std", Val.ABSENT, "shape", Val.ABSENT),
+                Initializers::normal);
     }
 
     private static Val uniform(BuiltinFn.Emitter e, Args a) {
@@ -35,16 +38,25 @@ final class Initializers {
         if (!(low < high)) {
             throw new ElabError(a.call(), "uniform needs low < high, got " + low + " and " + high);
         }
+        if (a.given("shape")) {
+            return RandomBuiltins.uniform(e, a, low, high);
+        }
         return new Val.Init(new InitSpec(InitSpec.Kind.UNIFORM, low, high));
     }
 
-    /** {@code normal(std)} or {@code normal(mean, std)}. */
+    /** {@code normal(std)} or {@code normal(mean, std)}; {@code normal(mean, std, shape)} is a random tensor. */
     private static Val normal(BuiltinFn.Emitter e, Args a) {
+        if (a.given("shape") && !a.given("std")) {
+            throw new ElabError(a.call(), "a random normal tensor needs mean, std and shape: normal(0, 1, [B, 10])");
+        }
         boolean both = a.given("std");
         double mean = both ? a.number("mean") : 0;
         double std = both ? a.number("std") : a.number("mean");
         if (!(std > 0)) {
             throw new ElabError(a.call(), "normal needs a positive standard deviation, got " + std);
+        }
+        if (a.given("shape")) {
+            return RandomBuiltins.normal(e, a, mean, std);
         }
         return new Val.Init(new InitSpec(InitSpec.Kind.NORMAL, mean, std));
     }

@@ -22,6 +22,8 @@ final class Stdlib {
         Map<String, Val> table = new HashMap<>();
         TensorBuiltins.register(table);
         WindowBuiltins.register(table);
+        SequenceBuiltins.register(table);
+        RandomBuiltins.register(table);
         Initializers.register(table);
         Regularizers.register(table);
         Env env = new Env(null);

@@ -1,5 +1,6 @@
 package dev.nabla.compiler.elaborate;
 
+import dev.nabla.compiler.interp.Interpreter;
 import dev.nabla.compiler.ir.Attr;
 import dev.nabla.compiler.ir.Op;
 import dev.nabla.compiler.ir.Shape;
@@ -23,11 +24,13 @@ final class TensorBuiltins {
     }
 
     static void register(Map<String, Val> table) {
-        // every elementwise unary op is a builtin of its own name, so a new one needs no entry here
+        // every elementwise unary op is a builtin of its own name, so a new one needs no entry here; on a number it
+        // folds to a number (k = 1 / sqrt(units) in an initializer)
         for (Op op : Op.values()) {
             if (op.family() == Op.Family.UNARY) {
-                add(table, op.mnemonic(), List.of("x"), Map.of(),
-                        (e, a) -> tensor(e.emit(op, List.of(x(e, a, "x")), Attr.NONE, a.call())));
+                add(table, op.mnemonic(), List.of("x"), Map.of(), (e, a) -> a.get("x") instanceof Val.Num n
+                        ? new Val.Num(Interpreter.unary(op, n.value()), false)
+                        : tensor(e.emit(op, List.of(x(e, a, "x")), Attr.NONE, a.call())));
             }
         }
         BINARY.forEach((name, op) -> add(table, name, List.of("a", "b"), Map.of(),

@@ -4,6 +4,7 @@ import dev.nabla.compiler.ir.Attr;
 import dev.nabla.compiler.ir.Op;
 import dev.nabla.runtime.NablaException;
 import dev.nabla.runtime.kernels.Erf;
+import dev.nabla.runtime.kernels.RandomStream;
 
 import java.util.EnumMap;
 import java.util.List;
@@ -71,7 +72,17 @@ final class EvalRules {
         RULES.put(Op.SOFTMAX, (a, attr, out) -> Reductions.softmax(a.get(0), ((Attr.Axis) attr).axis(), false));
         RULES.put(Op.LOG_SOFTMAX, (a, attr, out) -> Reductions.softmax(a.get(0), ((Attr.Axis) attr).axis(), true));
         RULES.put(Op.ONE_HOT, (a, attr, out) -> oneHot(a.get(0), ((Attr.Depth) attr).depth(), out));
+        RULES.put(Op.SLICE, (a, attr, out) -> region(a.get(0), (Attr.Region) attr, out, false));
+        RULES.put(Op.PAD, (a, attr, out) -> region(a.get(0), (Attr.Region) attr, out, true));
         RULES.put(Op.CONSTANT, (a, attr, out) -> constant(((Attr.Const) attr).value(), out));
+        RULES.put(Op.RANDOM_UNIFORM, (a, attr, out) -> draw(a, (Attr.Draw) attr, out, RandomStream::uniform));
+        RULES.put(Op.RANDOM_NORMAL, (a, attr, out) -> draw(a, (Attr.Draw) attr, out, RandomStream::normal));
+    }
+
+    /** The generator's function of seed, step, stream and element index. */
+    @FunctionalInterface
+    private interface Generator {
+        float draw(float seed, float step, int stream, int index);
     }
 
     private EvalRules() {
@@ -120,6 +131,43 @@ final class EvalRules {
                 throw new NablaException("class label " + l[i] + " is out of range 0.." + (depth - 1));
             }
             r[i * depth + k] = 1.0;
+        }
+        return Tensor.wrap(out, r);
+    }
+
+    /**
+     * A slice reads the operand at {@code index + offset}; a pad writes the operand there, in zeros. Either way each
+     * element of the smaller tensor is paired with the element of the larger one at its index plus the offset.
+     */
+    private static Tensor region(Tensor x, Attr.Region r, int[] out, boolean pad) {
+        int[] small = pad ? x.shape() : out;
+        int[] large = pad ? out : x.shape();
+        double[] src = x.raw();
+        double[] result = new double[Tensor.size(out)];
+        int[] idx = new int[small.length];
+        int[] at = new int[small.length];
+        for (int f = 0; f < Tensor.size(small); f++) {
+            for (int d = 0; d < idx.length; d++) {
+                at[d] = idx[d] + r.offset().get(d);
+            }
+            int l = Indexing.flat(at, large);
+            if (pad) {
+                result[l] = src[f];
+            } else {
+                result[f] = src[l];
+            }
+            Indexing.increment(idx, small);
+        }
+        return Tensor.wrap(out, result);
+    }
+
+    /** The same floats generated code computes: seed and step are whole numbers, exact as floats. */
+    private static Tensor draw(List<Tensor> a, Attr.Draw d, int[] out, Generator g) {
+        float seed = (float) a.get(0).raw()[0];
+        float step = (float) a.get(1).raw()[0];
+        double[] r = new double[Tensor.size(out)];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = g.draw(seed, step, d.stream(), i);
         }
         return Tensor.wrap(out, r);
     }

@@ -90,6 +90,14 @@ public final class Interpreter {
         }
     }
 
+    /** An elementwise unary op applied to one number, by the op's own rule: compile-time folding of sqrt(64). */
+    public static double unary(Op op, double x) {
+        if (op.family() != Op.Family.UNARY) {
+            throw new IllegalArgumentException(op + " is not a unary elementwise op");
+        }
+        return EvalRules.RULES.get(op).apply(List.of(Tensor.scalar(x)), dev.nabla.compiler.ir.Attr.NONE, new int[0]).raw()[0];
+    }
+
     /** True when the interpreter has a rule for the op (every op, checked by a test). */
     static boolean supports(Op op) {
         return EvalRules.RULES.containsKey(op);

@@ -64,6 +64,29 @@ public sealed interface Attr {
         }
     }
 
+    /**
+     * SLICE and PAD: where the smaller tensor sits in the larger one (per axis, 0 on the batch axis), and the result's
+     * shape. A slice reads the operand at {@code index + offset}; a pad writes it there, in zeros.
+     */
+    record Region(List<Integer> offset, Shape to) implements Attr {
+        public Region {
+            offset = List.copyOf(offset);
+        }
+
+        @Override
+        public String toString() {
+            return "offset=" + offset.stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]")) + " to=" + to;
+        }
+    }
+
+    /** RANDOM_UNIFORM and RANDOM_NORMAL: the call site's stream number and the result's shape. */
+    record Draw(int stream, Shape to) implements Attr {
+        @Override
+        public String toString() {
+            return "stream=" + stream + " to=" + to;
+        }
+    }
+
     /** CONSTANT: the value, broadcast over the result shape. */
     record Const(double value) implements Attr {
         @Override

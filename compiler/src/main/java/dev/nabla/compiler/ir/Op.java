@@ -69,6 +69,10 @@ public enum Op {
     TRANSPOSE("transpose", Family.LAYOUT), RESHAPE("reshape", Family.LAYOUT),
     /** Broadcasts to a larger shape, NumPy rules. */
     BROADCAST("broadcast", Family.LAYOUT),
+    /** The box of the operand starting at {@link Attr.Region#offset()}, of the result's shape (indexing, slicing). */
+    SLICE("slice", Family.LAYOUT),
+    /** The operand placed at {@link Attr.Region#offset()} inside zeros of the result's shape: SLICE's adjoint. */
+    PAD("pad", Family.LAYOUT),
     // Reductions over chosen axes.
     SUM("sum", Family.REDUCTION), MEAN("mean", Family.REDUCTION), MAX("max", Family.REDUCTION),
     // Normalisations along one axis, computed stably.
@@ -76,7 +80,13 @@ public enum Op {
     /** Integer labels [..] -> f32 [.., depth]. */
     ONE_HOT("one_hot", Family.AXIS),
     /** A scalar constant broadcast to a shape. */
-    CONSTANT("constant", Family.SOURCE);
+    CONSTANT("constant", Family.SOURCE),
+    // Random draws from dev.nabla.runtime.kernels.RandomStream, keyed by two scalar operands (the model's seed and
+    // step states) and the call site's stream number ({@link Attr.Draw}).
+    /** Uniform in [0, 1) per element. */
+    RANDOM_UNIFORM("random_uniform", Family.SOURCE, 2, Trait.RANDOM),
+    /** Standard normal per element. */
+    RANDOM_NORMAL("random_normal", Family.SOURCE, 2, Trait.RANDOM);
 
     /** Coarse grouping by operand structure, used by shape rules and fusion. */
     public enum Family { UNARY, BINARY, TERNARY, CONTRACTION, WINDOW, LAYOUT, REDUCTION, AXIS, SOURCE }
@@ -89,7 +99,7 @@ public enum Op {
     public enum KernelFamily { LOOPS, MATRIX_PRODUCT, CONVOLUTION, POOLING }
 
     /** Per-op facts that passes and emitters ask about. */
-    private enum Trait { COMMUTATIVE, TRANSCENDENTAL }
+    private enum Trait { COMMUTATIVE, TRANSCENDENTAL, RANDOM }
 
     private final String mnemonic;
     private final Family family;
@@ -97,6 +107,7 @@ public enum Op {
     private final KernelFamily kernel;
     private final boolean commutative;
     private final boolean transcendental;
+    private final boolean random;
 
     Op(String mnemonic, Family family, Trait... traits) {
         this(mnemonic, family, defaultArity(family), traits);
@@ -118,6 +129,7 @@ public enum Op {
         this.kernel = kernel;
         this.commutative = java.util.Arrays.asList(traits).contains(Trait.COMMUTATIVE);
         this.transcendental = java.util.Arrays.asList(traits).contains(Trait.TRANSCENDENTAL);
+        this.random = java.util.Arrays.asList(traits).contains(Trait.RANDOM);
     }
 
     private static int defaultArity(Family family) {
@@ -162,10 +174,19 @@ public enum Op {
     }
 
     /**
+     * Draws from the random generator: an effect. Two draws of one call site on the same step are the same numbers,
+     * but two call sites are never one value, so no pass may merge (CSE), duplicate (recompute in several readers),
+     * hoist or drop such an instruction; each keeps its own stream number.
+     */
+    public boolean random() {
+        return random;
+    }
+
+    /**
      * Rough cost of one result element in multiply-add equivalents, for fusion's duplicate-or-store choice:
-     * 1 for arithmetic, 20 for a transcendental function.
+     * 1 for arithmetic, 20 for a transcendental function or a random draw.
      */
     public int cost() {
-        return transcendental ? 20 : 1;
+        return transcendental || random ? 20 : 1;
     }
 }

@@ -10,7 +10,7 @@ import dev.nabla.compiler.ir.Op;
  */
 public sealed interface Expr {
 
-    enum Kind { LOAD, CONST, INDEX_VALUE, SIZE_VALUE, READ, UNARY, BINARY, SELECT }
+    enum Kind { LOAD, CONST, INDEX_VALUE, SIZE_VALUE, READ, UNARY, BINARY, SELECT, RANDOM }
 
     Kind kind();
 
@@ -131,6 +131,29 @@ public sealed interface Expr {
         @Override
         public String toString() {
             return "(" + cond + " != 0 ? " + a + " : " + b + ")";
+        }
+    }
+
+    /**
+     * A random draw ({@link Op#RANDOM_UNIFORM} or {@link Op#RANDOM_NORMAL}) of element {@code index} from the
+     * generator keyed by {@code seed}, {@code step} and the call site's {@code stream}. An effect: emitters never
+     * treat it as loop-invariant, and it stays in scalar loops (the generator has no lane-wise form).
+     */
+    record Random(Op op, Expr seed, Expr step, int stream, Index index) implements Expr {
+        public Random {
+            if (!op.random()) {
+                throw new IllegalArgumentException(op + " is not a random draw");
+            }
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.RANDOM;
+        }
+
+        @Override
+        public String toString() {
+            return op.mnemonic() + "(" + seed + ", " + step + ", stream " + stream + ", " + index + ")";
         }
     }
 

@@ -34,6 +34,10 @@ final class OpRules {
         RULES.put(Op.ONE_HOT, (OpLowering.Inline) (l, i, idx) -> Expr.bin(Op.EQUAL,
                 l.at(i.args().get(0), idx.subList(0, idx.size() - 1)), new Expr.IndexValue(idx.get(idx.size() - 1))));
         RULES.put(Op.CONSTANT, (OpLowering.Inline) (l, i, idx) -> Expr.c(((Attr.Const) i.attr()).value()));
+        RULES.put(Op.RANDOM_UNIFORM, (OpLowering.Inline) OpRules::draw);
+        RULES.put(Op.RANDOM_NORMAL, (OpLowering.Inline) OpRules::draw);
+        RULES.put(Op.SLICE, (OpLowering.Inline) (l, i, idx) -> l.at(i.args().get(0), shifted(idx, (Attr.Region) i.attr())));
+        RULES.put(Op.PAD, (OpLowering.Materialized) OpRules::pad);
         RULES.put(Op.RESHAPE, (OpLowering.Materialized) (l, i, out) -> l.copy(i.args().get(0), out));
         RULES.put(Op.MATMUL, (OpLowering.Materialized) (l, i, out) -> l.gemm(i.out(), out));
         RULES.put(Op.MATMUL_TN, (OpLowering.Materialized) (l, i, out) -> l.gemm(i.out(), out));
@@ -52,6 +56,38 @@ final class OpRules {
     }
 
     private OpRules() {
+    }
+
+    /** Element {@code idx} of a draw: the generator at the element's row-major position in the result. */
+    private static Expr draw(Lowering l, Instr i, List<Index> idx) {
+        Attr.Draw d = (Attr.Draw) i.attr();
+        return new Expr.Random(i.op(), l.operand(i, 0, idx), l.operand(i, 1, idx), d.stream(), l.linear(d.to(), idx));
+    }
+
+    /** Per-axis indices moved by a region's offset. */
+    private static List<Index> shifted(List<Index> idx, Attr.Region r) {
+        List<Index> at = new ArrayList<>(idx.size());
+        for (int d = 0; d < idx.size(); d++) {
+            at.add(idx.get(d).plus(Index.constant(r.offset().get(d))));
+        }
+        return at;
+    }
+
+    /** Zeros, then the operand's elements at their shifted positions. */
+    private static List<Stmt> pad(Lowering l, Instr i, Buf out) {
+        Value x = i.args().get(0);
+        Attr.Region r = (Attr.Region) i.attr();
+        List<Stmt> body = new ArrayList<>(l.elementwise(i.out().shape(), out, idx -> Expr.c(0)));
+        List<LoopVar> vars = new ArrayList<>();
+        List<Integer> axes = new ArrayList<>();
+        for (int d = 0; d < x.shape().rank(); d++) {
+            vars.add(new LoopVar("i" + d));
+            axes.add(d);
+        }
+        List<Index> idx = vars.stream().map(Index::of).toList();
+        Stmt store = new Stmt.Store(out, l.linear(r.to(), shifted(idx, r)), l.at(x, idx));
+        body.addAll(nest(vars, axes, x.shape(), List.of(store)));
+        return body;
     }
 
     /** Output axis k of a transpose is input axis perm[k]. */

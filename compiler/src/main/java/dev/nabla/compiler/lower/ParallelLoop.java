@@ -128,6 +128,7 @@ public final class ParallelLoop {
                     Expr.Select s = (Expr.Select) e;
                     yield expr(s.cond(), outerLets, inner) && expr(s.a(), outerLets, inner) && expr(s.b(), outerLets, inner);
                 }
+                case RANDOM -> expr(((Expr.Random) e).seed(), outerLets, inner) && expr(((Expr.Random) e).step(), outerLets, inner);
                 case CONST, INDEX_VALUE, SIZE_VALUE -> true;
             };
         }

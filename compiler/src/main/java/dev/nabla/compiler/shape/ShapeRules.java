@@ -59,6 +59,10 @@ public final class ShapeRules {
         RULES.put(Op.SOFTMAX, ShapeRules::alongAxis);
         RULES.put(Op.LOG_SOFTMAX, ShapeRules::alongAxis);
         RULES.put(Op.ONE_HOT, ShapeRules::oneHot);
+        RULES.put(Op.SLICE, (a, attr) -> region(Op.SLICE, a.get(0), (Attr.Region) attr, false));
+        RULES.put(Op.PAD, (a, attr) -> region(Op.PAD, a.get(0), (Attr.Region) attr, true));
+        RULES.put(Op.RANDOM_UNIFORM, ShapeRules::draw);
+        RULES.put(Op.RANDOM_NORMAL, ShapeRules::draw);
         RULES.put(Op.CONSTANT, (a, attr) -> {
             throw new ShapeException("constant takes its type from the builder");
         });
@@ -113,6 +117,40 @@ public final class ShapeRules {
     private static int dimFromRight(Shape s, int fromRight) {
         int i = s.rank() - 1 - fromRight;
         return i >= 0 ? s.dim(i) : 1;
+    }
+
+    /**
+     * SLICE cuts the box {@code offset .. offset + to} out of the operand; PAD places the operand at {@code offset}
+     * in {@code to}. Either way the smaller shape must fit inside the larger at the offset, and the batch axis is
+     * never cut (offset 0, B in both).
+     */
+    private static TensorType region(Op op, TensorType t, Attr.Region r, boolean pad) {
+        Shape small = pad ? t.shape() : r.to();
+        Shape large = pad ? r.to() : t.shape();
+        if (small.rank() != large.rank() || r.offset().size() != large.rank()) {
+            throw new ShapeException(op.mnemonic() + " of " + t + " to " + r.to() + " needs one offset per axis, got "
+                    + r.offset());
+        }
+        for (int d = 0; d < large.rank(); d++) {
+            int off = r.offset().get(d);
+            boolean batch = large.dim(d) == Shape.BATCH || small.dim(d) == Shape.BATCH;
+            if (batch ? d != 0 || off != 0 || large.dim(d) != small.dim(d)
+                    : off < 0 || small.dim(d) < 0 || off + small.dim(d) > large.dim(d)) {
+                throw new ShapeException(op.mnemonic() + ": " + small + " at offset " + r.offset() + " does not fit in "
+                        + large + " (axis " + d + ")");
+            }
+        }
+        return TensorType.f32(r.to());
+    }
+
+    /** A random draw: two scalar key operands (seed and step), any result shape. */
+    private static TensorType draw(List<TensorType> a, Attr attr) {
+        for (TensorType key : a) {
+            if (!key.shape().isScalar() || key.dtype() != DType.F32) {
+                throw new ShapeException("a random draw's key operands are f32 scalars, got " + key);
+            }
+        }
+        return TensorType.f32(((Attr.Draw) attr).to());
     }
 
     private static TensorType matmul(List<TensorType> a, Attr attr) {

@@ -177,6 +177,20 @@ final class AstBuilder extends NablaBaseVisitor<Object> {
     }
 
     @Override
+    public Expr visitIndexExpr(NablaParser.IndexExprContext ctx) {
+        List<Expr.Slice> items = ctx.slice().stream().map(this::slice).toList();
+        return new Expr.Index(at(ctx.getChild(1).getPayload() instanceof Token t ? t : ctx.getStart()), expr(ctx.expr()), items);
+    }
+
+    private Expr.Slice slice(NablaParser.SliceContext ctx) {
+        if (ctx instanceof NablaParser.PointSliceContext p) {
+            return new Expr.Slice(at(ctx.getStart()), expr(p.expr()), null, null);
+        }
+        NablaParser.RangeSliceContext r = (NablaParser.RangeSliceContext) ctx;
+        return new Expr.Slice(at(ctx.getStart()), null, r.from == null ? null : expr(r.from), r.to == null ? null : expr(r.to));
+    }
+
+    @Override
     public Expr visitNegExpr(NablaParser.NegExprContext ctx) {
         return new Expr.Neg(at(ctx.getStart()), expr(ctx.expr()));
     }

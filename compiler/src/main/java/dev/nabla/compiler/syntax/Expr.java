@@ -47,6 +47,23 @@ public sealed interface Expr {
         }
     }
 
+    /** {@code target[items]}: indexing and slicing, one item per leading axis. */
+    record Index(Span span, Expr target, List<Slice> items) implements Expr {
+        public Index {
+            items = List.copyOf(items);
+        }
+    }
+
+    /**
+     * One axis of an index: a single position ({@code point}, dropping the axis) or a range {@code from:to}
+     * (keeping it), whose missing ends are null (the start, the end).
+     */
+    record Slice(Span span, Expr point, Expr from, Expr to) {
+        public boolean range() {
+            return point == null;
+        }
+    }
+
     /** A call argument; {@code name} is null for a positional one. */
     record Arg(Span span, String name, Expr value) {
     }

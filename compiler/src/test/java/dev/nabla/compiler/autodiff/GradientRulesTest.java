@@ -42,7 +42,8 @@ class GradientRulesTest {
                 none.add(op);
             }
         }
-        assertEquals(EnumSet.of(Op.GREATER, Op.EQUAL, Op.SIGN, Op.ONE_HOT, Op.CONSTANT), none);
+        assertEquals(EnumSet.of(Op.GREATER, Op.EQUAL, Op.SIGN, Op.ONE_HOT, Op.CONSTANT, Op.RANDOM_UNIFORM,
+                Op.RANDOM_NORMAL), none);
     }
 
     @Test

@@ -139,6 +139,29 @@ class OpGradientProperties {
         check(Op.BROADCAST, new Attr.To(s), rnd, wrt(small, values(rnd, small, Op.BROADCAST, 0)));
     }
 
+    /** A random box inside a random shape (batched or not): slicing it out and padding it back are adjoint. */
+    @Property(tries = 100)
+    void sliceAndPad_matchFiniteDifferences_includingTheBatchAxis(@ForAll long seed) {
+        Random rnd = new Random(seed);
+        Shape large = randomShape(rnd, 1, 3, rnd.nextBoolean());
+        List<Integer> offset = new ArrayList<>();
+        List<Integer> box = new ArrayList<>();
+        for (int d = 0; d < large.rank(); d++) {
+            int size = large.dim(d);
+            if (size == Shape.BATCH) {
+                offset.add(0);
+                box.add(Shape.BATCH);
+            } else {
+                int len = 1 + rnd.nextInt(size);
+                offset.add(rnd.nextInt(size - len + 1));
+                box.add(len);
+            }
+        }
+        Shape small = new Shape(box);
+        check(Op.SLICE, new Attr.Region(offset, small), rnd, wrt(large, values(rnd, large, Op.SLICE, 0)));
+        check(Op.PAD, new Attr.Region(offset, large), rnd, wrt(small, values(rnd, small, Op.PAD, 0)));
+    }
+
     @Property(tries = 100)
     void reductions_matchFiniteDifferences_includingTheBatchAxis(@ForAll long seed) {
         Random rnd = new Random(seed);

@@ -107,9 +107,23 @@ class OneOpTest {
                     }
                 }
             }
-            case SOURCE -> out.add(new Case("[B,3]", single("c", List.of(), (b, in) -> b.constant(2.5, Shape.of(Shape.BATCH, 3), S))));
+            case SOURCE -> out.addAll(op == Op.CONSTANT
+                    ? List.of(new Case("[B,3]", single("c", List.of(), (b, in) -> b.constant(2.5, Shape.of(Shape.BATCH, 3), S))))
+                    : draws(op, x));
         }
         return out;
+    }
+
+    /**
+     * A draw alone (key inputs hold whatever floats the harness puts there; both sides truncate them alike), and
+     * inlined into a vector loop's consumer, where it must stay a per-element scalar call.
+     */
+    private static List<Case> draws(Op op, TensorType x) {
+        TensorType key = TensorType.f32(Shape.SCALAR);
+        return List.of(new Case("[B,3,37]", single("r", List.of(key, key), (b, in) ->
+                        b.add(op, List.of(in.get(0), in.get(1)), new Attr.Draw(3, X), S, "y"))),
+                new Case("times x", single("r", List.of(key, key, x), (b, in) -> b.add(Op.MUL, S, "y", in.get(2),
+                        b.add(op, List.of(in.get(0), in.get(1)), new Attr.Draw(0, X), S, "u")))));
     }
 
     private static List<Case> layout(Op op, TensorType x) {
@@ -126,6 +140,18 @@ class OneOpTest {
                         b.add(op, List.of(in.get(0)), new Attr.To(Shape.of(Shape.BATCH, 111)), S, "y"))));
                 out.add(new Case("alias then exp", single("r", List.of(x), (b, in) -> b.add(Op.EXP, S, "e",
                         b.add(op, List.of(b.add(Op.NEG, S, "n", in.get(0))), new Attr.To(Shape.of(Shape.BATCH, 37, 3)), S, "y")))));
+            }
+            case SLICE -> {
+                out.add(new Case("[B,3,37] box [0,1,5] [B,2,30]", single("s", List.of(x), (b, in) -> b.add(op,
+                        List.of(in.get(0)), new Attr.Region(List.of(0, 1, 5), Shape.of(Shape.BATCH, 2, 30)), S, "y"))));
+                out.add(new Case("inlined into exp", single("s", List.of(TensorType.f32(6, 40)), (b, in) -> b.add(Op.EXP, S,
+                        "e", b.add(op, List.of(in.get(0)), new Attr.Region(List.of(2, 3), Shape.of(3, 36)), S, "y")))));
+            }
+            case PAD -> {
+                out.add(new Case("[B,3,37] at [0,1,2] in [B,5,40]", single("p", List.of(x), (b, in) -> b.add(op,
+                        List.of(in.get(0)), new Attr.Region(List.of(0, 1, 2), Shape.of(Shape.BATCH, 5, 40)), S, "y"))));
+                out.add(new Case("of an expression", single("p", List.of(TensorType.f32(3, 36)), (b, in) -> b.add(op,
+                        List.of(b.add(Op.TANH, S, "t", in.get(0))), new Attr.Region(List.of(2, 0), Shape.of(6, 40)), S, "y"))));
             }
             default -> out.add(new Case("[37] to [B,3,37]", single("bc", List.of(TensorType.f32(37)), (b, in) ->
                     b.add(op, List.of(in.get(0)), new Attr.To(X), S, "y"))));

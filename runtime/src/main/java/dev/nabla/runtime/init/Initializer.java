@@ -68,6 +68,11 @@ public final class Initializer {
             case HE_NORMAL:
                 normal(out, n, 0, Math.sqrt(2 / fanIn), rng);
                 break;
+            case SEED:
+                for (int i = 0; i < n; i++) {
+                    out[i] = rng.nextInt(1 << 24);
+                }
+                break;
             default:
                 throw new IllegalArgumentException("unknown initializer " + init.kind());
         }
