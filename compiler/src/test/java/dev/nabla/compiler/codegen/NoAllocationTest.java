@@ -91,6 +91,29 @@ class NoAllocationTest {
         assertChildAllocatesNothing("batch_norm", vector);
     }
 
+    /**
+     * Random draws (dropout's mask, Gaussian dropout's noise, computed by the runtime's generator per element), the
+     * step state they advance, and a GRU's slices and concatenations.
+     */
+    static final String RANDOM_AND_SEQUENCES = """
+            model Dropped {
+                input seq : f32[B, 6, 5]
+                target label : i32[B] classes 4
+                states = gru(seq, 8, return_sequences = true)
+                last = states[:, -1, :]
+                h = dropout(relu(dense(concat([last, seq[:, 0, :]], axis = 1), 32)), 0.3)
+                logits = dense(gaussian_dropout(h, 0.2), 4)
+                output probs = softmax(logits)
+                loss = cross_entropy(logits, label)
+            }
+            """;
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
+    void dropoutAndSequencesAllocateNothingAfterWarmUp(boolean vector) throws Exception {
+        assertChildAllocatesNothing("random", vector);
+    }
+
     /** Runs {@link #main} in a fresh JVM for one of the models above. */
     private static void assertChildAllocatesNothing(String model, boolean vector) throws Exception {
         String out = Harness.runInChildJvm(NoAllocationTest.class, 120, List.of("--add-modules", "jdk.incubator.vector"),
@@ -99,13 +122,16 @@ class NoAllocationTest {
     }
 
     /**
-     * The child of {@link #assertChildAllocatesNothing}: args {@code cnn|batch_norm} and the vector flag; prints the
-     * bytes 100 rounds allocate.
+     * The child of {@link #assertChildAllocatesNothing}: args {@code cnn|batch_norm|random} and the vector flag;
+     * prints the bytes 100 rounds allocate.
      */
     public static void main(String[] args) {
-        boolean cnn = args[0].equals("cnn");
-        dev.nabla.compiler.Compilation c = dev.nabla.compiler.Compiler.compileSource(args[0] + ".nabla",
-                cnn ? CNN : BATCH_NORM);
+        String source = switch (args[0]) {
+            case "cnn" -> CNN;
+            case "batch_norm" -> BATCH_NORM;
+            default -> RANDOM_AND_SEQUENCES;
+        };
+        dev.nabla.compiler.Compilation c = dev.nabla.compiler.Compiler.compileSource(args[0] + ".nabla", source);
         if (!c.ok()) {
             throw new IllegalStateException(c.render());
         }
