@@ -29,10 +29,16 @@ public final class TrainingRun {
 
     /**
      * What {@code nabla train} asks for beyond the model's train block; {@code null} fields fall back to it
-     * ({@code data}, {@code validation}) or are off ({@code init}, {@code save}, {@code log}, {@code plot}).
+     * ({@code data}, {@code validation}, {@code test}) or are off ({@code init}, {@code save}, {@code log},
+     * {@code plot}). A {@code test} set replaces the block's {@code test} and {@code split}.
      */
-    public record Request(DataSpec data, DataSpec validation, TrainOptions options, Path init, Path save, Path log,
-                          Path plot) {
+    public record Request(DataSpec data, DataSpec validation, DataSpec test, TrainOptions options, Path init, Path save,
+                          Path log, Path plot) {
+
+        /** Without a separate test set: the train block's, if any. */
+        public Request(DataSpec data, DataSpec validation, TrainOptions options, Path init, Path save, Path log, Path plot) {
+            this(data, validation, null, options, init, save, log, plot);
+        }
     }
 
     /** The outcome: the run, the test-set metrics ({@code null} without a test set), the checkpoint written. */
@@ -98,8 +104,8 @@ public final class TrainingRun {
         }
         Dataset all = bound(source, spec);
         Dataset test = null;
-        if (config.testData() != null) {
-            test = bound(config.testData(), spec);
+        if (request.test() != null || config.testData() != null) {
+            test = bound(request.test() != null ? request.test() : config.testData(), spec);
         } else if (config.testSplit() > 0) {
             Datasets.Split split = Datasets.split(all, config.testSplit(), seed, "test");
             all = split.kept();
