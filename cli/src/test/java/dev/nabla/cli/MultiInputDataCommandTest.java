@@ -92,6 +92,11 @@ class MultiInputDataCommandTest {
         return Files.writeString(dir.resolve("pair.nabla"), PAIR.formatted(data));
     }
 
+    /** Every file, named after its declaration, as {@code --data} takes them. */
+    private String commandLineFiles() {
+        return "seq=seq.npy,extra=extra.npy,size=size.npy,y=labels.npy".replace("=", "=" + dir + "/");
+    }
+
     private static double number(String text, String regex) {
         Matcher m = Pattern.compile(regex).matcher(text);
         assertTrue(m.find(), regex + " in\n" + text);
@@ -115,6 +120,10 @@ class MultiInputDataCommandTest {
         CliRun eval = CliRun.of("eval", model.toString(), "--weights", weights.toString());
         assertEquals(0, eval.exit(), eval.err());
         assertEquals(accuracy, number(eval.out(), "accuracy (\\d+\\.\\d+)%"), 1e-9, "the same held-out rows of every file");
+        CliRun evalAll = CliRun.of("eval", model.toString(), "--weights", weights.toString(), "--data", commandLineFiles());
+        assertEquals(0, evalAll.exit(), evalAll.err());
+        assertTrue(evalAll.out().startsWith(ROWS + " samples  loss "), evalAll.out());
+        assertTrue(number(evalAll.out(), "accuracy (\\d+\\.\\d+)%") >= 90, evalAll.out());
 
         CliRun predict = CliRun.of("predict", model.toString(), "--weights", weights.toString(), "--input",
                 "extra=" + dir.resolve("extra.npy") + ",seq=" + dir.resolve("seq.npy"));
@@ -127,7 +136,7 @@ class MultiInputDataCommandTest {
     @Test
     void commandLineDataAndTestSet_nameTheFilesAfterTheModelsDeclarations() throws IOException {
         Path model = model("npy(seq = \"a.npy\", extra = \"b.npy\", size = \"c.npy\", y = \"d.npy\")");
-        String data = "seq=seq.npy,extra=extra.npy,size=size.npy,y=labels.npy".replace("=", "=" + dir + "/");
+        String data = commandLineFiles();
         CliRun train = CliRun.of("train", model.toString(), "--data", data, "--test", data, "--epochs", "2", "--no-save");
         assertEquals(0, train.exit(), train.err());
         assertTrue(train.out().startsWith("training on 360 samples, validating on 40, testing on 400"), train.out());
