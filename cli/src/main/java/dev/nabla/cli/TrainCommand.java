@@ -30,11 +30,15 @@ final class TrainCommand implements Callable<Integer> {
     ModelSource source;
 
 
-    @Option(names = "--data", paramLabel = "SPEC", description = "training data, e.g. data.csv, csv:f.csv,label=0,header=true, x.npy,y.npy, images.gz,labels.gz")
+    @Option(names = "--data", paramLabel = "SPEC", description = "training data, e.g. data.csv, csv:f.csv,label=0,header=true,"
+            + " x.npy,y.npy, images.gz,labels.gz, or one .npy per input and target: seq=seq.npy,extra=extra.npy,y=y.npy")
     String data;
 
     @Option(names = "--val", paramLabel = "SPEC", description = "a separate validation set")
     String validation;
+
+    @Option(names = "--test", paramLabel = "SPEC", description = "a separate test set (instead of the train block's test or split)")
+    String test;
 
     @ArgGroup(exclusive = true)
     Length length;
@@ -87,7 +91,8 @@ final class TrainCommand implements Callable<Integer> {
         Path base = Path.of(".");
         DataSpec trainData = data == null ? null : DataLoader.parse(data, base);
         DataSpec valData = validation == null ? null : DataLoader.parse(validation, base);
-        TrainingRun.Request request = new TrainingRun.Request(trainData, valData, options(compiled), init,
+        DataSpec testData = test == null ? null : DataLoader.parse(test, base);
+        TrainingRun.Request request = new TrainingRun.Request(trainData, valData, testData, options(compiled), init,
                 noSave ? null : (save != null ? save : defaultCheckpoint(source.file)), log, plot);
         TrainingRun.Report report = TrainingRun.train(compiled, request, ConsoleProgress.forConsole(System.out));
         if (report.test() != null) {

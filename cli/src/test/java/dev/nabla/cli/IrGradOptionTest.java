@@ -2,36 +2,17 @@ package dev.nabla.cli;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class IrGradOptionTest {
 
-    private static String[] run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = Main.run(args);
-            return new String[] {Integer.toString(exit), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     @Test
     void irWithGrad_printsForwardThenBackwardWithGradOutputs() {
-        String[] r = run("ir", "../samples/iris.nabla", "--grad");
-        assertEquals("0", r[0], r[2]);
-        String ir = r[1];
+        CliRun r = CliRun.of("ir", "../samples/iris.nabla", "--grad");
+        assertEquals(0, r.exit(), r.err());
+        String ir = r.out();
         assertTrue(ir.contains("%loss = add"), ir);
         assertTrue(ir.contains("matmul_tn %x, "), ir);
         assertTrue(ir.indexOf("%loss = add") < ir.indexOf("@grad "), "backward after forward: " + ir);
@@ -42,8 +23,8 @@ class IrGradOptionTest {
 
     @Test
     void irWithGradOfInferenceGraph_isAUserError() {
-        String[] r = run("ir", "../samples/iris.nabla", "--grad", "--graph", "inference");
-        assertEquals("1", r[0]);
-        assertTrue(r[2].contains("--grad needs the training graph"), r[2]);
+        CliRun r = CliRun.of("ir", "../samples/iris.nabla", "--grad", "--graph", "inference");
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("--grad needs the training graph"), r.err());
     }
 }

@@ -3,9 +3,7 @@ package dev.nabla.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,26 +17,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TrainEvalPredictCommandTest {
 
     private static final Path IRIS = Path.of("../samples/iris.nabla");
-
-    /** Exit code plus everything printed to stdout and stderr. */
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true));
-        System.setErr(new PrintStream(err, true));
-        try {
-            int code = Main.run(args);
-            return new Run(code, out.toString(), err.toString());
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     private static double accuracy(String report) {
         Matcher m = Pattern.compile("accuracy (\\d+\\.\\d+)%").matcher(report);
@@ -60,14 +38,14 @@ class TrainEvalPredictCommandTest {
     @Test
     void trainThenEval_reportTheSameHeldOutAccuracy(@TempDir Path dir) {
         Path ckpt = dir.resolve("iris.safetensors");
-        Run train = run("train", IRIS.toString(), "--epochs", "60", "--save", ckpt.toString(), "--threads", "1");
-        assertEquals(0, train.code(), train.err());
+        CliRun train = CliRun.of("train", IRIS.toString(), "--epochs", "60", "--save", ckpt.toString(), "--threads", "1");
+        assertEquals(0, train.exit(), train.err());
         assertTrue(Files.isRegularFile(ckpt));
         double trained = accuracy(train.out());
         assertTrue(trained >= 85.0, train.out());
 
-        Run eval = run("eval", IRIS.toString(), "--weights", ckpt.toString());
-        assertEquals(0, eval.code(), eval.err());
+        CliRun eval = CliRun.of("eval", IRIS.toString(), "--weights", ckpt.toString());
+        assertEquals(0, eval.exit(), eval.err());
         assertEquals(trained, accuracy(eval.out()), 1e-9);
         assertTrue(eval.out().contains("confusion matrix"), eval.out());
     }
@@ -75,11 +53,11 @@ class TrainEvalPredictCommandTest {
     @Test
     void predict_printsOneLinePerSampleWithClassAndProbabilities(@TempDir Path dir) throws IOException {
         Path ckpt = dir.resolve("w.safetensors");
-        assertEquals(0, run("train", IRIS.toString(), "--steps", "20", "--save", ckpt.toString()).code());
+        assertEquals(0, CliRun.of("train", IRIS.toString(), "--steps", "20", "--save", ckpt.toString()).exit());
         Path inputs = dir.resolve("flowers.csv");
         Files.write(inputs, List.of("5.1,3.5,1.4,0.2", "6.7,3.0,5.2,2.3"));
-        Run predict = run("predict", IRIS.toString(), "--weights", ckpt.toString(), "--input", inputs.toString());
-        assertEquals(0, predict.code(), predict.err());
+        CliRun predict = CliRun.of("predict", IRIS.toString(), "--weights", ckpt.toString(), "--input", inputs.toString());
+        assertEquals(0, predict.exit(), predict.err());
         String[] lines = predict.out().strip().split("\n");
         assertEquals("class,p0,p1,p2", lines[0]);
         assertEquals(3, lines.length, predict.out());
@@ -119,12 +97,12 @@ class TrainEvalPredictCommandTest {
                 }
                 """.formatted(Path.of("../samples/data/iris.csv").toAbsolutePath().normalize().toString().replace("\\", "/")));
         Path ckpt = dir.resolve("bn.safetensors");
-        Run train = run("train", model.toString(), "--save", ckpt.toString(), "--threads", "1");
-        assertEquals(0, train.code(), train.err());
+        CliRun train = CliRun.of("train", model.toString(), "--save", ckpt.toString(), "--threads", "1");
+        assertEquals(0, train.exit(), train.err());
         assertTrue(Files.readString(ckpt, java.nio.charset.StandardCharsets.ISO_8859_1).contains("\"h.running_var\""),
                 "the checkpoint holds the running statistics");
-        Run eval = run("eval", model.toString(), "--weights", ckpt.toString());
-        assertEquals(0, eval.code(), eval.err());
+        CliRun eval = CliRun.of("eval", model.toString(), "--weights", ckpt.toString());
+        assertEquals(0, eval.exit(), eval.err());
         assertEquals(accuracy(train.out()), accuracy(eval.out()), 1e-9);
         assertTrue(accuracy(eval.out()) >= 80.0, eval.out());
         assertEquals(loss(train.out()), loss(eval.out()),
@@ -132,11 +110,11 @@ class TrainEvalPredictCommandTest {
 
         Path inputs = dir.resolve("flowers.csv");
         Files.write(inputs, List.of("5.1,3.5,1.4,0.2", "6.7,3.0,5.2,2.3"));
-        Run alone = run("predict", model.toString(), "--weights", ckpt.toString(), "--input", inputs.toString(),
+        CliRun alone = CliRun.of("predict", model.toString(), "--weights", ckpt.toString(), "--input", inputs.toString(),
                 "--batch", "1");
-        Run together = run("predict", model.toString(), "--weights", ckpt.toString(), "--input", inputs.toString(),
+        CliRun together = CliRun.of("predict", model.toString(), "--weights", ckpt.toString(), "--input", inputs.toString(),
                 "--batch", "2");
-        assertEquals(0, alone.code(), alone.err());
+        assertEquals(0, alone.exit(), alone.err());
         String[] lines = alone.out().strip().split("\n");
         assertEquals(3, lines.length, alone.out());
         assertFalse(lines[1].substring(lines[1].indexOf(',')).equals(lines[2].substring(lines[2].indexOf(','))),
@@ -148,15 +126,15 @@ class TrainEvalPredictCommandTest {
     @Test
     void steps_stopAfterExactlyThatManyUpdates(@TempDir Path dir) {
         Path log = dir.resolve("run.csv");
-        Run train = run("train", IRIS.toString(), "--steps", "7", "--batch", "16", "--no-save", "--log", log.toString());
-        assertEquals(0, train.code(), train.err());
+        CliRun train = CliRun.of("train", IRIS.toString(), "--steps", "7", "--batch", "16", "--no-save", "--log", log.toString());
+        assertEquals(0, train.exit(), train.err());
         assertTrue(Files.isRegularFile(log));
     }
 
     @Test
     void divergingLearningRate_exitsOneWithAdviceAndNoStackTrace() {
-        Run train = run("train", "../samples/digits.nabla", "--lr", "1e6", "--epochs", "2", "--no-save");
-        assertEquals(1, train.code());
+        CliRun train = CliRun.of("train", "../samples/digits.nabla", "--lr", "1e6", "--epochs", "2", "--no-save");
+        assertEquals(1, train.exit());
         assertTrue(train.err().contains("diverged") && train.err().contains("lower learning rate"), train.err());
         assertFalse(train.err().contains("\tat "), train.err());
     }
@@ -165,23 +143,23 @@ class TrainEvalPredictCommandTest {
     void wrongFeatureCount_namesTheFileAndExitsOne(@TempDir Path dir) throws IOException {
         Path bad = dir.resolve("five.csv");
         Files.write(bad, List.of("1,2,3,4,5,0", "1,2,3,4,5,1"));
-        Run train = run("train", IRIS.toString(), "--data", bad.toString(), "--epochs", "1", "--no-save");
-        assertEquals(1, train.code());
+        CliRun train = CliRun.of("train", IRIS.toString(), "--data", bad.toString(), "--epochs", "1", "--no-save");
+        assertEquals(1, train.exit());
         assertTrue(train.err().contains("five.csv"), train.err());
         assertFalse(train.err().contains("\tat "), train.err());
     }
 
     @Test
     void missingCheckpoint_isAUserError() {
-        Run eval = run("eval", IRIS.toString(), "--weights", "does-not-exist.safetensors");
-        assertEquals(1, eval.code());
+        CliRun eval = CliRun.of("eval", IRIS.toString(), "--weights", "does-not-exist.safetensors");
+        assertEquals(1, eval.exit());
         assertTrue(eval.err().contains("does-not-exist.safetensors"), eval.err());
     }
 
     @Test
     void unknownOptimizer_isAUserError() {
-        Run train = run("train", IRIS.toString(), "--optimizer", "adagrad", "--no-save");
-        assertEquals(1, train.code());
+        CliRun train = CliRun.of("train", IRIS.toString(), "--optimizer", "adagrad", "--no-save");
+        assertEquals(1, train.exit());
         assertTrue(train.err().contains("unknown optimizer 'adagrad'"), train.err());
     }
 
@@ -189,15 +167,15 @@ class TrainEvalPredictCommandTest {
     void brokenModel_printsDiagnosticsAndRunsNothing(@TempDir Path dir) throws IOException {
         Path model = dir.resolve("broken.nabla");
         Files.writeString(model, "model M {\n  input x : f32[B, 4]\n  output y = relu(z)\n}\n");
-        Run train = run("train", model.toString(), "--no-save");
-        assertEquals(1, train.code());
+        CliRun train = CliRun.of("train", model.toString(), "--no-save");
+        assertEquals(1, train.exit());
         assertTrue(train.err().contains("broken.nabla:3:"), train.err());
     }
 
     @Test
     void badFlagValue_exitsOneWithUsageAndNoStackTrace() {
-        Run train = run("train", IRIS.toString(), "--epochs", "many");
-        assertEquals(1, train.code());
+        CliRun train = CliRun.of("train", IRIS.toString(), "--epochs", "many");
+        assertEquals(1, train.exit());
         assertTrue(train.err().contains("--epochs"), train.err());
         assertFalse(train.err().contains("\tat "), train.err());
     }
@@ -208,9 +186,9 @@ class TrainEvalPredictCommandTest {
         Path a = dir.resolve("a.safetensors");
         Path b = dir.resolve("b.safetensors");
         Path c = dir.resolve("c.safetensors");
-        assertEquals(0, run("train", digits, "--steps", "60", "--save", a.toString()).code());
-        assertEquals(0, run("train", digits, "--steps", "60", "--save", b.toString()).code());
-        assertEquals(0, run("train", digits, "--steps", "60", "--seed", "8", "--save", c.toString()).code());
+        assertEquals(0, CliRun.of("train", digits, "--steps", "60", "--save", a.toString()).exit());
+        assertEquals(0, CliRun.of("train", digits, "--steps", "60", "--save", b.toString()).exit());
+        assertEquals(0, CliRun.of("train", digits, "--steps", "60", "--seed", "8", "--save", c.toString()).exit());
         assertTrue(java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(b)), "same seed, same bytes");
         assertFalse(java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(c)), "another seed, other weights");
     }

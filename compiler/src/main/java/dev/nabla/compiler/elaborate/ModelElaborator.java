@@ -93,7 +93,7 @@ final class ModelElaborator {
             guarded(() -> loss(l));
         }
         if (evaluator.training()) {
-            config = train == null ? TrainConfig.EMPTY : new TrainBlockReader(file, diagnostics).read(train);
+            config = train == null ? TrainConfig.EMPTY : new TrainBlockReader(file, model, diagnostics).read(train);
             checkComplete(loss != null);
         }
         return evaluator.names().apply(graph.build());

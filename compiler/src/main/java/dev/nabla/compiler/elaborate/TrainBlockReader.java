@@ -2,6 +2,7 @@ package dev.nabla.compiler.elaborate;
 
 import dev.nabla.compiler.diag.Diagnostics;
 import dev.nabla.compiler.diag.Suggestions;
+import dev.nabla.compiler.syntax.Decl;
 import dev.nabla.compiler.syntax.Expr;
 import dev.nabla.compiler.syntax.Stmt;
 import dev.nabla.runtime.OptimizerSpec;
@@ -22,12 +23,15 @@ final class TrainBlockReader {
     private static final Set<String> PREPROCESSING = Set.of("scale", "standardize");
 
     private final Path dir;
+    private final TrainData.Declared declared;
     private final Diagnostics diagnostics;
     private final Map<String, Stmt.Entry> entries = new LinkedHashMap<>();
 
-    TrainBlockReader(String modelFile, Diagnostics diagnostics) {
+    /** @param model whose input and target names the files of {@code npy} data may take */
+    TrainBlockReader(String modelFile, Decl.Model model, Diagnostics diagnostics) {
         Path parent = Path.of(modelFile).getParent();
         this.dir = parent == null ? Path.of("") : parent;
+        this.declared = TrainData.Declared.of(model);
         this.diagnostics = diagnostics;
     }
 
@@ -54,8 +58,8 @@ final class TrainBlockReader {
                 get("seed", d.seed(), TrainValues::seed),
                 get("shuffle", d.shuffle(), TrainValues::bool),
                 get("drop_last", d.dropLast(), TrainValues::bool),
-                get("data", d.trainData(), e -> TrainValues.data(e, dir)),
-                get("test", d.testData(), e -> TrainValues.data(e, dir)),
+                get("data", d.trainData(), e -> TrainData.data(e, dir, declared)),
+                get("test", d.testData(), e -> TrainData.data(e, dir, declared)),
                 get("split", d.testSplit(), TrainValues::fraction),
                 get("validation", d.validationSplit(), TrainValues::fraction),
                 get("early_stopping", d.earlyStopping(), e -> TrainValues.integer(e, 0)),

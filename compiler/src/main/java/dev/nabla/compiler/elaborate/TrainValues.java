@@ -6,7 +6,6 @@ import dev.nabla.compiler.syntax.Expr;
 import dev.nabla.runtime.OptimizerSpec;
 import dev.nabla.runtime.TrainConfig;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,16 +24,15 @@ final class TrainValues {
     private static final Map<String, TrainConfig.Schedule.Kind> SCHEDULES = Map.of(
             "constant", TrainConfig.Schedule.Kind.CONSTANT, "step", TrainConfig.Schedule.Kind.STEP,
             "exponential", TrainConfig.Schedule.Kind.EXPONENTIAL, "cosine", TrainConfig.Schedule.Kind.COSINE);
-    private static final List<String> FORMATS = List.of("csv", "idx", "npy");
 
     private TrainValues() {
     }
 
     /** A name with optional arguments: {@code cosine}, {@code step(every = 5)}. */
-    private record Form(String name, Span span, List<Args.Actual> actuals) {
+    record Form(String name, Span span, List<Args.Actual> actuals) {
     }
 
-    private static Form form(Expr e, java.util.Collection<String> names, String what) {
+    static Form form(Expr e, java.util.Collection<String> names, String what) {
         Form f;
         if (e instanceof Expr.Name n) {
             f = new Form(n.name(), n.span(), List.of());
@@ -51,7 +49,7 @@ final class TrainValues {
         return f;
     }
 
-    private static Args args(Form f, List<String> formals, Map<String, Val> defaults) {
+    static Args args(Form f, List<String> formals, Map<String, Val> defaults) {
         Map<String, Val> all = new LinkedHashMap<>();
         formals.forEach(name -> all.put(name, Val.ABSENT));
         all.putAll(defaults);
@@ -180,47 +178,4 @@ final class TrainValues {
             }
         };
     }
-
-    static TrainConfig.DataSpec data(Expr e, Path dir) {
-        Form f = form(e, FORMATS, "data format");
-        return switch (f.name()) {
-            case "csv" -> {
-                Args a = args(f, List.of("path", "label", "header", "layout", "drop"), Map.of("label", new Val.Num(-1, true),
-                        "header", new Val.Bool(false), "layout", new Val.Str("sklearn"), "drop", new Val.Str("none")));
-                Map<String, String> options = new LinkedHashMap<>();
-                options.put("label", Integer.toString(a.integer("label")));
-                options.put("header", Boolean.toString(a.bool("header")));
-                options.put("layout", a.string("layout"));
-                // drop = "none" (the default) or a column index, as label; any other string is an error from integer()
-                if (!(a.get("drop") instanceof Val.Str none && none.value().equals("none"))) {
-                    options.put("drop", Integer.toString(a.integer("drop")));
-                }
-                yield new TrainConfig.DataSpec("csv", List.of(path(a, "path", dir)), options);
-            }
-            case "idx" -> {
-                Args a = args(f, List.of("images", "labels"), Map.of());
-                yield new TrainConfig.DataSpec("idx", List.of(path(a, "images", dir), path(a, "labels", dir)), Map.of());
-            }
-            default -> {
-                Args a = args(f, List.of("x", "y"), Map.of());
-                yield new TrainConfig.DataSpec("npy", List.of(path(a, "x", dir), path(a, "y", dir)), Map.of());
-            }
-        };
-    }
-
-    private static String path(Args a, String name, Path dir) {
-        if (!a.given(name)) {
-            throw new ElabError(a.call(), "missing argument '" + name + "' in the call of '" + a.fn() + "'");
-        }
-        String p = a.string(name);
-        if (p.isEmpty()) {
-            throw new ElabError(a.span(name), "the path is empty");
-        }
-        try {
-            return dir.resolve(p).normalize().toString();
-        } catch (java.nio.file.InvalidPathException ex) {
-            throw new ElabError(a.span(name), "'" + p + "' is not a valid path");
-        }
-    }
-
 }

@@ -89,4 +89,70 @@ class TrainBlockTest {
         TrainConfig c = config("m.nabla", "data = idx(images = \"a.gz\", labels = \"b.gz\")");
         assertEquals(new TrainConfig.DataSpec("idx", List.of("a.gz", "b.gz"), Map.of()), c.trainData());
     }
+
+    private static final String TWO_INPUTS = """
+            model Pair {
+                input seq : f32[B, 8, 4]
+                input extra : f32[B, 3]
+                target y : i32[B] classes 2
+                logits = dense(flatten(seq), 2) + dense(extra, 2)
+                output probs = softmax(logits)
+                loss = cross_entropy(logits, y)
+                train {
+                    data = %s
+                }
+            }
+            """;
+
+    private static Compilation twoInputs(String data) {
+        return Compiler.compileSource("d/pair.nabla", TWO_INPUTS.formatted(data));
+    }
+
+    @Test
+    void npyData_namedAfterTheModelsInputsAndTarget_keyedByThoseNames() {
+        Compilation c = twoInputs("npy(seq = \"seq.npy\", extra = \"extra.npy\", y = \"labels.npy\")");
+        assertTrue(c.ok(), c.render());
+        assertEquals(new TrainConfig.DataSpec("npy", List.of(),
+                Map.of("seq", "d/seq.npy", "extra", "d/extra.npy", "y", "d/labels.npy")), c.model(null).config().trainData());
+    }
+
+    @Test
+    void npyData_lonelyInputByItsNameAndTargetAsY_isAccepted() {
+        TrainConfig c = config("m.nabla", "data = npy(x = \"a.npy\")");
+        assertEquals(List.of("a.npy"), c.trainData().paths(), "a model without targets needs no y");
+    }
+
+    @Test
+    void npyData_unknownKey_isPositionedAndListsInputsAndTargets() {
+        Compilation c = twoInputs("npy(extr = \"extra.npy\", seq = \"seq.npy\", y = \"labels.npy\")");
+        assertEquals(1, c.diagnostics().size(), c.render());
+        assertTrue(c.render().contains("d/pair.nabla:9:20: error: train setting 'data': 'extr' is not an input or target of"
+                + " model Pair; did you mean 'extra'? (inputs: seq, extra; targets: y)"), c.render());
+    }
+
+    @Test
+    void npyData_missingInput_isAnErrorShowingTheFullCall() {
+        Compilation c = twoInputs("npy(seq = \"seq.npy\", y = \"labels.npy\")");
+        assertTrue(c.render().contains("error: train setting 'data': no file for input 'extra' of model Pair: npy data takes"
+                + " one file per input and target, as in npy(seq = \"seq.npy\", extra = \"extra.npy\", y = \"y.npy\")"), c.render());
+    }
+
+    @Test
+    void npyData_xForAModelOfTwoInputs_isAnError() {
+        Compilation c = twoInputs("npy(x = \"x.npy\", y = \"labels.npy\")");
+        assertTrue(c.render().contains("d/pair.nabla:9:20: error: train setting 'data': 'x' stands for the input of a model"
+                + " with one; model Pair has inputs seq, extra"), c.render());
+    }
+
+    @Test
+    void npyData_aliasAndNameOfTheSameInput_isAnError() {
+        Compilation c = Compiler.compileSource("m.nabla", """
+                model M {
+                    input pixels : f32[B, 4]
+                    output o = pixels
+                    train { data = npy(x = "a.npy", pixels = "b.npy") }
+                }
+                """);
+        assertTrue(c.render().contains("'x' and 'pixels' both name the input 'pixels'"), c.render());
+    }
 }

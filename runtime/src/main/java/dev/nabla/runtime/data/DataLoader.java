@@ -1,5 +1,6 @@
 package dev.nabla.runtime.data;
 
+import dev.nabla.runtime.ModelSpec;
 import dev.nabla.runtime.NablaException;
 import dev.nabla.runtime.TrainConfig.DataSpec;
 
@@ -9,21 +10,35 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Loads a {@link DataSpec} (from a {@code train} block or the command line) into a {@link Dataset}.
  * <ul>
  *   <li>{@code idx}: paths (or options {@code images}, {@code labels}) = images file, labels file (plain or .gz)</li>
  *   <li>{@code csv}: one path; options {@code label} (-1), {@code header} (false), {@code layout} ("auto"), {@code drop} (none)</li>
- *   <li>{@code npy}: paths (or options {@code x}, {@code y}) = features, optional targets</li>
+ *   <li>{@code npy}: paths (or options {@code x}, {@code y}) = features, optional targets; or one option per model
+ *       input and target, named after it, e.g. {@code seq}, {@code extra}, {@code y} (see {@link NpyFields})</li>
  * </ul>
  */
 public final class DataLoader {
 
+    /** Option keys whose values are files; every key of {@code npy} is (it names an input or a target). */
+    private static final Set<String> PATH_KEYS = Set.of("images", "labels", "x", "y", "path");
+
     private DataLoader() {
     }
 
+    /** Loads data whose fields need no model to be told apart: CSV, IDX, or {@code npy} with {@code x} and {@code y}. */
     public static Dataset load(DataSpec spec) {
+        return load(spec, null);
+    }
+
+    /**
+     * Loads data for {@code model}, whose input and target names an {@code npy} spec may use as keys; fields are
+     * named but not yet bound or checked ({@link Datasets#check}).
+     */
+    public static Dataset load(DataSpec spec, ModelSpec model) {
         String format = spec.format().toLowerCase(Locale.ROOT);
         switch (format) {
             case "idx":
@@ -33,7 +48,7 @@ public final class DataLoader {
                         Boolean.parseBoolean(spec.options().getOrDefault("header", "false")),
                         spec.options().getOrDefault("layout", "auto"), spec.options().get("drop")));
             case "npy":
-                return npy(path(spec, 0, "x"), optionalPath(spec, 1, "y"));
+                return NpyFields.load(spec, model);
             default:
                 throw new NablaException("unknown data format \"" + spec.format() + "\" (use idx, csv or npy)");
         }
@@ -43,6 +58,7 @@ public final class DataLoader {
      * Parses a command-line data spec: {@code [FORMAT:]ITEM,ITEM...} where an item is a path or
      * {@code key=value}; the format defaults from the first file name (.csv, .csv.gz, .npy, else idx), e.g.
      * {@code data/iris.csv}, {@code csv:data.csv,label=0,header=true}, {@code x.npy,y.npy},
+     * {@code seq=seq.npy,extra=extra.npy,y=labels.npy} (one file per model input and target, named after it),
      * {@code train-images-idx3-ubyte.gz,train-labels-idx1-ubyte.gz}. Relative paths resolve against {@code base}.
      */
     public static DataSpec parse(String text, Path base) {
@@ -58,9 +74,7 @@ public final class DataLoader {
         for (String item : rest.split(",")) {
             int eq = item.indexOf('=');
             if (eq > 0) {
-                String key = item.substring(0, eq).trim();
-                String value = item.substring(eq + 1).trim();
-                options.put(key, isPathKey(key) ? base.resolve(value).toString() : value);
+                options.put(item.substring(0, eq).trim(), item.substring(eq + 1).trim());
             } else if (!item.isBlank()) {
                 paths.add(base.resolve(item.trim()).toString());
             }
@@ -68,11 +82,9 @@ public final class DataLoader {
         if (format == null) {
             format = guessFormat(paths.isEmpty() ? options.values().iterator().next() : paths.get(0));
         }
+        boolean npy = format.equals("npy");
+        options.replaceAll((key, value) -> npy || PATH_KEYS.contains(key) ? base.resolve(value).toString() : value);
         return new DataSpec(format, paths, options);
-    }
-
-    private static boolean isPathKey(String key) {
-        return key.equals("images") || key.equals("labels") || key.equals("x") || key.equals("y") || key.equals("path");
     }
 
     private static String guessFormat(String path) {
@@ -98,21 +110,4 @@ public final class DataLoader {
         return index < spec.paths().size() ? Path.of(spec.paths().get(index)) : null;
     }
 
-    private static Dataset npy(Path xFile, Path yFile) {
-        NpyReader.Array x = NpyReader.read(xFile);
-        if (x.shape().length == 0) {
-            throw new NablaException(xFile + ": a scalar array holds no samples");
-        }
-        int[] sample = x.shape().length == 1 ? new int[] {1} : java.util.Arrays.copyOfRange(x.shape(), 1, x.shape().length);
-        if (yFile == null) {
-            return new Dataset(xFile.toString(), x.values(), sample, null, 0, x.uint8(), null);
-        }
-        NpyReader.Array y = NpyReader.read(yFile);
-        if (y.shape().length == 0 || y.shape()[0] != x.shape()[0]) {
-            throw new NablaException(xFile + " has " + x.shape()[0] + " samples but " + yFile + " has "
-                    + (y.shape().length == 0 ? 0 : y.shape()[0]) + " targets");
-        }
-        int width = y.values().length / Math.max(1, y.shape()[0]);
-        return new Dataset(xFile + " + " + yFile, x.values(), sample, y.values(), width, x.uint8(), null);
-    }
 }

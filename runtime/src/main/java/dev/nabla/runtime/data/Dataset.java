@@ -1,50 +1,68 @@
 package dev.nabla.runtime.data;
 
-import java.util.Arrays;
+import dev.nabla.runtime.NablaException;
+
+import java.util.List;
 
 /**
- * Samples in memory: features row-major ({@code rows x featureCount}, each row of {@link #sampleShape()}), and
- * optional targets ({@code rows x targetWidth}: a class index stored as a float, or real values).
- * Immutable by convention: transformations return new datasets.
+ * Samples in memory: one {@link Field} per model input and one per target (none for inputs only), all with the same
+ * number of rows; row {@code r} of every field is sample {@code r}. Immutable by convention: transformations return
+ * new datasets, and subsets keep the fields' rows aligned.
+ *
+ * <p>The single-field accessors ({@link #feature}, {@link #target}, {@link #featureCount}, ...) read the first input
+ * and the first target, which is all a one-input model has.
  */
 public final class Dataset {
 
+    /** The name of the features of a format that names nothing (CSV, IDX, {@code npy(x, y)}). */
+    public static final String UNNAMED_INPUT = "x";
+    /** The name of the labels or targets of a format that names nothing. */
+    public static final String UNNAMED_TARGET = "y";
+
     private final String source;
-    private final float[] features;
     private final int rows;
-    private final int[] sampleShape;
-    private final float[] targets;
-    private final int targetWidth;
-    private final boolean uint8;
+    private final List<Field> inputs;
+    private final List<Field> targets;
     private final int[] lines;
-    private final int featureCount;
 
     /**
-     * @param source      file name(s) for messages
+     * @param source  file name(s) for messages
+     * @param inputs  at least one field
+     * @param targets the target fields, empty for inputs only
+     * @param lines   1-based source line of each row (text formats), or {@code null}
+     */
+    public Dataset(String source, List<Field> inputs, List<Field> targets, int[] lines) {
+        if (inputs.isEmpty()) {
+            throw new IllegalArgumentException(source + ": a dataset needs at least one input field");
+        }
+        this.source = source;
+        this.inputs = List.copyOf(inputs);
+        this.targets = List.copyOf(targets);
+        this.rows = inputs.get(0).rows();
+        this.lines = lines;
+        inputs.forEach(f -> checkRows(f, "samples"));
+        targets.forEach(f -> checkRows(f, "targets"));
+    }
+
+    private void checkRows(Field f, String what) {
+        if (f.rows() != rows) {
+            throw new NablaException(inputs.get(0).source() + " has " + rows + " samples but " + f.source() + " has "
+                    + f.rows() + " " + what);
+        }
+    }
+
+    /**
+     * One input field {@link #UNNAMED_INPUT} and, unless {@code targets} is null, one target field
+     * {@link #UNNAMED_TARGET} of {@code targetWidth} values a row; both take any declared shape of their size.
+     *
      * @param sampleShape shape of one sample, e.g. {@code [28, 28]} or {@code [64]}
-     * @param targets     {@code rows * targetWidth} values, or {@code null} for inputs only
-     * @param uint8       features are raw bytes 0..255 (scaling then divides by 255, like torchvision)
-     * @param lines       1-based source line of each row (text formats), or {@code null}
+     * @param uint8       features are raw bytes 0..255
      */
     public Dataset(String source, float[] features, int[] sampleShape, float[] targets, int targetWidth,
                    boolean uint8, int[] lines) {
-        int perRow = product(sampleShape);
-        if (perRow == 0 || features.length % perRow != 0) {
-            throw new IllegalArgumentException(source + ": " + features.length + " values do not divide into rows of "
-                    + Arrays.toString(sampleShape));
-        }
-        this.source = source;
-        this.features = features;
-        this.rows = features.length / perRow;
-        this.featureCount = perRow;
-        this.sampleShape = sampleShape.clone();
-        this.targets = targets;
-        this.targetWidth = targets == null ? 0 : targetWidth;
-        if (targets != null && targets.length != (long) rows * targetWidth) {
-            throw new IllegalArgumentException(source + ": " + targets.length + " targets for " + rows + " rows");
-        }
-        this.uint8 = uint8;
-        this.lines = lines;
+        this(source, List.of(new Field(UNNAMED_INPUT, source, sampleShape, features, false, uint8)),
+                targets == null ? List.of() : List.of(new Field(UNNAMED_TARGET, source, new int[] {targetWidth},
+                        targets, false, false)), lines);
     }
 
     public static Dataset of(String source, float[] features, int featureCount, float[] targets, int targetWidth) {
@@ -67,33 +85,41 @@ public final class Dataset {
         return rows;
     }
 
-    public int featureCount() {
-        return featureCount;
+    public List<Field> inputs() {
+        return inputs;
     }
 
-    public int[] sampleShape() {
-        return sampleShape.clone();
+    public List<Field> targets() {
+        return targets;
     }
 
     public boolean hasTargets() {
-        return targets != null;
+        return !targets.isEmpty();
     }
 
-    public int targetWidth() {
-        return targetWidth;
+    /** Values per sample of the first input. */
+    public int featureCount() {
+        return inputs.get(0).width();
     }
 
+    /** The per-sample shape of the first input. */
+    public int[] sampleShape() {
+        return inputs.get(0).sampleShape();
+    }
+
+    /** Whether the first input is raw bytes. */
     public boolean uint8() {
-        return uint8;
+        return inputs.get(0).uint8();
     }
 
-    /** Feature {@code j} of row {@code row}. */
+    /** Value {@code j} of row {@code row} of the first input. */
     public float feature(int row, int j) {
-        return features[row * featureCount() + j];
+        return inputs.get(0).value(row, j);
     }
 
+    /** Value {@code j} of row {@code row} of the first target. */
     public float target(int row, int j) {
-        return targets[row * targetWidth + j];
+        return targets.get(0).value(row, j);
     }
 
     /** "line 12" for text formats, "sample 12" (1-based) otherwise. */
@@ -101,50 +127,21 @@ public final class Dataset {
         return lines != null ? "line " + lines[row] : "sample " + (row + 1);
     }
 
-    /** Copies the features of {@code order[from..from+count)} into {@code dest} from index 0. */
-    public void copyFeatures(int[] order, int from, int count, float[] dest) {
-        int f = featureCount();
-        for (int i = 0; i < count; i++) {
-            System.arraycopy(features, order[from + i] * f, dest, i * f, f);
-        }
-    }
-
-    /** Copies the targets of {@code order[from..from+count)} into {@code dest} from index 0. */
-    public void copyTargets(int[] order, int from, int count, float[] dest) {
-        for (int i = 0; i < count; i++) {
-            System.arraycopy(targets, order[from + i] * targetWidth, dest, i * targetWidth, targetWidth);
-        }
-    }
-
-    /** The rows {@code indices}, in that order. */
+    /** The rows {@code indices}, in that order, of every field. */
     public Dataset subset(int[] indices) {
-        int f = featureCount();
-        float[] x = new float[indices.length * f];
-        float[] y = targets == null ? null : new float[indices.length * targetWidth];
-        int[] l = lines == null ? null : new int[indices.length];
-        for (int i = 0; i < indices.length; i++) {
-            System.arraycopy(features, indices[i] * f, x, i * f, f);
-            if (y != null) {
-                System.arraycopy(targets, indices[i] * targetWidth, y, i * targetWidth, targetWidth);
-            }
-            if (l != null) {
+        int[] l = null;
+        if (lines != null) {
+            l = new int[indices.length];
+            for (int i = 0; i < indices.length; i++) {
                 l[i] = lines[indices[i]];
             }
         }
-        return new Dataset(source, x, sampleShape, y, targetWidth, uint8, l);
+        return new Dataset(source, inputs.stream().map(f -> f.subset(indices)).toList(),
+                targets.stream().map(f -> f.subset(indices)).toList(), l);
     }
 
-    /** The same rows with features transformed by {@code f(column, value)}. */
-    Dataset mapFeatures(FeatureMap f) {
-        int n = featureCount();
-        float[] x = new float[features.length];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = f.apply(i % n, features[i]);
-        }
-        return new Dataset(source, x, sampleShape, targets, targetWidth, false, lines);
-    }
-
-    interface FeatureMap {
-        float apply(int column, float value);
+    /** The same rows with other fields (of the same row count). */
+    Dataset withFields(List<Field> newInputs, List<Field> newTargets) {
+        return new Dataset(source, newInputs, newTargets, lines);
     }
 }

@@ -9,130 +9,176 @@ import java.util.Map;
 
 /**
  * Input preprocessing fitted on the training set only and applied unchanged to validation, test and prediction
- * data. {@code scale} divides every feature by one number: 255 for raw bytes (IDX or {@code |u1} npy, as
- * torchvision's ToTensor), otherwise the training set's largest absolute value. {@code standardize} maps each
- * feature to {@code (x - mean) / std} with the training set's mean and population standard deviation (features
- * with no spread are only centred). The fitted numbers go into checkpoint metadata ({@link #toMetadata}) so
- * {@code eval} and {@code predict} reproduce them.
+ * data, to every input field with statistics of its own (targets are never touched). {@code scale} divides a
+ * field by one number: 255 for raw bytes (IDX or {@code |u1} npy, as torchvision's ToTensor), otherwise the
+ * training set's largest absolute value. {@code standardize} maps each feature to {@code (x - mean) / std} with the
+ * training set's mean and population standard deviation (features with no spread are only centred). The fitted
+ * numbers go into checkpoint metadata ({@link #toMetadata}) so {@code eval} and {@code predict} reproduce them.
  */
 public final class Preprocessing {
 
-    public static final Preprocessing NONE = new Preprocessing(1, null, null);
+    public static final Preprocessing NONE = new Preprocessing(Map.of());
 
-    private final float divisor;
-    private final float[] mean;
-    private final float[] std;
+    private static final String PREFIX = "preprocess.";
 
-    private Preprocessing(float divisor, float[] mean, float[] std) {
-        this.divisor = divisor;
-        this.mean = mean;
-        this.std = std;
+    /** By input field name; a one-input model's entry applies to its one field whatever the name. */
+    private final Map<String, Scaling> byInput;
+
+    private Preprocessing(Map<String, Scaling> byInput) {
+        this.byInput = byInput;
     }
 
-    /** Fits the steps ("scale", "standardize", in order; "none") on the training set. */
+    /** Fits the steps ("scale", "standardize", in order; "none") on each input field of the training set. */
     public static Preprocessing fit(List<String> steps, Dataset train) {
-        Preprocessing p = NONE;
-        Dataset current = train;
-        for (String step : steps) {
-            switch (step.toLowerCase(Locale.ROOT)) {
-                case "scale":
-                    p = new Preprocessing(scaleDivisor(current), p.mean, p.std);
-                    break;
-                case "standardize":
-                    p = p.withStatistics(current);
-                    break;
-                case "none":
-                    break;
-                default:
-                    throw new NablaException("unknown preprocessing \"" + step + "\" (use scale or standardize)");
-            }
-            current = p.apply(train);
+        Map<String, Scaling> fitted = new LinkedHashMap<>();
+        for (Field f : train.inputs()) {
+            fitted.put(f.name(), Scaling.fit(steps, f));
         }
-        return p;
-    }
-
-    private static float scaleDivisor(Dataset d) {
-        if (d.uint8()) {
-            return 255f;
-        }
-        float max = 0;
-        for (int r = 0; r < d.rows(); r++) {
-            for (int j = 0; j < d.featureCount(); j++) {
-                max = Math.max(max, Math.abs(d.feature(r, j)));
-            }
-        }
-        return max == 0 ? 1 : max;
-    }
-
-    /** Statistics of the already scaled data. */
-    private Preprocessing withStatistics(Dataset scaled) {
-        int f = scaled.featureCount();
-        double[] sum = new double[f];
-        double[] sq = new double[f];
-        for (int r = 0; r < scaled.rows(); r++) {
-            for (int j = 0; j < f; j++) {
-                double v = scaled.feature(r, j);
-                sum[j] += v;
-                sq[j] += v * v;
-            }
-        }
-        float[] m = new float[f];
-        float[] s = new float[f];
-        for (int j = 0; j < f; j++) {
-            double mu = sum[j] / scaled.rows();
-            double sd = Math.sqrt(Math.max(0, sq[j] / scaled.rows() - mu * mu));
-            m[j] = (float) mu;
-            s[j] = sd < 1e-12 ? 1f : (float) sd;
-        }
-        return new Preprocessing(divisor, m, s);
+        return new Preprocessing(fitted);
     }
 
     public Dataset apply(Dataset data) {
-        if (divisor == 1 && mean == null) {
+        if (byInput.isEmpty()) {
             return data;
         }
-        if (mean != null && mean.length != data.featureCount()) {
-            throw new NablaException(data.source() + ": " + data.featureCount() + " features, but the standardization was fitted on "
-                    + mean.length);
-        }
-        return data.mapFeatures((column, value) -> {
-            float v = value / divisor;
-            return mean == null ? v : (v - mean[column]) / std[column];
-        });
+        return data.withFields(data.inputs().stream().map(f -> scalingOf(f, data).apply(f)).toList(), data.targets());
     }
 
-    /** Metadata entries {@code preprocess.divisor}, {@code preprocess.mean}, {@code preprocess.std}. */
+    private Scaling scalingOf(Field f, Dataset data) {
+        Scaling s = byInput.get(f.name());
+        if (s == null && byInput.size() == 1 && data.inputs().size() == 1) {
+            s = byInput.values().iterator().next();
+        }
+        if (s == null) {
+            throw new NablaException(f.source() + ": preprocessing was fitted on the inputs " + byInput.keySet()
+                    + ", not on \"" + f.name() + "\"");
+        }
+        return s;
+    }
+
+    /**
+     * Metadata entries {@code preprocess.divisor}, {@code preprocess.mean}, {@code preprocess.std} for a one-input
+     * model (as before there were several), {@code preprocess.INPUT.divisor} and so on for each input otherwise.
+     */
     public Map<String, String> toMetadata() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("preprocess.divisor", Float.toString(divisor));
-        if (mean != null) {
-            m.put("preprocess.mean", join(mean));
-            m.put("preprocess.std", join(std));
-        }
+        byInput.forEach((name, s) -> s.toMetadata(byInput.size() == 1 ? PREFIX : PREFIX + name + ".", m));
         return m;
     }
 
     /** The preprocessing stored by {@link #toMetadata}; none when the metadata has no entries. */
     public static Preprocessing fromMetadata(Map<String, String> metadata) {
-        float divisor = Float.parseFloat(metadata.getOrDefault("preprocess.divisor", "1"));
-        String mean = metadata.get("preprocess.mean");
-        return new Preprocessing(divisor, mean == null ? null : split(mean), mean == null ? null : split(metadata.get("preprocess.std")));
+        Map<String, Scaling> byInput = new LinkedHashMap<>();
+        for (String key : metadata.keySet()) {
+            if (key.startsWith(PREFIX) && key.endsWith(".divisor")) {
+                String prefix = key.substring(0, key.length() - "divisor".length());
+                String name = prefix.equals(PREFIX) ? "" : prefix.substring(PREFIX.length(), prefix.length() - 1);
+                byInput.put(name, Scaling.fromMetadata(prefix, metadata));
+            }
+        }
+        return new Preprocessing(byInput);
     }
 
-    private static String join(float[] v) {
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < v.length; i++) {
-            s.append(i > 0 ? "," : "").append(v[i]);
-        }
-        return s.toString();
-    }
+    /** What one input field is divided by, then centred and scaled with per-feature ({@code mean}, {@code std}). */
+    private record Scaling(float divisor, float[] mean, float[] std) {
 
-    private static float[] split(String text) {
-        String[] parts = text.split(",");
-        float[] out = new float[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            out[i] = Float.parseFloat(parts[i]);
+        static final Scaling NONE = new Scaling(1, null, null);
+
+        static Scaling fit(List<String> steps, Field train) {
+            Scaling s = NONE;
+            for (String step : steps) {
+                Field current = s.apply(train);
+                switch (step.toLowerCase(Locale.ROOT)) {
+                    case "scale" -> s = new Scaling(scaleDivisor(current), s.mean, s.std);
+                    case "standardize" -> s = s.withStatistics(current);
+                    case "none" -> { }
+                    default -> throw new NablaException("unknown preprocessing \"" + step + "\" (use scale or standardize)");
+                }
+            }
+            return s;
         }
-        return out;
+
+        private static float scaleDivisor(Field f) {
+            if (f.uint8()) {
+                return 255f;
+            }
+            float max = 0;
+            for (float v : f.values()) {
+                max = Math.max(max, Math.abs(v));
+            }
+            return max == 0 ? 1 : max;
+        }
+
+        /** Statistics of the already scaled field. */
+        private Scaling withStatistics(Field scaled) {
+            int w = scaled.width();
+            double[] sum = new double[w];
+            double[] sq = new double[w];
+            for (int r = 0; r < scaled.rows(); r++) {
+                for (int j = 0; j < w; j++) {
+                    double v = scaled.value(r, j);
+                    sum[j] += v;
+                    sq[j] += v * v;
+                }
+            }
+            float[] m = new float[w];
+            float[] s = new float[w];
+            for (int j = 0; j < w; j++) {
+                double mu = sum[j] / scaled.rows();
+                double sd = Math.sqrt(Math.max(0, sq[j] / scaled.rows() - mu * mu));
+                m[j] = (float) mu;
+                s[j] = sd < 1e-12 ? 1f : (float) sd;
+            }
+            return new Scaling(divisor, m, s);
+        }
+
+        Field apply(Field f) {
+            if (divisor == 1 && mean == null) {
+                return f;
+            }
+            int w = f.width();
+            if (mean != null && mean.length != w) {
+                throw new NablaException(f.source() + ": " + w + " features, but the standardization was fitted on "
+                        + mean.length);
+            }
+            float[] in = f.values();
+            float[] out = new float[in.length];
+            for (int i = 0; i < out.length; i++) {
+                float v = in[i] / divisor;
+                out[i] = mean == null ? v : (v - mean[i % w]) / std[i % w];
+            }
+            return f.withValues(out, false);
+        }
+
+        void toMetadata(String prefix, Map<String, String> m) {
+            m.put(prefix + "divisor", Float.toString(divisor));
+            if (mean != null) {
+                m.put(prefix + "mean", join(mean));
+                m.put(prefix + "std", join(std));
+            }
+        }
+
+        static Scaling fromMetadata(String prefix, Map<String, String> metadata) {
+            String mean = metadata.get(prefix + "mean");
+            return new Scaling(Float.parseFloat(metadata.get(prefix + "divisor")), mean == null ? null : split(mean),
+                    mean == null ? null : split(metadata.get(prefix + "std")));
+        }
+
+        private static String join(float[] v) {
+            StringBuilder s = new StringBuilder();
+            for (int i = 0; i < v.length; i++) {
+                s.append(i > 0 ? "," : "").append(v[i]);
+            }
+            return s.toString();
+        }
+
+        private static float[] split(String text) {
+            String[] parts = text.split(",");
+            float[] out = new float[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                out[i] = Float.parseFloat(parts[i]);
+            }
+            return out;
+        }
     }
 }

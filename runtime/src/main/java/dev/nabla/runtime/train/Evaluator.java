@@ -4,6 +4,7 @@ import dev.nabla.runtime.BufferRole;
 import dev.nabla.runtime.CompiledModel;
 import dev.nabla.runtime.ModelSpec;
 import dev.nabla.runtime.data.Dataset;
+import dev.nabla.runtime.data.Field;
 
 /**
  * Evaluates a model on a labelled dataset with {@link CompiledModel#evaluate}: the inference graph with the loss, so
@@ -17,31 +18,37 @@ public final class Evaluator {
     private Evaluator() {
     }
 
-    /** {@code buffers} must be allocated for at least {@code batch} rows. */
+    /**
+     * {@code buffers} must be allocated for at least {@code batch} rows. The loss covers every target; accuracy and
+     * the confusion matrix (or MSE and MAE) are those of one target, {@link ModelBuffers#scored()}.
+     */
     public static Evaluation evaluate(CompiledModel model, float[][] buffers, Dataset data, int batch) {
         ModelSpec spec = model.spec();
         ModelBuffers mb = new ModelBuffers(spec, buffers, batch, true);
+        Dataset bound = mb.bind(data);
         float[][] state = stateSnapshot(spec, buffers);
-        int classes = mb.targetSpec().classes();
-        boolean binary = mb.targetSpec().binary();
-        int width = mb.targetSpec().rowSize();
-        int output = mb.outputOfWidth(classes > 0 && !binary ? classes : width);
+        ModelBuffers.Scored scored = mb.scored();
+        int output = scored.output();
+        Field target = output < 0 ? null : bound.targets().get(scored.target());
+        int classes = output < 0 ? 0 : scored.spec().classes();
+        boolean binary = output >= 0 && scored.spec().binary();
+        int width = target == null ? 0 : target.width();
         int[][] confusion = binary ? new int[2][2] : classes > 0 ? new int[classes][classes] : null;
         double lossSum = 0;
         double squared = 0;
         double absolute = 0;
-        int[] order = ModelBuffers.identity(data.rows());
-        for (int from = 0; from < data.rows(); from += batch) {
-            int count = Math.min(batch, data.rows() - from);
-            mb.fill(data, order, from, count);
+        int[] order = ModelBuffers.identity(bound.rows());
+        for (int from = 0; from < bound.rows(); from += batch) {
+            int count = Math.min(batch, bound.rows() - from);
+            mb.fill(bound, order, from, count);
             model.evaluate(buffers, count);
             lossSum += (double) mb.lossValue() * count;
             for (int r = 0; r < count && output >= 0; r++) {
                 if (confusion != null) {
-                    confusion[actual(data.target(from + r, 0), binary)][predicted(buffers[output], r, classes, binary)]++;
+                    confusion[actual(target.value(from + r, 0), binary)][predicted(buffers[output], r, classes, binary)]++;
                 } else {
                     for (int j = 0; j < width; j++) {
-                        double e = buffers[output][r * width + j] - data.target(from + r, j);
+                        double e = buffers[output][r * width + j] - target.value(from + r, j);
                         squared += e * e;
                         absolute += Math.abs(e);
                     }
@@ -49,11 +56,10 @@ public final class Evaluator {
             }
         }
         restoreState(spec, buffers, state);
-        int n = data.rows();
-        double accuracy = confusion == null || output < 0 ? Double.NaN : diagonal(confusion) / (double) n;
+        int n = bound.rows();
         boolean regression = confusion == null && output >= 0;
-        return new Evaluation(n, lossSum / n, accuracy, output < 0 ? null : confusion,
-                regression ? squared / ((double) n * width) : Double.NaN,
+        return new Evaluation(n, lossSum / n, confusion == null ? Double.NaN : diagonal(confusion) / (double) n,
+                confusion, regression ? squared / ((double) n * width) : Double.NaN,
                 regression ? absolute / ((double) n * width) : Double.NaN);
     }
 

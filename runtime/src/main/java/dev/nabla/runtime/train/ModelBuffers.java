@@ -7,25 +7,48 @@ import dev.nabla.runtime.NablaException;
 import dev.nabla.runtime.data.Dataset;
 import dev.nabla.runtime.data.Datasets;
 
+import java.util.Arrays;
 import java.util.List;
 
-/** Where a model's input, target, loss and outputs live, and how batches of a dataset get into them. */
+/** Where a model's inputs, targets, loss and outputs live, and how batches of a dataset get into them. */
 final class ModelBuffers {
+
+    /**
+     * The target that accuracy (or regression errors) are reported for, and the OUTPUT compared with it: the first
+     * classification target with an output of one value per class (one score for a binary target), else the first
+     * other target with an output of its width. {@code output} is -1 when no output fits; {@code target} is -1 for
+     * a model without targets.
+     *
+     * @param target position among the model's targets (and the bound dataset's target fields)
+     */
+    record Scored(int target, BufferSpec spec, int output) {
+
+        boolean classifier() {
+            return output >= 0 && spec.classes() > 0;
+        }
+    }
 
     final ModelSpec spec;
     final float[][] buffers;
-    final int input;
-    final int target;
+    /** Buffer index of each INPUT, in the model's order: the bound dataset's input fields go there. */
+    final int[] inputs;
+    /** Buffer index of each TARGET, or none when the caller gives no targets. */
+    final int[] targets;
     final int loss;
 
     ModelBuffers(ModelSpec spec, float[][] buffers, int batch, boolean needsTarget) {
         this.spec = spec;
         this.buffers = buffers;
-        this.input = Datasets.inputIndex(spec);
-        this.target = needsTarget ? Datasets.targetIndex(spec) : -1;
+        this.inputs = spec.indicesOf(BufferRole.INPUT).stream().mapToInt(Integer::intValue).toArray();
+        this.targets = needsTarget ? spec.indicesOf(BufferRole.TARGET).stream().mapToInt(Integer::intValue).toArray()
+                : new int[0];
         List<Integer> losses = spec.indicesOf(BufferRole.LOSS);
         this.loss = losses.isEmpty() ? -1 : losses.get(0);
-        if (buffers.length != spec.buffers().size() || buffers[input].length < spec.buffers().get(input).size(batch)) {
+        if (inputs.length == 0) {
+            throw new NablaException("model " + spec.name() + " declares no input");
+        }
+        if (buffers.length != spec.buffers().size()
+                || Arrays.stream(inputs).anyMatch(i -> buffers[i].length < spec.buffers().get(i).size(batch))) {
             throw new IllegalArgumentException("buffers are not allocated for model " + spec.name() + " with batch " + batch
                     + "; use spec.allocate(" + batch + ")");
         }
@@ -34,15 +57,36 @@ final class ModelBuffers {
         }
     }
 
-    void fill(Dataset data, int[] order, int from, int count) {
-        data.copyFeatures(order, from, count, buffers[input]);
-        if (target >= 0) {
-            data.copyTargets(order, from, count, buffers[target]);
+    /** The dataset with its fields in the order of {@link #inputs} and {@link #targets}. */
+    Dataset bind(Dataset data) {
+        return Datasets.bind(data, spec, targets.length > 0);
+    }
+
+    /** Copies rows {@code order[from..from+count)} of every field of a {@linkplain #bind bound} dataset. */
+    void fill(Dataset bound, int[] order, int from, int count) {
+        for (int i = 0; i < inputs.length; i++) {
+            bound.inputs().get(i).copyRows(order, from, count, buffers[inputs[i]]);
+        }
+        for (int t = 0; t < targets.length; t++) {
+            bound.targets().get(t).copyRows(order, from, count, buffers[targets[t]]);
         }
     }
 
     float lossValue() {
         return buffers[loss][0];
+    }
+
+    Scored scored() {
+        for (boolean classification : new boolean[] {true, false}) {
+            for (int t = 0; t < targets.length; t++) {
+                BufferSpec target = spec.buffers().get(targets[t]);
+                int output = outputOfWidth(target.classes() > 0 && !target.binary() ? target.classes() : target.rowSize());
+                if ((target.classes() > 0) == classification && output >= 0) {
+                    return new Scored(t, target, output);
+                }
+            }
+        }
+        return targets.length == 0 ? new Scored(-1, null, -1) : new Scored(0, spec.buffers().get(targets[0]), -1);
     }
 
     /** The OUTPUT with {@code width} values per row (class probabilities or predictions), or -1. */
@@ -53,10 +97,6 @@ final class ModelBuffers {
             }
         }
         return -1;
-    }
-
-    BufferSpec targetSpec() {
-        return spec.buffers().get(target);
     }
 
     /** Copies of the buffers a checkpoint holds (PARAM, STATE, OPT_STATE), to restore later. */

@@ -9,7 +9,7 @@ import dev.nabla.runtime.data.Dataset;
 
 import java.util.List;
 
-/** Runs the inference graph over a dataset's inputs (targets, if any, are ignored). */
+/** Runs the inference graph over a dataset's inputs, one field per model input (targets, if any, are ignored). */
 public final class Predictor {
 
     private Predictor() {
@@ -21,13 +21,14 @@ public final class Predictor {
     public static Predictions predict(CompiledModel model, float[][] buffers, Dataset data, int batch, String outputName) {
         ModelSpec spec = model.spec();
         ModelBuffers mb = new ModelBuffers(spec, buffers, batch, false);
+        Dataset bound = mb.bind(data);
         int output = outputIndex(spec, outputName);
         int width = spec.buffers().get(output).rowSize();
         float[] values = new float[data.rows() * width];
         int[] order = ModelBuffers.identity(data.rows());
         for (int from = 0; from < data.rows(); from += batch) {
             int count = Math.min(batch, data.rows() - from);
-            mb.fill(data, order, from, count);
+            mb.fill(bound, order, from, count);
             model.predict(buffers, count);
             System.arraycopy(buffers[output], 0, values, from * width, count * width);
         }

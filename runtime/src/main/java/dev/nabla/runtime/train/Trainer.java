@@ -51,6 +51,7 @@ public final class Trainer {
     public TrainResult train(float[][] buffers, Dataset train, Dataset validation) {
         ModelSpec spec = model.spec();
         ModelBuffers mb = new ModelBuffers(spec, buffers, options.batchSize(), true);
+        Dataset bound = mb.bind(train);
         if (options.patience() > 0 && validation == null) {
             throw new NablaException("early stopping needs a validation set (validation = FRACTION in the train block, or --val)");
         }
@@ -62,7 +63,7 @@ public final class Trainer {
         }
         long totalSteps = options.steps() > 0 ? options.steps() : (long) options.epochs() * stepsPerEpoch;
         int epochs = (int) ((totalSteps + stepsPerEpoch - 1) / stepsPerEpoch);
-        Run run = new Run(mb, train, validation, new LrSchedule(options.schedule(), options.lr(), stepsPerEpoch, totalSteps),
+        Run run = new Run(mb, bound, validation, new LrSchedule(options.schedule(), options.lr(), stepsPerEpoch, totalSteps),
                 stepsPerEpoch, totalSteps, epochs);
         return run.all();
     }
@@ -70,6 +71,7 @@ public final class Trainer {
     /** The mutable state of one run. */
     private final class Run {
         final ModelBuffers mb;
+        /** Bound to the model: its fields in the order of the model's inputs and targets. */
         final Dataset train;
         final Dataset validation;
         final LrSchedule schedule;

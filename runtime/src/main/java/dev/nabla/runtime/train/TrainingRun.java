@@ -1,5 +1,6 @@
 package dev.nabla.runtime.train;
 
+import dev.nabla.runtime.BufferRole;
 import dev.nabla.runtime.CompiledModel;
 import dev.nabla.runtime.ModelSpec;
 import dev.nabla.runtime.NablaException;
@@ -28,10 +29,16 @@ public final class TrainingRun {
 
     /**
      * What {@code nabla train} asks for beyond the model's train block; {@code null} fields fall back to it
-     * ({@code data}, {@code validation}) or are off ({@code init}, {@code save}, {@code log}, {@code plot}).
+     * ({@code data}, {@code validation}, {@code test}) or are off ({@code init}, {@code save}, {@code log},
+     * {@code plot}). A {@code test} set replaces the block's {@code test} and {@code split}.
      */
-    public record Request(DataSpec data, DataSpec validation, TrainOptions options, Path init, Path save, Path log,
-                          Path plot) {
+    public record Request(DataSpec data, DataSpec validation, DataSpec test, TrainOptions options, Path init, Path save,
+                          Path log, Path plot) {
+
+        /** Without a separate test set: the train block's, if any. */
+        public Request(DataSpec data, DataSpec validation, TrainOptions options, Path init, Path save, Path log, Path plot) {
+            this(data, validation, null, options, init, save, log, plot);
+        }
     }
 
     /** The outcome: the run, the test-set metrics ({@code null} without a test set), the checkpoint written. */
@@ -85,17 +92,20 @@ public final class TrainingRun {
         return new Report(result, test, request.save());
     }
 
-    /** Loads, splits, preprocesses and checks the data of a training run. */
+    /**
+     * Loads, splits, preprocesses and checks the data of a training run. Every set is bound to the model's inputs
+     * and targets first, so that splits keep their fields' rows aligned and preprocessing is fitted per input.
+     */
     static Sets load(ModelSpec spec, Request request, long seed) {
         TrainConfig config = spec.train();
         DataSpec source = request.data() != null ? request.data() : config.trainData();
         if (source == null) {
             throw new NablaException("model " + spec.name() + " has no training data: name it with `data = ...` in its train block or pass --data");
         }
-        Dataset all = DataLoader.load(source);
+        Dataset all = bound(source, spec);
         Dataset test = null;
-        if (config.testData() != null) {
-            test = DataLoader.load(config.testData());
+        if (request.test() != null || config.testData() != null) {
+            test = bound(request.test() != null ? request.test() : config.testData(), spec);
         } else if (config.testSplit() > 0) {
             Datasets.Split split = Datasets.split(all, config.testSplit(), seed, "test");
             all = split.kept();
@@ -103,21 +113,25 @@ public final class TrainingRun {
         }
         Dataset validation = null;
         if (request.validation() != null) {
-            validation = DataLoader.load(request.validation());
+            validation = bound(request.validation(), spec);
         } else if (config.validationSplit() > 0) {
             Datasets.Split split = Datasets.split(all, config.validationSplit(), seed, "validation");
             all = split.kept();
             validation = split.heldOut();
         }
         Preprocessing pre = Preprocessing.fit(config.preprocess(), all);
-        Sets sets = new Sets(pre.apply(all), validation == null ? null : pre.apply(validation),
-                test == null ? null : pre.apply(test), pre);
-        for (Dataset d : new Dataset[] {sets.train(), sets.validation(), sets.test()}) {
-            if (d != null) {
-                Datasets.check(d, spec, true);
-            }
-        }
-        return sets;
+        return new Sets(ready(all, pre, spec, true), validation == null ? null : ready(validation, pre, spec, true),
+                test == null ? null : ready(test, pre, spec, true), pre);
+    }
+
+    /** The data of {@code source} with its fields bound to the model's inputs and targets. */
+    private static Dataset bound(DataSpec source, ModelSpec spec) {
+        return Datasets.bind(DataLoader.load(source, spec), spec, true);
+    }
+
+    /** Preprocessed and checked against the model. */
+    private static Dataset ready(Dataset bound, Preprocessing pre, ModelSpec spec, boolean withTargets) {
+        return Datasets.check(pre.apply(bound), spec, withTargets);
     }
 
     private static String describe(Sets sets) {
@@ -145,20 +159,18 @@ public final class TrainingRun {
         ModelSpec spec = model.spec();
         float[][] buffers = spec.allocate(batch);
         Map<String, String> meta = Checkpoint.load(checkpoint, spec, buffers);
-        Dataset set = data != null ? DataLoader.load(data) : heldOutTestSet(spec, meta);
-        Dataset ready = Preprocessing.fromMetadata(meta).apply(set);
-        Datasets.check(ready, spec, true);
-        return Evaluator.evaluate(model, buffers, ready, batch);
+        Dataset set = data != null ? bound(data, spec) : heldOutTestSet(spec, meta);
+        return Evaluator.evaluate(model, buffers, ready(set, Preprocessing.fromMetadata(meta), spec, true), batch);
     }
 
     private static Dataset heldOutTestSet(ModelSpec spec, Map<String, String> meta) {
         TrainConfig config = spec.train();
         if (config.testData() != null) {
-            return DataLoader.load(config.testData());
+            return bound(config.testData(), spec);
         }
         if (config.testSplit() > 0 && config.trainData() != null) {
             long seed = Long.parseLong(meta.getOrDefault("seed", Long.toString(config.seed())));
-            return Datasets.split(DataLoader.load(config.trainData()), config.testSplit(), seed, "test").heldOut();
+            return Datasets.split(bound(config.trainData(), spec), config.testSplit(), seed, "test").heldOut();
         }
         throw new NablaException("model " + spec.name() + " names no test set (`test = ...` or `split = ...`): pass --data");
     }
@@ -173,15 +185,16 @@ public final class TrainingRun {
         ModelSpec spec = model.spec();
         float[][] buffers = spec.allocate(batch);
         Map<String, String> meta = Checkpoint.load(checkpoint, spec, buffers);
-        Dataset set = DataLoader.load(inputs);
-        int width = spec.buffers().get(Datasets.inputIndex(spec)).rowSize();
-        if (set.hasTargets() && set.featureCount() + 1 == width && !inputs.options().containsKey("label")) {
+        Dataset set = DataLoader.load(inputs, spec);
+        List<Integer> modelInputs = spec.indicesOf(BufferRole.INPUT);
+        boolean oneInput = modelInputs.size() == 1 && set.inputs().size() == 1;
+        if (oneInput && set.hasTargets() && set.featureCount() + 1 == spec.buffers().get(modelInputs.get(0)).rowSize()
+                && !inputs.options().containsKey("label")) {
             Map<String, String> options = new LinkedHashMap<>(inputs.options());
             options.put("label", "none");
-            set = DataLoader.load(new DataSpec(inputs.format(), inputs.paths(), options));
+            set = DataLoader.load(new DataSpec(inputs.format(), inputs.paths(), options), spec);
         }
-        Dataset ready = Preprocessing.fromMetadata(meta).apply(set);
-        Datasets.check(ready, spec, false);
-        return Predictor.predict(model, buffers, ready, batch, output);
+        Dataset inputsOnly = Datasets.bind(set, spec, false);
+        return Predictor.predict(model, buffers, ready(inputsOnly, Preprocessing.fromMetadata(meta), spec, false), batch, output);
     }
 }

@@ -22,20 +22,10 @@ class NpyReaderTest {
     @TempDir
     Path dir;
 
-    /** An .npy file as numpy.save writes it (header padded so the data starts at a multiple of 64). */
+    /** An .npy file as numpy.save writes it. */
     static byte[] npy(int major, String descr, boolean fortran, String shape, byte[] data) {
-        String dict = "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") + ", 'shape': (" + shape + "), }";
-        int prefix = major == 1 ? 10 : 12;
-        int total = (prefix + dict.length() + 1 + 63) / 64 * 64;
-        String header = dict + " ".repeat(total - prefix - dict.length() - 1) + "\n";
-        ByteBuffer b = ByteBuffer.allocate(total + data.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.ISO_8859_1)).put((byte) major).put((byte) 0);
-        if (major == 1) {
-            b.putShort((short) header.length());
-        } else {
-            b.putInt(header.length());
-        }
-        return b.put(header.getBytes(StandardCharsets.ISO_8859_1)).put(data).array();
+        byte[] header = NpyWriter.header(major, descr, fortran, shape);
+        return ByteBuffer.allocate(header.length + data.length).put(header).put(data).array();
     }
 
     private static byte[] le(int width, double... values) {
