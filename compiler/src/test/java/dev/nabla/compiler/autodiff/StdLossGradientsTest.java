@@ -41,6 +41,7 @@ class StdLossGradientsTest {
         "binary_cross_entropy(pred, t)",
         "cross_entropy(pred, y)",
         "hinge(pred, y)",
+        "binary_hinge(pred, t)",
         "mse(pred, t) + l1(weights, 0.01)",
         "mse(pred, t) + l2(params(), 0.1)",
         "mse(pred, t) + elastic_net(weights, l1 = 0.01, l2 = 0.1)"
