@@ -30,6 +30,9 @@ final class TrainCommand implements Callable<Integer> {
     ModelSource source;
 
 
+    @picocli.CommandLine.Mixin
+    PassOptions passes;
+
     @Option(names = "--data", paramLabel = "SPEC", description = "training data, e.g. data.csv, csv:f.csv,label=0,header=true,"
             + " x.npy,y.npy, images.gz,labels.gz, or one .npy per input and target: seq=seq.npy,extra=extra.npy,y=y.npy")
     String data;
@@ -87,7 +90,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ModelIr ir = source.load(spec.commandLine().getErr());
-        CompiledModel compiled = CompiledModels.load(ir, optimizer);
+        CompiledModel compiled = CompiledModels.load(ir, optimizer, passes.disabled());
         Path base = Path.of(".");
         DataSpec trainData = data == null ? null : DataLoader.parse(data, base);
         DataSpec valData = validation == null ? null : DataLoader.parse(validation, base);
