@@ -93,6 +93,25 @@ public final class TrainingRun {
     }
 
     /**
+     * The learning-rate range test ({@link LrFinder}) on the training part of the run {@code request} describes:
+     * same data, splits and preprocessing, initial weights from the seed or {@code request.init()}; nothing is saved.
+     */
+    public static LrFinder.Result findLr(CompiledModel model, Request request, double start, double end, int steps) {
+        ModelSpec spec = model.spec();
+        TrainOptions options = request.options();
+        if (options.threads() > 0) {
+            Gemm.setThreads(options.threads());
+        }
+        Sets sets = load(spec, request, options.seed());
+        float[][] buffers = spec.allocate(options.batchSize());
+        Initializer.initialize(spec, buffers, options.seed());
+        if (request.init() != null) {
+            Checkpoint.load(request.init(), spec, buffers);
+        }
+        return LrFinder.run(model, buffers, sets.train(), options.batchSize(), start, end, steps, options.seed());
+    }
+
+    /**
      * Loads, splits, preprocesses and checks the data of a training run. Every set is bound to the model's inputs
      * and targets first, so that splits keep their fields' rows aligned and preprocessing is fitted per input.
      */
