@@ -87,6 +87,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-save", description = "do not save the weights")
     boolean noSave;
 
+    @Option(names = "--repeat", paramLabel = "N", description = "train N times with seeds S, S+1, ...; report the test "
+            + "metric as mean ± std with a 95% interval (nothing is saved; --log gets the curves' mean and std)")
+    Integer repeat;
+
     @Option(names = "--log", paramLabel = "CSV", description = "write one CSV row per epoch")
     Path log;
 
@@ -111,6 +115,15 @@ final class TrainCommand implements Callable<Integer> {
         TrainingRun.Request request = new TrainingRun.Request(trainData, valData, testData, options,
                 resume != null ? resume : init,
                 noSave ? null : (save != null ? save : defaultCheckpoint(source.file)), log, plot);
+        if (repeat != null) {
+            SeedRuns runs = SeedRuns.train(ir.name(), compiled, request, repeat, System.out);
+            System.out.println(runs.summary().describe());
+            if (log != null) {
+                runs.writeCurves(log);
+            }
+            System.out.flush();
+            return 0;
+        }
         TrainingRun.Report report = TrainingRun.train(compiled, request, ConsoleProgress.forConsole(System.out));
         if (report.test() != null) {
             System.out.println("test set:");
