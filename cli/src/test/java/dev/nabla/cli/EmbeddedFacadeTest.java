@@ -143,6 +143,56 @@ class EmbeddedFacadeTest {
     }
 
     @Test
+    void aModelOfTwoInputsAndTwoOutputs_getsOneParameterPerInput_andOneMethodPerOutput() throws Throwable {
+        Path pair = Files.writeString(dir.resolve("pair.nabla"), """
+                model Pair {
+                    input seq : f32[B, 4, 2]
+                    input extra : f32[B, 3]
+                    target size : f32[B, 1]
+                    target y : i32[B] classes 2
+                    h = dense(flatten(seq), 16, activation = relu) + dense(extra, 16, activation = relu)
+                    logits = dense(h, 2)
+                    output probs = softmax(logits)
+                    output amount = dense(h, 1)
+                    loss = cross_entropy(logits, y) + mse(amount, size)
+                }
+                """);
+        dev.nabla.compiler.ModelIr ir = dev.nabla.compiler.Compiler.compileFile(pair).models().get(0);
+        CompiledModel reference = dev.nabla.compiler.codegen.ModelCompiler.compile(ir, ir.config().optimizer()).load();
+        ModelSpec spec = reference.spec();
+        float[][] buffers = spec.allocate(1);
+        dev.nabla.runtime.init.Initializer.initialize(spec, buffers, 4);
+        Path weights = dir.resolve("pair.safetensors");
+        dev.nabla.runtime.checkpoint.Checkpoint.save(weights, spec, buffers, Map.of("model", "Pair"));
+        Path pairJar = dir.resolve("pair.jar");
+        EmbeddedJars.compile(pair.toString(), "--weights", weights.toString(), "--package", "test.pair", "-o", pairJar.toString());
+
+        float[] seq = {1, 2, 3, 4, 5, 6, 7, 8};
+        float[] extra = {0.5f, -1, 2};
+        System.arraycopy(seq, 0, buffers[spec.indexOf("seq")], 0, 8);
+        System.arraycopy(extra, 0, buffers[spec.indexOf("extra")], 0, 3);
+        reference.predict(buffers, 1);
+        try (URLClassLoader l = new URLClassLoader(new URL[] {pairJar.toUri().toURL()}, getClass().getClassLoader())) {
+            EmbeddedJars.Facade f = EmbeddedJars.Facade.load(l, "test.pair.Pair");
+            float[] probs = (float[]) f.handle("predict", float[].class, float[].class, float[].class).invoke(seq, extra);
+            float[] amount = (float[]) f.handle("predictAmount", float[].class, float[].class, float[].class).invoke(seq, extra);
+            assertArrayEquals(Arrays.copyOf(buffers[spec.indexOf("probs")], 2), probs);
+            assertArrayEquals(Arrays.copyOf(buffers[spec.indexOf("amount")], 1), amount);
+            float[] out = new float[1];
+            f.handle("predictAmount", void.class, float[].class, float[].class, int.class, float[].class).invoke(seq, extra, 1, out);
+            assertArrayEquals(amount, out);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> f.handle("predictProbs", float[].class, float[].class, float[].class).invoke(seq, new float[4]));
+            assertEquals("Pair: input extra f32[B, 3] takes 3 values per example, got 4 values", e.getMessage());
+            assertEquals(List.of("fit"), Arrays.stream(l.loadClass("test.pair.Pair$Trainer").getDeclaredMethods())
+                    .filter(m -> java.lang.reflect.Modifier.isPublic(m.getModifiers())).map(java.lang.reflect.Method::getName).toList());
+            assertEquals("public dev.nabla.runtime.train.TrainResult test.pair.Pair$Trainer.fit(float[],float[],float[],int[],int)",
+                    l.loadClass("test.pair.Pair$Trainer").getMethod("fit", float[].class, float[].class, float[].class,
+                            int[].class, int.class).toString());
+        }
+    }
+
+    @Test
     void concurrentPredictions_equalSequentialOnes() throws Throwable {
         EmbeddedJars.Facade f = load();
         int examples = 64;

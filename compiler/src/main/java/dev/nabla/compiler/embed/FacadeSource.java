@@ -198,24 +198,21 @@ final class FacadeSource {
         line("    }");
     }
 
+    /** {@code predict} is the first output's; with several outputs each also has {@code predictNAME}. */
     private void predictors() {
-        for (int o = 0; o < outputs.size(); o++) {
-            predictor(o, "predict");
-            if (outputs.size() > 1) {
+        predictor(0, "predict");
+        if (outputs.size() > 1) {
+            for (int o = 0; o < outputs.size(); o++) {
                 predictor(o, predictName(o));
             }
         }
     }
 
-    /** {@code predict} is the first output's; with several outputs each also has {@code predictNAME}. */
     private String predictName(int output) {
-        return output == 0 ? "predict" : "predict" + capitalized(outputs.get(output).name());
+        return outputs.size() == 1 ? "predict" : "predict" + capitalized(outputs.get(output).name());
     }
 
     private void predictor(int o, String name) {
-        if (o > 0 && name.equals("predict")) {
-            return;
-        }
         BufferSpec b = outputs.get(o);
         line("");
         line("    /**");
