@@ -38,28 +38,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The generated façade of a small iris classifier with dropout: fine-tuning equals {@code nabla train --init},
+ * The generated façade of a small iris classifier with dropout (ResumeWithDropoutCommandTest's): fine-tuning equals {@code nabla train --init},
  * concurrent predictions, no allocation once warm, inference-only jars, and the messages of its user errors.
  */
 class EmbeddedFacadeTest {
 
-    private static final String MODEL = """
-            model DroppedIris {
-                input x : f32[B, 4]
-                target species : i32[B] classes 3
-                h = dropout(dense(x, 16, activation = relu), 0.5)
-                logits = dense(h, 3)
-                output probs = softmax(logits)
-                loss = cross_entropy(logits, species)
-                train {
-                    data = csv("%s", layout = "sklearn")
-                    preprocess = standardize
-                    optimizer = adam(lr = 0.01)
-                    batch = 16
-                    seed = 3
-                }
-            }
-            """;
+    /** A dropout model on iris: the trainer's random draws and Adam's state must continue from the weights. */
+    private static final String MODEL = ResumeWithDropoutCommandTest.MODEL;
     private static final String FACADE = "test.iris.DroppedIris";
 
     @TempDir
@@ -144,19 +129,8 @@ class EmbeddedFacadeTest {
 
     @Test
     void aModelOfTwoInputsAndTwoOutputs_getsOneParameterPerInput_andOneMethodPerOutput() throws Throwable {
-        Path pair = Files.writeString(dir.resolve("pair.nabla"), """
-                model Pair {
-                    input seq : f32[B, 4, 2]
-                    input extra : f32[B, 3]
-                    target size : f32[B, 1]
-                    target y : i32[B] classes 2
-                    h = dense(flatten(seq), 16, activation = relu) + dense(extra, 16, activation = relu)
-                    logits = dense(h, 2)
-                    output probs = softmax(logits)
-                    output amount = dense(h, 1)
-                    loss = cross_entropy(logits, y) + mse(amount, size)
-                }
-                """);
+        Path pair = Files.writeString(dir.resolve("pair.nabla"), MultiInputDataCommandTest.PAIR.formatted(
+                "npy(seq = \"seq.npy\", extra = \"extra.npy\", size = \"size.npy\", y = \"labels.npy\")"));
         dev.nabla.compiler.ModelIr ir = dev.nabla.compiler.Compiler.compileFile(pair).models().get(0);
         CompiledModel reference = dev.nabla.compiler.codegen.ModelCompiler.compile(ir, ir.config().optimizer()).load();
         ModelSpec spec = reference.spec();

@@ -21,15 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The mojo on a project in a temporary directory: outputs, packages, up-to-date skipping, errors in the log. */
 class CompileMojoTest {
 
-    private static final String GOOD = """
-            model Tiny {
-                input x : f32[B, 3]
-                target y : i32[B] classes 2
-                logits = dense(x, 2)
-                output probs = softmax(logits)
-                loss = cross_entropy(logits, y)
-            }
-            """;
+    private static String iris() throws Exception {
+        return Files.readString(Path.of("../samples/iris.nabla"));
+    }
 
     @TempDir
     Path dir;
@@ -80,47 +74,47 @@ class CompileMojoTest {
 
     @Test
     void compilesFacadeIntoGeneratedSources_kernelsIntoTheOutput_andSkipsWhatIsUpToDate() throws Exception {
-        source("tiny.nabla", GOOD);
-        source("com/example/other.nabla", GOOD.replace("Tiny", "Other"));
+        source("tiny.nabla", iris());
+        source("com/example/other.nabla", iris().replace("model Iris", "model Other"));
         Recorded log = new Recorded();
         CompileMojo mojo = mojo(log);
         mojo.execute();
-        assertTrue(Files.isRegularFile(dir.resolve("target/generated-sources/nabla/dev/nabla/generated/Tiny.java")));
-        assertTrue(Files.isRegularFile(dir.resolve("target/classes/dev/nabla/generated/TinyKernels.class")));
-        assertTrue(Files.isRegularFile(dir.resolve("target/classes/dev/nabla/generated/Tiny.model.json")));
+        assertTrue(Files.isRegularFile(dir.resolve("target/generated-sources/nabla/dev/nabla/generated/Iris.java")));
+        assertTrue(Files.isRegularFile(dir.resolve("target/classes/dev/nabla/generated/IrisKernels.class")));
+        assertTrue(Files.isRegularFile(dir.resolve("target/classes/dev/nabla/generated/Iris.model.json")));
         assertTrue(Files.isRegularFile(dir.resolve("target/generated-sources/nabla/com/example/Other.java")),
                 "a file in a subdirectory is in the subdirectory's package");
-        assertEquals("com.example.Other\ndev.nabla.generated.Tiny\n",
+        assertEquals("com.example.Other\ndev.nabla.generated.Iris\n",
                 Files.readString(dir.resolve("target/classes/META-INF/nabla/models")));
         assertEquals(List.of(dir.resolve("target/generated-sources/nabla").toString()), mojo.project.getCompileSourceRoots());
-        assertTrue(log.text().contains("Nabla: compiled Tiny from tiny.nabla to dev.nabla.generated.Tiny (no weights)"), log.text());
+        assertTrue(log.text().contains("Nabla: compiled Iris from tiny.nabla to dev.nabla.generated.Iris (no weights)"), log.text());
 
         Recorded again = new Recorded();
         mojo(again).execute();
-        assertTrue(again.text().contains("Nabla: tiny.nabla is up to date (dev.nabla.generated.Tiny)"), again.text());
+        assertTrue(again.text().contains("Nabla: tiny.nabla is up to date (dev.nabla.generated.Iris)"), again.text());
         assertFalse(again.text().contains("compiled"), again.text());
 
-        source("tiny.nabla", GOOD.replace("dense(x, 2)", "dense(x, 2, init = zeros)"));
+        source("tiny.nabla", iris().replace("dense(x, 16,", "dense(x, 8,"));
         Recorded changed = new Recorded();
         mojo(changed).execute();
-        assertTrue(changed.text().contains("Nabla: compiled Tiny from tiny.nabla"), changed.text());
+        assertTrue(changed.text().contains("Nabla: compiled Iris from tiny.nabla"), changed.text());
         // a model may import any file of the directory: one changed file recompiles them all
         assertTrue(changed.text().contains("Nabla: compiled Other from other.nabla"), changed.text());
     }
 
     @Test
     void aModelError_failsTheBuild_withPositionedMessagesInTheLog() throws Exception {
-        Path bad = source("bad.nabla", GOOD.replace("dense(x, 2)", "dense(x, 2) @ x"));
+        Path bad = source("bad.nabla", iris().replace("init = glorot_uniform)", "init = glorot_uniform) @ x"));
         Recorded log = new Recorded();
         MojoFailureException e = assertThrows(MojoFailureException.class, () -> mojo(log).execute());
         assertEquals("Nabla: bad.nabla has errors (see above)", e.getMessage());
-        assertTrue(log.text().contains("[ERROR] " + bad + ":4:"), log.text());
+        assertTrue(log.text().contains("[ERROR] " + bad + ":7:"), log.text());
         assertTrue(log.text().contains(": error: matrix product"), log.text());
     }
 
     @Test
     void weightsOfAnotherModel_failTheBuildWithTheirMessage() throws Exception {
-        source("tiny.nabla", GOOD);
+        source("tiny.nabla", iris());
         Files.write(dir.resolve("src/main/nabla/tiny.safetensors"), new byte[] {1, 2, 3});
         MojoFailureException e = assertThrows(MojoFailureException.class, () -> mojo(new Recorded()).execute());
         assertTrue(e.getMessage().startsWith("Nabla: " + dir.resolve("src/main/nabla/tiny.safetensors")

@@ -4,6 +4,7 @@ import dev.nabla.compiler.codegen.EmitTarget;
 import dev.nabla.runtime.BufferRole;
 import dev.nabla.runtime.BufferSpec;
 import dev.nabla.runtime.ModelSpec;
+import dev.nabla.runtime.checkpoint.Json;
 import dev.nabla.runtime.embed.EmbeddedModel;
 import dev.nabla.runtime.embed.ModelManifest;
 
@@ -177,25 +178,27 @@ final class FacadeSource {
     }
 
     private void loaders() {
-        line("");
-        line("    /**");
-        line("     * The model with the weights compiled into its jar.");
-        line("     *");
-        line("     * @throws dev.nabla.runtime.NablaException when the jar has no weights (compiled without --weights)");
-        line("     */");
-        line("    public static " + simple + " load() {");
-        line("        return new " + simple + "(null);");
-        line("    }");
-        line("");
-        line("    /**");
-        line("     * The model with the weights of a checkpoint written by {@code nabla train} or {@link #save(Path)}, and the");
-        line("     * preprocessing stored with them.");
-        line("     *");
-        line("     * @throws dev.nabla.runtime.NablaException when the file is missing or holds another model's weights");
-        line("     */");
-        line("    public static " + simple + " load(Path checkpoint) {");
-        line("        return new " + simple + "(Objects.requireNonNull(checkpoint, \"checkpoint\"));");
-        line("    }");
+        out.append("""
+
+                    /**
+                     * The model with the weights compiled into its jar.
+                     *
+                     * @throws dev.nabla.runtime.NablaException when the jar has no weights (compiled without --weights)
+                     */
+                    public static %1$s load() {
+                        return new %1$s(null);
+                    }
+
+                    /**
+                     * The model with the weights of a checkpoint written by {@code nabla train} or {@link #save(Path)}, and the
+                     * preprocessing stored with them.
+                     *
+                     * @throws dev.nabla.runtime.NablaException when the file is missing or holds another model's weights
+                     */
+                    public static %1$s load(Path checkpoint) {
+                        return new %1$s(Objects.requireNonNull(checkpoint, "checkpoint"));
+                    }
+                """.formatted(simple));
     }
 
     /** {@code predict} is the first output's; with several outputs each also has {@code predictNAME}. */
@@ -214,108 +217,115 @@ final class FacadeSource {
 
     private void predictor(int o, String name) {
         BufferSpec b = outputs.get(o);
-        line("");
-        line("    /**");
-        line("     * Output {@code " + b.name() + "} ({@code " + shape(b) + "}) of one example.");
-        line("     *");
-        inputParams("one example of ");
-        line("     * @return a new array of " + b.rowSize() + " values");
-        line("     * @throws IllegalArgumentException when an input does not hold exactly its values per example");
-        line("     */");
-        line("    public float[] " + name + "(" + typedParams() + ") {");
-        line("        return predictOne(" + o + ", " + args() + ");");
-        line("    }");
-        line("");
-        line("    /**");
-        line("     * Output {@code " + b.name() + "} of {@code count} examples, into {@code out}; allocates nothing once warm.");
-        line("     *");
-        inputParams("{@code count} examples, one after the other, of ");
-        line("     * @param count how many examples");
-        line("     * @param out   receives {@code count * " + b.rowSize() + "} values");
-        line("     * @throws IllegalArgumentException when an array is too short");
-        line("     */");
-        line("    public void " + name + "(" + typedParams() + ", int count, float[] out) {");
-        line("        predictInto(" + o + ", " + args() + ", count, out);");
-        line("    }");
+        out.append("""
+
+                    /**
+                     * Output {@code %2$s} ({@code %3$s}) of one example.
+                     *
+                %4$s     * @return a new array of %5$d values
+                     * @throws IllegalArgumentException when an input does not hold exactly its values per example
+                     */
+                    public float[] %1$s(%6$s) {
+                        return predictOne(%7$d, %8$s);
+                    }
+
+                    /**
+                     * Output {@code %2$s} of {@code count} examples, into {@code out}; %10$s.
+                     *
+                %9$s     * @param count how many examples
+                     * @param out   receives {@code count * %5$d} values
+                     * @throws IllegalArgumentException when an array is too short
+                     */
+                    public void %1$s(%6$s, int count, float[] out) {
+                        predictInto(%7$d, %8$s, count, out);
+                    }
+                """.formatted(name, b.name(), shape(b), inputParams("one example of "), b.rowSize(), typedParams(), o,
+                args(), inputParams("{@code count} examples, one after the other, of "), inputs.size() == 1
+                        ? "allocates nothing once warm"
+                        : "once warm, allocates at most the array of the inputs (which the JIT usually removes)"));
     }
 
-    private void inputParams(String prefix) {
+    private String inputParams(String prefix) {
+        StringBuilder s = new StringBuilder();
         for (BufferSpec b : inputs) {
-            line("     * @param " + param(b) + " " + prefix + "input {@code " + b.name() + "}, " + b.rowSize()
-                    + " raw values each ({@code " + shape(b) + "})");
+            s.append("     * @param ").append(param(b)).append(' ').append(prefix).append("input {@code ").append(b.name())
+                    .append("}, ").append(b.rowSize()).append(" raw values each ({@code ").append(shape(b)).append("})\n");
         }
+        return s.toString();
     }
 
     private void classifiers() {
         BufferSpec in = inputs.get(0);
-        String p = param(in);
-        line("");
-        line("    /**");
-        line("     * The class of one example: the most probable one (for a binary target, 1 when the score is above 0);");
-        line("     * allocates nothing once warm." + (manifest.classNames().isEmpty() ? "" : " Its name: {@code CLASS_NAMES.get(label)}."));
-        line("     *");
-        line("     * @param " + p + " one example, " + in.rowSize() + " raw values");
-        line("     */");
-        line("    public int classify(float[] " + p + ") {");
-        line("        return classifyOne(" + p + ");");
-        line("    }");
-        line("");
-        line("    /** The classes of {@code count} examples into {@code labels}; allocates nothing once warm. */");
-        line("    public void classify(float[] " + p + ", int count, int[] labels) {");
-        line("        classifyInto(" + p + ", count, labels);");
-        line("    }");
+        out.append("""
+
+                    /**
+                     * The class of one example: the most probable one (for a binary target, 1 when the score is above 0);
+                     * allocates nothing once warm.%3$s
+                     *
+                     * @param %1$s one example, %2$d raw values
+                     */
+                    public int classify(float[] %1$s) {
+                        return classifyOne(%1$s);
+                    }
+
+                    /** The classes of {@code count} examples into {@code labels}; allocates nothing once warm. */
+                    public void classify(float[] %1$s, int count, int[] labels) {
+                        classifyInto(%1$s, count, labels);
+                    }
+                """.formatted(param(in), in.rowSize(),
+                manifest.classNames().isEmpty() ? "" : " Its name: {@code CLASS_NAMES.get(label)}."));
     }
 
     private void trainer() {
-        line("");
-        line("    /** A trainer with the options of the model's train block; it fine-tunes this instance. */");
-        line("    public Trainer trainer() {");
-        line("        return new Trainer(this, trainOptions());");
-        line("    }");
-        line("");
-        line("    /** A trainer with {@code options} (e.g. {@code trainOptions().withEpochs(3)}); it fine-tunes this instance. */");
-        line("    public Trainer trainer(TrainOptions options) {");
-        line("        return new Trainer(this, options);");
-        line("    }");
-        line("");
-        line("    /**");
-        line("     * Fine-tunes a {@link " + simple + "} with its compiled training kernels, as {@code nabla train --init} does with");
-        line("     * the same data and seed; the model has the new weights when {@code fit} returns.");
-        line("     */");
-        line("    public static final class Trainer extends ModelTrainer {");
-        line("");
-        line("        private Trainer(" + simple + " model, TrainOptions options) {");
-        line("            super(model, options);");
-        line("        }");
-        line("");
-        line("        /**");
-        line("         * Fine-tunes on {@code count} examples.");
-        line("         *");
-        for (BufferSpec b : inputs) {
-            line("         * @param " + param(b) + " {@code count} examples of input {@code " + b.name() + "}, " + b.rowSize()
-                    + " raw values each");
-        }
-        for (BufferSpec t : targets) {
-            line("         * @param " + param(t) + " {@code count} " + (labels(t) ? "class labels 0.." + (t.classes() - 1)
-                    : "examples of " + t.rowSize() + " values") + " of target {@code " + t.name() + "}");
-        }
-        line("         * @param count how many examples");
-        line("         */");
+        StringBuilder params = new StringBuilder();
         StringBuilder sig = new StringBuilder();
         StringBuilder ins = new StringBuilder();
         StringBuilder outs = new StringBuilder();
         for (BufferSpec b : inputs) {
+            params.append("         * @param ").append(param(b)).append(" {@code count} examples of input {@code ")
+                    .append(b.name()).append("}, ").append(b.rowSize()).append(" raw values each\n");
             sig.append("float[] ").append(param(b)).append(", ");
             ins.append(ins.length() > 0 ? ", " : "").append(param(b));
         }
         for (BufferSpec t : targets) {
+            params.append("         * @param ").append(param(t)).append(" {@code count} ")
+                    .append(labels(t) ? "class labels 0.." + (t.classes() - 1) : "examples of " + t.rowSize() + " values")
+                    .append(" of target {@code ").append(t.name()).append("}\n");
             sig.append(labels(t) ? "int[] " : "float[] ").append(param(t)).append(", ");
             outs.append(outs.length() > 0 ? ", " : "").append(labels(t) ? "labels(" + param(t) + ")" : param(t));
         }
-        line("        public TrainResult fit(" + sig + "int count) {");
-        line("            return fitArrays(new float[][] {" + ins + "}, new float[][] {" + outs + "}, count);");
-        line("        }");
-        line("    }");
+        out.append("""
+
+                    /** A trainer with the options of the model's train block; it fine-tunes this instance. */
+                    public Trainer trainer() {
+                        return new Trainer(this, trainOptions());
+                    }
+
+                    /** A trainer with {@code options} (e.g. {@code trainOptions().withEpochs(3)}); it fine-tunes this instance. */
+                    public Trainer trainer(TrainOptions options) {
+                        return new Trainer(this, options);
+                    }
+
+                    /**
+                     * Fine-tunes a {@link %1$s} with its compiled training kernels, as {@code nabla train --init} does with
+                     * the same data and seed; the model has the new weights when {@code fit} returns.
+                     */
+                    public static final class Trainer extends ModelTrainer {
+
+                        private Trainer(%1$s model, TrainOptions options) {
+                            super(model, options);
+                        }
+
+                        /**
+                         * Fine-tunes on {@code count} examples.
+                         *
+                %2$s         * @param count how many examples
+                         */
+                        public TrainResult fit(%3$sint count) {
+                            return fitArrays(new float[][] {%4$s}, new float[][] {%5$s}, count);
+                        }
+                    }
+                """.formatted(simple, params, sig, ins, outs));
     }
 
     private static boolean labels(BufferSpec target) {
@@ -365,18 +375,9 @@ final class FacadeSource {
         return s.append(']').toString();
     }
 
+    /** A Java string literal: JSON's escapes are Java's, once control characters (never in a class name) are gone. */
     private static String javaString(String s) {
-        StringBuilder out = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-            } else if (c < 0x20 || c > 0x7e) {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.append('"').toString();
+        return Json.quote(s.replaceAll("\\p{Cntrl}", " "));
     }
 
     /** Text safe inside Javadoc: no markup, no end of comment, no unicode escapes. */
