@@ -8,6 +8,7 @@ import dev.nabla.runtime.checkpoint.Safetensors;
 import dev.nabla.runtime.data.DataLoader;
 import dev.nabla.runtime.data.Dataset;
 import dev.nabla.runtime.embed.EmbeddedModel;
+import dev.nabla.runtime.embed.JarMain;
 import dev.nabla.runtime.embed.ModelManifest;
 import dev.nabla.runtime.embed.ModelTrainer;
 import dev.nabla.runtime.train.TrainOptions;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.PrintStream;
 import java.lang.invoke.MethodHandle;
 import java.lang.management.ManagementFactory;
 import java.net.URL;
@@ -318,6 +320,30 @@ class EmbeddedFacadeTest {
             assertEquals("model DroppedIris was compiled with --inference-only: its jar has no training kernels; compile it"
                     + " without --inference-only to fine-tune it", refused.getMessage());
         }
+    }
+
+    @Test
+    void jarMain_printsTheManifest_andReportsABadInputInOneLine() throws Throwable {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream errors = new java.io.ByteArrayOutputStream();
+        Thread.currentThread().setContextClassLoader(loader);
+        System.setOut(new PrintStream(printed, true));
+        System.setErr(new PrintStream(errors, true));
+        try {
+            assertEquals(0, JarMain.run("info"));
+            assertEquals(1, JarMain.run("predict", dir.resolve("missing.csv").toString()));
+            assertEquals(1, JarMain.run("predict", csv.toString(), "--model", "Nope"));
+        } finally {
+            Thread.currentThread().setContextClassLoader(context);
+            System.setOut(out);
+            System.setErr(err);
+        }
+        assertEquals(((EmbeddedModel) load().model()).manifest().toJson(), printed.toString());
+        assertEquals(List.of("error: " + dir.resolve("missing.csv") + ": data file not found",
+                "error: no model named Nope (models: [" + FACADE + "])"), errors.toString().lines().toList());
     }
 
     @Test

@@ -31,11 +31,12 @@ public final class JarMain {
         System.exit(run(args));
     }
 
-    static int run(String... args) {
+    /** Runs the command and returns its exit code (tests and launchers call this instead of {@link #main}). */
+    public static int run(String... args) {
         try {
             if (args.length == 1 && args[0].equals("info")) {
                 for (String facade : facades()) {
-                    System.out.print(ModelManifest.read(Class.forName(facade), ModelManifest.resourceName(
+                    System.out.print(ModelManifest.read(Class.forName(facade, false, loader()), ModelManifest.resourceName(
                             facade.substring(facade.lastIndexOf('.') + 1))).toJson());
                 }
                 return 0;
@@ -81,7 +82,7 @@ public final class JarMain {
                     .orElseThrow(() -> new NablaException("no model named " + name + " (models: " + facades + ")"));
         }
         try {
-            return (EmbeddedModel) Class.forName(chosen).getMethod("load").invoke(null);
+            return (EmbeddedModel) Class.forName(chosen, true, loader()).getMethod("load").invoke(null);
         } catch (InvocationTargetException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
@@ -92,11 +93,17 @@ public final class JarMain {
         }
     }
 
+    /** The thread's context class loader (an application server's, a test's), else the one that loaded this class. */
+    private static ClassLoader loader() {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        return context != null ? context : JarMain.class.getClassLoader();
+    }
+
     /** The façade classes every {@link ModelManifest#INDEX} on the class path lists. */
     static List<String> facades() {
         List<String> out = new ArrayList<>();
         try {
-            Enumeration<URL> indexes = JarMain.class.getClassLoader().getResources(ModelManifest.INDEX);
+            Enumeration<URL> indexes = loader().getResources(ModelManifest.INDEX);
             while (indexes.hasMoreElements()) {
                 try (InputStream in = indexes.nextElement().openStream()) {
                     for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
