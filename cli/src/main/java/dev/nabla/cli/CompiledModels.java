@@ -14,7 +14,12 @@ final class CompiledModels {
     }
 
     static CompiledModel load(ModelIr model, String optimizerName) {
-        return ModelCompiler.compile(model, optimizer(model, optimizerName)).load();
+        return load(model, optimizerName, java.util.Set.of());
+    }
+
+    /** Compiled without the optimization passes named in {@code disabledPasses}. */
+    static CompiledModel load(ModelIr model, String optimizerName, java.util.Set<String> disabledPasses) {
+        return ModelCompiler.compile(model, optimizer(model, optimizerName), disabledPasses).load();
     }
 
     /** The train block's optimizer, or the named one with PyTorch's defaults (its rule is compiled into the model). */

@@ -27,6 +27,9 @@ final class EvalCommand implements Callable<Integer> {
     ModelSource source;
 
 
+    @picocli.CommandLine.Mixin
+    PassOptions passes;
+
     @Option(names = "--weights", required = true, paramLabel = "CKPT", description = "a checkpoint written by nabla train")
     Path weights;
 
@@ -42,7 +45,7 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ModelIr ir = source.load(spec.commandLine().getErr());
-        CompiledModel compiled = CompiledModels.load(ir, null);
+        CompiledModel compiled = CompiledModels.load(ir, null, passes.disabled());
         if (threads != null) {
             Gemm.setThreads(threads);
         }

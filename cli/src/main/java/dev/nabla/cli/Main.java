@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code nabla} command: one subcommand per task, each in its own class. */
 @Command(name = "nabla", mixinStandardHelpOptions = true, version = "nabla 0.1.0",
         description = "Compiles deep-learning models written in the Nabla language to JVM bytecode, trains and runs them.",
-        subcommands = {CheckCommand.class, IrCommand.class, GradcheckCommand.class, CompileCommand.class,
+        subcommands = {CheckCommand.class, IrCommand.class, SummaryCommand.class, GradcheckCommand.class, CompileCommand.class,
                 TrainCommand.class, EvalCommand.class, PredictCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -26,6 +26,9 @@ final class PredictCommand implements Callable<Integer> {
     ModelSource source;
 
 
+    @picocli.CommandLine.Mixin
+    PassOptions passes;
+
     @Option(names = "--weights", required = true, paramLabel = "CKPT", description = "a checkpoint written by nabla train")
     Path weights;
 
@@ -41,7 +44,7 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ModelIr ir = source.load(spec.commandLine().getErr());
-        CompiledModel compiled = CompiledModels.load(ir, null);
+        CompiledModel compiled = CompiledModels.load(ir, null, passes.disabled());
         TrainingRun.predict(compiled, weights, DataLoader.parse(input, Path.of(".")), Math.max(1, batch), output)
                 .writeCsv(System.out);
         System.out.flush();

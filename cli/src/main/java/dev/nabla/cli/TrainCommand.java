@@ -3,6 +3,7 @@ package dev.nabla.cli;
 import dev.nabla.compiler.ModelIr;
 import dev.nabla.runtime.CompiledModel;
 import dev.nabla.runtime.TrainConfig.DataSpec;
+import dev.nabla.runtime.checkpoint.Safetensors;
 import dev.nabla.runtime.data.DataLoader;
 import dev.nabla.runtime.train.ConsoleProgress;
 import dev.nabla.runtime.train.TrainOptions;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code nabla train FILE}: compiles a model and trains it; flags override its train block. */
@@ -29,6 +31,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     ModelSource source;
 
+
+    @picocli.CommandLine.Mixin
+    PassOptions passes;
 
     @Option(names = "--data", paramLabel = "SPEC", description = "training data, e.g. data.csv, csv:f.csv,label=0,header=true,"
             + " x.npy,y.npy, images.gz,labels.gz, or one .npy per input and target: seq=seq.npy,extra=extra.npy,y=y.npy")
@@ -69,8 +74,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-shuffle", description = "keep the training set's order")
     boolean noShuffle;
 
-    @Option(names = "--init", paramLabel = "CKPT", description = "start from these weights (fine-tuning, resuming)")
+    @Option(names = "--init", paramLabel = "CKPT", description = "start a new run from these weights (fine-tuning)")
     Path init;
+
+    @Option(names = "--resume", paramLabel = "CKPT", description = "continue the run that saved this checkpoint: its "
+            + "epoch count, shuffles, learning-rate schedule and random draws, as if it had never stopped")
+    Path resume;
 
     @Option(names = "--save", paramLabel = "CKPT", description = "where to save the weights (default: FILE with .safetensors)")
     Path save;
@@ -87,12 +96,20 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ModelIr ir = source.load(spec.commandLine().getErr());
-        CompiledModel compiled = CompiledModels.load(ir, optimizer);
+        CompiledModel compiled = CompiledModels.load(ir, optimizer, passes.disabled());
         Path base = Path.of(".");
         DataSpec trainData = data == null ? null : DataLoader.parse(data, base);
         DataSpec valData = validation == null ? null : DataLoader.parse(validation, base);
         DataSpec testData = test == null ? null : DataLoader.parse(test, base);
-        TrainingRun.Request request = new TrainingRun.Request(trainData, valData, testData, options(compiled), init,
+        if (init != null && resume != null) {
+            throw new UserError("--init starts a new run from a checkpoint and --resume continues one: give only one");
+        }
+        TrainOptions options = options(compiled);
+        if (resume != null) {
+            options = resumed(options, resume);
+        }
+        TrainingRun.Request request = new TrainingRun.Request(trainData, valData, testData, options,
+                resume != null ? resume : init,
                 noSave ? null : (save != null ? save : defaultCheckpoint(source.file)), log, plot);
         TrainingRun.Report report = TrainingRun.train(compiled, request, ConsoleProgress.forConsole(System.out));
         if (report.test() != null) {
@@ -101,6 +118,17 @@ final class TrainCommand implements Callable<Integer> {
         }
         System.out.flush();
         return 0;
+    }
+
+    /** The run the checkpoint's metadata describes, continued (its weights are loaded as --init's are). */
+    private static TrainOptions resumed(TrainOptions options, Path checkpoint) {
+        Map<String, String> meta = Safetensors.read(checkpoint).metadata();
+        try {
+            return options.resumingAfter(Integer.parseInt(meta.getOrDefault("epoch", "")),
+                    Long.parseLong(meta.getOrDefault("step", "")));
+        } catch (NumberFormatException e) {
+            throw new UserError(checkpoint + ": no epoch and step to resume from (written by nabla train?)");
+        }
     }
 
     private TrainOptions options(CompiledModel compiled) {

@@ -12,6 +12,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A model with dropout, trained for two epochs in one run or for one epoch and then resumed from its checkpoint
@@ -59,6 +60,37 @@ class ResumeWithDropoutCommandTest {
         a.forEach((name, t) -> assertArrayEquals(t.data(), b.get(name).data(), name));
         assertFalse(java.util.Arrays.equals(a.get("dense.W").data(), Safetensors.read(half).tensors().get("dense.W").data()),
                 "the second epoch changed the weights");
+    }
+
+    /**
+     * --resume continues the run itself: epoch 3's shuffle, Adam's step count and the random draws, so 2 epochs and
+     * then --resume to 3 equal 3 epochs to the bit. (A constant learning rate, so the 2-epoch run is the start of the
+     * 3-epoch one; TrainerTest resumes a cosine schedule mid-run.)
+     */
+    @Test
+    void resume_continuesTheShuffleScheduleAndDraws_bitIdenticalToAnUninterruptedRun() throws IOException {
+        String csv = Path.of("../samples/data/iris.csv").toAbsolutePath().normalize().toString().replace("\\", "/");
+        Path model = Files.writeString(dir.resolve("iris_resumed.nabla"), MODEL.formatted(csv));
+        Path straight = dir.resolve("three.safetensors");
+        Path two = dir.resolve("two.safetensors");
+        Path resumed = dir.resolve("resumed.safetensors");
+        run("train", model.toString(), "--epochs", "3", "--save", straight.toString());
+        run("train", model.toString(), "--epochs", "2", "--save", two.toString());
+        CliRun r = CliRun.of("train", model.toString(), "--epochs", "3", "--resume", two.toString(), "--save", resumed.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("epoch 3/3"), r.out());
+        assertFalse(r.out().contains("epoch 1/"), "a resumed run does not repeat epochs: " + r.out());
+        Map<String, Safetensors.Tensor> a = Safetensors.read(straight).tensors();
+        Map<String, Safetensors.Tensor> b = Safetensors.read(resumed).tensors();
+        a.forEach((name, t) -> assertArrayEquals(t.data(), b.get(name).data(), name));
+        assertEquals(Safetensors.read(straight).metadata().get("step"), Safetensors.read(resumed).metadata().get("step"));
+
+        CliRun done = CliRun.of("train", model.toString(), "--epochs", "3", "--resume", straight.toString(), "--no-save");
+        assertEquals(1, done.exit());
+        assertTrue(done.err().contains("nothing is left to resume"), done.err());
+        CliRun both = CliRun.of("train", model.toString(), "--init", two.toString(), "--resume", two.toString());
+        assertEquals(1, both.exit());
+        assertTrue(both.err().contains("give only one"), both.err());
     }
 
     private static void run(String... args) {

@@ -42,6 +42,13 @@ public final class ModelClasses {
         return classes;
     }
 
+    /** How many kernels each entry point (predict, trainStep, update, evaluate) runs, in order. */
+    public Map<String, Integer> kernelCounts() {
+        Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+        programs.forEach(p -> counts.put(p.entry(), p.kernels().size()));
+        return counts;
+    }
+
     /** The kernels of predict, trainStep and update, and what each TEMP buffer holds. */
     public String listing() {
         StringBuilder s = new StringBuilder("model ").append(spec.name()).append(" (").append(spec.sourceFile()).append(")\n");

@@ -9,6 +9,7 @@ import dev.nabla.compiler.lower.Lowering;
 import dev.nabla.compiler.lower.MemoryPlan;
 import dev.nabla.compiler.lower.Program;
 import dev.nabla.compiler.lower.UpdateLowering;
+import dev.nabla.compiler.passes.Passes;
 import dev.nabla.runtime.BufferRole;
 import dev.nabla.runtime.BufferSpec;
 import dev.nabla.runtime.ModelSpec;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -30,19 +32,35 @@ public final class ModelCompiler {
     private ModelCompiler() {
     }
 
-    /** Compiles {@code model}, differentiating its training graph with {@link Autodiff} for trainStep. */
+    /**
+     * Compiles {@code model}, differentiating its training graph with {@link Autodiff} for trainStep, with every
+     * optimization pass ({@link Passes}).
+     */
     public static ModelClasses compile(ModelIr model, OptimizerSpec optimizer) {
-        return compile(model, optimizer, EmitTarget.inProcess(model.name()));
+        return compile(model, optimizer, Set.of());
     }
 
-    /** Compiles {@code model} into the classes {@code target} names (only predict when it is inference-only). */
-    public static ModelClasses compile(ModelIr model, OptimizerSpec optimizer, EmitTarget target) {
-        if (target.inferenceOnly()) {
-            return compile(model, optimizer, null, target);
-        }
+    /** As {@link #compile(ModelIr, OptimizerSpec)}, without the passes named in {@code disabledPasses}. */
+    public static ModelClasses compile(ModelIr model, OptimizerSpec optimizer, Set<String> disabledPasses) {
+        return compile(model, optimizer, disabledPasses, EmitTarget.inProcess(model.name()));
+    }
+
+    /**
+     * As {@link #compile(ModelIr, OptimizerSpec, Set)}, into the classes {@code target} names (only predict, and no
+     * training graph to differentiate, when it is inference-only).
+     */
+    public static ModelClasses compile(ModelIr model, OptimizerSpec optimizer, Set<String> disabledPasses,
+                                       EmitTarget target) {
         Graph train = model.train();
+        ModelIr optimized = new ModelIr(model.name(), model.sourceFile(), train,
+                Passes.run(model.inference(), disabledPasses), model.config(), model.targetClasses(),
+                model.evaluation() == null ? null : Passes.run(model.evaluation(), disabledPasses));
+        if (target.inferenceOnly()) {
+            return compile(optimized, optimizer, null, target);
+        }
         boolean hasGrads = !train.outputs(Graph.OutputRole.GRAD).isEmpty() || train.inputs(Graph.InputRole.PARAM).isEmpty();
-        return compile(model, optimizer, hasGrads ? train : Autodiff.gradients(train), target);
+        Graph withGrads = hasGrads ? train : Autodiff.gradients(train);
+        return compile(optimized, optimizer, Passes.run(withGrads, disabledPasses), target);
     }
 
     /** Compiles {@code model} with {@code trainWithGrads} (its training graph extended with GRAD outputs) as trainStep. */

@@ -42,7 +42,7 @@ public final class ModelArtifacts {
         String simple = facadeName(model.name());
         String facade = pkg + "." + simple;
         EmitTarget target = new EmitTarget(facade + "Kernels", ModelManifest.resourceName(simple), options.inferenceOnly());
-        ModelClasses kernels = ModelCompiler.compile(model, model.config().optimizer(), target);
+        ModelClasses kernels = ModelCompiler.compile(model, model.config().optimizer(), java.util.Set.of(), target);
         ModelSpec spec = kernels.spec();
         byte[] weights = null;
         Map<String, String> preprocess = new LinkedHashMap<>();

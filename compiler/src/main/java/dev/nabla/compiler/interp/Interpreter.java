@@ -95,7 +95,16 @@ public final class Interpreter {
         if (op.family() != Op.Family.UNARY) {
             throw new IllegalArgumentException(op + " is not a unary elementwise op");
         }
-        return EvalRules.RULES.get(op).apply(List.of(Tensor.scalar(x)), dev.nabla.compiler.ir.Attr.NONE, new int[0]).raw()[0];
+        return elementwise(op, x);
+    }
+
+    /** An elementwise op applied to numbers, by the op's own rule: constant folding. */
+    public static double elementwise(Op op, double... operands) {
+        if (!op.elementwise() || operands.length != op.arity()) {
+            throw new IllegalArgumentException(op + " is not an elementwise op of " + operands.length + " operands");
+        }
+        List<Tensor> args = java.util.Arrays.stream(operands).mapToObj(Tensor::scalar).toList();
+        return EvalRules.RULES.get(op).apply(args, dev.nabla.compiler.ir.Attr.NONE, new int[0]).raw()[0];
     }
 
     /** True when the interpreter has a rule for the op (every op, checked by a test). */

@@ -16,7 +16,7 @@ import java.util.Map;
  * type as an earlier one is dropped, and its readers read the earlier value. Random draws are effects and are never
  * merged, even two with equal attributes: a model's draws each stand for their own mask.
  */
-public final class CommonSubexpressions {
+final class CommonSubexpressions {
 
     private record Key(Op op, List<Value> args, Attr attr, dev.nabla.compiler.ir.TensorType type) {
     }
@@ -24,7 +24,7 @@ public final class CommonSubexpressions {
     private CommonSubexpressions() {
     }
 
-    public static Graph apply(Graph g) {
+    static Graph apply(Graph g) {
         Map<Key, Value> seen = new HashMap<>();
         Map<Value, Value> merged = new HashMap<>();
         List<Instr> body = new ArrayList<>();

@@ -29,7 +29,7 @@ class EmitTargetTest {
     @ValueSource(booleans = {false, true})
     void classesForAJar_verify_keepTheSourceFile_andPredictLikeInProcessOnes(boolean inferenceOnly) throws Exception {
         ModelIr model = Compiler.compileFile(Path.of("../samples/digits_bn.nabla")).models().get(0);
-        ModelClasses jar = ModelCompiler.compile(model, model.config().optimizer(),
+        ModelClasses jar = ModelCompiler.compile(model, model.config().optimizer(), java.util.Set.of(),
                 new EmitTarget("com.example.DigitsBnKernels", "DigitsBn.model.json", inferenceOnly));
         Harness.assertClassesVerify(jar);
         assertTrue(jar.classes().keySet().stream().allMatch(n -> n.startsWith("com.example.DigitsBnKernels")),

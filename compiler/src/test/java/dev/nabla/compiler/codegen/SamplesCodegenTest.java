@@ -46,6 +46,37 @@ class SamplesCodegenTest {
         return tests.stream();
     }
 
+    /**
+     * Every sample compiled with all passes and with each single pass switched off computes what the interpreter
+     * computes on the unoptimized graphs (vector kernels, one batch size: the kernel families are covered above).
+     */
+    @TestFactory
+    Stream<DynamicTest> everySampleWithEachPassOff_givesTheSameResults() throws IOException {
+        List<DynamicTest> tests = new ArrayList<>();
+        List<String> configs = new ArrayList<>(List.of("none"));
+        configs.addAll(dev.nabla.compiler.passes.Passes.names());
+        for (Path file : samples()) {
+            ModelIr model = Compiler.compileFile(file).model(null);
+            for (String off : configs) {
+                tests.add(DynamicTest.dynamicTest(file.getFileName() + " without " + off, () -> {
+                    java.util.Set<String> disabled = off.equals("none") ? java.util.Set.of() : java.util.Set.of(off);
+                    CompiledModel m = Harness.load(ModelCompiler.compile(model, model.config().optimizer(), disabled), true);
+                    Graph train = Autodiff.gradients(model.train());
+                    float[][] b = Harness.randomBuffers(m.spec(), 5, 5);
+                    float[][] before = Harness.copy(b);
+                    m.trainStep(b, 5);
+                    Harness.assertOutputsMatch(train, m.spec(), before, b, 5, 1e-5, 1e-4);
+                    for (int st : m.spec().indicesOf(dev.nabla.runtime.BufferRole.STATE)) {
+                        b[st] = before[st].clone();
+                    }
+                    m.predict(b, 5);
+                    Harness.assertOutputsMatch(model.inference(), m.spec(), b, 5, 1e-5, 1e-4);
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
     private static void check(ModelIr model, boolean vector) {
         Graph train = Autodiff.gradients(model.train());
         ModelClasses mc = ModelCompiler.compile(model, model.config().optimizer(), train);

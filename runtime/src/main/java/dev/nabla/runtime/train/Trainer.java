@@ -16,7 +16,9 @@ import java.util.List;
  * Mini-batch training of a {@link CompiledModel} on in-memory datasets: per step it copies a batch into the
  * INPUT and TARGET buffers, runs {@code trainStep}, checks the loss, computes the clipping factor and calls
  * {@code update} with {@code [lr, step, gradScale]}. The shuffle of epoch {@code e} is a permutation drawn from
- * {@code (seed, "shuffle/e")}, so a run is a pure function of seed, data and the model's kernels.
+ * {@code (seed, "shuffle/e")}, so a run is a pure function of seed, data and the model's kernels; a run resumed after
+ * epoch e ({@link TrainOptions#firstEpoch}) continues with epoch e + 1's shuffle, schedule and step count, and ends
+ * with the weights of the uninterrupted run.
  *
  * <p>A non-finite loss stops the run with a {@link NablaException} naming epoch and step; the buffers are then
  * rolled back to the last completed epoch, which is also what the {@link EpochListener} last saved.
@@ -81,7 +83,8 @@ public final class Trainer {
         final float[] hyper = new float[OptimizerSpec.HYPER_SIZE];
         final List<EpochStats> history = new ArrayList<>();
         final TrainAccuracy accuracy;
-        long step;
+        /** Optimizer steps of this run, from the first run's first step when resuming. */
+        long step = options.firstEpoch() > 0 ? options.firstStep() : 0;
         double bestValLoss = Double.POSITIVE_INFINITY;
         int bestEpoch;
         float[][] best;
@@ -99,7 +102,7 @@ public final class Trainer {
         }
 
         TrainResult all() {
-            for (int epoch = 1; epoch <= epochs; epoch++) {
+            for (int epoch = options.firstEpoch() + 1; epoch <= epochs; epoch++) {
                 EpochStats stats = epoch(epoch);
                 history.add(stats);
                 boolean improved = options.patience() == 0 || stats.valLoss() < bestValLoss;
@@ -177,7 +180,7 @@ public final class Trainer {
                 throw diverged(epoch, loss, lr);
             }
             hyper[OptimizerSpec.HYPER_LR] = (float) lr;
-            hyper[OptimizerSpec.HYPER_STEP] = options.firstStep() + step + 1;
+            hyper[OptimizerSpec.HYPER_STEP] = options.stepOffset() + step + 1;
             hyper[OptimizerSpec.HYPER_GRAD_SCALE] = scale;
             model.update(mb.buffers, hyper);
             step++;
@@ -190,7 +193,7 @@ public final class Trainer {
                     : "the weights are rolled back to the end of epoch " + (epoch - 1) + " and the last checkpoint saved is kept";
             return new NablaException(String.format("training diverged at epoch %d, step %d: %s; %s. "
                     + "Try a lower learning rate (this run used %.4g, e.g. --lr %.4g).",
-                    epoch, options.firstStep() + step + 1, what, kept, lr, options.lr() / 10));
+                    epoch, options.stepOffset() + step + 1, what, kept, lr, options.lr() / 10));
         }
     }
 }

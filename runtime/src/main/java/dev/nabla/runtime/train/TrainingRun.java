@@ -75,7 +75,7 @@ public final class TrainingRun {
         }
         Map<String, String> metadata = metadata(spec, options, sets.preprocessing());
         List<EpochStats> history = new ArrayList<>();
-        long firstStep = options.firstStep();
+        long firstStep = options.stepOffset();
         Trainer.EpochListener saver = (stats, best) -> {
             history.add(stats);
             if (request.save() != null && best) {

@@ -71,6 +71,39 @@ class TrainerTest {
         assertEquals(359, Arrays.stream(test.confusion()).flatMapToInt(Arrays::stream).sum());
     }
 
+    /**
+     * A run interrupted after epoch 2 of 4 (its weights and optimizer state as the epoch-2 checkpoint holds them) and
+     * resumed from there ends with the weights of the uninterrupted run, to the bit: the resumed run goes on with
+     * epoch 3's shuffle, the cosine schedule's position over all 4 epochs and Adam's step count.
+     */
+    @Test
+    void resumingAfterAnEpoch_endsWithTheWeightsOfTheUninterruptedRun() {
+        Dataset train = digits().kept();
+        SoftmaxRegression model = new SoftmaxRegression(64, 10, new OptimizerSpec(OptimizerSpec.Kind.ADAM, 1e-2, 0, 0.9,
+                0.999, 0.99, 1e-8, 0));
+        TrainOptions cosine = new TrainOptions(4, 0, 32, 1e-2, new Schedule(Schedule.Kind.COSINE, 1, 1, 0), 0, 5, true,
+                false, 0, 0, 0);
+        float[][] straight = initialized(model.spec(), 32, 9);
+        float[][][] atEpoch2 = new float[1][][];
+        TrainResult full = new Trainer(model, cosine, ProgressListener.NONE, (stats, best) -> {
+            if (stats.epoch() == 2) {
+                atEpoch2[0] = Arrays.stream(straight).map(float[]::clone).toArray(float[][]::new);
+            }
+        }).train(straight, train, null);
+        long stepsAfter2 = 2L * ((train.rows() + 31) / 32);
+        TrainResult rest = new Trainer(model, cosine.resumingAfter(2, stepsAfter2), ProgressListener.NONE, IGNORE)
+                .train(atEpoch2[0], train, null);
+        assertEquals(List.of(3, 4), rest.history().stream().map(EpochStats::epoch).toList());
+        assertEquals(full.steps(), rest.steps(), "the resumed run counts steps on from the checkpoint's");
+        for (int i = 0; i < straight.length; i++) {
+            assertArrayEquals(straight[i], atEpoch2[0][i], model.spec().buffers().get(i).name());
+        }
+        float[][] fineTuned = Arrays.stream(atEpoch2[0]).map(float[]::clone).toArray(float[][]::new);
+        new Trainer(model, new TrainOptions(2, 0, 32, 1e-2, new Schedule(Schedule.Kind.COSINE, 1, 1, 0), 0, 5, true,
+                false, 0, 0, stepsAfter2), ProgressListener.NONE, IGNORE).train(fineTuned, train, null);
+        assertFalse(Arrays.equals(straight[0], fineTuned[0]), "--init (a new 2-epoch run) is not a resumption");
+    }
+
     @Test
     void trainAccuracy_ofOneFullBatchStep_isTheAccuracyOfTheWeightsBeforeIt() {
         Dataset train = digits().kept();
