@@ -56,20 +56,21 @@ public final class ModelCompiler {
                 Passes.run(model.inference(), disabledPasses), model.config(), model.targetClasses(),
                 model.evaluation() == null ? null : Passes.run(model.evaluation(), disabledPasses));
         if (target.inferenceOnly()) {
-            return compile(optimized, optimizer, null, target);
+            return lowerAndEmit(optimized, optimizer, null, target);
         }
         boolean hasGrads = !train.outputs(Graph.OutputRole.GRAD).isEmpty() || train.inputs(Graph.InputRole.PARAM).isEmpty();
         Graph withGrads = hasGrads ? train : Autodiff.gradients(train);
-        return compile(optimized, optimizer, Passes.run(withGrads, disabledPasses), target);
+        return lowerAndEmit(optimized, optimizer, Passes.run(withGrads, disabledPasses), target);
     }
 
     /** Compiles {@code model} with {@code trainWithGrads} (its training graph extended with GRAD outputs) as trainStep. */
     public static ModelClasses compile(ModelIr model, OptimizerSpec optimizer, Graph trainWithGrads) {
-        return compile(model, optimizer, trainWithGrads, EmitTarget.inProcess(model.name()));
+        return lowerAndEmit(model, optimizer, trainWithGrads, EmitTarget.inProcess(model.name()));
     }
 
     /** {@code trainWithGrads} is null for an inference-only target. */
-    private static ModelClasses compile(ModelIr model, OptimizerSpec optimizer, Graph trainWithGrads, EmitTarget target) {
+    private static ModelClasses lowerAndEmit(ModelIr model, OptimizerSpec optimizer, Graph trainWithGrads,
+                                             EmitTarget target) {
         List<BufferSpec> buffers = new ArrayList<>(SpecLayout.interfaceBuffers(model, optimizer));
         if (target.inferenceOnly()) {
             buffers.removeIf(b -> b.role() == BufferRole.GRAD || b.role() == BufferRole.OPT_STATE);
