@@ -26,7 +26,7 @@ class MultiInputDataCommandTest {
     private static final int ROWS = 400;
 
     /** The regression target is declared first: accuracy must still be reported, for the classification target. */
-    private static final String PAIR = """
+    static final String PAIR = """
             model Pair {
                 input seq : f32[B, 4, 2]
                 input extra : f32[B, 3]

@@ -24,7 +24,7 @@ class ResumeWithDropoutCommandTest {
     @TempDir
     Path dir;
 
-    private static final String MODEL = """
+    static final String MODEL = """
             model DroppedIris {
                 input x : f32[B, 4]
                 target species : i32[B] classes 3

@@ -4,6 +4,7 @@ import dev.nabla.compiler.lower.Kernel;
 import dev.nabla.compiler.lower.Program;
 import dev.nabla.runtime.CompiledModel;
 import dev.nabla.runtime.ModelSpec;
+import dev.nabla.runtime.embed.ModelManifest;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
@@ -25,7 +26,6 @@ import java.util.Map;
  */
 final class ClassEmitter {
 
-    static final String PACKAGE = "dev/nabla/generated/";
     /** Kernels per helper class, far below the class-file limits (kernel methods are small: see Fusion.MAX_EXPR). */
     static final int KERNELS_PER_CLASS = 48;
 
@@ -39,30 +39,29 @@ final class ClassEmitter {
 
     private final String mainName;
     private final String sourceFile;
+    private final String modelName;
     private final Map<String, byte[]> classes = new LinkedHashMap<>();
 
-    private ClassEmitter(String mainName, String sourceFile) {
+    private ClassEmitter(String mainName, String sourceFile, String modelName) {
         this.mainName = mainName;
         this.sourceFile = sourceFile;
+        this.modelName = modelName;
     }
 
-    /** Class bytes by binary name ({@code dev.nabla.generated.Model$S0}). */
-    /** {@code programs}: predict, trainStep, update and optionally evaluate, each named by its entry. */
-    static Map<String, byte[]> emit(String modelName, String sourceFile, List<Program> programs) {
-        ClassEmitter e = new ClassEmitter(PACKAGE + identifier(modelName), sourceFile);
+    /**
+     * Class bytes by binary name ({@code dev.nabla.generated.Model$S0}).
+     *
+     * @param target   the main class's name and what else it gets (a constructor reading its manifest)
+     * @param programs predict and, unless the target is inference-only, trainStep, update and optionally evaluate,
+     *                 each named by its entry; a missing trainStep or update throws when called
+     */
+    static Map<String, byte[]> emit(String modelName, String sourceFile, EmitTarget target, List<Program> programs) {
+        ClassEmitter e = new ClassEmitter(target.mainClass().replace('.', '/'), sourceFile, modelName);
         Program[] ps = programs.toArray(new Program[0]);
         e.family("S", false, ps);
         e.family("V", true, ps);
-        e.mainClass(programs.stream().map(p -> ENTRIES.get(p.entry())).toList());
+        e.mainClass(programs.stream().map(p -> ENTRIES.get(p.entry())).toList(), target.manifestResource());
         return e.classes;
-    }
-
-    static String identifier(String name) {
-        StringBuilder s = new StringBuilder();
-        for (char c : name.toCharArray()) {
-            s.append(Character.isJavaIdentifierPart(c) ? c : '_');
-        }
-        return s.length() == 0 || !Character.isJavaIdentifierStart(s.charAt(0)) ? "M" + s : s.toString();
     }
 
     private static ClassWriter writer() {
@@ -159,13 +158,24 @@ final class ClassEmitter {
         finish(driver, cw);
     }
 
-    /** The class implementing CompiledModel; {@code VECTOR} is decided once in its static initializer. */
-    private void mainClass(List<Method> entries) {
+    /**
+     * The class implementing CompiledModel; {@code VECTOR} is decided once in its static initializer. With a
+     * manifest resource, a no-argument constructor reads the spec from it, so the runtime alone can instantiate it.
+     */
+    private void mainClass(List<Method> entries, String manifestResource) {
         ClassWriter cw = begin(mainName, new String[] {Type.getInternalName(CompiledModel.class)});
         cw.visitField(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC | Opcodes.ACC_FINAL, "VECTOR", "Z", null, null).visitEnd();
         cw.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_FINAL, "spec", SPEC.getDescriptor(), null, null).visitEnd();
         staticInit(cw);
         constructor(cw);
+        if (manifestResource != null) {
+            manifestConstructor(cw, manifestResource);
+        }
+        for (Method m : List.of(TRAIN, UPDATE)) {
+            if (!entries.contains(m)) {
+                inferenceOnly(cw, m);
+            }
+        }
         GeneratorAdapter spec = new GeneratorAdapter(Opcodes.ACC_PUBLIC, Method.getMethod("dev.nabla.runtime.ModelSpec spec ()"), null, null, cw);
         spec.visitCode();
         spec.loadThis();
@@ -211,6 +221,28 @@ final class ClassEmitter {
         ga.loadArg(0);
         ga.putField(Type.getObjectType(mainName), "spec", SPEC);
         ga.returnValue();
+        ga.endMethod();
+    }
+
+    /** {@code this(ModelManifest.spec(Main.class, "Model.model.json"))}. */
+    private void manifestConstructor(ClassVisitor cw, String resource) {
+        GeneratorAdapter ga = new GeneratorAdapter(Opcodes.ACC_PUBLIC, Method.getMethod("void <init> ()"), null, null, cw);
+        ga.visitCode();
+        ga.loadThis();
+        ga.push(Type.getObjectType(mainName));
+        ga.push(resource);
+        ga.invokeStatic(Type.getType(ModelManifest.class), Method.getMethod("dev.nabla.runtime.ModelSpec spec (Class, String)"));
+        ga.invokeConstructor(Type.getObjectType(mainName), Method.getMethod("void <init> (dev.nabla.runtime.ModelSpec)"));
+        ga.returnValue();
+        ga.endMethod();
+    }
+
+    /** An entry point compiled out ({@code --inference-only}): throws, saying so. */
+    private void inferenceOnly(ClassVisitor cw, Method m) {
+        GeneratorAdapter ga = new GeneratorAdapter(Opcodes.ACC_PUBLIC, m, null, null, cw);
+        ga.visitCode();
+        ga.throwException(Type.getType(UnsupportedOperationException.class), "model " + modelName
+                + " was compiled for inference only: it has no " + m.getName() + " kernels");
         ga.endMethod();
     }
 

@@ -42,42 +42,67 @@ public final class ModelCompiler {
 
     /** As {@link #compile(ModelIr, OptimizerSpec)}, without the passes named in {@code disabledPasses}. */
     public static ModelClasses compile(ModelIr model, OptimizerSpec optimizer, Set<String> disabledPasses) {
+        return compile(model, optimizer, disabledPasses, EmitTarget.inProcess(model.name()));
+    }
+
+    /**
+     * As {@link #compile(ModelIr, OptimizerSpec, Set)}, into the classes {@code target} names (only predict, and no
+     * training graph to differentiate, when it is inference-only).
+     */
+    public static ModelClasses compile(ModelIr model, OptimizerSpec optimizer, Set<String> disabledPasses,
+                                       EmitTarget target) {
         Graph train = model.train();
-        boolean hasGrads = !train.outputs(Graph.OutputRole.GRAD).isEmpty() || train.inputs(Graph.InputRole.PARAM).isEmpty();
-        Graph withGrads = hasGrads ? train : Autodiff.gradients(train);
         ModelIr optimized = new ModelIr(model.name(), model.sourceFile(), train,
                 Passes.run(model.inference(), disabledPasses), model.config(), model.targetClasses(),
                 model.evaluation() == null ? null : Passes.run(model.evaluation(), disabledPasses));
-        return compile(optimized, optimizer, Passes.run(withGrads, disabledPasses));
+        if (target.inferenceOnly()) {
+            return lowerAndEmit(optimized, optimizer, null, target);
+        }
+        boolean hasGrads = !train.outputs(Graph.OutputRole.GRAD).isEmpty() || train.inputs(Graph.InputRole.PARAM).isEmpty();
+        Graph withGrads = hasGrads ? train : Autodiff.gradients(train);
+        return lowerAndEmit(optimized, optimizer, Passes.run(withGrads, disabledPasses), target);
     }
 
     /** Compiles {@code model} with {@code trainWithGrads} (its training graph extended with GRAD outputs) as trainStep. */
     public static ModelClasses compile(ModelIr model, OptimizerSpec optimizer, Graph trainWithGrads) {
+        return lowerAndEmit(model, optimizer, trainWithGrads, EmitTarget.inProcess(model.name()));
+    }
+
+    /** {@code trainWithGrads} is null for an inference-only target. */
+    private static ModelClasses lowerAndEmit(ModelIr model, OptimizerSpec optimizer, Graph trainWithGrads,
+                                             EmitTarget target) {
         List<BufferSpec> buffers = new ArrayList<>(SpecLayout.interfaceBuffers(model, optimizer));
+        if (target.inferenceOnly()) {
+            buffers.removeIf(b -> b.role() == BufferRole.GRAD || b.role() == BufferRole.OPT_STATE);
+        }
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < buffers.size(); i++) {
             index.put(buffers.get(i).name(), i);
         }
-        checkGradients(trainWithGrads, index);
         Function<Graph.Output, String> outputBuffer = o -> switch (o.role()) {
             case LOSS -> SpecLayout.LOSS;
             case GRAD -> SpecLayout.gradName(o.name());
             default -> o.name();
         };
         MemoryPlan plan = new MemoryPlan(buffers.size());
-        Program train = Lowering.lower("trainStep", trainWithGrads, index, outputBuffer, plan);
-        Program predict = Lowering.lower("predict", model.inference(), index, outputBuffer, plan);
-        Program update = UpdateLowering.lower(optimizer, updateBuffers(model, optimizer, buffers, index));
-        List<Program> programs = new ArrayList<>(List.of(predict, train, update));
-        if (model.evaluation() != null) {
-            programs.add(Lowering.lower("evaluate", model.evaluation(), index, outputBuffer, plan));
+        List<Program> programs = new ArrayList<>();
+        if (target.inferenceOnly()) {
+            programs.add(Lowering.lower("predict", model.inference(), index, outputBuffer, plan));
+        } else {
+            checkGradients(trainWithGrads, index);
+            Program train = Lowering.lower("trainStep", trainWithGrads, index, outputBuffer, plan);
+            Program predict = Lowering.lower("predict", model.inference(), index, outputBuffer, plan);
+            Program update = UpdateLowering.lower(optimizer, updateBuffers(model, optimizer, buffers, index));
+            programs.addAll(List.of(predict, train, update));
+            if (model.evaluation() != null) {
+                programs.add(Lowering.lower("evaluate", model.evaluation(), index, outputBuffer, plan));
+            }
         }
         buffers.addAll(plan.tempBuffers());
         ModelSpec spec = new ModelSpec(model.name(), model.sourceFile(), buffers, optimizer, model.config());
         String file = java.nio.file.Path.of(model.sourceFile()).getFileName().toString();
-        Map<String, byte[]> classes = ClassEmitter.emit(model.name(), file, programs);
-        String main = (ClassEmitter.PACKAGE + ClassEmitter.identifier(model.name())).replace('/', '.');
-        return new ModelClasses(spec, main, classes, programs, plan.tempHolders());
+        Map<String, byte[]> classes = ClassEmitter.emit(model.name(), file, target, programs);
+        return new ModelClasses(spec, target.mainClass(), classes, programs, plan.tempHolders());
     }
 
     private static void checkGradients(Graph train, Map<String, Integer> index) {

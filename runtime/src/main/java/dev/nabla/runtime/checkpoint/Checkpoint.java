@@ -47,7 +47,14 @@ public final class Checkpoint {
      * @return the checkpoint's metadata
      */
     public static Map<String, String> load(Path file, ModelSpec spec, float[][] buffers) {
-        Safetensors.Contents contents = Safetensors.read(file);
+        return load(file.toString(), Safetensors.read(file), spec, buffers);
+    }
+
+    /**
+     * {@link #load(Path, ModelSpec, float[][])} from a checkpoint already read, e.g. a resource; {@code file} names it
+     * in messages. Buffers that are {@code null} in {@code buffers} are skipped (after the checks).
+     */
+    public static Map<String, String> load(String file, Safetensors.Contents contents, ModelSpec spec, float[][] buffers) {
         for (String name : contents.tensors().keySet()) {
             if (spec.indexOf(name) < 0 && !name.startsWith("opt")) {
                 throw new NablaException(file + ": tensor \"" + name + "\" is not a parameter of model " + spec.name()
@@ -57,25 +64,29 @@ public final class Checkpoint {
         for (int i = 0; i < buffers.length; i++) {
             BufferSpec b = spec.buffers().get(i);
             if (saved(b.role())) {
-                copyInto(file, b, contents.tensors().get(b.name()), buffers[i]);
+                copyInto(file, spec.name(), b, contents.tensors().get(b.name()), buffers[i]);
             }
         }
         return contents.metadata();
     }
 
-    private static void copyInto(Path file, BufferSpec b, Safetensors.Tensor t, float[] target) {
+    private static void copyInto(String file, String model, BufferSpec b, Safetensors.Tensor t, float[] target) {
         if (t == null) {
             if (b.role() == BufferRole.OPT_STATE) {
-                Arrays.fill(target, 0f);
+                if (target != null) {
+                    Arrays.fill(target, 0f);
+                }
                 return;
             }
             throw new NablaException(file + ": missing " + b.role().name().toLowerCase() + " \"" + b.name()
-                    + "\" of model (was the checkpoint saved from another model?)");
+                    + "\" of model " + model + " (was the checkpoint saved from another model?)");
         }
         if (!Arrays.equals(t.shape(), b.shape())) {
             throw new NablaException(file + ": tensor \"" + b.name() + "\" has shape " + Arrays.toString(t.shape())
                     + " but the model declares " + Arrays.toString(b.shape()));
         }
-        System.arraycopy(t.data(), 0, target, 0, t.data().length);
+        if (target != null) {
+            System.arraycopy(t.data(), 0, target, 0, t.data().length);
+        }
     }
 }

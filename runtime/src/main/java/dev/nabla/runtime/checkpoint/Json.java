@@ -6,11 +6,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The JSON subset a safetensors header uses: objects, arrays, strings, integers (and plain numbers read as
- * double). Values read as {@code Map<String,Object>} (insertion order), {@code List<Object>}, {@code String},
- * {@code Long} or {@code Double}, {@code Boolean}, {@code null}.
+ * The JSON subset a safetensors header and a compiled model's manifest use: objects, arrays, strings, integers
+ * (and plain numbers read as double). Values read as {@code Map<String,Object>} (insertion order),
+ * {@code List<Object>}, {@code String}, {@code Long} or {@code Double}, {@code Boolean}, {@code null};
+ * {@link #write} takes the same kinds (any {@code Number}) back to text.
  */
-final class Json {
+public final class Json {
 
     private final String text;
     private int pos;
@@ -19,7 +20,8 @@ final class Json {
         this.text = text;
     }
 
-    static Object parse(String text) {
+    /** @throws IllegalArgumentException naming the character where the text stops being JSON */
+    public static Object parse(String text) {
         Json p = new Json(text);
         Object v = p.value();
         p.skipSpace();
@@ -30,7 +32,7 @@ final class Json {
     }
 
     /** A JSON string literal in plain ASCII: other characters are escaped, so even lone surrogates survive. */
-    static String quote(String s) {
+    public static String quote(String s) {
         StringBuilder out = new StringBuilder("\"");
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -43,6 +45,48 @@ final class Json {
             }
         }
         return out.append('"').toString();
+    }
+
+    /**
+     * Compact JSON of maps (string keys, in their order), lists, strings, numbers, booleans and null. Doubles are
+     * written as {@link Double#toString} writes them, so they read back to the same value; they must be finite.
+     */
+    public static String write(Object value) {
+        StringBuilder out = new StringBuilder();
+        write(value, out);
+        return out.toString();
+    }
+
+    private static void write(Object value, StringBuilder out) {
+        if (value == null || value instanceof Boolean || value instanceof Long || value instanceof Integer) {
+            out.append(value);
+        } else if (value instanceof Number n) {
+            double d = n.doubleValue();
+            if (!Double.isFinite(d)) {
+                throw new IllegalArgumentException("JSON has no " + d);
+            }
+            out.append(d);
+        } else if (value instanceof String s) {
+            out.append(quote(s));
+        } else if (value instanceof Map<?, ?> map) {
+            out.append('{');
+            String sep = "";
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                out.append(sep).append(quote((String) e.getKey())).append(':');
+                write(e.getValue(), out);
+                sep = ",";
+            }
+            out.append('}');
+        } else if (value instanceof List<?> list) {
+            out.append('[');
+            for (int i = 0; i < list.size(); i++) {
+                out.append(i > 0 ? "," : "");
+                write(list.get(i), out);
+            }
+            out.append(']');
+        } else {
+            throw new IllegalArgumentException("not a JSON value: " + value.getClass().getName());
+        }
     }
 
     private IllegalArgumentException error(String what) {

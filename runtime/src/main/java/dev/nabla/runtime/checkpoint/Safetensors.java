@@ -113,7 +113,8 @@ public final class Safetensors {
         return decode(file.toString(), bytes);
     }
 
-    static Contents decode(String source, byte[] bytes) {
+    /** Reads safetensors {@code bytes}; {@code source} names them in messages. */
+    public static Contents decode(String source, byte[] bytes) {
         ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (bytes.length < 8) {
             throw new NablaException(source + ": not a safetensors file (" + bytes.length + " bytes, shorter than the header length)");

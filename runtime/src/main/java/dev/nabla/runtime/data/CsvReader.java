@@ -38,10 +38,24 @@ final class CsvReader {
         return new CsvReader(file, options).read();
     }
 
-    private Dataset read() {
+    /** The class names of the scikit-learn count line ({@code count,features,name,name...}), or none. */
+    static List<String> classNames(Path file, Options options) {
+        String[] lines = new CsvReader(file, options).lines();
+        if (options.header() || "plain".equals(options.layout()) || !looksLikeSklearnCounts(lines)) {
+            return List.of();
+        }
+        List<String> head = fields(lines[0]);
+        return head.subList(2, head.size()).stream().map(String::trim).toList();
+    }
+
+    private String[] lines() {
         String text = new String(DataFiles.readAll(file), StandardCharsets.UTF_8);
         // spreadsheet exports often start with a byte-order mark, which is not part of the first number
-        String[] lines = (text.startsWith("\uFEFF") ? text.substring(1) : text).split("\r?\n", -1);
+        return (text.startsWith("\uFEFF") ? text.substring(1) : text).split("\r?\n", -1);
+    }
+
+    private Dataset read() {
+        String[] lines = lines();
         int first = 0;
         List<String> columnNames = null;
         int[] sklearnCounts = null;

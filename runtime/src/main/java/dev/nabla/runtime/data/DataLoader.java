@@ -44,14 +44,27 @@ public final class DataLoader {
             case "idx":
                 return IdxReader.read(path(spec, 0, "images"), path(spec, 1, "labels"));
             case "csv":
-                return CsvReader.read(path(spec, 0, "path"), new CsvReader.Options(spec.options().get("label"),
-                        Boolean.parseBoolean(spec.options().getOrDefault("header", "false")),
-                        spec.options().getOrDefault("layout", "auto"), spec.options().get("drop")));
+                return CsvReader.read(path(spec, 0, "path"), csvOptions(spec));
             case "npy":
                 return NpyFields.load(spec, model);
             default:
                 throw new NablaException("unknown data format \"" + spec.format() + "\" (use idx, csv or npy)");
         }
+    }
+
+    private static CsvReader.Options csvOptions(DataSpec spec) {
+        return new CsvReader.Options(spec.options().get("label"),
+                Boolean.parseBoolean(spec.options().getOrDefault("header", "false")),
+                spec.options().getOrDefault("layout", "auto"), spec.options().get("drop"));
+    }
+
+    /**
+     * The names of the classes, in label order, when the data names them (the scikit-learn layout's first line,
+     * {@code 150,4,setosa,versicolor,virginica}); otherwise none.
+     */
+    public static List<String> classNames(DataSpec spec) {
+        return spec.format().equalsIgnoreCase("csv") ? CsvReader.classNames(path(spec, 0, "path"), csvOptions(spec))
+                : List.of();
     }
 
     /**

@@ -37,6 +37,11 @@ public final class Preprocessing {
         return new Preprocessing(fitted);
     }
 
+    /** Anything was fitted (or read from metadata); {@link #NONE} and metadata without entries are not. */
+    public boolean fitted() {
+        return !byInput.isEmpty();
+    }
+
     public Dataset apply(Dataset data) {
         if (byInput.isEmpty()) {
             return data;
@@ -45,15 +50,50 @@ public final class Preprocessing {
     }
 
     private Scaling scalingOf(Field f, Dataset data) {
-        Scaling s = byInput.get(f.name());
-        if (s == null && byInput.size() == 1 && data.inputs().size() == 1) {
-            s = byInput.values().iterator().next();
-        }
+        Scaling s = scalingOf(f.name(), data.inputs().size());
         if (s == null) {
             throw new NablaException(f.source() + ": preprocessing was fitted on the inputs " + byInput.keySet()
                     + ", not on \"" + f.name() + "\"");
         }
         return s;
+    }
+
+    /** What input {@code name} of a model of {@code inputs} inputs is scaled with: a lone one matches any name. */
+    private Scaling scalingOf(String name, int inputs) {
+        Scaling s = byInput.get(name);
+        if (s == null && byInput.size() == 1 && inputs == 1) {
+            s = byInput.values().iterator().next();
+        }
+        return s;
+    }
+
+    /**
+     * Checks that input {@code name} of a model of {@code inputs} inputs, {@code width} values per sample, can be
+     * preprocessed by {@link #applyRows} (nothing fitted for it means no preprocessing).
+     *
+     * @throws NablaException when the statistics were fitted on another number of features
+     */
+    public void checkInput(String name, int inputs, int width) {
+        Scaling s = scalingOf(name, inputs);
+        if (s != null && s.mean != null && s.mean.length != width) {
+            throw new NablaException("the preprocessing of input \"" + name + "\" was fitted on " + s.mean.length
+                    + " features per sample, but the model takes " + width);
+        }
+    }
+
+    /**
+     * Preprocesses {@code count} values of one input, whole samples of {@code width} values, from {@code src} at
+     * {@code srcFrom} into {@code dst} at {@code dstFrom}, with exactly the arithmetic {@link #apply} uses;
+     * allocates nothing. An input nothing was fitted for is copied as it is.
+     */
+    public void applyRows(String name, int inputs, float[] src, int srcFrom, float[] dst, int dstFrom, int count,
+                          int width) {
+        Scaling s = scalingOf(name, inputs);
+        if (s == null) {
+            System.arraycopy(src, srcFrom, dst, dstFrom, count);
+        } else {
+            s.apply(src, srcFrom, dst, dstFrom, count, width);
+        }
     }
 
     /**
@@ -143,11 +183,15 @@ public final class Preprocessing {
             }
             float[] in = f.values();
             float[] out = new float[in.length];
-            for (int i = 0; i < out.length; i++) {
-                float v = in[i] / divisor;
-                out[i] = mean == null ? v : (v - mean[i % w]) / std[i % w];
-            }
+            apply(in, 0, out, 0, in.length, w);
             return f.withValues(out, false);
+        }
+
+        void apply(float[] in, int inFrom, float[] out, int outFrom, int count, int w) {
+            for (int i = 0; i < count; i++) {
+                float v = in[inFrom + i] / divisor;
+                out[outFrom + i] = mean == null ? v : (v - mean[i % w]) / std[i % w];
+            }
         }
 
         void toMetadata(String prefix, Map<String, String> m) {

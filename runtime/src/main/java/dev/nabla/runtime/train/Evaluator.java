@@ -67,7 +67,7 @@ public final class Evaluator {
      * The class the output row {@code r} predicts: the argmax of its {@code classes} values, or for a binary target
      * 1 when its one score (a logit, or a ±1 margin) is above 0.
      */
-    static int predicted(float[] output, int r, int classes, boolean binary) {
+    public static int predicted(float[] output, int r, int classes, boolean binary) {
         return binary ? (output[r] > 0 ? 1 : 0) : argmax(output, r * classes, classes);
     }
 

@@ -58,14 +58,20 @@ public final class TrainingRun {
         if (options.threads() > 0) {
             Gemm.setThreads(options.threads());
         }
-        Sets sets = load(spec, request, options.seed());
-        progress.info(describe(sets));
         float[][] buffers = spec.allocate(options.batchSize());
         Initializer.initialize(spec, buffers, options.seed());
+        Preprocessing kept = null;
         if (request.init() != null) {
             Map<String, String> meta = Checkpoint.load(request.init(), spec, buffers);
             options = options.withFirstStep(Long.parseLong(meta.getOrDefault("step", "0")));
-            progress.info("starting from " + request.init() + " (step " + options.firstStep() + ")");
+            Preprocessing saved = Preprocessing.fromMetadata(meta);
+            kept = saved.fitted() ? saved : null;
+        }
+        Sets sets = load(spec, request, options.seed(), kept);
+        progress.info(describe(sets));
+        if (request.init() != null) {
+            progress.info("starting from " + request.init() + " (step " + options.firstStep() + ")"
+                    + (kept != null ? " with its preprocessing" : ""));
         }
         Map<String, String> metadata = metadata(spec, options, sets.preprocessing());
         List<EpochStats> history = new ArrayList<>();
@@ -114,8 +120,10 @@ public final class TrainingRun {
     /**
      * Loads, splits, preprocesses and checks the data of a training run. Every set is bound to the model's inputs
      * and targets first, so that splits keep their fields' rows aligned and preprocessing is fitted per input.
+     * {@code kept}, when not null, is used instead of fitting: the preprocessing of the checkpoint a run starts
+     * from, which its weights expect (fine-tuning on new data must not move the inputs under them).
      */
-    static Sets load(ModelSpec spec, Request request, long seed) {
+    static Sets load(ModelSpec spec, Request request, long seed, Preprocessing kept) {
         TrainConfig config = spec.train();
         DataSpec source = request.data() != null ? request.data() : config.trainData();
         if (source == null) {
@@ -138,7 +146,7 @@ public final class TrainingRun {
             all = split.kept();
             validation = split.heldOut();
         }
-        Preprocessing pre = Preprocessing.fit(config.preprocess(), all);
+        Preprocessing pre = kept != null ? kept : Preprocessing.fit(config.preprocess(), all);
         return new Sets(ready(all, pre, spec, true), validation == null ? null : ready(validation, pre, spec, true),
                 test == null ? null : ready(test, pre, spec, true), pre);
     }
@@ -201,9 +209,18 @@ public final class TrainingRun {
      * @param output the OUTPUT to report, or {@code null} for the first
      */
     public static Predictions predict(CompiledModel model, Path checkpoint, DataSpec inputs, int batch, String output) {
+        float[][] buffers = model.spec().allocate(batch);
+        Map<String, String> meta = Checkpoint.load(checkpoint, model.spec(), buffers);
+        return predict(model, buffers, Preprocessing.fromMetadata(meta), inputs, batch, output);
+    }
+
+    /**
+     * {@link #predict(CompiledModel, Path, DataSpec, int, String)} with the weights already in {@code buffers} (from
+     * {@code spec.allocate(batch)}) and the preprocessing they were trained with.
+     */
+    public static Predictions predict(CompiledModel model, float[][] buffers, Preprocessing preprocessing, DataSpec inputs,
+                                      int batch, String output) {
         ModelSpec spec = model.spec();
-        float[][] buffers = spec.allocate(batch);
-        Map<String, String> meta = Checkpoint.load(checkpoint, spec, buffers);
         Dataset set = DataLoader.load(inputs, spec);
         List<Integer> modelInputs = spec.indicesOf(BufferRole.INPUT);
         boolean oneInput = modelInputs.size() == 1 && set.inputs().size() == 1;
@@ -214,6 +231,6 @@ public final class TrainingRun {
             set = DataLoader.load(new DataSpec(inputs.format(), inputs.paths(), options), spec);
         }
         Dataset inputsOnly = Datasets.bind(set, spec, false);
-        return Predictor.predict(model, buffers, ready(inputsOnly, Preprocessing.fromMetadata(meta), spec, false), batch, output);
+        return Predictor.predict(model, buffers, ready(inputsOnly, preprocessing, spec, false), batch, output);
     }
 }

@@ -1,0 +1,31 @@
+package dev.nabla.compiler.codegen;
+
+/**
+ * Where and how a model's classes are generated.
+ *
+ * @param mainClass        binary name of the class implementing {@code CompiledModel}; its helpers are
+ *                         {@code mainClass$S0}, {@code mainClass$V}, ...
+ * @param manifestResource a resource beside the main class holding its {@code ModelManifest}: the class then also
+ *                         has a no-argument constructor reading its spec from it; {@code null} for none
+ * @param inferenceOnly    only {@code predict}: no training kernels, no optimizer, no gradient or optimizer-state
+ *                         buffers in the spec
+ */
+public record EmitTarget(String mainClass, String manifestResource, boolean inferenceOnly) {
+
+    /** The package of classes compiled in-process ({@code dev.nabla.generated}). */
+    public static final String DEFAULT_PACKAGE = "dev.nabla.generated";
+
+    /** In-process: {@code dev.nabla.generated.NAME}, every entry point, no manifest. */
+    public static EmitTarget inProcess(String modelName) {
+        return new EmitTarget(DEFAULT_PACKAGE + "." + identifier(modelName), null, false);
+    }
+
+    /** {@code name} as a Java identifier: other characters become {@code _}, and a leading digit gets an {@code M}. */
+    public static String identifier(String name) {
+        StringBuilder s = new StringBuilder();
+        for (char c : name.toCharArray()) {
+            s.append(Character.isJavaIdentifierPart(c) ? c : '_');
+        }
+        return s.length() == 0 || !Character.isJavaIdentifierStart(s.charAt(0)) ? "M" + s : s.toString();
+    }
+}
