@@ -100,7 +100,8 @@ public final class TrainingRun {
 
     /**
      * The learning-rate range test ({@link LrFinder}) on the training part of the run {@code request} describes:
-     * same data, splits and preprocessing, initial weights from the seed or {@code request.init()}; nothing is saved.
+     * same data, splits and preprocessing (a checkpoint's own, as train keeps it), initial weights from the seed or
+     * {@code request.init()}; nothing is saved.
      */
     public static LrFinder.Result findLr(CompiledModel model, Request request, double start, double end, int steps) {
         ModelSpec spec = model.spec();
@@ -108,12 +109,14 @@ public final class TrainingRun {
         if (options.threads() > 0) {
             Gemm.setThreads(options.threads());
         }
-        Sets sets = load(spec, request, options.seed());
         float[][] buffers = spec.allocate(options.batchSize());
         Initializer.initialize(spec, buffers, options.seed());
+        Preprocessing kept = null;
         if (request.init() != null) {
-            Checkpoint.load(request.init(), spec, buffers);
+            Preprocessing saved = Preprocessing.fromMetadata(Checkpoint.load(request.init(), spec, buffers));
+            kept = saved.fitted() ? saved : null;
         }
+        Sets sets = load(spec, request, options.seed(), kept);
         return LrFinder.run(model, buffers, sets.train(), options.batchSize(), start, end, steps, options.seed());
     }
 
