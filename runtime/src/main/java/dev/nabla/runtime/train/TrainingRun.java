@@ -52,21 +52,36 @@ public final class TrainingRun {
     private TrainingRun() {
     }
 
+    /**
+     * The start of a run: its options (with the checkpoint's step count), its buffers initialized from the seed or
+     * loaded from {@code request.init()}, and the checkpoint's preprocessing when it has one, which the run keeps.
+     */
+    private record Start(TrainOptions options, float[][] buffers, Preprocessing kept) {
+
+        static Start of(ModelSpec spec, Request request) {
+            TrainOptions options = request.options();
+            if (options.threads() > 0) {
+                Gemm.setThreads(options.threads());
+            }
+            float[][] buffers = spec.allocate(options.batchSize());
+            Initializer.initialize(spec, buffers, options.seed());
+            Preprocessing kept = null;
+            if (request.init() != null) {
+                Map<String, String> meta = Checkpoint.load(request.init(), spec, buffers);
+                options = options.withFirstStep(Long.parseLong(meta.getOrDefault("step", "0")));
+                Preprocessing saved = Preprocessing.fromMetadata(meta);
+                kept = saved.fitted() ? saved : null;
+            }
+            return new Start(options, buffers, kept);
+        }
+    }
+
     public static Report train(CompiledModel model, Request request, ProgressListener progress) {
         ModelSpec spec = model.spec();
-        TrainOptions options = request.options();
-        if (options.threads() > 0) {
-            Gemm.setThreads(options.threads());
-        }
-        float[][] buffers = spec.allocate(options.batchSize());
-        Initializer.initialize(spec, buffers, options.seed());
-        Preprocessing kept = null;
-        if (request.init() != null) {
-            Map<String, String> meta = Checkpoint.load(request.init(), spec, buffers);
-            options = options.withFirstStep(Long.parseLong(meta.getOrDefault("step", "0")));
-            Preprocessing saved = Preprocessing.fromMetadata(meta);
-            kept = saved.fitted() ? saved : null;
-        }
+        Start start = Start.of(spec, request);
+        TrainOptions options = start.options();
+        float[][] buffers = start.buffers();
+        Preprocessing kept = start.kept();
         Sets sets = load(spec, request, options.seed(), kept);
         progress.info(describe(sets));
         if (request.init() != null) {
@@ -104,20 +119,10 @@ public final class TrainingRun {
      * {@code request.init()}; nothing is saved.
      */
     public static LrFinder.Result findLr(CompiledModel model, Request request, double start, double end, int steps) {
-        ModelSpec spec = model.spec();
-        TrainOptions options = request.options();
-        if (options.threads() > 0) {
-            Gemm.setThreads(options.threads());
-        }
-        float[][] buffers = spec.allocate(options.batchSize());
-        Initializer.initialize(spec, buffers, options.seed());
-        Preprocessing kept = null;
-        if (request.init() != null) {
-            Preprocessing saved = Preprocessing.fromMetadata(Checkpoint.load(request.init(), spec, buffers));
-            kept = saved.fitted() ? saved : null;
-        }
-        Sets sets = load(spec, request, options.seed(), kept);
-        return LrFinder.run(model, buffers, sets.train(), options.batchSize(), start, end, steps, options.seed());
+        Start run = Start.of(model.spec(), request);
+        Sets sets = load(model.spec(), request, run.options().seed(), run.kept());
+        return LrFinder.run(model, run.buffers(), sets.train(), run.options().batchSize(), start, end, steps,
+                run.options().seed());
     }
 
     /**
