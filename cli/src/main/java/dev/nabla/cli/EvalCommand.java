@@ -44,7 +44,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelIr ir = source.load(spec.commandLine().getErr());
+        ModelIr ir = source.loadWithLoss(spec.commandLine().getErr(), "evaluated");
         CompiledModel compiled = CompiledModels.load(ir, null, passes.disabled());
         if (threads != null) {
             Gemm.setThreads(threads);

@@ -95,7 +95,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelIr ir = source.load(spec.commandLine().getErr());
+        ModelIr ir = source.loadWithLoss(spec.commandLine().getErr(), "trained");
         CompiledModel compiled = CompiledModels.load(ir, optimizer, passes.disabled());
         Path base = Path.of(".");
         DataSpec trainData = data == null ? null : DataLoader.parse(data, base);

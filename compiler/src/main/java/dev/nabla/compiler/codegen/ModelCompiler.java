@@ -44,14 +44,18 @@ public final class ModelCompiler {
     public static ModelClasses compile(ModelIr model, OptimizerSpec optimizer, Set<String> disabledPasses) {
         Graph train = model.train();
         boolean hasGrads = !train.outputs(Graph.OutputRole.GRAD).isEmpty() || train.inputs(Graph.InputRole.PARAM).isEmpty();
-        Graph withGrads = hasGrads ? train : Autodiff.gradients(train);
+        Graph withGrads = hasGrads || !model.trainable() ? train : Autodiff.gradients(train);
         ModelIr optimized = new ModelIr(model.name(), model.sourceFile(), train,
                 Passes.run(model.inference(), disabledPasses), model.config(), model.targetClasses(),
                 model.evaluation() == null ? null : Passes.run(model.evaluation(), disabledPasses));
         return compile(optimized, optimizer, Passes.run(withGrads, disabledPasses));
     }
 
-    /** Compiles {@code model} with {@code trainWithGrads} (its training graph extended with GRAD outputs) as trainStep. */
+    /**
+     * Compiles {@code model} with {@code trainWithGrads} (its training graph extended with GRAD outputs) as trainStep.
+     * A model without a loss has nothing to differentiate: its trainStep computes the outputs, and the runtime, which
+     * finds no LOSS buffer, refuses to train it.
+     */
     public static ModelClasses compile(ModelIr model, OptimizerSpec optimizer, Graph trainWithGrads) {
         List<BufferSpec> buffers = new ArrayList<>(SpecLayout.interfaceBuffers(model, optimizer));
         Map<String, Integer> index = new HashMap<>();
@@ -83,7 +87,7 @@ public final class ModelCompiler {
     private static void checkGradients(Graph train, Map<String, Integer> index) {
         List<String> have = train.outputs(Graph.OutputRole.GRAD).stream().map(Graph.Output::name).toList();
         for (Graph.Input p : train.inputs(Graph.InputRole.PARAM)) {
-            if (!have.contains(p.value().name())) {
+            if (!have.contains(p.value().name()) && !train.outputs(Graph.OutputRole.LOSS).isEmpty()) {
                 throw new IllegalArgumentException("training graph " + train.name() + " has no GRAD output for parameter "
                         + p.value().name() + " (run Autodiff.gradients first)");
             }

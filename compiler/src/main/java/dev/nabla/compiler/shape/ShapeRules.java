@@ -108,7 +108,7 @@ public final class ShapeRules {
             }
             out.add(d);
         }
-        if (out.indexOf(Shape.BATCH) > 0) {
+        if (out.lastIndexOf(Shape.BATCH) > 0) {
             throw new ShapeException("broadcasting " + a + " with " + b + " would move the batch dimension B off axis 0");
         }
         return new Shape(out);
