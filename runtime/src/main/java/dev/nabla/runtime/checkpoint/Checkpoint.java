@@ -78,4 +78,22 @@ public final class Checkpoint {
         }
         System.arraycopy(t.data(), 0, target, 0, t.data().length);
     }
+
+    /**
+     * The integer metadata entry {@code key} of checkpoint {@code file}, or {@code fallback} when it has none.
+     *
+     * @throws NablaException when the entry is there but not an integer
+     */
+    public static long metadataLong(Path file, Map<String, String> metadata, String key, long fallback) {
+        String text = metadata.get(key);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(text.strip());
+        } catch (NumberFormatException e) {
+            throw new NablaException(file + ": metadata \"" + key + "\" is not an integer: \""
+                    + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "\"");
+        }
+    }
 }

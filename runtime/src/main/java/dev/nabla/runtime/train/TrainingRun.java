@@ -64,7 +64,7 @@ public final class TrainingRun {
         Initializer.initialize(spec, buffers, options.seed());
         if (request.init() != null) {
             Map<String, String> meta = Checkpoint.load(request.init(), spec, buffers);
-            options = options.withFirstStep(Long.parseLong(meta.getOrDefault("step", "0")));
+            options = options.withFirstStep(Checkpoint.metadataLong(request.init(), meta, "step", 0));
             progress.info("starting from " + request.init() + " (step " + options.firstStep() + ")");
         }
         Map<String, String> metadata = metadata(spec, options, sets.preprocessing());
@@ -178,17 +178,17 @@ public final class TrainingRun {
         ModelSpec spec = model.spec();
         float[][] buffers = spec.allocate(batch);
         Map<String, String> meta = Checkpoint.load(checkpoint, spec, buffers);
-        Dataset set = data != null ? bound(data, spec) : heldOutTestSet(spec, meta);
+        Dataset set = data != null ? bound(data, spec) : heldOutTestSet(spec, checkpoint, meta);
         return Evaluator.evaluate(model, buffers, ready(set, Preprocessing.fromMetadata(meta), spec, true), batch);
     }
 
-    private static Dataset heldOutTestSet(ModelSpec spec, Map<String, String> meta) {
+    private static Dataset heldOutTestSet(ModelSpec spec, Path checkpoint, Map<String, String> meta) {
         TrainConfig config = spec.train();
         if (config.testData() != null) {
             return bound(config.testData(), spec);
         }
         if (config.testSplit() > 0 && config.trainData() != null) {
-            long seed = Long.parseLong(meta.getOrDefault("seed", Long.toString(config.seed())));
+            long seed = Checkpoint.metadataLong(checkpoint, meta, "seed", config.seed());
             return Datasets.split(bound(config.trainData(), spec), config.testSplit(), seed, "test").heldOut();
         }
         throw new NablaException("model " + spec.name() + " names no test set (`test = ...` or `split = ...`): pass --data");
