@@ -95,6 +95,10 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        OptionChecks.positive("--epochs", length == null ? null : length.epochs);
+        OptionChecks.positive("--steps", length == null ? null : length.steps);
+        OptionChecks.positive("--batch", batch);
+        OptionChecks.threads(threads);
         ModelIr ir = source.loadWithLoss(spec.commandLine().getErr(), "trained");
         CompiledModel compiled = CompiledModels.load(ir, optimizer, passes.disabled());
         Path base = Path.of(".");

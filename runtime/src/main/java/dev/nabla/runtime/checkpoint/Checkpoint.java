@@ -42,12 +42,14 @@ public final class Checkpoint {
 
     /**
      * Loads every PARAM and STATE (all required, shapes checked) and the OPT_STATE tensors the file has
-     * (missing ones are zeroed, so weights trained with another optimizer still load).
+     * (missing ones are zeroed, so weights trained with another optimizer still load). A tensor holding NaN or an
+     * infinity is refused: every output computed with it would be NaN, without a word.
      *
      * @return the checkpoint's metadata
      */
     public static Map<String, String> load(Path file, ModelSpec spec, float[][] buffers) {
         Safetensors.Contents contents = Safetensors.read(file);
+        contents.tensors().values().forEach(t -> requireFinite(file, t));
         for (String name : contents.tensors().keySet()) {
             if (spec.indexOf(name) < 0 && !name.startsWith("opt")) {
                 throw new NablaException(file + ": tensor \"" + name + "\" is not a parameter of model " + spec.name()
@@ -94,6 +96,17 @@ public final class Checkpoint {
         } catch (NumberFormatException e) {
             throw new NablaException(file + ": metadata \"" + key + "\" is not an integer: \""
                     + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "\"");
+        }
+    }
+
+    private static void requireFinite(Path file, Safetensors.Tensor t) {
+        int bad = 0;
+        for (float v : t.data()) {
+            bad += Float.isFinite(v) ? 0 : 1;
+        }
+        if (bad > 0) {
+            throw new NablaException(file + ": tensor \"" + t.name() + "\" holds " + bad + " NaN or infinite values of "
+                    + t.data().length + "; a model with these weights computes NaN (did the run that saved them diverge?)");
         }
     }
 }

@@ -133,6 +133,18 @@ class CheckpointTest {
     }
 
     @Test
+    void load_nanWeights_areRefusedNamingTheTensor() {
+        Path file = dir.resolve("c.safetensors");
+        float[][] buffers = filled(spec(3));
+        java.util.Arrays.fill(buffers[1], Float.NaN);
+        buffers[1][0] = 1;
+        Checkpoint.save(file, spec(3), buffers, Map.of());
+        NablaException e = assertThrows(NablaException.class, () -> Checkpoint.load(file, spec(3), spec(3).allocate(1)));
+        assertEquals(file + ": tensor \"hidden1.b\" holds 2 NaN or infinite values of 3; a model with these weights"
+                + " computes NaN (did the run that saved them diverge?)", e.getMessage());
+    }
+
+    @Test
     void read_truncatedFile_namesFileAndProblem() throws IOException {
         Path file = dir.resolve("c.safetensors");
         Checkpoint.save(file, spec(3), filled(spec(3)), Map.of());
