@@ -6,6 +6,7 @@ import dev.nabla.runtime.ModelSpec;
 import dev.nabla.runtime.NablaException;
 import dev.nabla.runtime.TrainConfig;
 import dev.nabla.runtime.TrainConfig.DataSpec;
+import dev.nabla.runtime.checkpoint.AtomicFiles;
 import dev.nabla.runtime.checkpoint.Checkpoint;
 import dev.nabla.runtime.data.DataLoader;
 import dev.nabla.runtime.data.Dataset;
@@ -55,6 +56,11 @@ public final class TrainingRun {
     public static Report train(CompiledModel model, Request request, ProgressListener progress) {
         ModelSpec spec = model.spec();
         TrainOptions options = request.options();
+        // Checked before the first epoch, which replaces the checkpoint: a log path that is a directory must not
+        // fail only then.
+        for (Map.Entry<String, Path> out : outputs(request).entrySet()) {
+            AtomicFiles.checkWritable(out.getValue(), out.getKey());
+        }
         if (options.threads() > 0) {
             Gemm.setThreads(options.threads());
         }
@@ -157,6 +163,20 @@ public final class TrainingRun {
         return "training on " + sets.train().rows() + " samples"
                 + (sets.validation() == null ? "" : ", validating on " + sets.validation().rows())
                 + (sets.test() == null ? "" : ", testing on " + sets.test().rows());
+    }
+
+    private static Map<String, Path> outputs(Request request) {
+        Map<String, Path> out = new LinkedHashMap<>();
+        if (request.save() != null) {
+            out.put("the checkpoint", request.save());
+        }
+        if (request.log() != null) {
+            out.put("the log", request.log());
+        }
+        if (request.plot() != null) {
+            out.put("the plot", request.plot());
+        }
+        return out;
     }
 
     private static Map<String, String> metadata(ModelSpec spec, TrainOptions options, Preprocessing pre) {
