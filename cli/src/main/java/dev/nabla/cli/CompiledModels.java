@@ -27,10 +27,10 @@ final class CompiledModels {
         if (name == null) {
             return model.config().optimizer();
         }
-        try {
-            return OptimizerSpec.defaults(OptimizerSpec.Kind.valueOf(name.toUpperCase(Locale.ROOT)));
-        } catch (IllegalArgumentException e) {
-            throw new UserError("unknown optimizer '" + name + "' (sgd, nesterov, adam, adamw, rmsprop)");
+        OptimizerSpec.Kind kind = OptimizerSpec.NAMES.get(name.toLowerCase(Locale.ROOT));
+        if (kind == null) {
+            throw new UserError("unknown optimizer '" + name + "' (" + String.join(", ", OptimizerSpec.NAMES.keySet()) + ")");
         }
+        return OptimizerSpec.defaults(kind);
     }
 }

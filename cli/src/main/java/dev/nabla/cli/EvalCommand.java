@@ -44,13 +44,15 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelIr ir = source.load(spec.commandLine().getErr());
+        OptionChecks.positive("--batch", batch);
+        OptionChecks.threads(threads);
+        ModelIr ir = source.loadWithLoss(spec.commandLine().getErr(), "evaluated");
         CompiledModel compiled = CompiledModels.load(ir, null, passes.disabled());
         if (threads != null) {
             Gemm.setThreads(threads);
         }
         System.out.print(TrainingRun.evaluate(compiled, weights,
-                data == null ? null : DataLoader.parse(data, Path.of(".")), Math.max(1, batch)).report());
+                data == null ? null : DataLoader.parse(data, Path.of(".")), batch).report());
         return 0;
     }
 }

@@ -42,7 +42,7 @@ final class GradcheckCommand implements Callable<Integer> {
             throw new UserError("--batch must be at least 1 and --tolerance positive");
         }
         PrintWriter out = spec.commandLine().getOut();
-        ModelIr m = source.load(spec.commandLine().getErr());
+        ModelIr m = source.loadWithLoss(spec.commandLine().getErr(), "differentiated");
         long s = seed != null ? seed : m.config().seed();
         out.printf("gradient check of %s, batch %d, seed %d, tolerance %.1e%n", m.name(), batch, s, tolerance);
         List<GradCheck.Result> results = GradCheck.check(m, s, tolerance, batch);

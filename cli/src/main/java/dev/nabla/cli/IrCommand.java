@@ -69,6 +69,10 @@ final class IrCommand implements Callable<Integer> {
             if (graph != Which.train) {
                 throw new UserError("--grad needs the training graph: it differentiates the loss");
             }
+            if (!m.trainable()) {
+                throw new UserError("--grad differentiates the loss, and model " + m.name()
+                        + " has none (it can be run, not trained)");
+            }
             g = Autodiff.gradients(g);
         }
         if (after == null) {

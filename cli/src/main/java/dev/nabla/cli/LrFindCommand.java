@@ -56,7 +56,7 @@ final class LrFindCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelIr ir = source.load(spec.commandLine().getErr());
+        ModelIr ir = source.loadWithLoss(spec.commandLine().getErr(), "trained");
         CompiledModel compiled = CompiledModels.load(ir, optimizer, passes.disabled());
         TrainOptions options = TrainOptions.from(compiled.spec().train());
         if (batch != null) {

@@ -21,6 +21,10 @@ public final class Main {
         // A bad flag is a user error like any other: exit 1 (picocli's default is 2).
         cli.getCommandSpec().exitCodeOnInvalidInput(1);
         cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().exitCodeOnInvalidInput(1));
+        // --help and --version on every subcommand, including those that forget to ask for them: without them
+        // `nabla check --help` reported a missing FILE instead of printing the usage.
+        cli.getSubcommands().values().stream().map(CommandLine::getCommandSpec)
+                .filter(sub -> sub.optionsMap().get("--help") == null).forEach(sub -> sub.mixinStandardHelpOptions(true));
         return cli.execute(args);
     }
 }

@@ -31,6 +31,16 @@ final class ModelSource {
         return model(compile(err), model);
     }
 
+    /** As {@link #load}, for a command that needs the model's loss: {@code task} says what it would do ("trained"). */
+    ModelIr loadWithLoss(PrintWriter err, String task) {
+        ModelIr m = load(err);
+        if (!m.trainable()) {
+            throw new UserError("model " + m.name() + " has no loss, so it cannot be " + task
+                    + "; a model without one can be run (nabla predict), not trained");
+        }
+        return m;
+    }
+
     /** The model named by {@code --model}, or without it every model of the file. */
     List<ModelIr> loadSelected(PrintWriter err) {
         Compilation c = compile(err);

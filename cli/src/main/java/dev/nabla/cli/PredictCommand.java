@@ -43,9 +43,10 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        OptionChecks.positive("--batch", batch);
         ModelIr ir = source.load(spec.commandLine().getErr());
         CompiledModel compiled = CompiledModels.load(ir, null, passes.disabled());
-        TrainingRun.predict(compiled, weights, DataLoader.parse(input, Path.of(".")), Math.max(1, batch), output)
+        TrainingRun.predict(compiled, weights, DataLoader.parse(input, Path.of(".")), batch, output)
                 .writeCsv(System.out);
         System.out.flush();
         return 0;

@@ -99,7 +99,11 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelIr ir = source.load(spec.commandLine().getErr());
+        OptionChecks.positive("--epochs", length == null ? null : length.epochs);
+        OptionChecks.positive("--steps", length == null ? null : length.steps);
+        OptionChecks.positive("--batch", batch);
+        OptionChecks.threads(threads);
+        ModelIr ir = source.loadWithLoss(spec.commandLine().getErr(), "trained");
         CompiledModel compiled = CompiledModels.load(ir, optimizer, passes.disabled());
         Path base = Path.of(".");
         DataSpec trainData = data == null ? null : DataLoader.parse(data, base);

@@ -124,11 +124,14 @@ class TrainEvalPredictCommandTest {
     }
 
     @Test
-    void steps_stopAfterExactlyThatManyUpdates(@TempDir Path dir) {
+    void steps_stopAfterExactlyThatManyUpdates(@TempDir Path dir) throws IOException {
+        // 120 training rows in batches of 16 are 8 steps an epoch: 19 steps end 3 steps into the third epoch
         Path log = dir.resolve("run.csv");
-        CliRun train = CliRun.of("train", IRIS.toString(), "--steps", "7", "--batch", "16", "--no-save", "--log", log.toString());
+        CliRun train = CliRun.of("train", IRIS.toString(), "--steps", "19", "--batch", "16", "--no-save", "--log", log.toString());
         assertEquals(0, train.exit(), train.err());
-        assertTrue(Files.isRegularFile(log));
+        List<String> rows = Files.readAllLines(log);
+        assertEquals(4, rows.size(), rows.toString());
+        assertTrue(rows.get(3).startsWith("3,19,48,"), "epoch 3 ends at step 19 after 48 samples: " + rows);
     }
 
     @Test

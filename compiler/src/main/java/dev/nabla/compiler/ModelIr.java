@@ -31,4 +31,9 @@ public record ModelIr(String name, String sourceFile, Graph train, Graph inferen
                    Map<String, Integer> targetClasses) {
         this(name, sourceFile, train, inference, config, targetClasses, null);
     }
+
+    /** Whether the model has a loss: one without can be run (predict), not trained, evaluated or differentiated. */
+    public boolean trainable() {
+        return !train.outputs(Graph.OutputRole.LOSS).isEmpty();
+    }
 }

@@ -16,6 +16,7 @@ import java.util.Set;
  * model alike), so checkpoints and callers see the same names and order:
  * PARAMs (graph order), STATE, INPUTs, TARGETs, OUTPUTs (by output name), the LOSS ({@code loss}),
  * one GRAD per param ({@code grad:NAME}), the optimizer's OPT_STATE slots ({@code opt0:NAME}, ...).
+ * A model without a loss has no LOSS buffer, which is how the runtime knows it cannot be trained or evaluated.
  * A code generator appends its TEMP buffers after these.
  */
 public final class SpecLayout {
@@ -57,7 +58,9 @@ public final class SpecLayout {
                 out.add(new BufferSpec(o.name(), BufferRole.OUTPUT, dims(o.value())));
             }
         }
-        out.add(new BufferSpec(LOSS, BufferRole.LOSS, new int[0]));
+        if (model.trainable()) {
+            out.add(new BufferSpec(LOSS, BufferRole.LOSS, new int[0]));
+        }
         for (Graph.Input p : params) {
             out.add(new BufferSpec(gradName(p.value().name()), BufferRole.GRAD, dims(p.value()), null, p.value().name(), 0));
         }

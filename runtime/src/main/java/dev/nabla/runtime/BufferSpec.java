@@ -49,14 +49,20 @@ public record BufferSpec(String name, BufferRole role, int[] shape, InitSpec ini
         return shape.length > 0 && shape[0] == BATCH;
     }
 
-    /** Number of elements for a given batch size. */
+    /**
+     * Number of elements for a given batch size.
+     *
+     * @throws NablaException when they do not fit in one Java array: the batch is too large for this buffer
+     */
     public int size(int batch) {
         long n = 1;
         for (int d : shape) {
-            n *= d == BATCH ? batch : d;
-        }
-        if (n > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(name + " needs " + n + " elements for batch " + batch);
+            n *= d == BATCH ? batch : d; // both factors are at most 2^31 - 1: no overflow
+            if (n > Integer.MAX_VALUE) {
+                throw new NablaException("batch " + batch + " is too large: " + name + " "
+                        + Arrays.toString(shape).replace("-1", "B") + " would need more than the " + Integer.MAX_VALUE
+                        + " elements a Java array holds");
+            }
         }
         return (int) n;
     }

@@ -38,11 +38,26 @@ public record ModelSpec(String name, String sourceFile, List<BufferSpec> buffers
         return out;
     }
 
-    /** Allocates zeroed storage for every buffer, sized for batches of up to {@code maxBatch} rows. */
+    /**
+     * Allocates zeroed storage for every buffer, sized for batches of up to {@code maxBatch} rows.
+     *
+     * @throws NablaException when a buffer would not fit in a Java array, or all of them not in the heap
+     */
     public float[][] allocate(int maxBatch) {
         float[][] storage = new float[buffers.size()][];
-        for (int i = 0; i < storage.length; i++) {
-            storage[i] = new float[buffers.get(i).size(maxBatch)];
+        long bytes = 0;
+        for (BufferSpec b : buffers) {
+            bytes += 4L * b.size(maxBatch);
+        }
+        try {
+            for (int i = 0; i < storage.length; i++) {
+                storage[i] = new float[buffers.get(i).size(maxBatch)];
+            }
+        } catch (OutOfMemoryError e) {
+            storage = null;
+            throw new NablaException("model " + name + " needs " + (bytes >> 20) + " MB for batch " + maxBatch
+                    + ", more than the Java heap has (" + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MB): use a smaller batch, or a larger heap (NABLA_JAVA_OPTS=-Xmx8g)");
         }
         return storage;
     }

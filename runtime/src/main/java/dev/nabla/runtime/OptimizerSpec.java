@@ -1,5 +1,7 @@
 package dev.nabla.runtime;
 
+import java.util.Map;
+
 /**
  * The optimizer compiled into a model's update kernel. Constant hyperparameters are baked into the
  * kernel; the ones that change per step are passed in the {@code hyper} array of
@@ -18,6 +20,9 @@ public record OptimizerSpec(Kind kind, double lr, double momentum, double beta1,
                             double alpha, double eps, double weightDecay) {
 
     public enum Kind { SGD, NESTEROV, ADAM, ADAMW, RMSPROP }
+
+    /** The optimizers by the name the language ({@code optimizer = nesterov(...)}) and the command line use. */
+    public static final Map<String, Kind> NAMES = TrainConfig.names(Kind.values());
 
     /** Index in {@code hyper} of the current learning rate. */
     public static final int HYPER_LR = 0;

@@ -46,6 +46,9 @@ public record TrainConfig(OptimizerSpec optimizer, Schedule schedule, int batchS
     public record Schedule(Kind kind, double gamma, int stepSize, int warmupSteps) {
         public enum Kind { CONSTANT, STEP, EXPONENTIAL, COSINE }
 
+        /** The schedules by the name the language uses ({@code schedule = cosine}). */
+        public static final Map<String, Kind> NAMES = names(Kind.values());
+
         public static final Schedule CONSTANT = new Schedule(Kind.CONSTANT, 1, 1, 0);
     }
 
@@ -57,9 +60,25 @@ public record TrainConfig(OptimizerSpec optimizer, Schedule schedule, int batchS
      * @param options format options, e.g. {@code label=-1}, {@code header=true}, {@code layout=sklearn}
      */
     public record DataSpec(String format, List<String> paths, Map<String, String> options) {
+
+        /** The data formats, as the language ({@code data = csv(...)}) and the command line ({@code csv:FILE}) name them. */
+        public static final List<String> FORMATS = List.of("csv", "idx", "npy");
+
         public DataSpec {
             paths = List.copyOf(paths);
             options = Map.copyOf(options);
         }
+    }
+
+    /**
+     * The one vocabulary of the language and the command line: each constant by its name in lower case, in
+     * declaration order, so a name accepted in one is accepted in the other.
+     */
+    static <K extends Enum<K>> Map<String, K> names(K[] kinds) {
+        Map<String, K> out = new java.util.LinkedHashMap<>();
+        for (K k : kinds) {
+            out.put(k.name().toLowerCase(java.util.Locale.ROOT), k);
+        }
+        return java.util.Collections.unmodifiableMap(out);
     }
 }

@@ -59,11 +59,15 @@ public final class ModelCompiler {
             return lowerAndEmit(optimized, optimizer, null, target);
         }
         boolean hasGrads = !train.outputs(Graph.OutputRole.GRAD).isEmpty() || train.inputs(Graph.InputRole.PARAM).isEmpty();
-        Graph withGrads = hasGrads ? train : Autodiff.gradients(train);
+        Graph withGrads = hasGrads || !model.trainable() ? train : Autodiff.gradients(train);
         return lowerAndEmit(optimized, optimizer, Passes.run(withGrads, disabledPasses), target);
     }
 
-    /** Compiles {@code model} with {@code trainWithGrads} (its training graph extended with GRAD outputs) as trainStep. */
+    /**
+     * Compiles {@code model} with {@code trainWithGrads} (its training graph extended with GRAD outputs) as trainStep.
+     * A model without a loss has nothing to differentiate: its trainStep computes the outputs, and the runtime, which
+     * finds no LOSS buffer, refuses to train it.
+     */
     public static ModelClasses compile(ModelIr model, OptimizerSpec optimizer, Graph trainWithGrads) {
         return lowerAndEmit(model, optimizer, trainWithGrads, EmitTarget.inProcess(model.name()));
     }
@@ -108,7 +112,7 @@ public final class ModelCompiler {
     private static void checkGradients(Graph train, Map<String, Integer> index) {
         List<String> have = train.outputs(Graph.OutputRole.GRAD).stream().map(Graph.Output::name).toList();
         for (Graph.Input p : train.inputs(Graph.InputRole.PARAM)) {
-            if (!have.contains(p.value().name())) {
+            if (!have.contains(p.value().name()) && !train.outputs(Graph.OutputRole.LOSS).isEmpty()) {
                 throw new IllegalArgumentException("training graph " + train.name() + " has no GRAD output for parameter "
                         + p.value().name() + " (run Autodiff.gradients first)");
             }

@@ -10,26 +10,46 @@ import dev.nabla.compiler.ir.Span;
  */
 public record Diagnostic(Severity severity, Span span, String message, String sourceLine) {
 
+    /** Source lines longer than this are shown as a window around the caret, so a minified line is not repeated whole. */
+    static final int MAX_LINE = 160;
+    /** Characters of the line kept on each side of the caret when it is clipped. */
+    static final int CONTEXT = 60;
+    /** Messages longer than this (a message quoting a huge identifier) are cut. */
+    static final int MAX_MESSAGE = 1000;
+
     /** {@code file:line:col: error: message}, the source line, and a caret under the column (no position: {@code file: error: ...}). */
     public String render() {
-        StringBuilder s = new StringBuilder().append(span.file());
+        StringBuilder s = new StringBuilder().append(clip(span.file(), MAX_MESSAGE));
         if (span.line() > 0) {
             s.append(':').append(span.line()).append(':').append(span.column());
         }
-        s.append(": ").append(severity.text()).append(": ").append(message).append('\n');
+        s.append(": ").append(severity.text()).append(": ").append(clip(message, MAX_MESSAGE)).append('\n');
         if (!sourceLine.isEmpty()) {
-            s.append(sourceLine).append('\n').append(caretLine()).append('\n');
+            int caret = Math.max(0, span.column() - 1);
+            int from = 0;
+            int to = sourceLine.length();
+            if (to > MAX_LINE) {
+                from = Math.max(0, Math.min(caret, to) - CONTEXT);
+                to = Math.min(to, Math.max(caret, from) + CONTEXT);
+            }
+            String prefix = from > 0 ? "..." : "";
+            String shown = prefix + sourceLine.substring(from, to) + (to < sourceLine.length() ? "..." : "");
+            s.append(shown).append('\n').append(caretLine(shown, prefix.length() + caret - from)).append('\n');
         }
         return s.toString();
     }
 
+    private static String clip(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max) + "... (" + text.length() + " characters)";
+    }
+
     /** Keeps the tabs of the source line so the caret lines up in any terminal. */
-    private String caretLine() {
+    private static String caretLine(String line, int column) {
         StringBuilder s = new StringBuilder();
-        for (int i = 0; i < span.column() - 1 && i < sourceLine.length(); i++) {
-            s.append(sourceLine.charAt(i) == '\t' ? '\t' : ' ');
+        for (int i = 0; i < column && i < line.length(); i++) {
+            s.append(line.charAt(i) == '\t' ? '\t' : ' ');
         }
-        for (int i = sourceLine.length(); i < span.column() - 1; i++) {
+        for (int i = line.length(); i < column; i++) {
             s.append(' ');
         }
         return s.append('^').toString();

@@ -13,13 +13,19 @@ import java.util.Set;
 /**
  * Collects the diagnostics of one compilation. Knows every source text it was told about, so it can
  * attach the offending line to each message. Identical diagnostics (an error inside a definition that is
- * inlined twice) are reported once.
+ * inlined twice) are reported once. As javac does, only the first {@link #MAX_ERRORS} errors are kept (a
+ * file of garbage has an error on every token); a final note says how many there were.
  */
 public final class Diagnostics {
 
     private final Map<String, List<String>> sourceLines = new HashMap<>();
     private final Map<String, Integer> fileOrder = new HashMap<>();
     private final Set<Diagnostic> reported = new LinkedHashSet<>();
+    public static final int MAX_ERRORS = 100;
+    private int errors;
+    private int dropped;
+    private boolean droppingNotes;
+    private String droppedFile;
 
     public void addSource(String file, String text) {
         sourceLines.put(file, text.lines().toList());
@@ -35,7 +41,20 @@ public final class Diagnostics {
     }
 
     public void report(Severity severity, Span span, String message) {
-        reported.add(new Diagnostic(severity, span, message, lineOf(span)));
+        Diagnostic d = new Diagnostic(severity, span, message, lineOf(span));
+        if (severity == Severity.ERROR) {
+            droppingNotes = errors >= MAX_ERRORS && !reported.contains(d);
+            if (droppingNotes) {
+                dropped++;
+                droppedFile = droppedFile == null ? span.file() : droppedFile;
+                return;
+            }
+        } else if (droppingNotes) {
+            return;
+        }
+        if (reported.add(d) && severity == Severity.ERROR) {
+            errors++;
+        }
     }
 
     private String lineOf(Span span) {
@@ -47,11 +66,12 @@ public final class Diagnostics {
     }
 
     public boolean hasErrors() {
-        return reported.stream().anyMatch(Diagnostic::isError);
+        return errorCount() > 0;
     }
 
+    /** Every distinct error reported, including those past {@link #MAX_ERRORS} that are not listed. */
     public int errorCount() {
-        return (int) reported.stream().filter(Diagnostic::isError).count();
+        return errors + dropped;
     }
 
     /** In source order: files in the order they were read, then by line and column; a note stays after its error. */
@@ -68,6 +88,10 @@ public final class Diagnostics {
                 .<Diagnostic>comparingInt(d -> fileOrder.getOrDefault(d.span().file(), Integer.MAX_VALUE))
                 .thenComparingInt(d -> d.span().line()).thenComparingInt(d -> d.span().column());
         groups.sort((a, b) -> order.compare(a.get(0), b.get(0)));
+        if (dropped > 0) {
+            groups.add(List.of(new Diagnostic(Severity.NOTE, Span.at(droppedFile, 0, 0),
+                    "only the first " + MAX_ERRORS + " errors are shown, of " + errorCount(), "")));
+        }
         return groups.stream().flatMap(List::stream).toList();
     }
 }

@@ -11,17 +11,17 @@ public final class Suggestions {
 
     /** The closest candidate, if it is close enough to be a plausible typo of {@code name}. */
     public static Optional<String> closest(String name, Collection<String> candidates) {
+        // One- and two-letter names are all within one edit of each other: suggesting one of them is noise.
+        int allowed = name.length() <= 2 ? 0 : Math.max(1, Math.min(3, name.length() / 3));
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String c : candidates) {
-            int d = distance(name, c);
+            int d = distance(name, c, allowed);
             if (d < bestDistance || (d == bestDistance && best != null && betterTie(name, c, best))) {
                 best = c;
                 bestDistance = d;
             }
         }
-        // One- and two-letter names are all within one edit of each other: suggesting one of them is noise.
-        int allowed = name.length() <= 2 ? 0 : Math.max(1, Math.min(3, name.length() / 3));
         return best != null && bestDistance <= allowed && !best.equals(name) ? Optional.of(best) : Optional.empty();
     }
 
@@ -45,24 +45,48 @@ public final class Suggestions {
         return closest(name, candidates).map(s -> "; did you mean '" + s + "'?").orElse("");
     }
 
-    /** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps cost 1. */
-    public static int distance(String a, String b) {
-        int[][] d = new int[a.length() + 1][b.length() + 1];
-        for (int i = 0; i <= a.length(); i++) {
-            d[i][0] = i;
+    /**
+     * Optimal string alignment distance (insertions, deletions, substitutions and adjacent swaps cost 1), or
+     * {@code max + 1} when it is larger than {@code max}. Only the band of cells within {@code max} of the diagonal is
+     * computed, so a 100,000-character identifier costs a few rows of ints and linear time, not an n-by-m matrix.
+     */
+    public static int distance(String a, String b, int max) {
+        int n = a.length();
+        int m = b.length();
+        int over = max + 1;
+        if (Math.abs(n - m) > max) {
+            return over;
         }
-        for (int j = 0; j <= b.length(); j++) {
-            d[0][j] = j;
+        int[] before = new int[m + 2];
+        int[] prev = new int[m + 2];
+        int[] cur = new int[m + 2];
+        for (int j = 0; j <= Math.min(m, max); j++) {
+            prev[j] = j;
         }
-        for (int i = 1; i <= a.length(); i++) {
-            for (int j = 1; j <= b.length(); j++) {
+        prev[Math.min(m, max) + 1] = over;
+        for (int i = 1; i <= n; i++) {
+            int lo = Math.max(1, i - max);
+            int hi = Math.min(m, i + max);
+            cur[lo - 1] = lo == 1 && i <= max ? i : over;
+            int rowMin = cur[lo - 1];
+            for (int j = lo; j <= hi; j++) {
                 int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                int d = Math.min(Math.min(prev[j] + 1, cur[j - 1] + 1), prev[j - 1] + cost);
                 if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                    d = Math.min(d, before[j - 2] + 1);
                 }
+                cur[j] = Math.min(d, over);
+                rowMin = Math.min(rowMin, cur[j]);
             }
+            cur[hi + 1] = over;
+            if (rowMin >= over) {
+                return over;
+            }
+            int[] t = before;
+            before = prev;
+            prev = cur;
+            cur = t;
         }
-        return d[a.length()][b.length()];
+        return prev[m];
     }
 }

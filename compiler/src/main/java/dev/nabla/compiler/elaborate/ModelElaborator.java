@@ -221,7 +221,7 @@ final class ModelElaborator {
                 dims.add(d.size());
             }
         }
-        return new TensorType(dtype, new Shape(dims));
+        return new TensorType(dtype, ShapeArgs.checked(dims, ref.span()));
     }
 
     /** The batch symbol is bound in the model, so shapes like {@code reshape(x, [B, 8, 8])} can name it. */

@@ -2,6 +2,8 @@ package dev.nabla.compiler.elaborate;
 
 import dev.nabla.compiler.ir.Shape;
 import dev.nabla.compiler.ir.Span;
+import dev.nabla.compiler.shape.ShapeException;
+import dev.nabla.compiler.shape.ShapeRules;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +56,18 @@ final class ShapeArgs {
         if (inferred >= 0) {
             dims.set(inferred, inferredSize(dims, inferred, span, inferFrom));
         }
-        return new Shape(dims);
+        return checked(dims, span);
+    }
+
+    /** A declared shape, which must fit in a Java array per example. */
+    static Shape checked(List<Integer> dims, Span span) {
+        Shape shape = new Shape(dims);
+        try {
+            ShapeRules.checkSize(shape, "a tensor of shape");
+        } catch (ShapeException e) {
+            throw new ElabError(span, e.getMessage());
+        }
+        return shape;
     }
 
     private static void splice(List<Val> items, List<Val> into) {

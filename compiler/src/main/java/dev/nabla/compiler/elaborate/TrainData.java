@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  */
 final class TrainData {
 
-    private static final List<String> FORMATS = List.of("csv", "idx", "npy");
+    private static final List<String> FORMATS = TrainConfig.DataSpec.FORMATS;
 
     private TrainData() {
     }

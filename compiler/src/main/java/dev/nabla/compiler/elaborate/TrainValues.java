@@ -14,16 +14,14 @@ import java.util.Map;
 /** Readers for the values of train settings: literals, and calls such as {@code adam(lr = 0.01)}. */
 final class TrainValues {
 
-    private static final Map<String, OptimizerSpec.Kind> OPTIMIZERS = Map.of("sgd", OptimizerSpec.Kind.SGD,
-            "adam", OptimizerSpec.Kind.ADAM, "adamw", OptimizerSpec.Kind.ADAMW, "rmsprop", OptimizerSpec.Kind.RMSPROP);
+    private static final Map<String, OptimizerSpec.Kind> OPTIMIZERS = OptimizerSpec.NAMES;
     private static final Map<OptimizerSpec.Kind, List<String>> OPTIMIZER_FORMALS = Map.of(
             OptimizerSpec.Kind.SGD, List.of("lr", "momentum", "nesterov", "weight_decay"),
+            OptimizerSpec.Kind.NESTEROV, List.of("lr", "momentum", "weight_decay"),
             OptimizerSpec.Kind.ADAM, List.of("lr", "beta1", "beta2", "eps", "weight_decay"),
             OptimizerSpec.Kind.ADAMW, List.of("lr", "beta1", "beta2", "eps", "weight_decay"),
             OptimizerSpec.Kind.RMSPROP, List.of("lr", "alpha", "eps", "momentum", "weight_decay"));
-    private static final Map<String, TrainConfig.Schedule.Kind> SCHEDULES = Map.of(
-            "constant", TrainConfig.Schedule.Kind.CONSTANT, "step", TrainConfig.Schedule.Kind.STEP,
-            "exponential", TrainConfig.Schedule.Kind.EXPONENTIAL, "cosine", TrainConfig.Schedule.Kind.COSINE);
+    private static final Map<String, TrainConfig.Schedule.Kind> SCHEDULES = TrainConfig.Schedule.NAMES;
 
     private TrainValues() {
     }

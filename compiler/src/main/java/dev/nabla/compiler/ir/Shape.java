@@ -11,6 +11,8 @@ import java.util.stream.Collectors;
 public record Shape(List<Integer> dims) {
 
     public static final int BATCH = -1;
+    /** The most elements a tensor may hold per example: its buffer is one Java array, and a batch of 1 must fit. */
+    public static final long MAX_ELEMENTS = Integer.MAX_VALUE;
     public static final Shape SCALAR = new Shape(List.of());
 
     public Shape {
@@ -54,6 +56,18 @@ public record Shape(List<Integer> dims) {
             n *= d == BATCH ? batch : d;
         }
         return n;
+    }
+
+    /** Whether one example of this shape fits in a Java array ({@link #MAX_ELEMENTS}); never overflows. */
+    public boolean fitsInArray() {
+        long n = 1;
+        for (int d : dims) {
+            n *= d == BATCH ? 1 : d;
+            if (n > MAX_ELEMENTS) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Dimensions with the batch dimension made concrete. */

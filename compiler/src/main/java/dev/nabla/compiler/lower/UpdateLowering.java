@@ -97,8 +97,8 @@ public final class UpdateLowering {
         Local stepSize = new Local("stepSize", false);
         Local sqrtBc2 = new Local("sqrtBc2", false);
         Expr t = hyper(OptimizerSpec.HYPER_STEP);
-        top.add(new Stmt.Let(stepSize, div(read(lr), sub(Expr.c(1), Expr.bin(Op.POW, Expr.c(o.beta1()), t)))));
-        top.add(new Stmt.Let(sqrtBc2, Expr.un(Op.SQRT, sub(Expr.c(1), Expr.bin(Op.POW, Expr.c(o.beta2()), t)))));
+        top.add(new Stmt.Let(stepSize, div(read(lr), biasCorrection(o.beta1(), t))));
+        top.add(new Stmt.Let(sqrtBc2, Expr.un(Op.SQRT, biasCorrection(o.beta2(), t))));
         Buf m = p.state().get(0);
         Buf v = p.state().get(1);
         Expr mv = new Expr.Load(m, at);
@@ -111,6 +111,15 @@ public final class UpdateLowering {
                 mul(Expr.c(1 - o.beta2()), mul(read(g), read(g))))));
         Expr denom = add(div(Expr.un(Op.SQRT, vv), read(sqrtBc2)), Expr.c(o.eps()));
         body.add(new Stmt.Store(p.param(), at, sub(w, mul(read(stepSize), div(mv, denom)))));
+    }
+
+    /**
+     * {@code 1 - beta^t} as torch.optim computes it, in double: as {@code -expm1(t ln beta)}, with {@code ln beta} taken
+     * in double and expm1 evaluated in double. The float form {@code 1 - pow(beta, t)} rounds beta itself to float
+     * (0.999f is 1.3e-8 off), which made every early Adam step about 6.4e-6 relatively smaller than torch's.
+     */
+    private static Expr biasCorrection(double beta, Expr t) {
+        return Expr.un(Op.NEG, Expr.un(Op.EXPM1, mul(t, Expr.c((float) Math.log(beta)))));
     }
 
     private void rmsprop(ParamBuffers p, Index at, Expr w, Local g, Local lr, List<Stmt> body) {

@@ -27,11 +27,13 @@ public final class CompileStats {
         StringBuilder s = new StringBuilder("model ").append(m.name()).append(" (").append(m.sourceFile()).append(")\n");
         String row = "%-34s %8s %16s%n";
         s.append(String.format(row, "stage", "ops", "FLOPs/example"));
-        Graph withGrads = Autodiff.gradients(m.train());
         line(s, row, "elaborated: training", m.train());
         line(s, row, "elaborated: inference", m.inference());
-        line(s, row, "differentiated: training step", withGrads);
-        line(s, row, "optimized: training step", Passes.run(withGrads, disabledPasses));
+        if (m.trainable()) {
+            Graph withGrads = Autodiff.gradients(m.train());
+            line(s, row, "differentiated: training step", withGrads);
+            line(s, row, "optimized: training step", Passes.run(withGrads, disabledPasses));
+        }
         line(s, row, "optimized: inference", Passes.run(m.inference(), disabledPasses));
         ModelClasses mc = ModelCompiler.compile(m, optimizer, disabledPasses);
         s.append("kernels: ");

@@ -72,12 +72,17 @@ public final class ModelSummary {
         long trainable = count(m.train(), Graph.InputRole.PARAM);
         long state = count(m.train(), Graph.InputRole.STATE);
         long inference = Flops.of(Passes.run(m.inference(), Set.of()));
-        long training = Flops.of(Passes.run(Autodiff.gradients(m.train()), Set.of()));
         s.append(String.format("trainable parameters: %s%n", group(trainable)));
         s.append(String.format("state (not trained):  %s%n", group(state)));
         s.append(String.format("weights:              %s bytes (f32)%n", group(4 * (trainable + state))));
-        s.append(String.format("FLOPs per example:    %s inference, %s training step (forward and backward)%n",
-                group(inference), group(training)));
+        if (m.trainable()) {
+            long training = Flops.of(Passes.run(Autodiff.gradients(m.train()), Set.of()));
+            s.append(String.format("FLOPs per example:    %s inference, %s training step (forward and backward)%n",
+                    group(inference), group(training)));
+        } else {
+            s.append(String.format("FLOPs per example:    %s inference (no loss: the model is not trained)%n",
+                    group(inference)));
+        }
         return s.toString();
     }
 

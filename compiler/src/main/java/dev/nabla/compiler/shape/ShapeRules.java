@@ -80,7 +80,21 @@ public final class ShapeRules {
         if (args.size() != op.arity()) {
             throw new ShapeException(op.mnemonic() + " takes " + op.arity() + " operand(s), got " + args.size());
         }
-        return RULES.get(op).apply(args, attr);
+        TensorType out = RULES.get(op).apply(args, attr);
+        checkSize(out.shape(), "the " + op.mnemonic() + " result of shape");
+        return out;
+    }
+
+    /** @throws ShapeException when one example of {@code shape} does not fit in a Java array ({@code what} says whose) */
+    public static void checkSize(Shape shape, String what) {
+        if (!shape.fitsInArray()) {
+            java.math.BigInteger n = java.math.BigInteger.ONE;
+            for (int d : shape.dims()) {
+                n = n.multiply(java.math.BigInteger.valueOf(d == Shape.BATCH ? 1 : d));
+            }
+            throw new ShapeException(what + " " + shape + " holds " + n + " elements per example; a tensor holds at most "
+                    + Shape.MAX_ELEMENTS + " (one Java array)");
+        }
     }
 
     private static TensorType floatOperand(Op op, TensorType t) {
@@ -108,7 +122,7 @@ public final class ShapeRules {
             }
             out.add(d);
         }
-        if (out.indexOf(Shape.BATCH) > 0) {
+        if (out.lastIndexOf(Shape.BATCH) > 0) {
             throw new ShapeException("broadcasting " + a + " with " + b + " would move the batch dimension B off axis 0");
         }
         return new Shape(out);

@@ -103,6 +103,20 @@ final class Harness {
 
     /** As above, with the inputs taken from {@code in} (the buffers before a call that updates STATE in place). */
     static void assertOutputsMatch(Graph g, ModelSpec spec, float[][] in, float[][] b, int batch, double atol, double rtol) {
+        assertOutputsMatch(g, spec, in, b, batch, atol, rtol, 0);
+    }
+
+    /**
+     * Every output element within {@code atol + rtolOfMax * max|ref| + rtolOfEntry * |ref[k]|}: with a small
+     * {@code rtolOfMax} (float rounding of sums that cancel) a wrong small entry fails as a wrong large one does.
+     */
+    static void assertEachOutputMatches(Graph g, ModelSpec spec, float[][] b, int batch, double atol, double rtolOfMax,
+                                        double rtolOfEntry) {
+        assertOutputsMatch(g, spec, b, b, batch, atol, rtolOfMax, rtolOfEntry);
+    }
+
+    private static void assertOutputsMatch(Graph g, ModelSpec spec, float[][] in, float[][] b, int batch, double atol,
+                                           double rtol, double rtolOfEntry) {
         Map<String, Tensor> ref = Interpreter.runAll(g, batch, inputsOf(g, spec, in, batch));
         for (Graph.Output o : g.outputs()) {
             String buf = o.role() == Graph.OutputRole.GRAD ? "grad:" + o.name() : o.name();
@@ -115,7 +129,7 @@ final class Harness {
                 }
             }
             for (int k = 0; k < want.length; k++) {
-                double tol = atol + rtol * scale;
+                double tol = atol + rtol * scale + rtolOfEntry * Math.abs(want[k]);
                 if (!(Math.abs(got[k] - want[k]) <= tol) && !(Double.isNaN(want[k]) && Float.isNaN(got[k]))
                         && !(Double.isInfinite(want[k]) && got[k] == want[k])) {
                     fail(g.name() + " output " + buf + "[" + k + "] = " + got[k] + ", reference " + want[k]

@@ -3,18 +3,22 @@ package dev.nabla.compiler.elaborate;
 import dev.nabla.compiler.Compilation;
 import dev.nabla.compiler.Compiler;
 import dev.nabla.compiler.ModelIr;
+import dev.nabla.compiler.interp.Interpreter;
+import dev.nabla.compiler.interp.Tensor;
 import dev.nabla.compiler.ir.Graph;
 import dev.nabla.compiler.ir.Shape;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -132,18 +136,40 @@ class ModelTest {
         assertTrue(Models.paramNames(m).isEmpty());
     }
 
+    /** Each loss with the value its formula gives on p = [0.5, -1, 2, 3], t = [1, 1, 0, 2.5], computed here. */
+    static Stream<Arguments> regressionLosses() {
+        double bce = 0;
+        double[] p = {0.5, -1, 2, 3};
+        double[] t = {1, 1, 0, 2.5};
+        for (int i = 0; i < 4; i++) {
+            bce += (Math.log1p(Math.exp(p[i])) - p[i] * t[i]) / 4;
+        }
+        return Stream.of(
+                Arguments.of("mse(p, t)", (0.25 + 4 + 4 + 0.25) / 4),
+                Arguments.of("mae(p, t)", (0.5 + 2 + 2 + 0.5) / 4),
+                Arguments.of("binary_cross_entropy(p, t)", bce),
+                Arguments.of("huber(p, t)", (0.125 + 1.5 + 1.5 + 0.125) / 4),
+                Arguments.of("huber(p, t, delta = 0.5)", (0.125 + 0.875 + 0.875 + 0.125) / 4));
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"mse(o, t)", "mae(o, t)", "binary_cross_entropy(o, t)", "huber(o, t)", "huber(o, t, delta = 0.5)"})
-    void regressionLossesOfTheStandardLibrary_areScalars(String loss) {
+    @MethodSource("regressionLosses")
+    void regressionLossesOfTheStandardLibrary_areTheScalarMeanOfTheirFormula(String loss, double expected) {
         ModelIr m = Models.compile("""
                 model R {
-                    input x : f32[B, 4]
+                    input p : f32[B, 1]
                     target t : f32[B, 1]
-                    output o = dense(x, 1)
+                    output o = p * 2
                     loss = %s
                 }
                 """.formatted(loss));
-        assertTrue(m.train().outputs(Graph.OutputRole.LOSS).get(0).value().shape().isScalar());
+        Graph.Output out = m.train().outputs(Graph.OutputRole.LOSS).get(0);
+        assertTrue(out.value().shape().isScalar());
+        Map<String, Tensor> in = Map.of(
+                "p", new Tensor(new int[] {4, 1}, new double[] {0.5, -1, 2, 3}),
+                "t", new Tensor(new int[] {4, 1}, new double[] {1, 1, 0, 2.5}));
+        double value = Interpreter.run(m.train(), 4, in).get(out.name()).data()[0];
+        assertEquals(expected, value, 1e-12, loss);
     }
 
     @Test

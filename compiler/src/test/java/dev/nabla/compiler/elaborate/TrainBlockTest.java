@@ -44,6 +44,16 @@ class TrainBlockTest {
     }
 
     @Test
+    void everyOptimizerAndScheduleOfTheSharedVocabulary_isAcceptedByTheLanguage() {
+        OptimizerSpec.NAMES.forEach((name, kind) ->
+                assertEquals(OptimizerSpec.defaults(kind), config("m.nabla", "optimizer = " + name).optimizer(), name));
+        TrainConfig.Schedule.NAMES.forEach((name, kind) ->
+                assertEquals(kind, config("m.nabla", "schedule = " + name).schedule().kind(), name));
+        OptimizerSpec n = config("m.nabla", "optimizer = nesterov(lr = 0.1, momentum = 0.8)").optimizer();
+        assertEquals(new OptimizerSpec(OptimizerSpec.Kind.NESTEROV, 0.1, 0.8, 0.9, 0.999, 0.99, 1e-8, 0), n);
+    }
+
+    @Test
     void bareOptimizerName_takesPyTorchDefaults() {
         assertEquals(OptimizerSpec.defaults(OptimizerSpec.Kind.ADAMW), config("m.nabla", "optimizer = adamw").optimizer());
         OptimizerSpec r = config("m.nabla", "optimizer = rmsprop(alpha = 0.9, momentum = 0.5)").optimizer();

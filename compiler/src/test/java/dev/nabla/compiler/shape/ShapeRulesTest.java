@@ -50,6 +50,13 @@ class ShapeRulesTest {
     }
 
     @Test
+    void broadcast_thatWouldPutBatchOnASecondAxis_isAShapeError() {
+        ShapeException e = assertThrows(ShapeException.class,
+                () -> ShapeRules.infer(Op.MUL, List.of(TensorType.f32(Shape.BATCH, 1, 4), BATCH_4), Attr.NONE));
+        assertEquals("broadcasting [B,1,4] with [B,4] would move the batch dimension B off axis 0", e.getMessage());
+    }
+
+    @Test
     void matmul_innerMismatch_namesBothShapes() {
         ShapeException e = assertThrows(ShapeException.class,
                 () -> ShapeRules.infer(Op.MATMUL, List.of(BATCH_4, TensorType.f32(5, 3)), Attr.NONE));

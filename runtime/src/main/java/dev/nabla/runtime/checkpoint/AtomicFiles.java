@@ -13,7 +13,9 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Replaces a file so that readers (and a crash) see either the old or the new content, never a torn one:
- * write a temporary file in the same directory, force it to disk, rename it over the target.
+ * write a temporary file in the same directory, force it to disk, rename it over the target. The temporary file is
+ * created as any new file is, so the target gets the permissions the umask gives (not 0600); one left behind by a
+ * process killed while saving is removed by the next save of the same file.
  */
 public final class AtomicFiles {
 
@@ -26,8 +28,10 @@ public final class AtomicFiles {
         Path temp = null;
         try {
             Files.createDirectories(dir);
-            temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            removeStaleTemporaries(dir, target.getFileName().toString());
+            temp = dir.resolve(tempPrefix(target.getFileName().toString()) + Long.toUnsignedString(RANDOM.nextLong(), 36)
+                    + TEMP_SUFFIX);
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer buf = ByteBuffer.wrap(content);
                 while (buf.hasRemaining()) {
                     ch.write(buf);
@@ -40,6 +44,63 @@ public final class AtomicFiles {
             throw new NablaException(file + ": cannot save: " + e.getMessage(), e);
         } finally {
             deleteQuietly(temp);
+        }
+    }
+
+    private static final String TEMP_SUFFIX = ".tmp";
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+    /** Temporaries older than this process (or, when its start is unknown, than a minute) are left by a crash. */
+    private static final java.time.Instant STARTED = ProcessHandle.current().info().startInstant()
+            .orElse(java.time.Instant.now().minusSeconds(60));
+
+    private static String tempPrefix(String name) {
+        return "." + name + ".";
+    }
+
+    /** Deletes {@code .NAME.*.tmp} files of {@code dir} last written before this process started. */
+    private static void removeStaleTemporaries(Path dir, String name) {
+        String prefix = tempPrefix(name);
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            files.filter(p -> p.getFileName().toString().startsWith(prefix) && p.getFileName().toString().endsWith(TEMP_SUFFIX))
+                    .filter(p -> {
+                        try {
+                            return Files.getLastModifiedTime(p).toInstant().isBefore(STARTED);
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    })
+                    .forEach(AtomicFiles::deleteQuietly);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // best effort: a stale temporary file is hidden and only costs space
+        }
+    }
+
+    /**
+     * Checks, before a long run, that {@code file} can later be written: not a directory, and in a directory that
+     * exists (or can be created) and is writable. {@code what} names it in the message ("the checkpoint").
+     *
+     * @throws NablaException saying why not
+     */
+    public static void checkWritable(Path file, String what) {
+        Path target = file.toAbsolutePath();
+        String why = null;
+        if (Files.isDirectory(target)) {
+            why = "it is a directory";
+        } else if (Files.exists(target) && !Files.isWritable(target)) {
+            why = "it is not writable";
+        } else {
+            Path dir = target.getParent();
+            while (dir != null && !Files.exists(dir)) {
+                dir = dir.getParent();
+            }
+            if (dir == null || !Files.isDirectory(dir)) {
+                why = (dir == null ? "its directory" : dir) + " is not a directory";
+            } else if (!Files.isWritable(dir)) {
+                why = "cannot create files in " + dir;
+            }
+        }
+        if (why != null) {
+            throw new NablaException("cannot write " + what + " " + file + ": " + why);
         }
     }
 

@@ -42,7 +42,8 @@ public final class Checkpoint {
 
     /**
      * Loads every PARAM and STATE (all required, shapes checked) and the OPT_STATE tensors the file has
-     * (missing ones are zeroed, so weights trained with another optimizer still load).
+     * (missing ones are zeroed, so weights trained with another optimizer still load). A tensor holding NaN or an
+     * infinity is refused: every output computed with it would be NaN, without a word.
      *
      * @return the checkpoint's metadata
      */
@@ -55,6 +56,7 @@ public final class Checkpoint {
      * in messages. Buffers that are {@code null} in {@code buffers} are skipped (after the checks).
      */
     public static Map<String, String> load(String file, Safetensors.Contents contents, ModelSpec spec, float[][] buffers) {
+        contents.tensors().values().forEach(t -> requireFinite(file, t));
         for (String name : contents.tensors().keySet()) {
             if (spec.indexOf(name) < 0 && !name.startsWith("opt")) {
                 throw new NablaException(file + ": tensor \"" + name + "\" is not a parameter of model " + spec.name()
@@ -87,6 +89,35 @@ public final class Checkpoint {
         }
         if (target != null) {
             System.arraycopy(t.data(), 0, target, 0, t.data().length);
+        }
+    }
+
+    /**
+     * The integer metadata entry {@code key} of checkpoint {@code file}, or {@code fallback} when it has none.
+     *
+     * @throws NablaException when the entry is there but not an integer
+     */
+    public static long metadataLong(Path file, Map<String, String> metadata, String key, long fallback) {
+        String text = metadata.get(key);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(text.strip());
+        } catch (NumberFormatException e) {
+            throw new NablaException(file + ": metadata \"" + key + "\" is not an integer: \""
+                    + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "\"");
+        }
+    }
+
+    private static void requireFinite(String file, Safetensors.Tensor t) {
+        int bad = 0;
+        for (float v : t.data()) {
+            bad += Float.isFinite(v) ? 0 : 1;
+        }
+        if (bad > 0) {
+            throw new NablaException(file + ": tensor \"" + t.name() + "\" holds " + bad + " NaN or infinite values of "
+                    + t.data().length + "; a model with these weights computes NaN (did the run that saved them diverge?)");
         }
     }
 }

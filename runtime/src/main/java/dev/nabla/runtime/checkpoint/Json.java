@@ -13,8 +13,12 @@ import java.util.Map;
  */
 public final class Json {
 
+    /** Deeper nesting is refused: a hostile header of 200,000 brackets must be an error, not a StackOverflowError. */
+    static final int MAX_DEPTH = 64;
+
     private final String text;
     private int pos;
+    private int depth;
 
     private Json(String text) {
         this.text = text;
@@ -105,16 +109,26 @@ public final class Json {
             throw error("unexpected end");
         }
         char c = text.charAt(pos);
+        if ((c == '{' || c == '[') && depth == MAX_DEPTH) {
+            throw error("nested deeper than " + MAX_DEPTH + " levels");
+        }
         switch (c) {
             case '{':
-                return object();
+                return nested(this::object);
             case '[':
-                return array();
+                return nested(this::array);
             case '"':
                 return string();
             default:
                 return literal();
         }
+    }
+
+    private Object nested(java.util.function.Supplier<Object> parse) {
+        depth++;
+        Object v = parse.get();
+        depth--;
+        return v;
     }
 
     private Map<String, Object> object() {
@@ -181,7 +195,8 @@ public final class Json {
                 out.append(c);
                 continue;
             }
-            char e = text.charAt(pos++);
+            char e = peek();
+            pos++;
             switch (e) {
                 case 'n': out.append('\n'); break;
                 case 't': out.append('\t'); break;
@@ -189,6 +204,9 @@ public final class Json {
                 case 'b': out.append('\b'); break;
                 case 'f': out.append('\f'); break;
                 case 'u':
+                    if (pos + 4 > text.length() || !text.substring(pos, pos + 4).matches("[0-9a-fA-F]{4}")) {
+                        throw error("bad \\u escape");
+                    }
                     out.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
                     pos += 4;
                     break;

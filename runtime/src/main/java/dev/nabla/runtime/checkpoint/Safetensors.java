@@ -104,6 +104,9 @@ public final class Safetensors {
     public static Contents read(Path file) {
         byte[] bytes;
         try {
+            if (Files.size(file) > Integer.MAX_VALUE - 8) {
+                throw new NablaException(file + ": " + Files.size(file) + " bytes, larger than a checkpoint can be (2 GB)");
+            }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new NablaException(file + ": checkpoint file not found");
@@ -142,9 +145,17 @@ public final class Safetensors {
         for (Map.Entry<?, ?> e : header.entrySet()) {
             String name = (String) e.getKey();
             if (name.equals(METADATA)) {
-                if (e.getValue() instanceof Map) {
-                    ((Map<?, ?>) e.getValue()).forEach((k, v) -> metadata.put((String) k, String.valueOf(v)));
+                if (!(e.getValue() instanceof Map<?, ?> entries)) {
+                    throw new NablaException(source + ": bad safetensors header: " + METADATA
+                            + " must be an object of strings, got " + brief(e.getValue()));
                 }
+                entries.forEach((k, v) -> {
+                    if (!(v instanceof String text)) {
+                        throw new NablaException(source + ": bad safetensors header: " + METADATA + " entry \"" + k
+                                + "\" must be a string, got " + brief(v));
+                    }
+                    metadata.put((String) k, text);
+                });
                 continue;
             }
             tensors.put(name, tensor(source, name, e.getValue(), in, dataStart));
@@ -161,14 +172,22 @@ public final class Safetensors {
         if (!"F32".equals(info.get("dtype"))) {
             throw new NablaException(where + " has dtype " + info.get("dtype") + "; only F32 is supported");
         }
-        int[] shape = longs(where, info.get("shape")).stream().mapToInt(Long::intValue).toArray();
+        List<Long> dims = longs(where, info.get("shape"));
+        long n = 1;
+        for (long d : dims) {
+            n *= Math.min(d, Integer.MAX_VALUE + 1L); // at most 2^31 times at most 2^31: no overflow
+            if (d > Integer.MAX_VALUE || n > Integer.MAX_VALUE) {
+                throw new NablaException(where + ": shape " + dims + " has more elements than a tensor can hold");
+            }
+        }
+        int[] shape = dims.stream().mapToInt(Long::intValue).toArray();
         List<Long> offsets = longs(where, info.get("data_offsets"));
         if (offsets.size() != 2) {
             throw new NablaException(where + ": data_offsets must be [begin, end]");
         }
         long begin = offsets.get(0);
         long end = offsets.get(1);
-        if (end - begin != 4 * elements(shape) || begin < 0 || dataStart + end > in.capacity()) {
+        if (end - begin != 4 * n || end > in.capacity() - dataStart) {
             throw new NablaException(where + ": data_offsets [" + begin + ", " + end + "] do not fit shape "
                     + Arrays.toString(shape) + " in a file of " + in.capacity() + " bytes (truncated?)");
         }
@@ -178,17 +197,23 @@ public final class Safetensors {
         return new Tensor(name, shape, data);
     }
 
+    /** A header value in a message, cut short: a hostile header may hold megabytes. */
+    private static String brief(Object value) {
+        String text = String.valueOf(value);
+        return text.length() <= 80 ? text : text.substring(0, 80) + "...";
+    }
+
     private static List<Long> longs(String where, Object value) {
         List<Long> out = new ArrayList<>();
         if (value instanceof List) {
             for (Object o : (List<?>) value) {
                 if (!(o instanceof Long) || (Long) o < 0) {
-                    throw new NablaException(where + ": expected non-negative integers, got " + value);
+                    throw new NablaException(where + ": expected non-negative integers, got " + brief(value));
                 }
                 out.add((Long) o);
             }
             return out;
         }
-        throw new NablaException(where + ": expected a list of integers, got " + value);
+        throw new NablaException(where + ": expected a list of integers, got " + brief(value));
     }
 }

@@ -48,7 +48,8 @@ public final class DataLoader {
             case "npy":
                 return NpyFields.load(spec, model);
             default:
-                throw new NablaException("unknown data format \"" + spec.format() + "\" (use idx, csv or npy)");
+                throw new NablaException("unknown data format \"" + spec.format() + "\" (use "
+                        + String.join(", ", DataSpec.FORMATS) + ")");
         }
     }
 
@@ -78,7 +79,7 @@ public final class DataLoader {
         String format = null;
         String rest = text;
         int colon = text.indexOf(':');
-        if (colon > 1 && text.substring(0, colon).matches("(?i)idx|csv|npy")) {
+        if (colon > 1 && DataSpec.FORMATS.contains(text.substring(0, colon).toLowerCase(Locale.ROOT))) {
             format = text.substring(0, colon).toLowerCase(Locale.ROOT);
             rest = text.substring(colon + 1);
         }

@@ -49,17 +49,30 @@ final class IdxReader {
         if (bytes.length < 4 + 4 * rank) {
             throw new NablaException(file + ": truncated IDX header (" + bytes.length + " bytes)");
         }
+        // Every header field is checked against the file's size before anything is allocated: the dimensions are
+        // unsigned 32-bit numbers, and 0xFFFFFFFF must not become -1 or a 16 GB array.
         int[] dims = new int[rank];
+        int start = 4 + 4 * rank;
+        for (int i = 0; i < rank; i++) {
+            if (in.getInt(4 + 4 * i) == 0) {
+                throw new NablaException(file + ": dimension " + (i + 1) + " is 0");
+            }
+        }
+        long available = (bytes.length - start) / width(bytes[2]);
         long count = 1;
         for (int i = 0; i < rank; i++) {
-            dims[i] = in.getInt(4 + 4 * i);
-            count *= dims[i];
+            long d = in.getInt(4 + 4 * i) & 0xFFFFFFFFL;
+            count *= d; // count is at most the file size here, d at most 2^32: no overflow
+            if (count > available) {
+                throw new NablaException(file + ": truncated or wrong header: with dimension " + (i + 1) + " of " + d
+                        + " the data needs " + (start + count * width(bytes[2])) + " bytes, the file has " + bytes.length);
+            }
+            dims[i] = (int) d;
         }
-        int start = 4 + 4 * rank;
         long expected = start + count * width(bytes[2]);
-        if (bytes.length < expected) {
-            throw new NablaException(file + ": truncated: dimensions " + Arrays.toString(dims) + " need " + expected
-                    + " bytes, the file has " + bytes.length);
+        if (bytes.length != expected) {
+            throw new NablaException(file + ": " + (bytes.length < expected ? "truncated" : "wrong size") + ": dimensions "
+                    + Arrays.toString(dims) + " need " + expected + " bytes, the file has " + bytes.length);
         }
         return new Array(dims, values(in, start, (int) count, type), type == 0x08);
     }

@@ -202,10 +202,45 @@ public final class Preprocessing {
             }
         }
 
+        /** @throws NablaException when the entries are missing, not numbers, or do not fit together */
         static Scaling fromMetadata(String prefix, Map<String, String> metadata) {
+            float divisor = number(prefix + "divisor", metadata.get(prefix + "divisor"));
             String mean = metadata.get(prefix + "mean");
-            return new Scaling(Float.parseFloat(metadata.get(prefix + "divisor")), mean == null ? null : split(mean),
-                    mean == null ? null : split(metadata.get(prefix + "std")));
+            String std = metadata.get(prefix + "std");
+            if ((mean == null) != (std == null) || !(divisor != 0)) {
+                throw new NablaException("checkpoint metadata: " + (divisor == 0 ? prefix + "divisor is 0"
+                        : "\"" + prefix + (mean == null ? "mean" : "std") + "\" is missing (it comes with \"" + prefix
+                        + (mean == null ? "std" : "mean") + "\")"));
+            }
+            if (mean == null) {
+                return new Scaling(divisor, null, null);
+            }
+            float[] m = split(prefix + "mean", mean);
+            float[] sd = split(prefix + "std", std);
+            if (m.length != sd.length) {
+                throw new NablaException("checkpoint metadata: " + prefix + "mean has " + m.length + " values but "
+                        + prefix + "std " + sd.length);
+            }
+            for (float v : sd) {
+                if (!(v > 0)) {
+                    throw new NablaException("checkpoint metadata: " + prefix + "std holds " + v + "; deviations are positive");
+                }
+            }
+            return new Scaling(divisor, m, sd);
+        }
+
+        private static float number(String key, String text) {
+            float v;
+            try {
+                v = Float.parseFloat(text);
+            } catch (NumberFormatException | NullPointerException e) {
+                v = Float.NaN;
+            }
+            if (!Float.isFinite(v)) {
+                String shown = text == null ? "" : text.length() > 40 ? text.substring(0, 40) + "..." : text;
+                throw new NablaException("checkpoint metadata: \"" + key + "\" is not a finite number: \"" + shown + "\"");
+            }
+            return v;
         }
 
         private static String join(float[] v) {
@@ -216,11 +251,11 @@ public final class Preprocessing {
             return s.toString();
         }
 
-        private static float[] split(String text) {
+        private static float[] split(String key, String text) {
             String[] parts = text.split(",");
             float[] out = new float[parts.length];
             for (int i = 0; i < parts.length; i++) {
-                out[i] = Float.parseFloat(parts[i]);
+                out[i] = number(key, parts[i]);
             }
             return out;
         }

@@ -53,7 +53,7 @@ final class ModelBuffers {
                     + "; use spec.allocate(" + batch + ")");
         }
         if (needsTarget && loss < 0) {
-            throw new NablaException("model " + spec.name() + " has no loss");
+            throw new NablaException("model " + spec.name() + " has no loss: it can be run (predict), not trained or evaluated");
         }
     }
 

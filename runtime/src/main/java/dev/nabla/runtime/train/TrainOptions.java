@@ -46,6 +46,9 @@ public record TrainOptions(int epochs, long steps, int batchSize, double lr, Sch
         if (threads < 0 || threads > 64) {
             throw new NablaException("threads must be between 1 and 64, got " + threads);
         }
+        if (firstStep < 0) {
+            throw new NablaException("the step count to start from is negative: " + firstStep);
+        }
         if (firstEpoch < 0 || firstEpoch > 0 && firstEpoch >= epochs && steps == 0) {
             throw new NablaException("the checkpoint has completed " + firstEpoch + " epochs of " + epochs
                     + ": nothing is left to resume (ask for more with --epochs)");

@@ -6,6 +6,7 @@ import dev.nabla.runtime.ModelSpec;
 import dev.nabla.runtime.NablaException;
 import dev.nabla.runtime.TrainConfig;
 import dev.nabla.runtime.TrainConfig.DataSpec;
+import dev.nabla.runtime.checkpoint.AtomicFiles;
 import dev.nabla.runtime.checkpoint.Checkpoint;
 import dev.nabla.runtime.data.DataLoader;
 import dev.nabla.runtime.data.Dataset;
@@ -68,7 +69,7 @@ public final class TrainingRun {
             Preprocessing kept = null;
             if (request.init() != null) {
                 Map<String, String> meta = Checkpoint.load(request.init(), spec, buffers);
-                options = options.withFirstStep(Long.parseLong(meta.getOrDefault("step", "0")));
+                options = options.withFirstStep(Checkpoint.metadataLong(request.init(), meta, "step", 0));
                 Preprocessing saved = Preprocessing.fromMetadata(meta);
                 kept = saved.fitted() ? saved : null;
             }
@@ -78,6 +79,11 @@ public final class TrainingRun {
 
     public static Report train(CompiledModel model, Request request, ProgressListener progress) {
         ModelSpec spec = model.spec();
+        // Checked before the first epoch, which replaces the checkpoint: a log path that is a directory must not
+        // fail only then.
+        for (Map.Entry<String, Path> out : outputs(request).entrySet()) {
+            AtomicFiles.checkWritable(out.getValue(), out.getKey());
+        }
         Start start = Start.of(spec, request);
         TrainOptions options = start.options();
         float[][] buffers = start.buffers();
@@ -175,6 +181,20 @@ public final class TrainingRun {
                 + (sets.test() == null ? "" : ", testing on " + sets.test().rows());
     }
 
+    private static Map<String, Path> outputs(Request request) {
+        Map<String, Path> out = new LinkedHashMap<>();
+        if (request.save() != null) {
+            out.put("the checkpoint", request.save());
+        }
+        if (request.log() != null) {
+            out.put("the log", request.log());
+        }
+        if (request.plot() != null) {
+            out.put("the plot", request.plot());
+        }
+        return out;
+    }
+
     private static Map<String, String> metadata(ModelSpec spec, TrainOptions options, Preprocessing pre) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("format", "nabla");
@@ -194,17 +214,17 @@ public final class TrainingRun {
         ModelSpec spec = model.spec();
         float[][] buffers = spec.allocate(batch);
         Map<String, String> meta = Checkpoint.load(checkpoint, spec, buffers);
-        Dataset set = data != null ? bound(data, spec) : heldOutTestSet(spec, meta);
+        Dataset set = data != null ? bound(data, spec) : heldOutTestSet(spec, checkpoint, meta);
         return Evaluator.evaluate(model, buffers, ready(set, Preprocessing.fromMetadata(meta), spec, true), batch);
     }
 
-    private static Dataset heldOutTestSet(ModelSpec spec, Map<String, String> meta) {
+    private static Dataset heldOutTestSet(ModelSpec spec, Path checkpoint, Map<String, String> meta) {
         TrainConfig config = spec.train();
         if (config.testData() != null) {
             return bound(config.testData(), spec);
         }
         if (config.testSplit() > 0 && config.trainData() != null) {
-            long seed = Long.parseLong(meta.getOrDefault("seed", Long.toString(config.seed())));
+            long seed = Checkpoint.metadataLong(checkpoint, meta, "seed", config.seed());
             return Datasets.split(bound(config.trainData(), spec), config.testSplit(), seed, "test").heldOut();
         }
         throw new NablaException("model " + spec.name() + " names no test set (`test = ...` or `split = ...`): pass --data");

@@ -133,6 +133,18 @@ class CheckpointTest {
     }
 
     @Test
+    void load_nanWeights_areRefusedNamingTheTensor() {
+        Path file = dir.resolve("c.safetensors");
+        float[][] buffers = filled(spec(3));
+        java.util.Arrays.fill(buffers[1], Float.NaN);
+        buffers[1][0] = 1;
+        Checkpoint.save(file, spec(3), buffers, Map.of());
+        NablaException e = assertThrows(NablaException.class, () -> Checkpoint.load(file, spec(3), spec(3).allocate(1)));
+        assertEquals(file + ": tensor \"hidden1.b\" holds 2 NaN or infinite values of 3; a model with these weights"
+                + " computes NaN (did the run that saved them diverge?)", e.getMessage());
+    }
+
+    @Test
     void read_truncatedFile_namesFileAndProblem() throws IOException {
         Path file = dir.resolve("c.safetensors");
         Checkpoint.save(file, spec(3), filled(spec(3)), Map.of());
@@ -159,6 +171,40 @@ class CheckpointTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(List.of(file), files.toList());
         }
+    }
+
+    @Test
+    void save_removesTemporariesThatACrashLeft_butNotThoseOfARunningSave() throws IOException {
+        Path file = dir.resolve("c.safetensors");
+        Path stale = Files.write(dir.resolve(".c.safetensors.3kd9.tmp"), new byte[1000]);
+        Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.fromMillis(0));
+        Path current = Files.write(dir.resolve(".c.safetensors.x7q2.tmp"), new byte[10]);
+        Path otherFiles = Files.write(dir.resolve(".d.safetensors.3kd9.tmp"), new byte[10]);
+        Files.setLastModifiedTime(otherFiles, java.nio.file.attribute.FileTime.fromMillis(0));
+        Checkpoint.save(file, spec(3), filled(spec(3)), Map.of());
+        assertTrue(Files.notExists(stale), "a temporary file older than this process is a crash's leftover");
+        assertTrue(Files.exists(current) && Files.exists(otherFiles), "another save's temporaries are left alone");
+    }
+
+    @Test
+    void save_givesTheFileTheUmasksPermissions_asAnyNewFile() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        Path file = dir.resolve("c.safetensors");
+        Checkpoint.save(file, spec(3), filled(spec(3)), Map.of());
+        Path plain = Files.createFile(dir.resolve("plain"));
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(file));
+    }
+
+    @Test
+    void checkWritable_refusesDirectoriesAndFilesUnderAFile() throws IOException {
+        AtomicFiles.checkWritable(dir.resolve("new/sub/c.safetensors"), "the checkpoint");
+        NablaException directory = assertThrows(NablaException.class, () -> AtomicFiles.checkWritable(dir, "the log"));
+        assertEquals("cannot write the log " + dir + ": it is a directory", directory.getMessage());
+        Path regular = Files.writeString(dir.resolve("notes"), "x");
+        NablaException under = assertThrows(NablaException.class,
+                () -> AtomicFiles.checkWritable(regular.resolve("run.csv"), "the plot"));
+        assertEquals("cannot write the plot " + regular.resolve("run.csv") + ": " + regular + " is not a directory",
+                under.getMessage());
     }
 
     @Test

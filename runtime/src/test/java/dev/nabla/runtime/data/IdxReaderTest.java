@@ -93,6 +93,24 @@ class IdxReaderTest {
     }
 
     @Test
+    void idx_hostileDimensions_areCheckedAgainstTheFileSizeBeforeAllocating() throws IOException {
+        Path labels = write("labels.idx", idx(new int[] {3}, new byte[3]));
+        Path huge = write("huge.idx", idx(new int[] {0xFFFFFFFF, 28, 28}, pixels(12)));
+        NablaException e = assertThrows(NablaException.class, () -> DataLoader.load(spec(huge, labels)));
+        assertEquals(huge + ": truncated or wrong header: with dimension 1 of 4294967295 the data needs 4294967311 bytes,"
+                + " the file has 28", e.getMessage());
+        Path wrapping = write("wrapping.idx", idx(new int[] {65536, 65536, 1}, pixels(12)));
+        assertTrue(assertThrows(NablaException.class, () -> DataLoader.load(spec(wrapping, labels))).getMessage()
+                .contains("truncated or wrong header: with dimension 1 of 65536"));
+        Path zero = write("zero.idx", idx(new int[] {3, 0, 2}, new byte[0]));
+        assertEquals(zero + ": dimension 2 is 0", assertThrows(NablaException.class,
+                () -> DataLoader.load(spec(zero, labels))).getMessage());
+        Path longer = write("longer.idx", idx(new int[] {3, 2, 2}, pixels(13)));
+        assertTrue(assertThrows(NablaException.class, () -> DataLoader.load(spec(longer, labels))).getMessage()
+                .startsWith(longer + ": wrong size: dimensions [3, 2, 2] need 28 bytes, the file has 29"));
+    }
+
+    @Test
     void idx_truncatedGzip_isReported() throws IOException {
         byte[] gz = gzip(idx(new int[] {3, 2, 2}, pixels(12)));
         Path images = write("images.gz", Arrays.copyOf(gz, gz.length / 2));

@@ -49,16 +49,19 @@ class ReferenceOptimizerTest {
 
     @Test
     void sgd_momentum_bufferStartsAtFirstGradient() {
+        // torch.optim.SGD sets buf = grad on the first step, then buf = momentum * buf + grad (dampening 0). Checked on
+        // the buffer itself: after one step it holds exactly the gradient, not momentum-weighted or damped.
         OptimizerSpec spec = OptimizerSpec.sgd(LR, 0.9, 0);
-        double p = P0;
-        double buf = 0;
-        double[] expected = new double[3];
-        for (int t = 0; t < 3; t++) {
-            double g = GRADS[t];
-            buf = t == 0 ? g : 0.9 * buf + g;
-            p = p - LR * buf;
-            expected[t] = p;
-        }
+        float[] p = {(float) P0};
+        float[][] slots = new float[spec.stateSlots()][1];
+        ReferenceOptimizer.update(spec, p, new float[] {(float) GRADS[0]}, slots, new float[] {(float) LR, 1, 1}, 1);
+        assertEquals((float) GRADS[0], slots[0][0], "buffer after the first step");
+        assertEquals((float) (P0 - LR * GRADS[0]), p[0], 1e-7, "first step is a plain gradient step");
+        ReferenceOptimizer.update(spec, p, new float[] {(float) GRADS[1]}, slots, new float[] {(float) LR, 2, 1}, 1);
+        assertEquals((float) (0.9 * GRADS[0] + GRADS[1]), slots[0][0], 1e-7, "buffer after the second step");
+        double buf = 0.9 * GRADS[0] + GRADS[1];
+        double[] expected = {P0 - LR * GRADS[0], P0 - LR * GRADS[0] - LR * buf,
+                P0 - LR * GRADS[0] - LR * buf - LR * (0.9 * buf + GRADS[2])};
         assertTrace(expected, run(spec, 1));
     }
 

@@ -104,6 +104,20 @@ class TrainingRunTest {
     }
 
     @Test
+    void logPathThatIsADirectory_failsBeforeTrainingReplacesTheCheckpoint() throws IOException {
+        TrainConfig config = config(0, Schedule.CONSTANT);
+        SoftmaxRegression model = digitsModel(config);
+        TrainingRun.Request request = request(config);
+        Files.writeString(request.save(), "the previous checkpoint");
+        Path logDir = Files.createDirectories(dir.resolve("run.csv"));
+        TrainingRun.Request withLog = new TrainingRun.Request(request.data(), request.validation(), request.options(),
+                null, request.save(), logDir, null);
+        NablaException e = assertThrows(NablaException.class, () -> TrainingRun.train(model, withLog, ProgressListener.NONE));
+        assertEquals("cannot write the log " + logDir + ": it is a directory", e.getMessage());
+        assertEquals("the previous checkpoint", Files.readString(request.save()));
+    }
+
+    @Test
     void noTrainingData_explainsWhereToNameIt() {
         SoftmaxRegression model = new SoftmaxRegression(4, 3, OptimizerSpec.sgd(0.1, 0, 0));
         TrainingRun.Request r = new TrainingRun.Request(null, null, TrainOptions.from(TrainConfig.EMPTY), null, null, null, null);

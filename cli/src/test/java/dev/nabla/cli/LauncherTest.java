@@ -1,0 +1,49 @@
+package dev.nabla.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The {@code ./nabla} launcher, run against a stand-in {@code java} that writes what the real one may. */
+class LauncherTest {
+
+    @Test
+    void stderr_passesThroughByteForByte_withoutTheIncubatorNotice_beforeTheLauncherExits(@TempDir Path dir)
+            throws IOException, InterruptedException {
+        Path root = Files.createDirectories(dir.resolve("nabla-root"));
+        Path launcher = Files.copy(Path.of("../nabla"), root.resolve("nabla"));
+        Path stamp = Files.createDirectories(root.resolve("cli/target")).resolve(".nabla-built");
+        Files.createFile(stamp);
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path java = Files.writeString(bin.resolve("java"), """
+                #!/bin/bash
+                printf 'WARNING: Using incubator modules: jdk.incubator.vector\\n' >&2
+                printf 'out\\n'
+                sleep 0.2
+                printf 'nabla: error: x.csv: bad bytes \\x01\\xff\\xfe here\\nlast line without newline' >&2
+                exit 3
+                """);
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        ProcessBuilder pb = new ProcessBuilder("bash", launcher.toString(), "check", "x.nabla");
+        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        pb.redirectOutput(dir.resolve("stdout").toFile()).redirectError(dir.resolve("stderr").toFile());
+        Process p = pb.start();
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS), "launcher finished");
+        assertEquals(3, p.exitValue(), "java's exit status");
+        assertEquals("out\n", Files.readString(dir.resolve("stdout")));
+        byte[] expected = "nabla: error: x.csv: bad bytes \u0001\u00ff\u00fe here\nlast line without newline"
+                .getBytes(StandardCharsets.ISO_8859_1);
+        assertArrayEquals(expected, Files.readAllBytes(dir.resolve("stderr")), Files.readString(dir.resolve("stderr"),
+                StandardCharsets.ISO_8859_1));
+    }
+}
