@@ -82,18 +82,14 @@ final class IrCommand implements Callable<Integer> {
                     + ", or all)");
         } else {
             Set<String> disabled = passes.disabled();
-            for (Passes.Pass p : Passes.PIPELINE) {
-                if (!disabled.contains(p.name())) {
-                    g = p.run().apply(g);
-                }
+            Passes.run(g, disabled, (p, graph) -> {
                 if (after.equals("all") || after.equals(p.name())) {
-                    out.println("// after " + p.name() + (disabled.contains(p.name()) ? " (switched off)" : "") + ": " + p.does());
-                    print(out, g);
+                    out.println("// after " + p.name() + (disabled.contains(p.name()) ? " (switched off)" : "") + ": "
+                            + p.does());
+                    print(out, graph);
                 }
-                if (after.equals(p.name())) {
-                    break;
-                }
-            }
+                return !after.equals(p.name());
+            });
         }
         out.flush();
         return 0;

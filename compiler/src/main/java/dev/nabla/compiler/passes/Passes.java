@@ -47,11 +47,25 @@ public final class Passes {
 
     /** {@code g} after every pass not in {@code disabled}. */
     public static Graph run(Graph g, Set<String> disabled) {
+        return run(g, disabled, (pass, after) -> true);
+    }
+
+    /** Sees the graph after each pass of the pipeline (switched off or not) and says whether to go on. */
+    @FunctionalInterface
+    public interface Observer {
+        boolean after(Pass pass, Graph graph);
+    }
+
+    /** {@code g} after every pass not in {@code disabled}, up to the pass after which {@code observer} says stop. */
+    public static Graph run(Graph g, Set<String> disabled, Observer observer) {
         checkNames(disabled);
         Graph cur = g;
         for (Pass p : PIPELINE) {
             if (!disabled.contains(p.name())) {
                 cur = p.run().apply(cur);
+            }
+            if (!observer.after(p, cur)) {
+                break;
             }
         }
         return cur;

@@ -31,7 +31,11 @@ public final class ModelSummary {
     }
 
     public static List<Row> rows(ModelIr m) {
-        Graph g = Passes.run(m.inference(), Set.of());
+        return rows(m, Passes.run(m.inference(), Set.of()));
+    }
+
+    /** The rows of {@code g}, the model's optimized inference graph. */
+    private static List<Row> rows(ModelIr m, Graph g) {
         Map<String, List<Instr>> calls = new LinkedHashMap<>();
         for (Instr i : g.body()) {
             calls.computeIfAbsent(call(i.out()), k -> new ArrayList<>()).add(i);
@@ -60,7 +64,8 @@ public final class ModelSummary {
 
     /** The summary as a table and totals. */
     public static String render(ModelIr m) {
-        List<Row> rows = rows(m);
+        Graph inferenceGraph = Passes.run(m.inference(), Set.of());
+        List<Row> rows = rows(m, inferenceGraph);
         StringBuilder s = new StringBuilder("model ").append(m.name()).append(" (").append(m.sourceFile()).append(")\n");
         String format = "%-24s %-12s %-18s %12s %14s%n";
         s.append(String.format(format, "layer", "op", "output shape", "params", "FLOPs/example"));
@@ -71,7 +76,7 @@ public final class ModelSummary {
         s.append("-".repeat(84)).append('\n');
         long trainable = count(m.train(), Graph.InputRole.PARAM);
         long state = count(m.train(), Graph.InputRole.STATE);
-        long inference = Flops.of(Passes.run(m.inference(), Set.of()));
+        long inference = Flops.of(inferenceGraph);
         s.append(String.format("trainable parameters: %s%n", group(trainable)));
         s.append(String.format("state (not trained):  %s%n", group(state)));
         s.append(String.format("weights:              %s bytes (f32)%n", group(4 * (trainable + state))));
