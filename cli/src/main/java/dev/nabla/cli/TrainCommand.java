@@ -1,6 +1,7 @@
 package dev.nabla.cli;
 
 import dev.nabla.compiler.ModelIr;
+import dev.nabla.compiler.interp.NonFiniteSearch;
 import dev.nabla.runtime.CompiledModel;
 import dev.nabla.runtime.TrainConfig.DataSpec;
 import dev.nabla.runtime.checkpoint.Safetensors;
@@ -128,7 +129,8 @@ final class TrainCommand implements Callable<Integer> {
             System.out.flush();
             return 0;
         }
-        TrainingRun.Report report = TrainingRun.train(compiled, request, ConsoleProgress.forConsole(System.out));
+        TrainingRun.Report report = TrainingRun.train(compiled, request, ConsoleProgress.forConsole(System.out),
+                NonFiniteSearch.probe(ir, passes.disabled(), compiled.spec()));
         if (report.test() != null) {
             System.out.println("test set:");
             System.out.print(report.test().report());

@@ -20,8 +20,9 @@ import java.util.List;
  * epoch e ({@link TrainOptions#firstEpoch}) continues with epoch e + 1's shuffle, schedule and step count, and ends
  * with the weights of the uninterrupted run.
  *
- * <p>A non-finite loss stops the run with a {@link NablaException} naming epoch and step; the buffers are then
- * rolled back to the last completed epoch, which is also what the {@link EpochListener} last saved.
+ * <p>A non-finite loss stops the run with a {@link NablaException} naming epoch and step and, through the
+ * {@link DivergenceProbe}, the op that first produced a non-finite value; the buffers are then rolled back to the
+ * last completed epoch, which is also what the {@link EpochListener} last saved.
  */
 public final class Trainer {
 
@@ -38,12 +39,20 @@ public final class Trainer {
     private final TrainOptions options;
     private final ProgressListener progress;
     private final EpochListener epochListener;
+    private final DivergenceProbe probe;
 
     public Trainer(CompiledModel model, TrainOptions options, ProgressListener progress, EpochListener epochListener) {
+        this(model, options, progress, epochListener, DivergenceProbe.NONE);
+    }
+
+    /** With {@code probe} to name the op behind a non-finite loss. */
+    public Trainer(CompiledModel model, TrainOptions options, ProgressListener progress, EpochListener epochListener,
+                   DivergenceProbe probe) {
         this.model = model;
         this.options = options;
         this.progress = progress;
         this.epochListener = epochListener;
+        this.probe = probe;
     }
 
     /**
@@ -170,14 +179,14 @@ public final class Trainer {
             mb.fill(train, order, from, count);
             model.trainStep(mb.buffers, count);
             float loss = mb.lossValue();
-            float scale = 1f;
-            if (options.clipNorm() > 0) {
-                double norm = GradientClipping.globalNorm(mb.spec, mb.buffers);
-                scale = Double.isFinite(norm) ? GradientClipping.scale(norm, options.clipNorm()) : Float.NaN;
-            }
-            if (!Float.isFinite(loss) || Float.isNaN(scale)) {
+            // Checked on every step, not only when clipping: a non-finite gradient with a finite loss would otherwise
+            // surface one step later as non-finite weights, with the op that made it out of sight.
+            double norm = GradientClipping.globalNorm(mb.spec, mb.buffers);
+            float scale = options.clipNorm() > 0 && Double.isFinite(norm) ? GradientClipping.scale(norm, options.clipNorm()) : 1f;
+            if (!Float.isFinite(loss) || !Double.isFinite(norm)) {
+                DivergenceProbe.Finding finding = probe(count);
                 mb.restore(lastGood);
-                throw diverged(epoch, loss, lr);
+                throw diverged(epoch, loss, lr, finding);
             }
             hyper[OptimizerSpec.HYPER_LR] = (float) lr;
             hyper[OptimizerSpec.HYPER_STEP] = options.stepOffset() + step + 1;
@@ -187,13 +196,35 @@ public final class Trainer {
             return loss;
         }
 
-        private NablaException diverged(int epoch, float loss, double lr) {
+        /** The probe's finding; a probe that fails itself must not hide the divergence it was asked about. */
+        private DivergenceProbe.Finding probe(int count) {
+            try {
+                return probe.probe(mb.buffers, count);
+            } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+                return null;
+            }
+        }
+
+        private NablaException diverged(int epoch, float loss, double lr, DivergenceProbe.Finding finding) {
             String what = Float.isFinite(loss) ? "the gradient norm is not finite" : "the loss is " + loss;
             String kept = history.isEmpty() ? "no epoch completed, so no checkpoint was written"
                     : "the weights are rolled back to the end of epoch " + (epoch - 1) + " and the last checkpoint saved is kept";
-            return new NablaException(String.format("training diverged at epoch %d, step %d: %s; %s. "
-                    + "Try a lower learning rate (this run used %.4g, e.g. --lr %.4g).",
-                    epoch, options.stepOffset() + step + 1, what, kept, lr, options.lr() / 10));
+            String head = String.format("training diverged at epoch %d, step %d: %s", epoch, options.stepOffset() + step + 1, what);
+            String lower = String.format("Try a lower learning rate (this run used %.4g, e.g. --lr %.4g).", lr, options.lr() / 10);
+            if (finding == null) {
+                return new NablaException(head + "; " + kept + ". " + lower);
+            }
+            boolean updated = step > (options.firstEpoch() > 0 ? options.firstStep() : 0);
+            String cause = DivergenceMessages.cause(finding);
+            if (finding.phase() == DivergenceProbe.Phase.WEIGHTS || finding.overflowOnly() && updated) {
+                return new NablaException(head + "; " + cause + "; " + kept + ". " + lower);
+            }
+            String why = finding.overflowOnly()
+                    ? "no update has been made yet in this run, so the learning rate is not the cause: the model's values"
+                    + " outgrow float32 with these weights and this batch"
+                    : "the model computes an undefined value on this batch, whatever the learning rate: check the"
+                    + " operation's inputs at that line (their domain, the data's preprocessing)";
+            return new NablaException(head + "; " + cause + "; " + why + "; " + kept + ".");
         }
     }
 }

@@ -78,6 +78,11 @@ public final class TrainingRun {
     }
 
     public static Report train(CompiledModel model, Request request, ProgressListener progress) {
+        return train(model, request, progress, DivergenceProbe.NONE);
+    }
+
+    /** As {@link #train(CompiledModel, Request, ProgressListener)}, naming the op behind a non-finite loss by {@code probe}. */
+    public static Report train(CompiledModel model, Request request, ProgressListener progress, DivergenceProbe probe) {
         ModelSpec spec = model.spec();
         // Checked before the first epoch, which replaces the checkpoint: a log path that is a directory must not
         // fail only then.
@@ -111,7 +116,7 @@ public final class TrainingRun {
                 LossPlot.write(request.plot(), spec.name() + ": loss and accuracy", history);
             }
         };
-        TrainResult result = new Trainer(model, options, progress, saver).train(buffers, sets.train(), sets.validation());
+        TrainResult result = new Trainer(model, options, progress, saver, probe).train(buffers, sets.train(), sets.validation());
         Evaluation test = sets.test() == null ? null : Evaluator.evaluate(model, buffers, sets.test(), options.batchSize());
         if (request.save() != null) {
             progress.info("saved " + request.save() + " (epoch " + result.bestEpoch() + ")");
