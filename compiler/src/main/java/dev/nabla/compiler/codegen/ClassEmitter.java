@@ -87,7 +87,18 @@ final class ClassEmitter {
 
     private void finish(String internalName, ClassWriter cw) {
         cw.visitEnd();
-        classes.put(internalName.replace('/', '.'), cw.toByteArray());
+        try {
+            classes.put(internalName.replace('/', '.'), cw.toByteArray());
+        } catch (org.objectweb.asm.MethodTooLargeException e) {
+            // A graph of tens of thousands of nodes (an expression nested thousands deep) can fuse into a kernel
+            // whose loop body alone exceeds what one JVM method may hold: a limit of the platform, told as such.
+            throw new dev.nabla.runtime.NablaException("model " + modelName + " is too large to compile: its "
+                    + e.getMethodName() + " code would exceed the JVM's limit of 64 KB of bytecode per method ("
+                    + e.getCodeSize() + " bytes); split the expression that repeats an operation thousands of times");
+        } catch (org.objectweb.asm.ClassTooLargeException e) {
+            throw new dev.nabla.runtime.NablaException("model " + modelName + " is too large to compile: its class "
+                    + "would exceed the JVM's limit of 65,535 constants; split the model");
+        }
     }
 
     /** A kernel's method and the class holding it. */

@@ -3,6 +3,7 @@ package dev.nabla.compiler.elaborate;
 import dev.nabla.compiler.ModelIr;
 import dev.nabla.compiler.diag.Diagnostics;
 import dev.nabla.compiler.syntax.Decl;
+import dev.nabla.compiler.syntax.Parser;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,6 +15,31 @@ import java.util.Optional;
 public final class Frontend {
 
     private Frontend() {
+    }
+
+    /**
+     * A function every model can call, built into the compiler or defined in {@code std.nabla}.
+     *
+     * @param formals  its parameters in order
+     * @param required how many of the first formals have no default
+     */
+    public record Callable(String name, List<String> formals, int required) {
+    }
+
+    /** Every function a model can call without an import, by name: what a fuzzer must cover. */
+    public static List<Callable> callables() {
+        List<Callable> out = new ArrayList<>();
+        Stdlib.table().forEach((name, v) -> {
+            if (v instanceof Val.Builtin b) {
+                int required = (int) b.fn().formals().stream().filter(f -> !b.fn().defaults().containsKey(f)).count();
+                out.add(new Callable(name, b.fn().formals(), required));
+            }
+        });
+        Parser.parse(Stdlib.FILE, Stdlib.source(), new Diagnostics()).ifPresent(f -> f.defs().forEach(d -> out.add(
+                new Callable(d.name(), d.formals().stream().map(Decl.Formal::name).toList(),
+                        (int) d.formals().stream().filter(x -> x.defaultValue() == null).count()))));
+        out.sort(java.util.Comparator.comparing(Callable::name));
+        return out;
     }
 
     /** The models that compiled without errors; every problem found is in {@code diagnostics}. */

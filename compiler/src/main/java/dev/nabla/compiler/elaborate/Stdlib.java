@@ -19,6 +19,14 @@ final class Stdlib {
 
     /** A fresh scope holding every built-in function and value. */
     static Env builtins() {
+        Map<String, Val> table = table();
+        Env env = new Env(null);
+        table.keySet().stream().sorted().forEach(name -> env.define(name, table.get(name), null));
+        return env;
+    }
+
+    /** Every built-in function and value by name. */
+    static Map<String, Val> table() {
         Map<String, Val> table = new HashMap<>();
         TensorBuiltins.register(table);
         WindowBuiltins.register(table);
@@ -26,9 +34,7 @@ final class Stdlib {
         RandomBuiltins.register(table);
         Initializers.register(table);
         Regularizers.register(table);
-        Env env = new Env(null);
-        table.keySet().stream().sorted().forEach(name -> env.define(name, table.get(name), null));
-        return env;
+        return table;
     }
 
     static String source() {

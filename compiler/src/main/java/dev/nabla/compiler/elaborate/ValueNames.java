@@ -42,6 +42,7 @@ final class ValueNames {
     /** The graph with every value renamed: source names first (in order), then the automatic ones. */
     Graph apply(Graph g) {
         Set<String> used = new HashSet<>(fixed);
+        Map<String, Integer> suffixes = new HashMap<>();
         Map<String, Value> renamed = new HashMap<>();
         for (Graph.Input in : g.inputs()) {
             used.add(in.value().name());
@@ -50,12 +51,12 @@ final class ValueNames {
         for (Instr i : g.body()) {
             Choice c = preferred.get(i.out().name());
             if (c != null) {
-                renamed.put(i.out().name(), new Value(unique(c.name(), used), i.out().type()));
+                renamed.put(i.out().name(), new Value(unique(c.name(), used, suffixes), i.out().type()));
             }
         }
         List<Instr> body = new ArrayList<>();
         for (Instr i : g.body()) {
-            Value out = renamed.computeIfAbsent(i.out().name(), n -> new Value(unique(n, used), i.out().type()));
+            Value out = renamed.computeIfAbsent(i.out().name(), n -> new Value(unique(n, used, suffixes), i.out().type()));
             body.add(new Instr(out, i.op(), i.args().stream().map(a -> renamed.get(a.name())).toList(), i.attr(), i.span()));
         }
         List<Graph.Output> outputs = g.outputs().stream()
@@ -63,11 +64,17 @@ final class ValueNames {
         return new Graph(g.name(), g.inputs(), body, outputs);
     }
 
-    private static String unique(String base, Set<String> used) {
+    /**
+     * {@code base}, or {@code base.N} with the first N not taken. The next N to try is kept per base: thousands of
+     * values named alike (an expression nested 16,000 deep) would otherwise rescan 1..N each, quadratic time.
+     */
+    private static String unique(String base, Set<String> used, Map<String, Integer> suffixes) {
         String name = base;
-        for (int n = 1; !used.add(name); n++) {
-            name = base + "." + n;
+        int n = suffixes.getOrDefault(base, 1);
+        while (!used.add(name)) {
+            name = base + "." + n++;
         }
+        suffixes.put(base, n);
         return name;
     }
 }

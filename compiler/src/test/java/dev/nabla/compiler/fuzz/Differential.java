@@ -1,0 +1,176 @@
+package dev.nabla.compiler.fuzz;
+
+import dev.nabla.compiler.ModelIr;
+import dev.nabla.compiler.SpecLayout;
+import dev.nabla.compiler.autodiff.Autodiff;
+import dev.nabla.compiler.codegen.ModelClasses;
+import dev.nabla.compiler.interp.Interpreter;
+import dev.nabla.compiler.interp.Tensor;
+import dev.nabla.compiler.ir.Graph;
+import dev.nabla.runtime.BufferRole;
+import dev.nabla.runtime.BufferSpec;
+import dev.nabla.runtime.CompiledModel;
+import dev.nabla.runtime.ModelSpec;
+import dev.nabla.runtime.OptimizerSpec;
+import dev.nabla.runtime.optim.ReferenceOptimizer;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * One predict, trainStep and update of generated code against the reference: the interpreter in double for the
+ * graphs, the runtime's {@link ReferenceOptimizer} for the update. Buffers are random (parameters scaled by
+ * 1/sqrt(fan-in), labels within their classes), at batch {@link #BATCH}. An element agrees within
+ * {@code 1e-3 |ref| + 1e-4 max|ref| + 1e-5}; elements whose reference is beyond float32's range are not compared
+ * (float overflows where double does not), and NaN agrees with NaN.
+ */
+final class Differential {
+
+    static final int BATCH = 2;
+    /** Models whose buffers hold more floats than this at {@link #BATCH} are compiled and loaded, not run. */
+    static final long MAX_FLOATS = 4_000_000;
+    private static final Object PROPERTY_LOCK = new Object();
+
+    private Differential() {
+    }
+
+    /** Null when the compiled model agrees with the reference, else the first disagreement. */
+    static String check(ModelIr m, ModelClasses classes, boolean vector, long seed) {
+        CompiledModel model = load(classes, vector);
+        ModelSpec spec = model.spec();
+        long floats = 0;
+        for (BufferSpec b : spec.buffers()) {
+            floats += b.size(BATCH);
+        }
+        if (floats > MAX_FLOATS) {
+            return null;
+        }
+        float[][] b = randomBuffers(spec, new Random(seed));
+        float[][] p = copy(b);
+        model.predict(p, BATCH);
+        String problem = compare("predict", m.inference(), spec, b, p);
+        if (problem != null || !m.trainable()) {
+            return problem;
+        }
+        float[][] t = copy(b);
+        model.trainStep(t, BATCH);
+        problem = compare("trainStep", Autodiff.gradients(m.train()), spec, b, t);
+        if (problem != null) {
+            return problem;
+        }
+        float[] hyper = new float[OptimizerSpec.HYPER_SIZE];
+        hyper[OptimizerSpec.HYPER_LR] = 0.01f;
+        hyper[OptimizerSpec.HYPER_STEP] = 1;
+        hyper[OptimizerSpec.HYPER_GRAD_SCALE] = 1;
+        float[][] want = copy(t);
+        ReferenceOptimizer.updateAll(spec, want, hyper);
+        model.update(t, hyper);
+        for (int i = 0; i < spec.buffers().size(); i++) {
+            BufferRole role = spec.buffers().get(i).role();
+            if (role == BufferRole.PARAM || role == BufferRole.OPT_STATE) {
+                double[] w = new double[want[i].length];
+                for (int k = 0; k < w.length; k++) {
+                    w[k] = want[i][k];
+                }
+                problem = compareElements("update " + spec.buffers().get(i).name(), w, t[i]);
+                if (problem != null) {
+                    return problem;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Loads with {@code nabla.vector} set for the class initializer, which picks the kernel family. */
+    private static CompiledModel load(ModelClasses classes, boolean vector) {
+        synchronized (PROPERTY_LOCK) {
+            String old = System.getProperty("nabla.vector");
+            System.setProperty("nabla.vector", Boolean.toString(vector));
+            try {
+                return classes.load();
+            } finally {
+                if (old == null) {
+                    System.clearProperty("nabla.vector");
+                } else {
+                    System.setProperty("nabla.vector", old);
+                }
+            }
+        }
+    }
+
+    private static String compare(String entry, Graph g, ModelSpec spec, float[][] before, float[][] after) {
+        Map<String, Tensor> ref = Interpreter.runAll(g, BATCH, inputs(g, spec, before));
+        for (Graph.Output o : g.outputs()) {
+            String buffer = switch (o.role()) {
+                case GRAD -> SpecLayout.gradName(o.name());
+                case LOSS -> SpecLayout.LOSS;
+                default -> o.name();
+            };
+            String problem = compareElements(entry + " " + buffer, ref.get(o.value().name()).data(),
+                    after[spec.indexOf(buffer)]);
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return null;
+    }
+
+    private static String compareElements(String what, double[] want, float[] got) {
+        double scale = 0;
+        for (double w : want) {
+            if (Math.abs(w) <= Float.MAX_VALUE) {
+                scale = Math.max(scale, Math.abs(w));
+            }
+        }
+        for (int k = 0; k < want.length; k++) {
+            double w = want[k];
+            if (Math.abs(w) > 1e30 || Double.isNaN(w) && Float.isNaN(got[k])) {
+                continue;
+            }
+            double tol = 1e-3 * Math.abs(w) + 1e-4 * scale + 1e-5;
+            if (!(Math.abs(got[k] - w) <= tol)) {
+                return what + "[" + k + "] = " + got[k] + ", reference " + w + " (tolerance " + (float) tol + ")";
+            }
+        }
+        return null;
+    }
+
+    private static Map<String, Tensor> inputs(Graph g, ModelSpec spec, float[][] b) {
+        Map<String, Tensor> in = new HashMap<>();
+        for (Graph.Input i : g.inputs()) {
+            int index = spec.indexOf(i.value().name());
+            double[] d = new double[(int) i.value().shape().numel(BATCH)];
+            for (int k = 0; k < d.length; k++) {
+                d[k] = b[index][k];
+            }
+            in.put(i.value().name(), new Tensor(i.value().shape().concrete(BATCH), d));
+        }
+        return in;
+    }
+
+    /** Random weights, inputs, labels within their classes (0/1 for a binary target) and non-negative state. */
+    private static float[][] randomBuffers(ModelSpec spec, Random r) {
+        float[][] b = spec.allocate(BATCH);
+        for (int i = 0; i < b.length; i++) {
+            BufferSpec s = spec.buffers().get(i);
+            if (s.role() == BufferRole.PARAM || s.role() == BufferRole.INPUT || s.role() == BufferRole.STATE
+                    || s.role() == BufferRole.TARGET) {
+                double std = s.role() == BufferRole.PARAM && s.rank() >= 2 ? 1 / Math.sqrt(Math.max(1, s.shape()[0])) : 0.8;
+                for (int k = 0; k < b[i].length; k++) {
+                    float v = s.binary() ? r.nextInt(2) : s.classes() > 0 ? r.nextInt(s.classes()) : (float) (r.nextGaussian() * std);
+                    b[i][k] = s.role() == BufferRole.STATE ? Math.abs(v) : v;
+                }
+            }
+        }
+        return b;
+    }
+
+    private static float[][] copy(float[][] b) {
+        float[][] c = new float[b.length][];
+        for (int i = 0; i < b.length; i++) {
+            c[i] = b[i].clone();
+        }
+        return c;
+    }
+}
