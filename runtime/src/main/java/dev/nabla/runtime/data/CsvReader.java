@@ -160,17 +160,31 @@ final class CsvReader {
         return new Dataset(file.toString(), x, new int[] {features}, y, 1, false, lineNumbers);
     }
 
+    /**
+     * A field as a message quotes it: at most 40 characters, control characters, undecodable bytes and lone
+     * surrogates escaped, so a binary file read as CSV gives one readable line, not a terminal full of bytes.
+     */
+    static String shown(String field) {
+        StringBuilder b = new StringBuilder("\"");
+        for (int i = 0; i < field.length() && i < 40; i++) {
+            char c = field.charAt(i);
+            boolean plain = c >= 0x20 && c != 0x7F && !(c >= 0x80 && c < 0xA0) && c != '\uFFFD' && !Character.isSurrogate(c);
+            b.append(plain ? String.valueOf(c) : String.format("\\u%04x", (int) c));
+        }
+        return b.append(field.length() > 40 ? "...\" (" + field.length() + " characters)" : "\"").toString();
+    }
+
     private float number(String field, int line, int column) {
         String s = field.trim();
         float v;
         try {
             v = Float.parseFloat(s);
         } catch (NumberFormatException e) {
-            throw new NablaException(file + " line " + line + ", column " + (column + 1) + ": \"" + s + "\" is not a number");
+            throw new NablaException(file + " line " + line + ", column " + (column + 1) + ": " + shown(s) + " is not a number");
         }
         if (!Float.isFinite(v)) {
-            throw new NablaException(file + " line " + line + ", column " + (column + 1) + ": \"" + s
-                    + "\" is not a finite number (missing values are not supported)");
+            throw new NablaException(file + " line " + line + ", column " + (column + 1) + ": " + shown(s)
+                    + " is not a finite number (missing values are not supported)");
         }
         return v;
     }

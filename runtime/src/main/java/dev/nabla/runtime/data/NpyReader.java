@@ -74,6 +74,12 @@ final class NpyReader {
         int width = width(file, descr);
         long count = 1;
         for (int d : shape) {
+            // Each factor is checked before it multiplies: a negative dimension, or dimensions whose product passes
+            // an array's size, would otherwise reach the allocation (NegativeArraySizeException) or wrap around.
+            if (d < 0 || d > 0 && count > Integer.MAX_VALUE / d) {
+                throw new NablaException(file + ": bad shape " + Arrays.toString(shape) + " in .npy header: "
+                        + (d < 0 ? "a negative dimension" : "more than 2^31-1 elements"));
+            }
             count *= d;
         }
         if (start + count * width > in.capacity()) {
