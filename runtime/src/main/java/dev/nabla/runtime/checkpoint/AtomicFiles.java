@@ -49,29 +49,47 @@ public final class AtomicFiles {
 
     private static final String TEMP_SUFFIX = ".tmp";
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
-    /** Temporaries older than this process (or, when its start is unknown, than a minute) are left by a crash. */
+    private static final long PID = ProcessHandle.current().pid();
+    /** Temporaries without a writer's pid (an older format) are stale when older than this process, or a minute. */
     private static final java.time.Instant STARTED = ProcessHandle.current().info().startInstant()
             .orElse(java.time.Instant.now().minusSeconds(60));
 
+    /** {@code .NAME.PID-}: the writing process is in the name, so a stale temporary is one whose writer is dead. */
     private static String tempPrefix(String name) {
-        return "." + name + ".";
+        return "." + name + "." + PID + "-";
     }
 
-    /** Deletes {@code .NAME.*.tmp} files of {@code dir} last written before this process started. */
+    /**
+     * Deletes the {@code .NAME.PID-*.tmp} files of {@code dir} whose process is no longer alive: what a killed save
+     * left. Their age cannot tell, since a long-lived process (an application that embeds the runtime) starts
+     * long before the crash of another that it then cleans up after.
+     */
     private static void removeStaleTemporaries(Path dir, String name) {
-        String prefix = tempPrefix(name);
+        String prefix = "." + name + ".";
         try (java.util.stream.Stream<Path> files = Files.list(dir)) {
             files.filter(p -> p.getFileName().toString().startsWith(prefix) && p.getFileName().toString().endsWith(TEMP_SUFFIX))
-                    .filter(p -> {
-                        try {
-                            return Files.getLastModifiedTime(p).toInstant().isBefore(STARTED);
-                        } catch (IOException e) {
-                            return false;
-                        }
-                    })
+                    .filter(p -> stale(p, p.getFileName().toString().substring(prefix.length())))
                     .forEach(AtomicFiles::deleteQuietly);
         } catch (IOException | java.io.UncheckedIOException e) {
             // best effort: a stale temporary file is hidden and only costs space
+        }
+    }
+
+    private static boolean stale(Path temp, String rest) {
+        int dash = rest.indexOf('-');
+        if (dash > 0) {
+            try {
+                long pid = Long.parseLong(rest.substring(0, dash));
+                // this process's own temporaries exist only while it writes them (they are deleted in a finally)
+                return pid != PID && ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
+            } catch (NumberFormatException e) {
+                // not written by this version: judged by age below
+            }
+        }
+        try {
+            return Files.getLastModifiedTime(temp).toInstant().isBefore(STARTED);
+        } catch (IOException e) {
+            return false;
         }
     }
 

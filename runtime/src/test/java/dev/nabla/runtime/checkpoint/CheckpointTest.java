@@ -187,6 +187,21 @@ class CheckpointTest {
     }
 
     @Test
+    void save_removesTemporariesOfADeadWriter_howeverRecent_butNotThoseOfALiveOne() throws IOException, InterruptedException {
+        // a long-lived process (this test JVM) must clean up after a save killed long after it started
+        Process gone = new ProcessBuilder("java", "-version").redirectErrorStream(true).start();
+        gone.getInputStream().readAllBytes();
+        gone.waitFor();
+        Path file = dir.resolve("c.safetensors");
+        Path dead = Files.write(dir.resolve(".c.safetensors." + gone.pid() + "-ab12.tmp"), new byte[1000]);
+        Path alive = Files.write(dir.resolve(".c.safetensors." + ProcessHandle.current().parent().orElseThrow().pid()
+                + "-cd34.tmp"), new byte[10]);
+        Checkpoint.save(file, spec(3), filled(spec(3)), Map.of());
+        assertTrue(Files.notExists(dead), "the temporary of a process that died is a crash's leftover");
+        assertTrue(Files.exists(alive), "a live process's temporary may be a save in progress");
+    }
+
+    @Test
     void save_givesTheFileTheUmasksPermissions_asAnyNewFile() throws IOException {
         org.junit.jupiter.api.Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
         Path file = dir.resolve("c.safetensors");
