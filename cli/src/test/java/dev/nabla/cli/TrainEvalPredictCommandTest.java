@@ -184,15 +184,24 @@ class TrainEvalPredictCommandTest {
     }
 
     @Test
-    void sameSeed_givesIdenticalCheckpointBytes_differentSeedDoesNot(@TempDir Path dir) throws IOException {
+    void sameSeed_givesIdenticalCheckpointAndLogBytes_differentSeedDoesNot(@TempDir Path dir) throws IOException {
         String digits = "../samples/digits.nabla";
         Path a = dir.resolve("a.safetensors");
         Path b = dir.resolve("b.safetensors");
         Path c = dir.resolve("c.safetensors");
-        assertEquals(0, CliRun.of("train", digits, "--steps", "60", "--save", a.toString()).exit());
-        assertEquals(0, CliRun.of("train", digits, "--steps", "60", "--save", b.toString()).exit());
-        assertEquals(0, CliRun.of("train", digits, "--steps", "60", "--seed", "8", "--save", c.toString()).exit());
+        assertEquals(0, CliRun.of("train", digits, "--steps", "60", "--save", a.toString(), "--log", dir.resolve("a.csv").toString()).exit());
+        assertEquals(0, CliRun.of("train", digits, "--steps", "60", "--save", b.toString(), "--log", dir.resolve("b.csv").toString()).exit());
+        assertEquals(0, CliRun.of("train", digits, "--steps", "60", "--seed", "8", "--save", c.toString(), "--log", dir.resolve("c.csv").toString()).exit());
         assertTrue(java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(b)), "same seed, same bytes");
         assertFalse(java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(c)), "another seed, other weights");
+        // the log's last column is the epoch's wall time, the one thing a run does not decide; every other byte is the same
+        assertEquals(withoutSeconds(dir.resolve("a.csv")), withoutSeconds(dir.resolve("b.csv")));
+        assertFalse(withoutSeconds(dir.resolve("a.csv")).equals(withoutSeconds(dir.resolve("c.csv"))));
+    }
+
+    private static List<String> withoutSeconds(Path log) throws IOException {
+        List<String> rows = Files.readAllLines(log);
+        assertTrue(rows.get(0).endsWith(",seconds") && rows.size() > 1, rows.toString());
+        return rows.stream().map(r -> r.substring(0, r.lastIndexOf(','))).toList();
     }
 }

@@ -63,6 +63,10 @@ public final class FuzzCampaign {
     private final Map<Outcome.Kind, Long> counts = Collections.synchronizedMap(new EnumMap<>(Outcome.Kind.class));
     private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
     private final Set<String> functionsRun = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+    private final long started = System.nanoTime();
+    /** Print the counts every this many inputs (0: never). */
+    int progress;
 
     FuzzCampaign(List<String> samples, long seed, long timeoutMillis, Path failureDir) {
         this.samples = samples;
@@ -136,6 +140,10 @@ public final class FuzzCampaign {
                     return;
                 }
                 record(i, source, o);
+                if (progress > 0 && done.incrementAndGet() % progress == 0) {
+                    System.out.printf(Locale.ROOT, "%d inputs, %.0f s: %s%n", done.get(), (System.nanoTime() - started) / 1e9,
+                            counts);
+                }
             }
         } finally {
             worker.shutdownNow();
@@ -206,7 +214,9 @@ public final class FuzzCampaign {
             }
         }
         System.out.printf(Locale.ROOT, "fuzzing %d inputs, seed %d, %d threads, timeout %d s%n", inputs, seed, threads, timeout);
-        Report report = new FuzzCampaign(samples(sampleDir), seed, timeout * 1000, failureDir).run(inputs, threads);
+        FuzzCampaign campaign = new FuzzCampaign(samples(sampleDir), seed, timeout * 1000, failureDir);
+        campaign.progress = 10_000;
+        Report report = campaign.run(inputs, threads);
         report.failures().forEach(System.out::println);
         System.out.print(report.summary());
         System.exit(report.failed() == 0 ? 0 : 1);

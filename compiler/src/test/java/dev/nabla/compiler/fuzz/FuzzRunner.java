@@ -63,9 +63,9 @@ final class FuzzRunner {
                 } catch (NablaException e) {
                     return new Outcome(Outcome.Kind.UNPOSITIONED_ERROR, Outcome.clip(e.getMessage()));
                 }
-                String mismatch = Differential.check(m, classes, vector, seed);
-                if (mismatch != null) {
-                    return new Outcome(Outcome.Kind.MISMATCH, mismatch);
+                Outcome compared = Differential.check(m, classes, vector, seed);
+                if (compared.kind() != Outcome.Kind.OK) {
+                    return compared;
                 }
                 if (CHECKED.size() < MAX_CHECKED) {
                     CHECKED.add(key);

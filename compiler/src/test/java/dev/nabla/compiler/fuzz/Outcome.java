@@ -18,6 +18,11 @@ record Outcome(Kind kind, String detail) {
         POSITIONED_ERROR,
         /** Rejected with a clear message that has no line: the file as a whole (nested too deeply, unreadable). */
         UNPOSITIONED_ERROR,
+        /**
+         * Compiled, loaded and run, but the reference left the range where float32 and double agree (huge or
+         * non-finite values), so the results were not compared.
+         */
+        UNCOMPARED,
         /** Compiled, and running it stopped with the runtime's message for the user (a NablaException). */
         RUNTIME_ERROR,
         /** An exception escaped, a diagnostic was missing or misplaced, or a message exploded in size. */
