@@ -176,6 +176,9 @@ final class TensorBuiltins {
     private static Val assertRank(BuiltinFn.Emitter e, Args a) {
         Value x = x(e, a, "x");
         List<Integer> ranks = a.integers("ranks");
+        if (ranks.isEmpty()) {
+            throw new ElabError(a.call(), "assert_rank needs at least one rank, e.g. assert_rank(x, [2, 3])");
+        }
         if (!ranks.contains(x.shape().rank())) {
             String allowed = ranks.size() == 1 ? String.valueOf(ranks.get(0))
                     : String.join(", ", ranks.subList(0, ranks.size() - 1).stream().map(String::valueOf).toList())
