@@ -59,12 +59,14 @@ final class GruPattern implements LayerPattern {
         int f = ref.features();
         return new Match("GRU", root, m.covered(), g -> {
             String out = g.out(root);
-            String w = g.floats(weightIh.name() + ".zrh", new long[] {1, 3L * h, f}, zrh(g.weight(weightIh), h, f));
-            String r = g.floats(weightHh.name() + ".zrh", new long[] {1, 3L * h, h}, zrh(g.weight(weightHh), h, h));
+            String w = g.floats(weightIh.name() + ".zrh", new long[] {1, 3L * h, f}, zrh(values(g, weightIh, 3 * h * f), h, f));
+            // A single step never reads weight_hh (h starts at 0): then any R will do, and zeros say so.
+            String r = g.floats((weightHh != null ? weightHh : weightIh).name().replace("weight_ih", "weight_hh") + ".zrh",
+                    new long[] {1, 3L * h, h}, zrh(values(g, weightHh, 3 * h * h), h, h));
             float[] bias = new float[6 * h];
-            System.arraycopy(zrh(g.weight(biasIh), h, 1), 0, bias, 0, 3 * h);
-            System.arraycopy(zrh(g.weight(biasHh), h, 1), 0, bias, 3 * h, 3 * h);
-            String b = g.floats(biasIh.name() + ".bias_hh.zrh", new long[] {1, 6L * h}, bias);
+            System.arraycopy(zrh(values(g, biasIh, 3 * h), h, 1), 0, bias, 0, 3 * h);
+            System.arraycopy(zrh(values(g, biasHh, 3 * h), h, 1), 0, bias, 3 * h, 3 * h);
+            String b = g.floats(weightIh.name().replace("weight_ih", "bias") + ".zrh", new long[] {1, 6L * h}, bias);
             String timeMajor = g.temp(out + ".time_major", "Transpose", List.of(g.tensor(x)), attr("perm", 1L, 0L, 2L));
             String state = g.fresh(out + (ref.sequences() ? ".states" : ".last"));
             g.node("GRU", List.of(timeMajor, w, r, b), ref.sequences() ? List.of(state, "") : List.of("", state),
@@ -78,6 +80,11 @@ final class GruPattern implements LayerPattern {
                 g.node("Squeeze", List.of(state, g.int64s(out + ".axes", 0)), out);
             }
         });
+    }
+
+    /** The values of a weight the match bound, or zeros for one the reference does not read. */
+    private static float[] values(OnnxGraph g, Value weight, int size) {
+        return weight == null ? new float[size] : g.weight(weight);
     }
 
     /** The distinct [B, T, F] shapes of the graph's values: where a GRU's input may be. */

@@ -95,7 +95,7 @@ public final class OnnxExport {
         ModelProto proto = ModelProto.newBuilder().setIrVersion(IR_VERSION)
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
                 .setProducerName("nabla").setProducerVersion(Version.VERSION)
-                .setDocString("model " + model.name() + " of " + model.sourceFile())
+                .setDocString("model " + model.name() + " of " + Path.of(model.sourceFile()).getFileName())
                 .setGraph(og.proto()).build();
         return new Result(proto, counts, og.nodeCount());
     }

@@ -26,6 +26,8 @@ final class OnnxGraph {
 
     private final Graph ir;
     private final Map<String, float[]> weights;
+    /** The graph's PARAM and STATE inputs. */
+    private final Set<Value> weightInputs = new HashSet<>();
     private final GraphProto.Builder graph = GraphProto.newBuilder();
     private final Map<Value, String> names = new HashMap<>();
     private final Set<String> used = new HashSet<>();
@@ -46,6 +48,7 @@ final class OnnxGraph {
         used.addAll(reserved);
         for (Graph.Input in : ir.inputs()) {
             if (in.role() == Graph.InputRole.PARAM || in.role() == Graph.InputRole.STATE) {
+                weightInputs.add(in.value());
                 names.put(in.value(), in.value().name());
                 used.add(in.value().name());
             }
@@ -67,7 +70,7 @@ final class OnnxGraph {
 
     /** The tensor holding {@code v}; reading a parameter or state makes it an initializer. */
     String tensor(Value v) {
-        if (weights.containsKey(v.name()) && isWeight(v)) {
+        if (weightInputs.contains(v)) {
             readWeights.add(v);
         }
         return names.computeIfAbsent(v, x -> fresh(x.name()));
@@ -106,7 +109,7 @@ final class OnnxGraph {
     /** Appends a node writing {@code outputs} ("" leaves an optional output out); returns the first output. */
     String node(String op, List<String> inputs, List<String> outputs, AttributeProto... attrs) {
         NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(op + "_" + nodes++)
-                .addAllInput(inputs).addAllOutput(outputs).setDocString(span.file() + ":" + span.line() + ":" + span.column());
+                .addAllInput(inputs).addAllOutput(outputs).setDocString(span.fileName() + ":" + span.line() + ":" + span.column());
         n.addAllAttribute(Arrays.asList(attrs));
         graph.addNode(n);
         return outputs.get(0);
@@ -143,12 +146,7 @@ final class OnnxGraph {
 
     /** The values of a parameter or state input, or null when {@code v} is anything else. */
     float[] weight(Value v) {
-        return isWeight(v) ? weights.get(v.name()) : null;
-    }
-
-    private boolean isWeight(Value v) {
-        return ir.inputs().stream().anyMatch(in -> in.value().equals(v)
-                && (in.role() == Graph.InputRole.PARAM || in.role() == Graph.InputRole.STATE));
+        return weightInputs.contains(v) ? weights.get(v.name()) : null;
     }
 
     /** A 1-element int64 tensor holding the batch size, read from the first batched input's shape (once). */
@@ -176,7 +174,11 @@ final class OnnxGraph {
     /** Writes an initializer for every parameter and state a node read. */
     void addWeightInitializers() {
         for (Value v : readWeights) {
-            graph.addInitializer(Protos.floats(v.name(), Protos.longs(v.shape().dims()), weights.get(v.name())));
+            float[] values = weights.get(v.name());
+            if (values == null) {
+                throw new IllegalStateException("no values for " + v.name() + " among the weights of " + ir.name());
+            }
+            graph.addInitializer(Protos.floats(v.name(), Protos.longs(v.shape().dims()), values));
         }
     }
 }

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.StringJoiner;
@@ -58,27 +59,32 @@ class UserLayerExportTest {
 
     @Test
     void userLayerTwoInputsAndTwoOutputs_computeWhatNablaPredictPrints(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("two.nabla");
-        Files.writeString(file, SOURCE);
-        Compilation c = Compiler.compileFile(file);
-        assertTrue(c.ok(), c.render());
-        ModelIr model = c.models().get(0);
-        CompiledModel compiled = ModelCompiler.compile(model, model.config().optimizer()).load();
-        ModelSpec spec = compiled.spec();
+        Path file = Files.writeString(dir.resolve("two.nabla"), SOURCE);
         Map<String, String> preprocessing = new LinkedHashMap<>();
         preprocessing.put("preprocess.a.divisor", "4.0");
         preprocessing.put("preprocess.a.mean", "0.5,-1.0,0.25,2.0,0.0,-0.5");
         preprocessing.put("preprocess.a.std", "2.0,0.5,1.5,1.0,3.0,0.75");
         preprocessing.put("preprocess.b.divisor", "10.0");
-        Path checkpoint = SampleExportTest.checkpoint(spec, preprocessing, dir.resolve("w.safetensors"));
-
-        OnnxExport.Result result = OnnxExport.export(model, ExportWeights.load(model, checkpoint));
-        Path onnxFile = Files.write(dir.resolve("two.onnx"), result.model().toByteArray());
-        OnnxChecker.check(java.util.List.of(onnxFile));
-        SampleExportTest.assertDeclarations(model, result.model());
+        OnnxExport.Result result = roundTrip(file, preprocessing, 9, dir);
         assertEquals(Map.of("GRU", 1, "BatchNormalization", 1), result.layers());
+        OnnxChecker.check(List.of(Files.write(dir.resolve("two.onnx"), result.model().toByteArray())));
+    }
 
-        int rows = 9;
+    /**
+     * Compiles the model of {@code file}, saves a checkpoint of its (perturbed) initial weights with {@code preprocessing}
+     * as metadata, exports it, and checks that ONNX Runtime gives every output {@code nabla predict} gives for
+     * {@code rows} random raw inputs (see {@link SampleExportTest#assertClose} for the tolerance).
+     */
+    static OnnxExport.Result roundTrip(Path file, Map<String, String> preprocessing, int rows, Path dir) throws Exception {
+        Compilation c = Compiler.compileFile(file);
+        assertTrue(c.ok(), c.render());
+        ModelIr model = c.models().get(0);
+        CompiledModel compiled = ModelCompiler.compile(model, model.config().optimizer()).load();
+        ModelSpec spec = compiled.spec();
+        Path checkpoint = SampleExportTest.checkpoint(spec, preprocessing, dir.resolve(model.name() + ".safetensors"));
+        OnnxExport.Result result = OnnxExport.export(model, ExportWeights.load(model, checkpoint));
+        SampleExportTest.assertDeclarations(model, result.model());
+
         Random r = new Random(3);
         Map<String, OnnxRuntimeRunner.Input> inputs = new LinkedHashMap<>();
         StringJoiner npy = new StringJoiner(",");
@@ -98,8 +104,9 @@ class UserLayerExportTest {
             for (Graph.Output o : model.inference().outputs(Graph.OutputRole.OUTPUT)) {
                 float[] expected = TrainingRun.predict(compiled, checkpoint, DataLoader.parse(npy.toString(), dir), rows,
                         o.name()).values();
-                SampleExportTest.assertClose(expected, got.get(o.name()), o.name());
+                SampleExportTest.assertClose(expected, got.get(o.name()), model.name() + " " + o.name());
             }
         }
+        return result;
     }
 }
