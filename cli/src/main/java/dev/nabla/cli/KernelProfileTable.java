@@ -27,6 +27,9 @@ final class KernelProfileTable implements ProgressListener {
     private int firstEpoch = 1;
     private int lastEpoch;
     private boolean warmedUp;
+    private double firstEpochSeconds;
+    private double laterSeconds;
+    private int laterEpochs;
     private long stepAtStart;
     private long lastStep;
 
@@ -52,8 +55,13 @@ final class KernelProfileTable implements ProgressListener {
         ended = System.nanoTime();
         lastStep = stats.step();
         lastEpoch = stats.epoch();
+        if (warmedUp) {
+            laterSeconds += stats.seconds();
+            laterEpochs++;
+        }
         if (!warmedUp && stats.epoch() < epochs) {
             warmedUp = true;
+            firstEpochSeconds = stats.seconds();
             KernelProfile.reset();
             started = System.nanoTime();
             stepAtStart = stats.step();
@@ -102,6 +110,10 @@ final class KernelProfileTable implements ProgressListener {
         double outside = wallUs - inKernels / 1e3;
         out.printf("  %-38s %8s %11s %11.1f %5.1f%%%n", "outside kernels (data, shuffle, metrics)", "", "",
                 outside / perStep, 100 * outside / wallUs);
+        if (laterEpochs > 0) {
+            out.printf("  JIT warm-up: epoch %d took %.3f s, the later ones %.3f s each on average%n", firstEpoch - 1,
+                    firstEpochSeconds, laterSeconds / laterEpochs);
+        }
     }
 
     private static String clip(String s, int width) {

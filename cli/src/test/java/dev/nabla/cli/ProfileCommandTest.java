@@ -27,6 +27,8 @@ class ProfileCommandTest {
             }
         }
         assertEquals(100, percent, 0.5, "the entry totals and the time outside kernels add up to the wall time");
+        assertTrue(r.out().matches("(?s).*JIT warm-up: epoch 1 took [0-9.]+ s, the later ones [0-9.]+ s each on average.*"),
+                r.out());
     }
 
     @Test
