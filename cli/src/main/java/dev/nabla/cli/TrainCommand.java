@@ -7,6 +7,7 @@ import dev.nabla.runtime.TrainConfig.DataSpec;
 import dev.nabla.runtime.checkpoint.Safetensors;
 import dev.nabla.runtime.data.DataLoader;
 import dev.nabla.runtime.train.ConsoleProgress;
+import dev.nabla.runtime.train.ProgressListener;
 import dev.nabla.runtime.train.TrainOptions;
 import dev.nabla.runtime.train.TrainingRun;
 import picocli.CommandLine.ArgGroup;
@@ -98,6 +99,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--plot", paramLabel = "SVG", description = "draw the loss and accuracy curves")
     Path plot;
 
+    @Option(names = "--profile", description = "time every kernel; print where the training time went (after the "
+            + "first epoch's warm-up)")
+    boolean profile;
+
     @Override
     public Integer call() {
         OptionChecks.positive("--epochs", length == null ? null : length.epochs);
@@ -105,7 +110,11 @@ final class TrainCommand implements Callable<Integer> {
         OptionChecks.positive("--batch", batch);
         OptionChecks.threads(threads);
         ModelIr ir = source.loadWithLoss(spec.commandLine().getErr(), "trained");
-        CompiledModel compiled = CompiledModels.load(ir, optimizer, passes.disabled());
+        if (profile && repeat != null) {
+            throw new UserError("--profile times one run: leave out --repeat");
+        }
+        CompiledModel compiled = profile ? CompiledModels.loadProfiled(ir, optimizer, passes.disabled())
+                : CompiledModels.load(ir, optimizer, passes.disabled());
         Path base = Path.of(".");
         DataSpec trainData = data == null ? null : DataLoader.parse(data, base);
         DataSpec valData = validation == null ? null : DataLoader.parse(validation, base);
@@ -129,8 +138,13 @@ final class TrainCommand implements Callable<Integer> {
             System.out.flush();
             return 0;
         }
-        TrainingRun.Report report = TrainingRun.train(compiled, request, ConsoleProgress.forConsole(System.out),
+        ProgressListener progress = ConsoleProgress.forConsole(System.out);
+        KernelProfileTable profileTable = profile ? new KernelProfileTable(progress, options.epochs()) : null;
+        TrainingRun.Report report = TrainingRun.train(compiled, request, profile ? profileTable : progress,
                 NonFiniteSearch.probe(ir, passes.disabled(), compiled.spec()));
+        if (profileTable != null) {
+            profileTable.print(System.out);
+        }
         if (report.test() != null) {
             System.out.println("test set:");
             System.out.print(report.test().report());
