@@ -59,6 +59,16 @@ public final class Interpreter {
 
     /** Evaluates the graph and returns every value (inputs and instruction results) by value name. */
     public static Map<String, Tensor> runAll(Graph graph, int batch, Map<String, Tensor> inputs) {
+        return runAll(graph, batch, inputs, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #runAll(Graph, int, Map)}, with {@code afterEach} applied to every instruction's result before it is
+     * used: {@link #toFloat32} evaluates each op in double and rounds it as float32 kernels store it, which shows how
+     * far float arithmetic alone moves a result.
+     */
+    public static Map<String, Tensor> runAll(Graph graph, int batch, Map<String, Tensor> inputs,
+                                             java.util.function.UnaryOperator<Tensor> afterEach) {
         Map<String, Tensor> values = new LinkedHashMap<>();
         for (Graph.Input in : graph.inputs()) {
             Value v = in.value();
@@ -70,9 +80,18 @@ public final class Interpreter {
             values.put(v.name(), t);
         }
         for (Instr i : graph.body()) {
-            values.put(i.out().name(), evaluate(i, batch, values));
+            values.put(i.out().name(), afterEach.apply(evaluate(i, batch, values)));
         }
         return values;
+    }
+
+    /** The tensor with every element rounded to float32. */
+    public static Tensor toFloat32(Tensor t) {
+        double[] d = t.data();
+        for (int k = 0; k < d.length; k++) {
+            d[k] = (float) d[k];
+        }
+        return new Tensor(t.shape(), d);
     }
 
     private static Tensor evaluate(Instr i, int batch, Map<String, Tensor> values) {

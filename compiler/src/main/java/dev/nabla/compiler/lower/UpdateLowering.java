@@ -84,7 +84,7 @@ public final class UpdateLowering {
 
     private void sgd(ParamBuffers p, Index at, Expr w, Local g, Local lr, List<Stmt> body) {
         Expr step = read(g);
-        if (o.momentum() != 0) {
+        if ((float) o.momentum() != 0) { // as float, as the kernel computes: 1e-320 is no momentum
             Buf buf = p.state().get(0);
             body.add(new Stmt.Store(buf, at, add(mul(Expr.c(o.momentum()), new Expr.Load(buf, at)), read(g))));
             Expr b = new Expr.Load(buf, at);
@@ -130,7 +130,7 @@ public final class UpdateLowering {
         Local avg = new Local("avg", false);
         body.add(new Stmt.Let(avg, add(Expr.un(Op.SQRT, sqv), Expr.c(o.eps()))));
         Expr step = div(read(g), read(avg));
-        if (o.momentum() != 0) {
+        if ((float) o.momentum() != 0) { // as float, as the kernel computes: 1e-320 is no momentum
             Buf buf = p.state().get(1);
             body.add(new Stmt.Store(buf, at, add(mul(Expr.c(o.momentum()), new Expr.Load(buf, at)), step)));
             step = new Expr.Load(buf, at);
