@@ -34,7 +34,10 @@ public record Diagnostic(Severity severity, Span span, String message, String so
             }
             String prefix = from > 0 ? "..." : "";
             String shown = prefix + sourceLine.substring(from, to) + (to < sourceLine.length() ? "..." : "");
-            s.append(shown).append('\n').append(caretLine(shown, prefix.length() + caret - from)).append('\n');
+            // A column past the line's end (a line the lexer and the line splitter end differently, as at a lone
+            // carriage return) puts the caret just after it, not 70,000 spaces to the right.
+            int at = Math.min(prefix.length() + caret - from, shown.length());
+            s.append(shown).append('\n').append(caretLine(shown, at)).append('\n');
         }
         return s.toString();
     }

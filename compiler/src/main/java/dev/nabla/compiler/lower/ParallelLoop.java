@@ -32,10 +32,8 @@ public final class ParallelLoop {
             return false;
         }
         Set<Local> outer = new HashSet<>();
-        for (Stmt s : body.subList(0, position)) {
-            if (s instanceof Stmt.Let let) {
-                outer.add(let.local());
-            }
+        for (Stmt s : prelude(body, position)) {
+            outer.add(((Stmt.Let) s).local());
         }
         Walk w = new Walk(f.var());
         if (!w.stmts(f.body(), outer, new HashMap<>())) {
@@ -45,15 +43,34 @@ public final class ParallelLoop {
         return (f.extent().batch() || elements >= MIN_ELEMENTS) && w.disjoint();
     }
 
-    /** The top-level lets before {@code position}, which the parallel body recomputes. */
+    /**
+     * The top-level lets before {@code position} that the parallel body can recompute: those reading no local but
+     * earlier such lets. A let of an accumulator's result ({@code inv = 1 / sum} after a softmax over the batch axis)
+     * is not among them: the parallel method has no {@code sum}, and read it as an undefined local (a VerifyError
+     * the fuzzing campaign found).
+     */
     public static List<Stmt> prelude(List<Stmt> body, int position) {
         List<Stmt> lets = new ArrayList<>();
+        Set<Local> recomputable = new HashSet<>();
         for (Stmt s : body.subList(0, position)) {
-            if (s instanceof Stmt.Let) {
+            if (s instanceof Stmt.Let let && readsOnly(let.value(), recomputable)) {
                 lets.add(s);
+                recomputable.add(let.local());
             }
         }
         return lets;
+    }
+
+    private static boolean readsOnly(Expr e, Set<Local> locals) {
+        return switch (e.kind()) {
+            case READ -> locals.contains(((Expr.Read) e).local());
+            case UNARY -> readsOnly(((Expr.Unary) e).a(), locals);
+            case BINARY -> readsOnly(((Expr.Binary) e).a(), locals) && readsOnly(((Expr.Binary) e).b(), locals);
+            case SELECT -> readsOnly(((Expr.Select) e).cond(), locals) && readsOnly(((Expr.Select) e).a(), locals)
+                    && readsOnly(((Expr.Select) e).b(), locals);
+            case RANDOM -> readsOnly(((Expr.Random) e).seed(), locals) && readsOnly(((Expr.Random) e).step(), locals);
+            case LOAD, CONST, INDEX_VALUE, SIZE_VALUE -> true;
+        };
     }
 
     /** Elements computed per iteration of a qualifying loop's outermost variable (its inner loops' trip counts). */
