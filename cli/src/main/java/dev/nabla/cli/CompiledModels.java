@@ -1,6 +1,7 @@
 package dev.nabla.cli;
 
 import dev.nabla.compiler.ModelIr;
+import dev.nabla.compiler.codegen.EmitTarget;
 import dev.nabla.compiler.codegen.ModelCompiler;
 import dev.nabla.runtime.CompiledModel;
 import dev.nabla.runtime.OptimizerSpec;
@@ -19,7 +20,13 @@ final class CompiledModels {
 
     /** Compiled without the optimization passes named in {@code disabledPasses}. */
     static CompiledModel load(ModelIr model, String optimizerName, java.util.Set<String> disabledPasses) {
-        return ModelCompiler.compile(model, optimizer(model, optimizerName), disabledPasses).load();
+        return load(model, optimizerName, disabledPasses, false);
+    }
+
+    /** As above; with {@code health}, the training kernels also measure gradient health (what nabla train reports). */
+    static CompiledModel load(ModelIr model, String optimizerName, java.util.Set<String> disabledPasses, boolean health) {
+        return ModelCompiler.compile(model, optimizer(model, optimizerName), disabledPasses,
+                EmitTarget.inProcess(model.name()).withHealth(health)).load();
     }
 
     /** The train block's optimizer, or the named one with PyTorch's defaults (its rule is compiled into the model). */

@@ -3,9 +3,11 @@ package dev.nabla.cli;
 import dev.nabla.compiler.ModelIr;
 import dev.nabla.runtime.CompiledModel;
 import dev.nabla.runtime.TrainConfig.DataSpec;
+import dev.nabla.runtime.checkpoint.AtomicFiles;
 import dev.nabla.runtime.checkpoint.Safetensors;
 import dev.nabla.runtime.data.DataLoader;
 import dev.nabla.runtime.train.ConsoleProgress;
+import dev.nabla.runtime.train.ProgressListener;
 import dev.nabla.runtime.train.TrainOptions;
 import dev.nabla.runtime.train.TrainingRun;
 import picocli.CommandLine.ArgGroup;
@@ -94,8 +96,16 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--log", paramLabel = "CSV", description = "write one CSV row per epoch")
     Path log;
 
-    @Option(names = "--plot", paramLabel = "SVG", description = "draw the loss and accuracy curves")
+    @Option(names = "--plot", paramLabel = "SVG", description = "draw the loss and accuracy curves (and the layers' "
+            + "gradient norms; with --repeat, each curve's mean with a band of ± one standard deviation over the seeds)")
     Path plot;
+
+    @Option(names = "--no-health", description = "compile the training kernels without gradient health (norms, update "
+            + "ratios, dead units) and print no health warnings")
+    boolean noHealth;
+
+    @Option(names = "--quiet", description = "print only the test-set result: no progress, epoch lines or warnings")
+    boolean quiet;
 
     @Override
     public Integer call() {
@@ -104,7 +114,8 @@ final class TrainCommand implements Callable<Integer> {
         OptionChecks.positive("--batch", batch);
         OptionChecks.threads(threads);
         ModelIr ir = source.loadWithLoss(spec.commandLine().getErr(), "trained");
-        CompiledModel compiled = CompiledModels.load(ir, optimizer, passes.disabled());
+        // --repeat reports the test metric over seeds, not health: its runs need no health kernels.
+        CompiledModel compiled = CompiledModels.load(ir, optimizer, passes.disabled(), !noHealth && repeat == null);
         Path base = Path.of(".");
         DataSpec trainData = data == null ? null : DataLoader.parse(data, base);
         DataSpec valData = validation == null ? null : DataLoader.parse(validation, base);
@@ -120,15 +131,24 @@ final class TrainCommand implements Callable<Integer> {
                 resume != null ? resume : init,
                 noSave ? null : (save != null ? save : defaultCheckpoint(source.file)), log, plot);
         if (repeat != null) {
-            SeedRuns runs = SeedRuns.train(ir.name(), compiled, request, repeat, System.out);
+            for (Path out : new Path[] {log, plot}) {
+                if (out != null) {
+                    AtomicFiles.checkWritable(out, out == log ? "the log" : "the plot");
+                }
+            }
+            SeedRuns runs = SeedRuns.train(ir.name(), compiled, request, repeat, quiet ? null : System.out);
             System.out.println(runs.summary().describe());
             if (log != null) {
                 runs.writeCurves(log);
             }
+            if (plot != null) {
+                runs.plot(plot);
+            }
             System.out.flush();
             return 0;
         }
-        TrainingRun.Report report = TrainingRun.train(compiled, request, ConsoleProgress.forConsole(System.out));
+        TrainingRun.Report report = TrainingRun.train(compiled, request,
+                quiet ? ProgressListener.NONE : ConsoleProgress.forConsole(System.out));
         if (report.test() != null) {
             System.out.println("test set:");
             System.out.print(report.test().report());

@@ -83,6 +83,8 @@ public final class Trainer {
         final float[] hyper = new float[OptimizerSpec.HYPER_SIZE];
         final List<EpochStats> history = new ArrayList<>();
         final TrainAccuracy accuracy;
+        /** Null when the model was compiled without gradient health. */
+        final GradientHealth health;
         /** Optimizer steps of this run, from the first run's first step when resuming. */
         long step = options.firstEpoch() > 0 ? options.firstStep() : 0;
         double bestValLoss = Double.POSITIVE_INFINITY;
@@ -99,6 +101,7 @@ public final class Trainer {
             this.totalSteps = totalSteps;
             this.epochs = epochs;
             this.accuracy = new TrainAccuracy(mb);
+            this.health = GradientHealth.of(mb.spec);
         }
 
         TrainResult all() {
@@ -163,12 +166,15 @@ public final class Trainer {
             Evaluation val = validation == null ? null : Evaluator.evaluate(model, mb.buffers, validation, options.batchSize());
             return new EpochStats(epoch, epochs, step, seen, lossSum / seen,
                     accuracy.classifier() ? correct / (double) seen : Double.NaN, val == null ? Double.NaN : val.loss(),
-                    val == null ? Double.NaN : val.accuracy(), lr, seconds);
+                    val == null ? Double.NaN : val.accuracy(), lr, seconds, health == null ? null : health.endEpoch());
         }
 
         private float step(int[] order, int from, int count, double lr, int epoch, float[][] lastGood) {
             mb.fill(train, order, from, count);
             model.trainStep(mb.buffers, count);
+            if (health != null) {
+                health.afterTrainStep(mb.buffers);
+            }
             float loss = mb.lossValue();
             float scale = 1f;
             if (options.clipNorm() > 0) {
@@ -183,6 +189,9 @@ public final class Trainer {
             hyper[OptimizerSpec.HYPER_STEP] = options.stepOffset() + step + 1;
             hyper[OptimizerSpec.HYPER_GRAD_SCALE] = scale;
             model.update(mb.buffers, hyper);
+            if (health != null) {
+                health.afterUpdate(mb.buffers, scale < 1f);
+            }
             step++;
             return loss;
         }
@@ -191,9 +200,12 @@ public final class Trainer {
             String what = Float.isFinite(loss) ? "the gradient norm is not finite" : "the loss is " + loss;
             String kept = history.isEmpty() ? "no epoch completed, so no checkpoint was written"
                     : "the weights are rolled back to the end of epoch " + (epoch - 1) + " and the last checkpoint saved is kept";
+            // What gradient health saw on the steps of this epoch before the loss broke says where it went wrong.
+            String seen = health == null ? "" : health.endEpoch().warnings().stream()
+                    .map(w -> "\n  warning: " + w).collect(java.util.stream.Collectors.joining());
             return new NablaException(String.format("training diverged at epoch %d, step %d: %s; %s. "
-                    + "Try a lower learning rate (this run used %.4g, e.g. --lr %.4g).",
-                    epoch, options.stepOffset() + step + 1, what, kept, lr, options.lr() / 10));
+                    + "Try a lower learning rate (this run used %.4g, e.g. --lr %.4g).%s",
+                    epoch, options.stepOffset() + step + 1, what, kept, lr, options.lr() / 10, seen));
         }
     }
 }
