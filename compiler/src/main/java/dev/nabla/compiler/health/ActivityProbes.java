@@ -67,27 +67,42 @@ public final class ActivityProbes {
             return train;
         }
         GraphBuilder b = GraphBuilder.extending(train);
+        Map<Value, List<Instr>> probes = new HashMap<>();
         for (Instr act : acts) {
-            Value v = act.out();
-            Shape s = v.shape();
-            Value x = v;
-            List<Integer> over = new ArrayList<>();
-            if (s.rank() == 4) {
-                // NCHW: units are channels; [B, C, H*W] so the summed positions are contiguous.
-                x = b.add(Op.RESHAPE, List.of(v), new Attr.To(Shape.of(Shape.BATCH, s.dim(1), s.dim(2) * s.dim(3))),
-                        act.span(), v.name() + ".health");
-                over = List.of(0, 2);
-            } else {
-                for (int d = 0; d < s.rank() - 1; d++) {
-                    over.add(d);
-                }
-            }
-            Value zero = b.constant(0, Shape.SCALAR, act.span());
-            Value positive = b.add(Op.GREATER, act.span(), v.name() + ".active", x, zero);
-            Value counts = b.add(Op.SUM, List.of(positive), new Attr.Axes(over, false), act.span(), v.name() + ".active");
-            b.output(GradientHealth.activeName(v.name()), counts, Graph.OutputRole.HEALTH);
+            int from = b.body().size();
+            Value counts = probe(b, act);
+            b.output(GradientHealth.activeName(act.out().name()), counts, Graph.OutputRole.HEALTH);
+            probes.put(act.out(), b.body().subList(from, b.body().size()));
         }
-        return b.build();
+        // Each probe right after its activation, while the activation is still in cache: kernels run in graph order.
+        List<Instr> body = new ArrayList<>();
+        for (Instr i : train.body()) {
+            body.add(i);
+            body.addAll(probes.getOrDefault(i.out(), List.of()));
+        }
+        Graph built = b.build();
+        return built.withBody(body, built.outputs());
+    }
+
+    /** {@code sum(a > 0)} over every axis but the units'. */
+    private static Value probe(GraphBuilder b, Instr act) {
+        Value v = act.out();
+        Shape s = v.shape();
+        Value x = v;
+        List<Integer> over = new ArrayList<>();
+        if (s.rank() == 4) {
+            // NCHW: units are channels; [B, C, H*W] so the summed positions are contiguous.
+            x = b.add(Op.RESHAPE, List.of(v), new Attr.To(Shape.of(Shape.BATCH, s.dim(1), s.dim(2) * s.dim(3))),
+                    act.span(), v.name() + ".health");
+            over = List.of(0, 2);
+        } else {
+            for (int d = 0; d < s.rank() - 1; d++) {
+                over.add(d);
+            }
+        }
+        Value zero = b.constant(0, Shape.SCALAR, act.span());
+        Value positive = b.add(Op.GREATER, act.span(), v.name() + ".active", x, zero);
+        return b.add(Op.SUM, List.of(positive), new Attr.Axes(over, false), act.span(), v.name() + ".active");
     }
 
     private static boolean reluFamily(Instr i, Map<Value, Instr> producer) {

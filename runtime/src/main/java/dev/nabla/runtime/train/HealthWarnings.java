@@ -47,9 +47,13 @@ final class HealthWarnings {
         this.file = file;
     }
 
-    /** The warnings {@code e} raises that were not given before; {@code firstStep} is the run's first step's norms. */
+    /**
+     * The warnings {@code e} raises that were not given before, one per kind: a first line saying what and by which
+     * threshold, one line per layer, a last line of remedies. {@code firstStep} is the run's first step's norms.
+     */
     List<String> check(EpochHealth e, double[] firstStep) {
-        List<String> out = new ArrayList<>();
+        List<String> exploding = new ArrayList<>();
+        List<String> vanishing = new ArrayList<>();
         List<EpochHealth.Param> weights = e.weightTensors();
         EpochHealth.Param largest = null;
         for (EpochHealth.Param p : weights) {
@@ -57,49 +61,79 @@ final class HealthWarnings {
                 largest = p;
             }
         }
+        boolean anyExploding = false;
         for (EpochHealth.Param p : weights) {
             double first = firstStep[e.params().indexOf(p)];
             double g = p.gradNorm();
+            String why = null;
             if (!Double.isFinite(g)) {
-                once(out, "exploding", p, String.format(Locale.ROOT, "exploding gradients in %s: the gradient of %s is "
-                        + "not finite. %s", where(p), p.name(), FOR_EXPLODING));
+                why = String.format(Locale.ROOT, "||grad %s|| is not finite", p.name());
             } else if (first > 0 && g > EXPLODING_GROWTH * first) {
-                once(out, "exploding", p, String.format(Locale.ROOT, "exploding gradients in %s: ||grad %s|| = %.3g, "
-                        + "%.3g times its first step's (threshold %.0f). %s", where(p), p.name(), g, g / first,
-                        EXPLODING_GROWTH, FOR_EXPLODING));
+                why = String.format(Locale.ROOT, "||grad %s|| = %.3g, %.3g times its first step's (threshold %.0f)",
+                        p.name(), g, g / first, EXPLODING_GROWTH);
             } else if (p.updateRatio() > EXPLODING_UPDATE_RATIO) {
-                once(out, "exploding", p, String.format(Locale.ROOT, "exploding updates in %s: a step changes %s by "
-                        + "%.3g times its own norm (||dw||/||w||, threshold %.0f; healthy steps are near 1e-3). %s",
-                        where(p), p.name(), p.updateRatio(), EXPLODING_UPDATE_RATIO, FOR_EXPLODING));
+                why = String.format(Locale.ROOT, "a step changes %s by %.3g times its own norm (||dw||/||w||, "
+                        + "threshold %.0f; healthy steps are near 1e-3)", p.name(), p.updateRatio(), EXPLODING_UPDATE_RATIO);
             }
+            anyExploding |= why != null;
+            once(exploding, "exploding", p, why);
+        }
+        for (EpochHealth.Param p : anyExploding ? List.<EpochHealth.Param>of() : weights) {
+            double first = firstStep[e.params().indexOf(p)];
+            double g = p.gradNorm();
+            String why = null;
             if (largest != null && p != largest && g < VANISHING_OF_LARGEST * largest.gradNorm()) {
-                once(out, "vanishing", p, String.format(Locale.ROOT, "vanishing gradients in %s: ||grad %s|| = %.3g, "
-                        + "%.2g of the largest layer's (%s, %.3g; threshold %.0e). %s", where(p), p.name(), g,
-                        g / largest.gradNorm(), where(largest), largest.gradNorm(), VANISHING_OF_LARGEST, FOR_VANISHING));
+                why = String.format(Locale.ROOT, "||grad %s|| = %.3g, %.2g of the largest layer's (threshold %.0e)",
+                        p.name(), g, g / largest.gradNorm(), VANISHING_OF_LARGEST);
             } else if (first > 0 && g < VANISHING_OF_FIRST * first) {
-                once(out, "vanishing", p, String.format(Locale.ROOT, "vanishing gradients in %s: ||grad %s|| = %.3g "
-                        + "fell to %.2g of its first step's (threshold %.0e). %s", where(p), p.name(), g, g / first,
-                        VANISHING_OF_FIRST, FOR_VANISHING));
+                why = String.format(Locale.ROOT, "||grad %s|| = %.3g, %.2g of its first step's (threshold %.0e)",
+                        p.name(), g, g / first, VANISHING_OF_FIRST);
             }
+            once(vanishing, "vanishing", p, why);
+        }
+        List<String> out = new ArrayList<>();
+        if (!exploding.isEmpty()) {
+            out.add(warning("exploding gradients in " + layers(exploding), exploding, FOR_EXPLODING));
         }
         if (e.clippedFraction() > MOSTLY_CLIPPED && given.add("clipping")) {
-            out.add(String.format(Locale.ROOT, "exploding gradients: clipping scaled the gradients down on %.0f%% of "
-                    + "the steps (threshold %.0f%%). Try a lower learning rate, batch normalization, or He/Glorot "
-                    + "initialization.", 100 * e.clippedFraction(), 100 * MOSTLY_CLIPPED));
+            out.add(warning(String.format(Locale.ROOT, "exploding gradients: clipping scaled the gradients down on %.0f%% "
+                    + "of the steps (threshold %.0f%%)", 100 * e.clippedFraction(), 100 * MOSTLY_CLIPPED), List.of(),
+                    "Try a lower learning rate, batch normalization, or He/Glorot initialization."));
         }
+        if (!vanishing.isEmpty()) {
+            String reference = largest == null ? "" : String.format(Locale.ROOT, " (the largest gradient norm: %s, %.3g)",
+                    where(largest), largest.gradNorm());
+            out.add(warning("vanishing gradients in " + layers(vanishing) + reference, vanishing, FOR_VANISHING));
+        }
+        List<String> dead = new ArrayList<>();
         for (EpochHealth.Activity a : e.activations()) {
             if (a.deadFraction() > DEAD_UNITS && given.add("dead " + a.name())) {
-                out.add(String.format(Locale.ROOT, "dead units in %s (%s:%d): %d of its %d units (%.0f%%) were never "
-                        + "active in this epoch (threshold %.0f%%). %s", a.name(), file, a.line(), a.dead(), a.units(),
-                        100 * a.deadFraction(), 100 * DEAD_UNITS, FOR_DEAD));
+                dead.add(String.format(Locale.ROOT, "%s (%s:%d): %d of its %d units (%.0f%%) never active in this epoch",
+                        a.name(), file, a.line(), a.dead(), a.units(), 100 * a.deadFraction()));
             }
+        }
+        if (!dead.isEmpty()) {
+            out.add(warning(String.format(Locale.ROOT, "dead units (over %.0f%% of an activation's units never positive)",
+                    100 * DEAD_UNITS), dead, FOR_DEAD));
         }
         return out;
     }
 
-    private void once(List<String> out, String kind, EpochHealth.Param p, String text) {
-        if (given.add(kind + " " + p.name())) {
-            out.add(text);
+    private static String layers(List<String> lines) {
+        return lines.size() == 1 ? "1 layer" : lines.size() + " layers";
+    }
+
+    /** A headline, one indented line per layer, the remedies. */
+    private static String warning(String headline, List<String> layers, String remedies) {
+        StringBuilder s = new StringBuilder(headline).append(':');
+        layers.forEach(l -> s.append("\n    ").append(l));
+        return s.append("\n    ").append(remedies).toString();
+    }
+
+    /** Adds "layer NAME (file:line): why" the first time {@code kind} fires for {@code p}. */
+    private void once(List<String> out, String kind, EpochHealth.Param p, String why) {
+        if (why != null && given.add(kind + " " + p.name())) {
+            out.add(where(p) + ": " + why);
         }
     }
 
