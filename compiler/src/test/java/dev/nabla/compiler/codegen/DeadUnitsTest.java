@@ -80,7 +80,7 @@ class DeadUnitsTest {
             assertTrue(epoch.health().warnings().isEmpty() || epoch.epoch() == 1, epoch.health().warnings().toString());
         }
         assertTrue(result.history().get(0).health().warnings().get(0).startsWith("dead units (over 50% of an "
-                + "activation's units never positive):\n    hidden (health.nabla:4): 5 of its 8 units (62%) never active"),
+                + "activation's units never positive):\n    hidden (health.nabla:4): 5 of its 8 units (63%) never active"),
                 result.history().get(0).health().warnings().toString());
     }
 }
