@@ -171,9 +171,10 @@ record RunCurves(String name, int runs, Map<String, double[]> mean, Map<String, 
                 all.stream().map(c -> c.curve(set + "_loss", c.name(), 1)).toList()));
         if (all.stream().anyMatch(c -> c.has(set + "_accuracy"))) {
             panels.add(new CurvePlot.Panel(which + " accuracy", "accuracy %", false,
-                    all.stream().map(c -> c.curve(set + "_accuracy", c.name(), 100)).toList()));
+                    all.stream().map(c -> c.curve(set + "_accuracy", c.name(), 100)).toList(), 100));
         }
-        CurvePlot.write(svg, String.join(" vs ", all.stream().map(RunCurves::name).toList()), panels);
+        String title = String.join(" vs ", all.stream().map(RunCurves::name).toList());
+        CurvePlot.write(svg, title.length() <= 80 ? title : all.size() + " runs compared", panels);
     }
 
     /** This model's curves: training and validation loss, then accuracy, each mean ± std over its runs. */
@@ -193,7 +194,7 @@ record RunCurves(String name, int runs, Map<String, double[]> mean, Map<String, 
             }
         }
         if (!accuracies.isEmpty()) {
-            panels.add(new CurvePlot.Panel("accuracy" + spread, "accuracy %", false, accuracies));
+            panels.add(new CurvePlot.Panel("accuracy" + spread, "accuracy %", false, accuracies, 100));
         }
         CurvePlot.write(svg, name, panels);
     }

@@ -17,7 +17,10 @@ final class ChartPanel {
     /** Height of the plot area; a panel adds its legend rows and the epoch axis. */
     static final int PLOT_HEIGHT = 240;
     private static final int LEGEND_ROW = 18;
-    private static final int LEGEND_ITEM = 145;
+    /** A legend item's line and gap, and the width of one character of its label (12 px sans-serif, roughly). */
+    private static final int LEGEND_LINE = 26;
+    private static final int LEGEND_GAP = 18;
+    private static final double CHAR_WIDTH = 7;
     private static final int AXIS_BELOW = 48;
 
     static final List<String> COLORS = List.of("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
@@ -35,8 +38,15 @@ final class ChartPanel {
     private final boolean log;
     private final List<Series> series;
     private final int epochs;
+    private final double ceiling;
 
     ChartPanel(String title, String yLabel, boolean log, List<Series> series) {
+        this(title, yLabel, log, series, Double.POSITIVE_INFINITY);
+    }
+
+    /** {@code ceiling}: the most the y axis shows (a band may pass it). */
+    ChartPanel(String title, String yLabel, boolean log, List<Series> series, double ceiling) {
+        this.ceiling = ceiling;
         this.title = title;
         this.yLabel = yLabel;
         this.log = log;
@@ -44,9 +54,26 @@ final class ChartPanel {
         this.epochs = series.stream().mapToInt(c -> c.values().length).max().orElse(0);
     }
 
+    /** Where each legend item goes: its x, and its row; items flow left to right and wrap. */
+    private int[][] legendPlaces() {
+        int[][] at = new int[series.size()][2];
+        int x = LEFT + 10;
+        int row = 0;
+        for (int i = 0; i < series.size(); i++) {
+            int width = LEGEND_LINE + (int) Math.ceil(CHAR_WIDTH * series.get(i).label().length()) + LEGEND_GAP;
+            if (x > LEFT + 10 && x + width > WIDTH - 10) {
+                x = LEFT + 10;
+                row++;
+            }
+            at[i] = new int[] {x, row};
+            x += width;
+        }
+        return at;
+    }
+
     private int legendRows() {
-        int perRow = (WIDTH - LEFT - RIGHT) / LEGEND_ITEM;
-        return Math.max(1, (series.size() + perRow - 1) / perRow);
+        int[][] at = legendPlaces();
+        return at.length == 0 ? 1 : at[at.length - 1][1] + 1;
     }
 
     /** The panel's whole height: title, legend, plot area, epoch axis. */
@@ -72,7 +99,10 @@ final class ChartPanel {
         }
     }
 
-    /** The y axis's [low, high]: for a log axis in decades (as exponents), for a linear one from 0 (or below). */
+    /**
+     * The y axis's [low, high, tick step]: for a log axis in decades (as exponents, step 1), for a linear one from 0 (or
+     * below) in steps of 1, 2 or 5 times a power of ten.
+     */
     private double[] range() {
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
@@ -87,16 +117,31 @@ final class ChartPanel {
                 }
             }
         }
+        hi = Math.min(hi, ceiling);
         if (lo > hi) {
-            return log ? new double[] {-1, 0} : new double[] {0, 1};
+            return log ? new double[] {-1, 0, 1} : new double[] {0, 1, 0.2};
         }
         if (log) {
             double a = Math.floor(Math.log10(lo));
             double b = Math.ceil(Math.log10(hi));
-            return new double[] {a, b > a ? b : a + 1};
+            return new double[] {a, b > a ? b : a + 1, 1};
         }
         double low = Math.min(0, lo);
-        return new double[] {low, hi > low ? low + (hi - low) * 1.05 : low + 1};
+        double step = niceStep(hi > low ? hi - low : 1);
+        double first = Math.floor(low / step);
+        return new double[] {first * step, Math.max(Math.ceil(hi / step), first + 1) * step, step};
+    }
+
+    /** A tick step of 1, 2 or 5 times a power of ten that cuts {@code span} into about five. */
+    static double niceStep(double span) {
+        double raw = span / 5;
+        double decade = Math.pow(10, Math.floor(Math.log10(raw)));
+        for (double m : new double[] {1, 2, 5}) {
+            if (m * decade >= raw) {
+                return m * decade;
+            }
+        }
+        return 10 * decade;
     }
 
     private double x(int epoch) {
@@ -115,12 +160,13 @@ final class ChartPanel {
     private void axes(StringBuilder s, int plotTop, double[] range) {
         s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#888\"/>%n",
                 LEFT, plotTop, WIDTH - LEFT - RIGHT, PLOT_HEIGHT));
-        int ticks = log ? (int) (range[1] - range[0]) : 5;
+        int ticks = (int) Math.round((range[1] - range[0]) / range[2]);
         int every = Math.max(1, (int) Math.ceil(ticks / 8.0));
         for (int i = 0; i <= ticks; i += every) {
             double yy = plotTop + (1 - i / (double) ticks) * PLOT_HEIGHT;
             String label = log ? String.format(Locale.ROOT, "1e%d", (int) range[0] + i)
-                    : String.format(Locale.ROOT, "%.3g", range[0] + (range[1] - range[0]) * i / ticks);
+                    : String.format(Locale.ROOT, "%." + Math.max(0, (int) -Math.floor(Math.log10(range[2]))) + "f",
+                            range[0] + range[2] * i);
             s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#eee\"/>%n",
                     LEFT, yy, WIDTH - RIGHT, yy));
             s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n", LEFT - 6,
@@ -177,11 +223,11 @@ final class ChartPanel {
     }
 
     private void legend(StringBuilder s, int top) {
-        int perRow = (WIDTH - LEFT - RIGHT) / LEGEND_ITEM;
+        int[][] at = legendPlaces();
         for (int i = 0; i < series.size(); i++) {
             Series c = series.get(i);
-            int x = LEFT + 10 + (i % perRow) * LEGEND_ITEM;
-            int y = top + (i / perRow) * LEGEND_ROW + 8;
+            int x = at[i][0];
+            int y = top + at[i][1] * LEGEND_ROW + 8;
             s.append(String.format("<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"%s/>%n",
                     x, y, x + 20, y, c.color(), c.dashed() ? LossPlot.ACCURACY_DASH : ""));
             s.append(String.format("<text x=\"%d\" y=\"%d\">%s</text>%n", x + 26, y + 4, LossPlot.escape(c.label())));

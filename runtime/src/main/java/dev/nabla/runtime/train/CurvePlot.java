@@ -18,8 +18,15 @@ public final class CurvePlot {
     public record Curve(String label, double[] mean, double[] std, boolean dashed) {
     }
 
-    /** A panel: a title, the y axis's label, whether it is logarithmic, and its curves (coloured in order). */
-    public record Panel(String title, String yLabel, boolean log, List<Curve> curves) {
+    /**
+     * A panel: a title, the y axis's label, whether it is logarithmic, its curves (coloured in order), and the most its
+     * axis shows (100 for an accuracy in %, whose band may pass it; infinity for no limit).
+     */
+    public record Panel(String title, String yLabel, boolean log, List<Curve> curves, double ceiling) {
+
+        public Panel(String title, String yLabel, boolean log, List<Curve> curves) {
+            this(title, yLabel, log, curves, Double.POSITIVE_INFINITY);
+        }
     }
 
     private CurvePlot() {
@@ -54,6 +61,6 @@ public final class CurvePlot {
             series.add(new ChartPanel.Series(c.label(), ChartPanel.COLORS.get(i % ChartPanel.COLORS.size()), c.mean(),
                     c.std(), c.dashed()));
         }
-        return new ChartPanel(p.title(), p.yLabel(), p.log(), series);
+        return new ChartPanel(p.title(), p.yLabel(), p.log(), series, p.ceiling());
     }
 }
