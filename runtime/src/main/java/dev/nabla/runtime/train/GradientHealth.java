@@ -59,7 +59,8 @@ public final class GradientHealth {
     private double[] firstStep;
 
     private GradientHealth(ModelSpec spec) {
-        warnings = new HealthWarnings(java.nio.file.Path.of(spec.sourceFile()).getFileName().toString());
+        String file = spec.sourceFile() == null ? "" : spec.sourceFile();
+        warnings = new HealthWarnings(file.substring(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1));
         List<BufferSpec> all = spec.buffers();
         for (int i = 0; i < all.size(); i++) {
             BufferSpec b = all.get(i);
