@@ -23,10 +23,15 @@ final class CompiledModels {
         return load(model, optimizerName, disabledPasses, false);
     }
 
-    /** As above; with {@code health}, the training kernels also measure gradient health (what nabla train reports). */
-    static CompiledModel load(ModelIr model, String optimizerName, java.util.Set<String> disabledPasses, boolean health) {
+    /**
+     * As above; with {@code health}, the training kernels also measure gradient health (what nabla train reports);
+     * with {@code profile}, every kernel call is timed ({@code train --profile}).
+     */
+    static CompiledModel load(ModelIr model, String optimizerName, java.util.Set<String> disabledPasses, boolean health,
+                              boolean profile) {
+        EmitTarget target = EmitTarget.inProcess(model.name()).withHealth(health);
         return ModelCompiler.compile(model, optimizer(model, optimizerName), disabledPasses,
-                EmitTarget.inProcess(model.name()).withHealth(health)).load();
+                profile ? target.profiled() : target).load();
     }
 
     /** The train block's optimizer, or the named one with PyTorch's defaults (its rule is compiled into the model). */

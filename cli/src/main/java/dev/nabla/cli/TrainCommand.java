@@ -107,6 +107,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "print only the test-set result: no progress, epoch lines or warnings")
     boolean quiet;
 
+    @Option(names = "--profile", description = "time every kernel; print where the training time went (after the "
+            + "first epoch's warm-up)")
+    boolean profile;
+
     @Override
     public Integer call() {
         OptionChecks.positive("--epochs", length == null ? null : length.epochs);
@@ -114,8 +118,11 @@ final class TrainCommand implements Callable<Integer> {
         OptionChecks.positive("--batch", batch);
         OptionChecks.threads(threads);
         ModelIr ir = source.loadWithLoss(spec.commandLine().getErr(), "trained");
+        if (profile && repeat != null) {
+            throw new UserError("--profile times one run: leave out --repeat");
+        }
         // --repeat reports the test metric over seeds, not health: its runs need no health kernels.
-        CompiledModel compiled = CompiledModels.load(ir, optimizer, passes.disabled(), !noHealth && repeat == null);
+        CompiledModel compiled = CompiledModels.load(ir, optimizer, passes.disabled(), !noHealth && repeat == null, profile);
         Path base = Path.of(".");
         DataSpec trainData = data == null ? null : DataLoader.parse(data, base);
         DataSpec valData = validation == null ? null : DataLoader.parse(validation, base);
@@ -147,8 +154,12 @@ final class TrainCommand implements Callable<Integer> {
             System.out.flush();
             return 0;
         }
-        TrainingRun.Report report = TrainingRun.train(compiled, request,
-                quiet ? ProgressListener.NONE : ConsoleProgress.forConsole(System.out));
+        ProgressListener progress = quiet ? ProgressListener.NONE : ConsoleProgress.forConsole(System.out);
+        KernelProfileTable profileTable = profile ? new KernelProfileTable(progress, options.epochs()) : null;
+        TrainingRun.Report report = TrainingRun.train(compiled, request, profile ? profileTable : progress);
+        if (profileTable != null) {
+            profileTable.print(System.out);
+        }
         if (report.test() != null) {
             System.out.println("test set:");
             System.out.print(report.test().report());
