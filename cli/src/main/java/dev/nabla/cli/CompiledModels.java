@@ -20,7 +20,7 @@ final class CompiledModels {
 
     /** Compiled without the optimization passes named in {@code disabledPasses}. */
     static CompiledModel load(ModelIr model, String optimizerName, java.util.Set<String> disabledPasses) {
-        return load(model, optimizerName, disabledPasses, false);
+        return load(model, optimizerName, disabledPasses, false, false);
     }
 
     /**
