@@ -115,6 +115,11 @@ final class TrainCommand implements Callable<Integer> {
         OptionChecks.positive("--steps", length == null ? null : length.steps);
         OptionChecks.positive("--batch", batch);
         OptionChecks.threads(threads);
+        OptionChecks.positive("--partitions", partitions);
+        OptionChecks.positive("--checkpoint-every", checkpointEvery);
+        if (spark == null && (partitions != null || checkpointEvery != null)) {
+            throw new UserError("--partitions and --checkpoint-every go with --spark MASTER");
+        }
         ModelIr ir = source.loadWithLoss(spec.commandLine().getErr(), "trained");
         CompiledModel compiled = CompiledModels.load(ir, optimizer, passes.disabled());
         Path base = Path.of(".");
@@ -125,7 +130,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserError("--init starts a new run from a checkpoint and --resume continues one: give only one");
         }
         TrainOptions options = options(compiled);
-        if (spark != null || partitions != null || checkpointEvery != null) {
+        if (spark != null) {
             return trainOnSpark(ir, compiled, options, trainData, valData, testData);
         }
         if (resume != null) {
@@ -154,11 +159,6 @@ final class TrainCommand implements Callable<Integer> {
 
     private int trainOnSpark(ModelIr ir, CompiledModel compiled, TrainOptions options, DataSpec trainData,
                              DataSpec valData, DataSpec testData) {
-        if (spark == null) {
-            throw new UserError("--partitions and --checkpoint-every go with --spark MASTER");
-        }
-        OptionChecks.positive("--partitions", partitions);
-        OptionChecks.positive("--checkpoint-every", checkpointEvery);
         if (repeat != null) {
             throw new UserError("--repeat trains on this machine; it does not go with --spark");
         }
