@@ -1,6 +1,7 @@
 package dev.nabla.cli;
 
 import dev.nabla.compiler.ModelIr;
+import dev.nabla.compiler.codegen.EmitTarget;
 import dev.nabla.compiler.codegen.ModelCompiler;
 import dev.nabla.runtime.CompiledModel;
 import dev.nabla.runtime.OptimizerSpec;
@@ -20,6 +21,12 @@ final class CompiledModels {
     /** Compiled without the optimization passes named in {@code disabledPasses}. */
     static CompiledModel load(ModelIr model, String optimizerName, java.util.Set<String> disabledPasses) {
         return ModelCompiler.compile(model, optimizer(model, optimizerName), disabledPasses).load();
+    }
+
+    /** As {@link #load(ModelIr, String, java.util.Set)}, with every kernel call timed ({@code train --profile}). */
+    static CompiledModel loadProfiled(ModelIr model, String optimizerName, java.util.Set<String> disabledPasses) {
+        return ModelCompiler.compile(model, optimizer(model, optimizerName), disabledPasses,
+                EmitTarget.inProcess(model.name()).profiled()).load();
     }
 
     /** The train block's optimizer, or the named one with PyTorch's defaults (its rule is compiled into the model). */

@@ -6,6 +6,7 @@ import dev.nabla.runtime.TrainConfig.DataSpec;
 import dev.nabla.runtime.checkpoint.Safetensors;
 import dev.nabla.runtime.data.DataLoader;
 import dev.nabla.runtime.train.ConsoleProgress;
+import dev.nabla.runtime.train.ProgressListener;
 import dev.nabla.runtime.train.TrainOptions;
 import dev.nabla.runtime.train.TrainingRun;
 import picocli.CommandLine.ArgGroup;
@@ -109,6 +110,10 @@ final class TrainCommand implements Callable<Integer> {
             + " N steps, to --resume from")
     Integer checkpointEvery;
 
+    @Option(names = "--profile", description = "time every kernel; print where the training time went (after the "
+            + "first epoch's warm-up)")
+    boolean profile;
+
     @Override
     public Integer call() {
         OptionChecks.positive("--epochs", length == null ? null : length.epochs);
@@ -121,7 +126,11 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserError("--partitions and --checkpoint-every go with --spark MASTER");
         }
         ModelIr ir = source.loadWithLoss(spec.commandLine().getErr(), "trained");
-        CompiledModel compiled = CompiledModels.load(ir, optimizer, passes.disabled());
+        if (profile && repeat != null) {
+            throw new UserError("--profile times one run: leave out --repeat");
+        }
+        CompiledModel compiled = profile ? CompiledModels.loadProfiled(ir, optimizer, passes.disabled())
+                : CompiledModels.load(ir, optimizer, passes.disabled());
         Path base = Path.of(".");
         DataSpec trainData = data == null ? null : DataLoader.parse(data, base);
         DataSpec valData = validation == null ? null : DataLoader.parse(validation, base);
@@ -148,7 +157,12 @@ final class TrainCommand implements Callable<Integer> {
             System.out.flush();
             return 0;
         }
-        TrainingRun.Report report = TrainingRun.train(compiled, request, ConsoleProgress.forConsole(System.out));
+        ProgressListener progress = ConsoleProgress.forConsole(System.out);
+        KernelProfileTable profileTable = profile ? new KernelProfileTable(progress, options.epochs()) : null;
+        TrainingRun.Report report = TrainingRun.train(compiled, request, profile ? profileTable : progress);
+        if (profileTable != null) {
+            profileTable.print(System.out);
+        }
         if (report.test() != null) {
             System.out.println("test set:");
             System.out.print(report.test().report());
@@ -159,8 +173,9 @@ final class TrainCommand implements Callable<Integer> {
 
     private int trainOnSpark(ModelIr ir, CompiledModel compiled, TrainOptions options, DataSpec trainData,
                              DataSpec valData, DataSpec testData) {
-        if (repeat != null) {
-            throw new UserError("--repeat trains on this machine; it does not go with --spark");
+        if (repeat != null || profile) {
+            throw new UserError((repeat != null ? "--repeat" : "--profile") + " trains on this machine; it does not go"
+                    + " with --spark");
         }
         if (!passes.disabled().isEmpty()) {
             throw new UserError("--no-pass does not go with --spark (the model runs as nabla compile -o builds it)");

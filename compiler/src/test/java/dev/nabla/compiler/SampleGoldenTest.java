@@ -1,5 +1,6 @@
 package dev.nabla.compiler;
 
+import dev.nabla.compiler.autodiff.Autodiff;
 import dev.nabla.compiler.ir.IrPrinter;
 import dev.nabla.compiler.ir.Verifier;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,7 +13,10 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Every sample compiles; its training and inference graphs match the reviewed goldens exactly. */
+/**
+ * Every sample compiles; its training, inference and backward graphs match the reviewed goldens exactly (what they
+ * compute is checked by the corpus runner, {@code codegen.CorpusTest}).
+ */
 class SampleGoldenTest {
 
     private static Compilation compileSample(String name) throws IOException {
@@ -38,5 +42,12 @@ class SampleGoldenTest {
     void sample_trainBlockMatchesGolden(String name) throws IOException {
         ModelIr m = compileSample(name).model(null);
         Golden.check("config/" + name + ".txt", ConfigText.of(m));
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.nabla.compiler.Samples#names")
+    void sample_backwardGraphMatchesGolden(String name) throws IOException {
+        ModelIr m = compileSample(name).model(null);
+        Golden.check(name + ".grad.ir", IrPrinter.print(Verifier.verify(Autodiff.gradients(m.train()))));
     }
 }

@@ -3,6 +3,7 @@ package dev.nabla.compiler.codegen;
 import dev.nabla.compiler.lower.Kernel;
 import dev.nabla.compiler.lower.Program;
 import dev.nabla.runtime.CompiledModel;
+import dev.nabla.runtime.KernelProfile;
 import dev.nabla.runtime.ModelSpec;
 import dev.nabla.runtime.embed.ModelManifest;
 import org.objectweb.asm.ClassVisitor;
@@ -30,6 +31,8 @@ final class ClassEmitter {
     static final int KERNELS_PER_CLASS = 48;
 
     private static final Type SPEC = Type.getType(ModelSpec.class);
+    private static final Type COUNTERS = Type.getType(KernelProfile.Counters.class);
+    private static final Method NANO_TIME = Method.getMethod("long nanoTime ()");
     private static final Method PREDICT = Method.getMethod("void predict (float[][], int)");
     private static final Method TRAIN = Method.getMethod("void trainStep (float[][], int)");
     private static final Method UPDATE = Method.getMethod("void update (float[][], float[])");
@@ -40,12 +43,14 @@ final class ClassEmitter {
     private final String mainName;
     private final String sourceFile;
     private final String modelName;
+    private final boolean profile;
     private final Map<String, byte[]> classes = new LinkedHashMap<>();
 
-    private ClassEmitter(String mainName, String sourceFile, String modelName) {
+    private ClassEmitter(String mainName, String sourceFile, String modelName, boolean profile) {
         this.mainName = mainName;
         this.sourceFile = sourceFile;
         this.modelName = modelName;
+        this.profile = profile;
     }
 
     /**
@@ -56,7 +61,8 @@ final class ClassEmitter {
      *                 each named by its entry; a missing trainStep or update throws when called
      */
     static Map<String, byte[]> emit(String modelName, String sourceFile, EmitTarget target, List<Program> programs) {
-        ClassEmitter e = new ClassEmitter(target.mainClass().replace('.', '/'), sourceFile, modelName);
+        ClassEmitter e = new ClassEmitter(target.mainClass().replace('.', '/'), sourceFile, modelName,
+                target.profile());
         Program[] ps = programs.toArray(new Program[0]);
         e.family("S", false, ps);
         e.family("V", true, ps);
@@ -91,7 +97,7 @@ final class ClassEmitter {
     }
 
     /** A kernel's method and the class holding it. */
-    private record Placed(String owner, String method, Kernel kernel) {
+    private record Placed(String owner, String method, String entry, Kernel kernel) {
     }
 
     /**
@@ -115,7 +121,7 @@ final class ClassEmitter {
                     classFile.put(owner, file);
                     byClass.put(owner, new ArrayList<>());
                 }
-                Placed pl = new Placed(owner, p.entry() + "_" + placed.size() + "_" + k.name(), k);
+                Placed pl = new Placed(owner, p.entry() + "_" + placed.size() + "_" + k.name(), p.entry(), k);
                 placed.add(pl);
                 byClass.get(owner).add(pl);
             }
@@ -132,15 +138,24 @@ final class ClassEmitter {
         });
         String driver = mainName + "$" + tag;
         ClassWriter cw = begin(driver, null);
+        List<Placed> calls = byEntry.values().stream().flatMap(List::stream).toList();
+        if (profile) {
+            profileCounters(cw, driver, calls);
+        }
         for (Program p : programs) {
             boolean update = p.entry().equals("update");
             Method m = ENTRIES.get(p.entry());
             GeneratorAdapter ga = new GeneratorAdapter(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, m, null, null, cw);
             ga.visitCode();
+            int started = profile ? ga.newLocal(Type.LONG_TYPE) : -1;
             for (Placed pl : byEntry.get(p.entry())) {
                 Label l = ga.mark();
                 if (pl.kernel().span().line() > 0 && pl.kernel().span().fileName().equals(sourceFile)) {
                     ga.visitLineNumber(pl.kernel().span().line(), l);
+                }
+                if (profile) {
+                    ga.invokeStatic(Type.getType(System.class), NANO_TIME);
+                    ga.storeLocal(started);
                 }
                 ga.loadArg(0);
                 if (update) {
@@ -151,11 +166,47 @@ final class ClassEmitter {
                     ga.visitInsn(Opcodes.ACONST_NULL);
                 }
                 ga.invokeStatic(Type.getObjectType(pl.owner()), new Method(pl.method(), KernelEmitter.KERNEL_DESC));
+                if (profile) {
+                    ga.getStatic(Type.getObjectType(driver), "PROFILE", COUNTERS);
+                    ga.push(calls.indexOf(pl));
+                    ga.invokeStatic(Type.getType(System.class), NANO_TIME);
+                    ga.loadLocal(started);
+                    ga.math(GeneratorAdapter.SUB, Type.LONG_TYPE);
+                    ga.invokeVirtual(COUNTERS, Method.getMethod("void add (int, long)"));
+                }
             }
             ga.returnValue();
             ga.endMethod();
         }
         finish(driver, cw);
+    }
+
+    /**
+     * A profiling build's driver: a static {@code PROFILE} field holding its counters, registered with the kernels'
+     * entry points, names and covered instructions in its static initializer.
+     */
+    private static void profileCounters(ClassWriter cw, String driver, List<Placed> calls) {
+        cw.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_FINAL, "PROFILE", COUNTERS.getDescriptor(),
+                null, null).visitEnd();
+        GeneratorAdapter ga = new GeneratorAdapter(Opcodes.ACC_STATIC, Method.getMethod("void <clinit> ()"), null, null, cw);
+        ga.visitCode();
+        for (java.util.function.Function<Placed, String> field : List.<java.util.function.Function<Placed, String>>of(
+                Placed::entry, pl -> pl.kernel().name(),
+                pl -> pl.kernel().comment())) {
+            ga.push(calls.size());
+            ga.newArray(Type.getType(String.class));
+            for (int i = 0; i < calls.size(); i++) {
+                ga.dup();
+                ga.push(i);
+                ga.push(field.apply(calls.get(i)));
+                ga.arrayStore(Type.getType(String.class));
+            }
+        }
+        ga.invokeStatic(Type.getType(KernelProfile.class),
+                Method.getMethod("dev.nabla.runtime.KernelProfile$Counters register (String[], String[], String[])"));
+        ga.putStatic(Type.getObjectType(driver), "PROFILE", COUNTERS);
+        ga.returnValue();
+        ga.endMethod();
     }
 
     /**

@@ -9,8 +9,18 @@ package dev.nabla.compiler.codegen;
  *                         has a no-argument constructor reading its spec from it; {@code null} for none
  * @param inferenceOnly    only {@code predict}: no training kernels, no optimizer, no gradient or optimizer-state
  *                         buffers in the spec
+ * @param profile          time every kernel call into {@link dev.nabla.runtime.KernelProfile} ({@code --profile})
  */
-public record EmitTarget(String mainClass, String manifestResource, boolean inferenceOnly) {
+public record EmitTarget(String mainClass, String manifestResource, boolean inferenceOnly, boolean profile) {
+
+    public EmitTarget(String mainClass, String manifestResource, boolean inferenceOnly) {
+        this(mainClass, manifestResource, inferenceOnly, false);
+    }
+
+    /** This target with every kernel call timed. */
+    public EmitTarget profiled() {
+        return new EmitTarget(mainClass, manifestResource, inferenceOnly, true);
+    }
 
     /** The package of classes compiled in-process ({@code dev.nabla.generated}). */
     public static final String DEFAULT_PACKAGE = "dev.nabla.generated";

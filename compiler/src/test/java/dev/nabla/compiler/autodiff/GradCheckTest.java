@@ -46,7 +46,7 @@ class GradCheckTest {
         wrong.output("w", train.inputs().get(0).value(), Graph.OutputRole.GRAD);
         GradCheck.Result r = GradCheck.check(train, wrong.build(), Map.of(), 2, 1e-4, 1).get(0);
         assertFalse(r.ok());
-        assertEquals(0.5, r.worstRelativeError(), 1e-6, "|w - 2w| / |2w|");
+        assertEquals(0.5, r.worstRelativeError(), 1e-4, "|w - 2w| / |2w| (one-sided differences, tried when the central one fails, are off by O(step))");
     }
 
     @Test
@@ -67,5 +67,32 @@ class GradCheckTest {
         assertEquals(0, GradCheck.relativeError(0, 0));
         assertEquals(0.5, GradCheck.relativeError(1, 2), 1e-15);
         assertEquals(1e-5 / GradCheck.FLOOR, GradCheck.relativeError(1e-5, 0), 1e-12);
+    }
+
+    /** f(x) = |x - 3e-6| at x = 0: the kink lies within one step (1e-5) up, so the central difference is -0.3. */
+    @Test
+    void kinkWithinOneStep_isJudgedByTheSmoothSide_andAWrongGradientStillFails() {
+        java.util.function.DoubleUnaryOperator f = t -> Math.abs(t - 3e-6);
+        double h = GradCheck.STEP;
+        assertEquals(0.7, GradCheck.relativeError(-1, (f.applyAsDouble(h) - f.applyAsDouble(-h)) / (2 * h)), 1e-9,
+                "central differences alone fail");
+        assertEquals(0, GradCheck.error(-1, f, () -> f.applyAsDouble(0)), 1e-9, "the slope below the point is -1");
+        assertTrue(GradCheck.error(1, f, () -> f.applyAsDouble(0)) > 0.5, "+1 matches neither side at any step");
+        assertTrue(GradCheck.error(-0.9, f, () -> f.applyAsDouble(0)) > 0.09, "nor does a slope 10% off");
+    }
+
+    /** Kinks on both sides within the first step (|t - 3e-6| + |t + 4e-6|): a step ten times smaller sees none. */
+    @Test
+    void kinksOnBothSides_areResolvedByASmallerStep() {
+        java.util.function.DoubleUnaryOperator f = t -> Math.abs(t - 3e-6) + Math.abs(t + 4e-6);
+        assertEquals(0, GradCheck.error(0, f, () -> f.applyAsDouble(0)), 1e-9);
+        assertTrue(GradCheck.error(1, f, () -> f.applyAsDouble(0)) > 0.1, "a wrong slope fails at every step");
+    }
+
+    @Test
+    void smoothPoint_needsNoOneSidedDifference() {
+        assertEquals(0, GradCheck.error(2, t -> (1 + t) * (1 + t), () -> {
+            throw new AssertionError("the loss at the point is not needed");
+        }), 1e-9);
     }
 }

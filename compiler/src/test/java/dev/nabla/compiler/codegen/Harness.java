@@ -139,6 +139,33 @@ final class Harness {
         }
     }
 
+    /**
+     * Every output element of {@code g} in the buffers within {@code atol + rtol * |ref[k]|} of the interpreter's value
+     * computed from {@code in}: a tolerance of the element itself, never of the tensor's largest entry, so a wrong small
+     * entry beside large ones fails. Returns the number of elements compared.
+     */
+    static long assertEveryElementMatches(Graph g, ModelSpec spec, float[][] in, float[][] b, int batch, double atol,
+                                          double rtol) {
+        Map<String, Tensor> ref = Interpreter.runAll(g, batch, inputsOf(g, spec, in, batch));
+        long compared = 0;
+        for (Graph.Output o : g.outputs()) {
+            String buf = o.role() == Graph.OutputRole.GRAD ? "grad:" + o.name() : o.name();
+            double[] want = ref.get(o.value().name()).data();
+            float[] got = b[spec.indexOf(buf)];
+            for (int k = 0; k < want.length; k++) {
+                double tol = atol + rtol * Math.abs(want[k]);
+                boolean sameNonFinite = Double.isNaN(want[k]) && Float.isNaN(got[k])
+                        || Double.isInfinite(want[k]) && got[k] == want[k];
+                if (!(Math.abs(got[k] - want[k]) <= tol) && !sameNonFinite) {
+                    fail(g.name() + " output " + buf + "[" + k + "] = " + got[k] + ", reference " + want[k]
+                            + " (tolerance " + tol + ")");
+                }
+            }
+            compared += want.length;
+        }
+        return compared;
+    }
+
     /** Every generated class passes ASM's CheckClassAdapter with data-flow verification. */
     static void assertClassesVerify(ModelClasses mc) {
         ModelClassLoader loader = new ModelClassLoader(Harness.class.getClassLoader(), mc.classes());
