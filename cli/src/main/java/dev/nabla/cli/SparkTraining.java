@@ -2,6 +2,8 @@ package dev.nabla.cli;
 
 import dev.nabla.compiler.ModelIr;
 import dev.nabla.compiler.embed.EmbedOptions;
+import dev.nabla.compiler.embed.ModelArtifact;
+import dev.nabla.compiler.embed.ModelArtifacts;
 import dev.nabla.compiler.embed.ModelJar;
 import dev.nabla.runtime.CompiledModel;
 import dev.nabla.runtime.ModelSpec;
@@ -31,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code nabla train FILE --spark MASTER}: the model compiled to a jar (as {@code nabla compile -o} writes it), the
@@ -97,11 +100,16 @@ final class SparkTraining {
         }
     }
 
+    /**
+     * The model jar, as {@code nabla compile -o} writes it but without compiling the façade: executors load the kernels
+     * from the manifest and never touch the façade, so this run needs no javac (nor a JDK).
+     */
     private static Path compileJar(ModelIr model) {
         try {
             Path jar = Files.createTempFile("nabla-" + model.name(), ".jar");
             jar.toFile().deleteOnExit();
-            ModelJar.compile(jar, List.of(model), new EmbedOptions(EmbedOptions.DEFAULT_PACKAGE, false, null), false);
+            ModelArtifact artifact = ModelArtifacts.build(model, new EmbedOptions(EmbedOptions.DEFAULT_PACKAGE, false, null));
+            ModelJar.write(jar, List.of(artifact), Map.of(), false);
             return jar;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
