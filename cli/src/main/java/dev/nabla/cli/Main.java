@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "nabla", mixinStandardHelpOptions = true, version = "nabla 0.1.0",
         description = "Compiles deep-learning models written in the Nabla language to JVM bytecode, trains and runs them.",
         subcommands = {CheckCommand.class, IrCommand.class, SummaryCommand.class, GradcheckCommand.class, CompileCommand.class,
-                TrainCommand.class, LrFindCommand.class, CompareCommand.class, EvalCommand.class, PredictCommand.class, CommandLine.HelpCommand.class})
+                TrainCommand.class, LrFindCommand.class, CompareCommand.class, EvalCommand.class, PredictCommand.class, ExportCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -68,6 +68,17 @@ public final class Preprocessing {
     }
 
     /**
+     * What input {@code name} of a model of {@code inputs} inputs is preprocessed with, for code that applies the same
+     * arithmetic elsewhere (the ONNX export writes it as the model's first nodes); empty when nothing was fitted for it.
+     */
+    public java.util.Optional<Scaling> scaling(String name, int inputs) {
+        Scaling s = scalingOf(name, inputs);
+        return s == null ? java.util.Optional.empty()
+                : java.util.Optional.of(new Scaling(s.divisor, s.mean == null ? null : s.mean.clone(),
+                        s.std == null ? null : s.std.clone()));
+    }
+
+    /**
      * Checks that input {@code name} of a model of {@code inputs} inputs, {@code width} values per sample, can be
      * preprocessed by {@link #applyRows} (nothing fitted for it means no preprocessing).
      *
@@ -119,8 +130,11 @@ public final class Preprocessing {
         return new Preprocessing(byInput);
     }
 
-    /** What one input field is divided by, then centred and scaled with per-feature ({@code mean}, {@code std}). */
-    private record Scaling(float divisor, float[] mean, float[] std) {
+    /**
+     * What one input field is divided by, then centred and scaled with per-feature ({@code mean}, {@code std}; both
+     * null without standardization): {@code (v / divisor - mean[j]) / std[j]} for feature j, in float.
+     */
+    public record Scaling(float divisor, float[] mean, float[] std) {
 
         static final Scaling NONE = new Scaling(1, null, null);
 
