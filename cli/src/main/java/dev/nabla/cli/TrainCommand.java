@@ -107,6 +107,18 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "print only the test-set result: no progress, epoch lines or warnings")
     boolean quiet;
 
+    @Option(names = "--spark", paramLabel = "MASTER", description = "train on Apache Spark by synchronous data-parallel"
+            + " SGD, e.g. local[2] or spark://host:7077 (docs/spark.md)")
+    String spark;
+
+    @Option(names = "--partitions", paramLabel = "N", description = "with --spark: partitions of the training data"
+            + " (default: the master's parallelism)")
+    Integer partitions;
+
+    @Option(names = "--checkpoint-every", paramLabel = "N", description = "with --spark: also save the checkpoint every"
+            + " N steps, to --resume from")
+    Integer checkpointEvery;
+
     @Option(names = "--profile", description = "time every kernel; print where the training time went (after the "
             + "first epoch's warm-up)")
     boolean profile;
@@ -117,6 +129,11 @@ final class TrainCommand implements Callable<Integer> {
         OptionChecks.positive("--steps", length == null ? null : length.steps);
         OptionChecks.positive("--batch", batch);
         OptionChecks.threads(threads);
+        OptionChecks.positive("--partitions", partitions);
+        OptionChecks.positive("--checkpoint-every", checkpointEvery);
+        if (spark == null && (partitions != null || checkpointEvery != null)) {
+            throw new UserError("--partitions and --checkpoint-every go with --spark MASTER");
+        }
         ModelIr ir = source.loadWithLoss(spec.commandLine().getErr(), "trained");
         if (profile && repeat != null) {
             throw new UserError("--profile times one run: leave out --repeat");
@@ -131,6 +148,9 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserError("--init starts a new run from a checkpoint and --resume continues one: give only one");
         }
         TrainOptions options = options(compiled);
+        if (spark != null) {
+            return trainOnSpark(ir, compiled, options, trainData, valData, testData);
+        }
         if (resume != null) {
             options = resumed(options, resume);
         }
@@ -165,6 +185,28 @@ final class TrainCommand implements Callable<Integer> {
             System.out.print(report.test().report());
         }
         System.out.flush();
+        return 0;
+    }
+
+    private int trainOnSpark(ModelIr ir, CompiledModel compiled, TrainOptions options, DataSpec trainData,
+                             DataSpec valData, DataSpec testData) {
+        if (repeat != null || profile) {
+            throw new UserError((repeat != null ? "--repeat" : "--profile") + " trains on this machine; it does not go"
+                    + " with --spark");
+        }
+        if (!passes.disabled().isEmpty()) {
+            throw new UserError("--no-pass does not go with --spark (the model runs as nabla compile -o builds it)");
+        }
+        if (!SparkTraining.sparkPresent()) {
+            throw new UserError("--spark needs Apache Spark on the class path: ./nabla adds it (from $SPARK_HOME/jars, or"
+                    + " resolved by Maven from the spark module's dependencies); with plain java, add Spark's jars to -cp,"
+                    + " or run the model jar with spark-submit (docs/spark.md)");
+        }
+        TrainingRun.Request request = new TrainingRun.Request(trainData, valData, testData, options,
+                resume != null ? resume : init, noSave ? null : (save != null ? save : defaultCheckpoint(source.file)),
+                log, plot);
+        SparkTraining.train(ir, CompiledModels.optimizer(ir, optimizer), compiled, request, spark,
+                partitions == null ? 0 : partitions, checkpointEvery == null ? 0 : checkpointEvery, resume != null);
         return 0;
     }
 

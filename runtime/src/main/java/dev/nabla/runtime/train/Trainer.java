@@ -1,12 +1,9 @@
 package dev.nabla.runtime.train;
 
 import dev.nabla.runtime.CompiledModel;
-import dev.nabla.runtime.ModelSpec;
 import dev.nabla.runtime.NablaException;
-import dev.nabla.runtime.OptimizerSpec;
 import dev.nabla.runtime.data.Dataset;
 import dev.nabla.runtime.init.Rng;
-import dev.nabla.runtime.optim.GradientClipping;
 import dev.nabla.runtime.optim.LrSchedule;
 
 import java.util.ArrayList;
@@ -15,7 +12,7 @@ import java.util.List;
 /**
  * Mini-batch training of a {@link CompiledModel} on in-memory datasets: per step it copies a batch into the
  * INPUT and TARGET buffers, runs {@code trainStep}, checks the loss, computes the clipping factor and calls
- * {@code update} with {@code [lr, step, gradScale]}. The shuffle of epoch {@code e} is a permutation drawn from
+ * {@code update} with {@code [lr, step, gradScale]} (the two halves of {@link TrainingStep}). The shuffle of epoch {@code e} is a permutation drawn from
  * {@code (seed, "shuffle/e")}, so a run is a pure function of seed, data and the model's kernels; a run resumed after
  * epoch e ({@link TrainOptions#firstEpoch}) continues with epoch e + 1's shuffle, schedule and step count, and ends
  * with the weights of the uninterrupted run.
@@ -51,9 +48,8 @@ public final class Trainer {
      * before and the trained ones after. {@code validation} may be null.
      */
     public TrainResult train(float[][] buffers, Dataset train, Dataset validation) {
-        ModelSpec spec = model.spec();
-        ModelBuffers mb = new ModelBuffers(spec, buffers, options.batchSize(), true);
-        Dataset bound = mb.bind(train);
+        TrainingStep halves = new TrainingStep(model, buffers, options.batchSize());
+        Dataset bound = halves.bind(train);
         if (options.patience() > 0 && validation == null) {
             throw new NablaException("early stopping needs a validation set (validation = FRACTION in the train block, or --val)");
         }
@@ -65,13 +61,14 @@ public final class Trainer {
         }
         long totalSteps = options.steps() > 0 ? options.steps() : (long) options.epochs() * stepsPerEpoch;
         int epochs = (int) ((totalSteps + stepsPerEpoch - 1) / stepsPerEpoch);
-        Run run = new Run(mb, bound, validation, new LrSchedule(options.schedule(), options.lr(), stepsPerEpoch, totalSteps),
+        Run run = new Run(halves, bound, validation, new LrSchedule(options.schedule(), options.lr(), stepsPerEpoch, totalSteps),
                 stepsPerEpoch, totalSteps, epochs);
         return run.all();
     }
 
     /** The mutable state of one run. */
     private final class Run {
+        final TrainingStep halves;
         final ModelBuffers mb;
         /** Bound to the model: its fields in the order of the model's inputs and targets. */
         final Dataset train;
@@ -80,9 +77,7 @@ public final class Trainer {
         final int stepsPerEpoch;
         final long totalSteps;
         final int epochs;
-        final float[] hyper = new float[OptimizerSpec.HYPER_SIZE];
         final List<EpochStats> history = new ArrayList<>();
-        final TrainAccuracy accuracy;
         /** Null when the model was compiled without gradient health. */
         final GradientHealth health;
         /** Optimizer steps of this run, from the first run's first step when resuming. */
@@ -91,16 +86,16 @@ public final class Trainer {
         int bestEpoch;
         float[][] best;
 
-        Run(ModelBuffers mb, Dataset train, Dataset validation, LrSchedule schedule, int stepsPerEpoch, long totalSteps,
+        Run(TrainingStep halves, Dataset train, Dataset validation, LrSchedule schedule, int stepsPerEpoch, long totalSteps,
             int epochs) {
-            this.mb = mb;
+            this.halves = halves;
+            this.mb = halves.mb;
             this.train = train;
             this.validation = validation;
             this.schedule = schedule;
             this.stepsPerEpoch = stepsPerEpoch;
             this.totalSteps = totalSteps;
             this.epochs = epochs;
-            this.accuracy = new TrainAccuracy(mb);
             this.health = GradientHealth.of(mb.spec);
         }
 
@@ -158,37 +153,28 @@ public final class Trainer {
                 int count = Math.min(options.batchSize(), train.rows() - from);
                 lr = schedule.lrAt(step);
                 lossSum += (double) step(order, from, count, lr, epoch, lastGood) * count;
-                correct += accuracy.correct(mb.buffers, train, order, from, count);
+                correct += halves.correct(train, order, from, count);
                 seen += count;
                 progress.batchDone(b + 1, seen, lossSum / seen);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             Evaluation val = validation == null ? null : Evaluator.evaluate(model, mb.buffers, validation, options.batchSize());
             return new EpochStats(epoch, epochs, step, seen, lossSum / seen,
-                    accuracy.classifier() ? correct / (double) seen : Double.NaN, val == null ? Double.NaN : val.loss(),
+                    halves.classifier() ? correct / (double) seen : Double.NaN, val == null ? Double.NaN : val.loss(),
                     val == null ? Double.NaN : val.accuracy(), lr, seconds, health == null ? null : health.endEpoch());
         }
 
         private float step(int[] order, int from, int count, double lr, int epoch, float[][] lastGood) {
-            mb.fill(train, order, from, count);
-            model.trainStep(mb.buffers, count);
+            float loss = halves.gradients(train, order, from, count);
             if (health != null) {
                 health.afterTrainStep(mb.buffers);
             }
-            float loss = mb.lossValue();
-            float scale = 1f;
-            if (options.clipNorm() > 0) {
-                double norm = GradientClipping.globalNorm(mb.spec, mb.buffers);
-                scale = Double.isFinite(norm) ? GradientClipping.scale(norm, options.clipNorm()) : Float.NaN;
-            }
+            float scale = halves.clipScale(options.clipNorm());
             if (!Float.isFinite(loss) || Float.isNaN(scale)) {
                 mb.restore(lastGood);
                 throw diverged(epoch, loss, lr);
             }
-            hyper[OptimizerSpec.HYPER_LR] = (float) lr;
-            hyper[OptimizerSpec.HYPER_STEP] = options.stepOffset() + step + 1;
-            hyper[OptimizerSpec.HYPER_GRAD_SCALE] = scale;
-            model.update(mb.buffers, hyper);
+            halves.apply(lr, options.stepOffset() + step + 1, scale);
             if (health != null) {
                 health.afterUpdate(mb.buffers, scale < 1f);
             }
