@@ -4,9 +4,7 @@ import dev.nabla.compiler.ModelIr;
 import dev.nabla.compiler.codegen.ModelClasses;
 import dev.nabla.compiler.codegen.ModelCompiler;
 import dev.nabla.compiler.embed.EmbedOptions;
-import dev.nabla.compiler.embed.FacadeCompiler;
 import dev.nabla.compiler.embed.ModelArtifact;
-import dev.nabla.compiler.embed.ModelArtifacts;
 import dev.nabla.compiler.embed.ModelJar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,10 +15,7 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -99,14 +94,8 @@ final class CompileCommand implements Callable<Integer> {
         if (parent != null && !Files.isDirectory(parent)) {
             throw new UserError("cannot write " + jar + ": no such directory " + parent);
         }
-        List<ModelArtifact> artifacts = new ArrayList<>();
-        Map<String, String> sources = new LinkedHashMap<>();
-        for (ModelIr m : models) {
-            ModelArtifact a = ModelArtifacts.build(m, new EmbedOptions(packageName, inferenceOnly, weights));
-            artifacts.add(a);
-            sources.put(a.facadeClass(), a.facadeSource());
-        }
-        ModelJar.write(jar, artifacts, FacadeCompiler.compile(sources), selfContained);
+        List<ModelArtifact> artifacts = ModelJar.compile(jar, models, new EmbedOptions(packageName, inferenceOnly, weights),
+                selfContained);
         for (ModelArtifact a : artifacts) {
             System.err.println("compiled " + a.manifest().model() + " to " + a.facadeClass()
                     + (a.weights() != null ? " with weights" : " without weights")

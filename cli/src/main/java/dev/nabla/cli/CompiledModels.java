@@ -20,13 +20,18 @@ final class CompiledModels {
 
     /** Compiled without the optimization passes named in {@code disabledPasses}. */
     static CompiledModel load(ModelIr model, String optimizerName, java.util.Set<String> disabledPasses) {
-        return ModelCompiler.compile(model, optimizer(model, optimizerName), disabledPasses).load();
+        return load(model, optimizerName, disabledPasses, false, false);
     }
 
-    /** As {@link #load(ModelIr, String, java.util.Set)}, with every kernel call timed ({@code train --profile}). */
-    static CompiledModel loadProfiled(ModelIr model, String optimizerName, java.util.Set<String> disabledPasses) {
+    /**
+     * As above; with {@code health}, the training kernels also measure gradient health (what nabla train reports);
+     * with {@code profile}, every kernel call is timed ({@code train --profile}).
+     */
+    static CompiledModel load(ModelIr model, String optimizerName, java.util.Set<String> disabledPasses, boolean health,
+                              boolean profile) {
+        EmitTarget target = EmitTarget.inProcess(model.name()).withHealth(health);
         return ModelCompiler.compile(model, optimizer(model, optimizerName), disabledPasses,
-                EmitTarget.inProcess(model.name()).profiled()).load();
+                profile ? target.profiled() : target).load();
     }
 
     /** The train block's optimizer, or the named one with PyTorch's defaults (its rule is compiled into the model). */

@@ -4,6 +4,7 @@ import dev.nabla.compiler.ModelIr;
 import dev.nabla.compiler.interp.NonFiniteSearch;
 import dev.nabla.runtime.CompiledModel;
 import dev.nabla.runtime.TrainConfig.DataSpec;
+import dev.nabla.runtime.checkpoint.AtomicFiles;
 import dev.nabla.runtime.checkpoint.Safetensors;
 import dev.nabla.runtime.data.DataLoader;
 import dev.nabla.runtime.train.ConsoleProgress;
@@ -96,8 +97,28 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--log", paramLabel = "CSV", description = "write one CSV row per epoch")
     Path log;
 
-    @Option(names = "--plot", paramLabel = "SVG", description = "draw the loss and accuracy curves")
+    @Option(names = "--plot", paramLabel = "SVG", description = "draw the loss and accuracy curves (and the layers' "
+            + "gradient norms; with --repeat, each curve's mean with a band of ± one standard deviation over the seeds)")
     Path plot;
+
+    @Option(names = "--no-health", description = "compile the training kernels without gradient health (norms, update "
+            + "ratios, dead units) and print no health warnings")
+    boolean noHealth;
+
+    @Option(names = "--quiet", description = "print only the test-set result: no progress, epoch lines or warnings")
+    boolean quiet;
+
+    @Option(names = "--spark", paramLabel = "MASTER", description = "train on Apache Spark by synchronous data-parallel"
+            + " SGD, e.g. local[2] or spark://host:7077 (docs/spark.md)")
+    String spark;
+
+    @Option(names = "--partitions", paramLabel = "N", description = "with --spark: partitions of the training data"
+            + " (default: the master's parallelism)")
+    Integer partitions;
+
+    @Option(names = "--checkpoint-every", paramLabel = "N", description = "with --spark: also save the checkpoint every"
+            + " N steps, to --resume from")
+    Integer checkpointEvery;
 
     @Option(names = "--profile", description = "time every kernel; print where the training time went (after the "
             + "first epoch's warm-up)")
@@ -109,12 +130,17 @@ final class TrainCommand implements Callable<Integer> {
         OptionChecks.positive("--steps", length == null ? null : length.steps);
         OptionChecks.positive("--batch", batch);
         OptionChecks.threads(threads);
+        OptionChecks.positive("--partitions", partitions);
+        OptionChecks.positive("--checkpoint-every", checkpointEvery);
+        if (spark == null && (partitions != null || checkpointEvery != null)) {
+            throw new UserError("--partitions and --checkpoint-every go with --spark MASTER");
+        }
         ModelIr ir = source.loadWithLoss(spec.commandLine().getErr(), "trained");
         if (profile && repeat != null) {
             throw new UserError("--profile times one run: leave out --repeat");
         }
-        CompiledModel compiled = profile ? CompiledModels.loadProfiled(ir, optimizer, passes.disabled())
-                : CompiledModels.load(ir, optimizer, passes.disabled());
+        // --repeat reports the test metric over seeds, not health: its runs need no health kernels.
+        CompiledModel compiled = CompiledModels.load(ir, optimizer, passes.disabled(), !noHealth && repeat == null, profile);
         Path base = Path.of(".");
         DataSpec trainData = data == null ? null : DataLoader.parse(data, base);
         DataSpec valData = validation == null ? null : DataLoader.parse(validation, base);
@@ -123,6 +149,9 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserError("--init starts a new run from a checkpoint and --resume continues one: give only one");
         }
         TrainOptions options = options(compiled);
+        if (spark != null) {
+            return trainOnSpark(ir, compiled, options, trainData, valData, testData);
+        }
         if (resume != null) {
             options = resumed(options, resume);
         }
@@ -130,15 +159,23 @@ final class TrainCommand implements Callable<Integer> {
                 resume != null ? resume : init,
                 noSave ? null : (save != null ? save : defaultCheckpoint(source.file)), log, plot);
         if (repeat != null) {
-            SeedRuns runs = SeedRuns.train(ir.name(), compiled, request, repeat, System.out);
+            for (Path out : new Path[] {log, plot}) {
+                if (out != null) {
+                    AtomicFiles.checkWritable(out, out == log ? "the log" : "the plot");
+                }
+            }
+            SeedRuns runs = SeedRuns.train(ir.name(), compiled, request, repeat, quiet ? null : System.out);
             System.out.println(runs.summary().describe());
             if (log != null) {
                 runs.writeCurves(log);
             }
+            if (plot != null) {
+                runs.plot(plot);
+            }
             System.out.flush();
             return 0;
         }
-        ProgressListener progress = ConsoleProgress.forConsole(System.out);
+        ProgressListener progress = quiet ? ProgressListener.NONE : ConsoleProgress.forConsole(System.out);
         KernelProfileTable profileTable = profile ? new KernelProfileTable(progress, options.epochs()) : null;
         TrainingRun.Report report = TrainingRun.train(compiled, request, profile ? profileTable : progress,
                 NonFiniteSearch.probe(ir, passes.disabled(), compiled.spec()));
@@ -150,6 +187,28 @@ final class TrainCommand implements Callable<Integer> {
             System.out.print(report.test().report());
         }
         System.out.flush();
+        return 0;
+    }
+
+    private int trainOnSpark(ModelIr ir, CompiledModel compiled, TrainOptions options, DataSpec trainData,
+                             DataSpec valData, DataSpec testData) {
+        if (repeat != null || profile) {
+            throw new UserError((repeat != null ? "--repeat" : "--profile") + " trains on this machine; it does not go"
+                    + " with --spark");
+        }
+        if (!passes.disabled().isEmpty()) {
+            throw new UserError("--no-pass does not go with --spark (the model runs as nabla compile -o builds it)");
+        }
+        if (!SparkTraining.sparkPresent()) {
+            throw new UserError("--spark needs Apache Spark on the class path: ./nabla adds it (from $SPARK_HOME/jars, or"
+                    + " resolved by Maven from the spark module's dependencies); with plain java, add Spark's jars to -cp,"
+                    + " or run the model jar with spark-submit (docs/spark.md)");
+        }
+        TrainingRun.Request request = new TrainingRun.Request(trainData, valData, testData, options,
+                resume != null ? resume : init, noSave ? null : (save != null ? save : defaultCheckpoint(source.file)),
+                log, plot);
+        SparkTraining.train(ir, CompiledModels.optimizer(ir, optimizer), compiled, request, spark,
+                partitions == null ? 0 : partitions, checkpointEvery == null ? 0 : checkpointEvery, resume != null);
         return 0;
     }
 

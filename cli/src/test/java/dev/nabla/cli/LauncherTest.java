@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -45,5 +47,49 @@ class LauncherTest {
                 .getBytes(StandardCharsets.ISO_8859_1);
         assertArrayEquals(expected, Files.readAllBytes(dir.resolve("stderr")), Files.readString(dir.resolve("stderr"),
                 StandardCharsets.ISO_8859_1));
+    }
+
+    /**
+     * With --spark the launcher adds Spark's jars ($SPARK_HOME's, else the class path Maven resolved for the spark
+     * module) and the JVM options Spark needs on Java 17; without it, neither.
+     */
+    @Test
+    void spark_addsSparksClassPathAndJvmOptions_onlyWhenAskedFor(@TempDir Path dir) throws IOException, InterruptedException {
+        Path root = Files.createDirectories(dir.resolve("nabla-root"));
+        Path launcher = Files.copy(Path.of("../nabla"), root.resolve("nabla"));
+        Files.createFile(Files.createDirectories(root.resolve("cli/target")).resolve(".nabla-built"));
+        Files.writeString(Files.createDirectories(root.resolve("spark/target")).resolve("spark-classpath.txt"),
+                "/m2/spark-core.jar:/m2/scala-library.jar");
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path java = Files.writeString(bin.resolve("java"), "#!/bin/bash\nprintf '%s\\n' \"$@\"\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path sparkHome = Files.createDirectories(dir.resolve("spark-4/jars")).getParent();
+
+        String plain = launch(launcher, bin, null, dir, "train", "m.nabla");
+        assertTrue(plain.contains("-cp\n" + root + "/cli/target/classes:" + root + "/cli/target/lib/*\n"), plain);
+        assertTrue(!plain.contains("--add-opens"), plain);
+        String maven = launch(launcher, bin, null, dir, "train", "m.nabla", "--spark", "local[2]");
+        assertTrue(maven.contains("/cli/target/lib/*:/m2/spark-core.jar:/m2/scala-library.jar\n"), maven);
+        assertTrue(maven.contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED\n"), maven);
+        String home = launch(launcher, bin, sparkHome, dir, "train", "m.nabla", "--spark=local[2]");
+        assertTrue(home.contains("/cli/target/lib/*:" + sparkHome + "/jars/*\n"), home);
+    }
+
+    private static String launch(Path launcher, Path bin, Path sparkHome, Path dir, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", launcher.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        pb.environment().remove("SPARK_HOME");
+        if (sparkHome != null) {
+            pb.environment().put("SPARK_HOME", sparkHome.toString());
+        }
+        Path out = dir.resolve("out");
+        pb.redirectOutput(out.toFile()).redirectError(dir.resolve("err").toFile());
+        Process p = pb.start();
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS), "launcher finished");
+        assertEquals(0, p.exitValue(), Files.readString(dir.resolve("err")));
+        return Files.readString(out);
     }
 }

@@ -19,5 +19,11 @@ public enum BufferRole {
     /** Optimizer state of one PARAM (momentum, moments); saved in checkpoints for resuming. */
     OPT_STATE,
     /** Intermediate storage assigned by the memory plan. */
-    TEMP
+    TEMP,
+    /**
+     * Gradient-health sums the training kernels write as a side output (per-block sums of squares of a PARAM's
+     * gradient, weights and update; per-unit activity counts of an activation); read by the runtime after each
+     * step, never saved. Only models compiled with health have them.
+     */
+    HEALTH
 }

@@ -12,8 +12,9 @@ import java.util.Arrays;
  * @param of    for GRAD and OPT_STATE: the name of the PARAM it belongs to; otherwise {@code null}
  * @param classes for a TARGET of integer class labels, the number of classes; {@link #BINARY} for a binary target
  *                (one real value per sample, positive when above 0); otherwise 0
+ * @param line  for HEALTH buffers, the model source line of the layer they measure (messages name it); otherwise 0
  */
-public record BufferSpec(String name, BufferRole role, int[] shape, InitSpec init, String of, int classes) {
+public record BufferSpec(String name, BufferRole role, int[] shape, InitSpec init, String of, int classes, int line) {
 
     public static final int BATCH = -1;
 
@@ -25,6 +26,11 @@ public record BufferSpec(String name, BufferRole role, int[] shape, InitSpec ini
 
     public BufferSpec(String name, BufferRole role, int[] shape) {
         this(name, role, shape, null, null, 0);
+    }
+
+    /** A buffer without a source line. */
+    public BufferSpec(String name, BufferRole role, int[] shape, InitSpec init, String of, int classes) {
+        this(name, role, shape, init, of, classes, 0);
     }
 
     public BufferSpec {
@@ -76,7 +82,7 @@ public record BufferSpec(String name, BufferRole role, int[] shape, InitSpec ini
     public boolean equals(Object o) {
         return o instanceof BufferSpec b && name.equals(b.name) && role == b.role
                 && Arrays.equals(shape, b.shape) && java.util.Objects.equals(init, b.init)
-                && java.util.Objects.equals(of, b.of) && classes == b.classes;
+                && java.util.Objects.equals(of, b.of) && classes == b.classes && line == b.line;
     }
 
     @Override

@@ -34,6 +34,12 @@ public record TrainConfig(OptimizerSpec optimizer, Schedule schedule, int batchS
         preprocess = List.copyOf(preprocess);
     }
 
+    /** The same block with another optimizer ({@code nabla train --optimizer}). */
+    public TrainConfig withOptimizer(OptimizerSpec o) {
+        return new TrainConfig(o, schedule, batchSize, epochs, clipNorm, seed, shuffle, dropLast, trainData, testData,
+                testSplit, validationSplit, earlyStopping, preprocess);
+    }
+
     /**
      * Learning-rate schedule; {@code factorAt} gives the multiplier of the base rate at a 0-based step.
      *

@@ -10,16 +10,25 @@ package dev.nabla.compiler.codegen;
  * @param inferenceOnly    only {@code predict}: no training kernels, no optimizer, no gradient or optimizer-state
  *                         buffers in the spec
  * @param profile          time every kernel call into {@link dev.nabla.runtime.KernelProfile} ({@code --profile})
+ * @param health           the training kernels also measure gradient health (HEALTH buffers: the update's sums of
+ *                         squares, activity counts of ReLU-family activations); without it they are exactly the
+ *                         kernels of a model that never heard of it
  */
-public record EmitTarget(String mainClass, String manifestResource, boolean inferenceOnly, boolean profile) {
+public record EmitTarget(String mainClass, String manifestResource, boolean inferenceOnly, boolean profile,
+                         boolean health) {
 
     public EmitTarget(String mainClass, String manifestResource, boolean inferenceOnly) {
-        this(mainClass, manifestResource, inferenceOnly, false);
+        this(mainClass, manifestResource, inferenceOnly, false, false);
+    }
+
+    /** This target, with or without gradient health. */
+    public EmitTarget withHealth(boolean on) {
+        return new EmitTarget(mainClass, manifestResource, inferenceOnly, profile, on);
     }
 
     /** This target with every kernel call timed. */
     public EmitTarget profiled() {
-        return new EmitTarget(mainClass, manifestResource, inferenceOnly, true);
+        return new EmitTarget(mainClass, manifestResource, inferenceOnly, true, health);
     }
 
     /** The package of classes compiled in-process ({@code dev.nabla.generated}). */

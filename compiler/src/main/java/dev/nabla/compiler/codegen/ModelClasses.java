@@ -42,6 +42,11 @@ public final class ModelClasses {
         return classes;
     }
 
+    /** The loop IR of each entry point, in order. */
+    public List<Program> programs() {
+        return programs;
+    }
+
     /** How many kernels each entry point (predict, trainStep, update, evaluate) runs, in order. */
     public Map<String, Integer> kernelCounts() {
         Map<String, Integer> counts = new java.util.LinkedHashMap<>();

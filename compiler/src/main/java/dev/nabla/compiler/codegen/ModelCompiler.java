@@ -3,6 +3,8 @@ package dev.nabla.compiler.codegen;
 import dev.nabla.compiler.ModelIr;
 import dev.nabla.compiler.SpecLayout;
 import dev.nabla.compiler.autodiff.Autodiff;
+import dev.nabla.compiler.health.ActivityProbes;
+import dev.nabla.compiler.health.HealthBuffers;
 import dev.nabla.compiler.ir.Graph;
 import dev.nabla.compiler.lower.Buf;
 import dev.nabla.compiler.lower.Lowering;
@@ -14,6 +16,7 @@ import dev.nabla.runtime.BufferRole;
 import dev.nabla.runtime.BufferSpec;
 import dev.nabla.runtime.ModelSpec;
 import dev.nabla.runtime.OptimizerSpec;
+import dev.nabla.runtime.train.GradientHealth;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,6 +63,9 @@ public final class ModelCompiler {
         }
         boolean hasGrads = !train.outputs(Graph.OutputRole.GRAD).isEmpty() || train.inputs(Graph.InputRole.PARAM).isEmpty();
         Graph withGrads = hasGrads || !model.trainable() ? train : Autodiff.gradients(train);
+        if (measuresHealth(model, target)) {
+            withGrads = ActivityProbes.instrument(train, withGrads);
+        }
         return lowerAndEmit(optimized, optimizer, Passes.run(withGrads, disabledPasses), target);
     }
 
@@ -72,12 +78,19 @@ public final class ModelCompiler {
         return lowerAndEmit(model, optimizer, trainWithGrads, EmitTarget.inProcess(model.name()));
     }
 
+    private static boolean measuresHealth(ModelIr model, EmitTarget target) {
+        return target.health() && !target.inferenceOnly() && model.trainable();
+    }
+
     /** {@code trainWithGrads} is null for an inference-only target. */
     private static ModelClasses lowerAndEmit(ModelIr model, OptimizerSpec optimizer, Graph trainWithGrads,
                                              EmitTarget target) {
         List<BufferSpec> buffers = new ArrayList<>(SpecLayout.interfaceBuffers(model, optimizer));
         if (target.inferenceOnly()) {
             buffers.removeIf(b -> b.role() == BufferRole.GRAD || b.role() == BufferRole.OPT_STATE);
+        }
+        if (measuresHealth(model, target)) {
+            buffers.addAll(HealthBuffers.of(trainWithGrads));
         }
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < buffers.size(); i++) {
@@ -142,7 +155,10 @@ public final class ModelCompiler {
             if (spec.role() != BufferRole.PARAM) {
                 throw new IllegalStateException(name + " is not a PARAM buffer");
             }
-            out.add(new UpdateLowering.ParamBuffers(new Buf(pi, name), new Buf(index.get(g), g), state, spec, p.span()));
+            Integer statsIndex = index.get(GradientHealth.updateName(name));
+            Buf stats = statsIndex == null ? null : new Buf(statsIndex, GradientHealth.updateName(name));
+            out.add(new UpdateLowering.ParamBuffers(new Buf(pi, name), new Buf(index.get(g), g), state, spec, p.span(),
+                    stats));
         }
         return out;
     }

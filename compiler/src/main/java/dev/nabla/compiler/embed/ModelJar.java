@@ -1,5 +1,6 @@
 package dev.nabla.compiler.embed;
 
+import dev.nabla.compiler.ModelIr;
 import dev.nabla.compiler.Version;
 import dev.nabla.runtime.NablaException;
 import dev.nabla.runtime.checkpoint.AtomicFiles;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +39,24 @@ public final class ModelJar {
     private static final long ENTRY_TIME = 315_532_800_000L + 31L * 86_400_000L;
 
     private ModelJar() {
+    }
+
+    /**
+     * Compiles the models for embedding ({@link ModelArtifacts#build}), their façades with javac, and writes the jar:
+     * what {@code nabla compile -o} does.
+     *
+     * @return the models' artifacts, in order
+     */
+    public static List<ModelArtifact> compile(Path jar, List<ModelIr> models, EmbedOptions options, boolean selfContained) {
+        List<ModelArtifact> artifacts = new ArrayList<>();
+        Map<String, String> sources = new LinkedHashMap<>();
+        for (ModelIr m : models) {
+            ModelArtifact a = ModelArtifacts.build(m, options);
+            artifacts.add(a);
+            sources.put(a.facadeClass(), a.facadeSource());
+        }
+        write(jar, artifacts, FacadeCompiler.compile(sources), selfContained);
+        return artifacts;
     }
 
     /**

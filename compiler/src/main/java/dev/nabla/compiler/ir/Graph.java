@@ -11,8 +11,11 @@ public record Graph(String name, List<Input> inputs, List<Instr> body, List<Outp
     /** What a graph input is bound to at run time. */
     public enum InputRole { INPUT, TARGET, PARAM, STATE }
 
-    /** What a graph output means to the runtime. */
-    public enum OutputRole { OUTPUT, LOSS, GRAD, STATE_UPDATE }
+    /**
+     * What a graph output means to the runtime. HEALTH outputs are training diagnostics the compiler adds to the
+     * training step (per-unit activity counts of activations, see {@code health.ActivityProbes}).
+     */
+    public enum OutputRole { OUTPUT, LOSS, GRAD, STATE_UPDATE, HEALTH }
 
     /**
      * @param value the SSA value

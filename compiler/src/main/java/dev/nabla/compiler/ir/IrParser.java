@@ -22,7 +22,7 @@ public final class IrParser {
     private static final Pattern HEADER = Pattern.compile("graph (\\S+) \\{");
     private static final Pattern INPUT = Pattern.compile("(input|target|param|state) %(\\S+) : (\\S+)(?: = (.+?))?  (@.+)");
     private static final Pattern INSTR = Pattern.compile("%(\\S+) = (\\w+)(.*) : (\\S+)  (@.+)");
-    private static final Pattern OUTPUT = Pattern.compile("(output|loss|grad|state_update) (\\S+) = %(\\S+)");
+    private static final Pattern OUTPUT = Pattern.compile("(output|loss|grad|state_update|health) (\\S+) = %(\\S+)");
     private static final Pattern SPAN = Pattern.compile("@(grad )?(.+):(\\d+):(\\d+)");
     private static final Pattern TYPE = Pattern.compile("(f32|i32)\\[([^\\]]*)\\]");
     private static final Map<String, Op> OPS = new HashMap<>();

@@ -15,8 +15,11 @@ import java.util.List;
  */
 public final class UpdateLowering {
 
-    /** The buffers of one parameter: its values, gradient and optimizer state slots. */
-    public record ParamBuffers(Buf param, Buf grad, List<Buf> state, BufferSpec spec, Span span) {
+    /**
+     * The buffers of one parameter: its values, gradient and optimizer state slots, and where the update writes its
+     * gradient-health sums ({@link UpdateStats}; null when the model is compiled without health).
+     */
+    public record ParamBuffers(Buf param, Buf grad, List<Buf> state, BufferSpec spec, Span span, Buf stats) {
     }
 
     private final OptimizerSpec o;
@@ -30,7 +33,8 @@ public final class UpdateLowering {
         List<Kernel> kernels = new ArrayList<>();
         for (ParamBuffers p : params) {
             kernels.add(new Kernel("update_" + p.param().label().replaceAll("[^A-Za-z0-9_$]", "_"), p.span(),
-                    optimizer.kind().name().toLowerCase() + " step of " + p.param().label(), u.kernel(p)));
+                    optimizer.kind().name().toLowerCase() + " step of " + p.param().label(),
+                    p.stats() == null ? u.kernel(p) : UpdateStats.instrument(u.kernel(p), p)));
         }
         return new Program("update", kernels);
     }

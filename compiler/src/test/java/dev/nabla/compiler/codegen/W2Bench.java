@@ -18,7 +18,8 @@ import java.util.List;
  * bench/w2.nabla (the CNN of samples/fashion_cnn.nabla) through the real trainer (batch copy, trainStep,
  * update), samples/s of 3 windows of 79 batches after 40 warm-up batches, their median, and the test accuracy
  * after the epoch. Run by hand (not a test), as bench/race.sh w2 does:
- * {@code java --add-modules jdk.incubator.vector -cp ... W2Bench bench/w2.nabla}.
+ * {@code java --add-modules jdk.incubator.vector -cp ... W2Bench bench/w2.nabla}. With {@code -Dnabla.health=true} the
+ * model is compiled with gradient health, which the trainer then reads every step (bench/health_overhead.sh).
  */
 public final class W2Bench {
 
@@ -31,7 +32,8 @@ public final class W2Bench {
 
     public static void main(String[] args) {
         ModelIr model = Compiler.compileFile(Path.of(args.length > 0 ? args[0] : "bench/w2.nabla")).model(null);
-        CompiledModel m = ModelCompiler.compile(model, model.config().optimizer()).load();
+        CompiledModel m = ModelCompiler.compile(model, model.config().optimizer(), java.util.Set.of(),
+                EmitTarget.inProcess(model.name()).withHealth(Boolean.getBoolean("nabla.health"))).load();
         TrainOptions options = TrainOptions.from(m.spec().train()).withEpochs(1);
         List<Long> marks = new ArrayList<>();
         ProgressListener windows = new ProgressListener() {
@@ -53,10 +55,10 @@ public final class W2Bench {
         }
         double[] sorted = rates.clone();
         Arrays.sort(sorted);
-        System.out.printf("RESULT {\"workload\": \"W2\", \"peer\": \"nabla\", \"gemm\": \"%s\", \"threads\": %d, "
+        System.out.printf("RESULT {\"workload\": \"W2\", \"peer\": \"nabla\", \"health\": %s, \"gemm\": \"%s\", \"threads\": %d, "
                         + "\"samples_per_s\": %.1f, \"window_samples_per_s\": [%.1f, %.1f, %.1f], "
                         + "\"epoch_seconds_with_data_loading\": %.2f, \"test_acc\": %.4f}%n",
-                Gemm.implementation(), Gemm.threads(), sorted[1], rates[0], rates[1], rates[2], epochSeconds,
+                Boolean.getBoolean("nabla.health"), Gemm.implementation(), Gemm.threads(), sorted[1], rates[0], rates[1], rates[2], epochSeconds,
                 report.test() == null ? Double.NaN : report.test().accuracy());
     }
 }

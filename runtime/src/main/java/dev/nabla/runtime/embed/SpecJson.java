@@ -56,6 +56,9 @@ final class SpecJson {
         if (b.classes() != 0) {
             m.put("classes", (long) b.classes());
         }
+        if (b.line() != 0) {
+            m.put("line", (long) b.line());
+        }
         return m;
     }
 
@@ -69,8 +72,9 @@ final class SpecJson {
             dims[i] = (int) num(shape.get(i));
         }
         Object classes = m.get("classes");
+        Object line = m.get("line");
         return new BufferSpec(str(m, "name"), BufferRole.valueOf(str(m, "role")), dims, spec, (String) m.get("of"),
-                classes == null ? 0 : (int) num(classes));
+                classes == null ? 0 : (int) num(classes), line == null ? 0 : (int) num(line));
     }
 
     static List<Object> shape(int[] dims) {

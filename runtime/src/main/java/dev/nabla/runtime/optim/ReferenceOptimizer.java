@@ -5,8 +5,12 @@ import dev.nabla.runtime.BufferSpec;
 import dev.nabla.runtime.ModelSpec;
 import dev.nabla.runtime.OptimizerSpec;
 
+import dev.nabla.runtime.train.GradientHealth;
+
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Plain-Java reference of every optimizer's update rule, written to match {@code torch.optim} (PyTorch 1.13,
@@ -33,6 +37,16 @@ public final class ReferenceOptimizer {
      * in buffer order): what a compiled {@code update} kernel does, for models executed without one.
      */
     public static void updateAll(ModelSpec spec, float[][] buffers, float[] hyper) {
+        updateAllMeasured(spec, buffers, hyper);
+    }
+
+    /**
+     * {@link #updateAll}, also measuring what a compiled update kernel with gradient health measures, in double: per
+     * PARAM (by name, in buffer order) the sums of the squares of its gradient (as given, before clipping), of its
+     * weights before the step and of the step (weights after minus before).
+     */
+    public static Map<String, GradientHealth.Sums> updateAllMeasured(ModelSpec spec, float[][] buffers, float[] hyper) {
+        Map<String, GradientHealth.Sums> sums = new LinkedHashMap<>();
         List<BufferSpec> all = spec.buffers();
         for (int p = 0; p < all.size(); p++) {
             BufferSpec param = all.get(p);
@@ -52,8 +66,21 @@ public final class ReferenceOptimizer {
             if (grad == null) {
                 throw new IllegalArgumentException("model " + spec.name() + " has no gradient for " + param.name());
             }
-            update(spec.optimizer(), buffers[p], grad, slots.toArray(new float[0][]), hyper, param.size(1));
+            int n = param.size(1);
+            float[] before = buffers[p].clone();
+            update(spec.optimizer(), buffers[p], grad, slots.toArray(new float[0][]), hyper, n);
+            double gg = 0;
+            double ww = 0;
+            double dd = 0;
+            for (int i = 0; i < n; i++) {
+                double step = (double) buffers[p][i] - before[i];
+                gg += (double) grad[i] * grad[i];
+                ww += (double) before[i] * before[i];
+                dd += step * step;
+            }
+            sums.put(param.name(), new GradientHealth.Sums(gg, ww, dd));
         }
+        return sums;
     }
 
     /**

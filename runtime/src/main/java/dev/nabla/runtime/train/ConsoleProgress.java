@@ -4,7 +4,8 @@ import java.io.PrintStream;
 
 /**
  * Progress on a terminal: a live bar redrawn in place (samples/s, running loss, ETA) while an epoch runs, then
- * one summary line per epoch. Without a terminal (output piped to a file or CI log) only the summary lines.
+ * one summary line per epoch, followed by the gradient-health warnings it raised. Without a terminal (output piped to a
+ * file or CI log) only the summary and warning lines.
  */
 public final class ConsoleProgress implements ProgressListener {
 
@@ -81,6 +82,9 @@ public final class ConsoleProgress implements ProgressListener {
             drawnWidth = 0;
         } else {
             out.println(stats.summary());
+        }
+        if (stats.health() != null) {
+            stats.health().warnings().forEach(w -> out.println("  warning: " + w));
         }
     }
 

@@ -7,9 +7,16 @@ package dev.nabla.runtime.train;
  *                      as Keras reports it)
  * @param step      optimizer steps taken so far in this run
  * @param samples   training samples seen this epoch
+ * @param health    the epoch's gradient health, null when the model was compiled without it
  */
 public record EpochStats(int epoch, int epochs, long step, int samples, double trainLoss, double trainAccuracy, double valLoss,
-                         double valAccuracy, double lr, double seconds) {
+                         double valAccuracy, double lr, double seconds, EpochHealth health) {
+
+    /** An epoch without gradient health. */
+    public EpochStats(int epoch, int epochs, long step, int samples, double trainLoss, double trainAccuracy, double valLoss,
+                      double valAccuracy, double lr, double seconds) {
+        this(epoch, epochs, step, samples, trainLoss, trainAccuracy, valLoss, valAccuracy, lr, seconds, null);
+    }
 
     public double samplesPerSecond() {
         return seconds > 0 ? samples / seconds : 0;

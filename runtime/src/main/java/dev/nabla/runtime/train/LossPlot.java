@@ -10,7 +10,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The {@code --plot run.svg} chart: training and validation loss against epochs on the left axis, validation
- * accuracy (0..100%) on the right axis when the model is a classifier with a validation set. Plain SVG 1.1.
+ * accuracy (0..100%) on the right axis when the model is a classifier with a validation set; below it, for a model
+ * compiled with gradient health, a panel of each layer's gradient norm on a log scale. Plain SVG 1.1.
  */
 public final class LossPlot {
 
@@ -29,6 +30,8 @@ public final class LossPlot {
     }
 
     public static String svg(String title, List<EpochStats> history) {
+        ChartPanel gradients = gradientPanel(history);
+        int height = HEIGHT + (gradients == null ? 0 : gradients.height());
         double maxLoss = lossAxisMax(history);
         boolean validation = history.stream().anyMatch(e -> !Double.isNaN(e.valLoss()));
         boolean trainAccuracy = history.stream().anyMatch(e -> !Double.isNaN(e.trainAccuracy()));
@@ -36,8 +39,8 @@ public final class LossPlot {
         boolean accuracy = trainAccuracy || valAccuracy;
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n", WIDTH, HEIGHT, WIDTH, HEIGHT));
-        s.append(String.format("<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", WIDTH, HEIGHT));
+                + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n", WIDTH, height, WIDTH, height));
+        s.append(String.format("<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", WIDTH, height));
         s.append(String.format("<text x=\"%d\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">%s</text>%n", WIDTH / 2, escape(title)));
         axes(s, history.size(), maxLoss, accuracy);
         curve(s, history, e -> e.trainLoss() / maxLoss, "#1f77b4", "");
@@ -51,7 +54,31 @@ public final class LossPlot {
             curve(s, history, EpochStats::valAccuracy, "#2ca02c", ACCURACY_DASH);
         }
         legend(s, validation, trainAccuracy, valAccuracy);
+        if (gradients != null) {
+            gradients.draw(s, HEIGHT);
+        }
         return s.append("</svg>\n").toString();
+    }
+
+    /** Each layer's weight gradient norm (the epoch's mean), log scale; null without gradient health. */
+    private static ChartPanel gradientPanel(List<EpochStats> history) {
+        EpochHealth layout = history.isEmpty() ? null : history.get(0).health();
+        if (layout == null || layout.params().isEmpty()) {
+            return null;
+        }
+        List<ChartPanel.Series> series = new java.util.ArrayList<>();
+        List<EpochHealth.Param> tensors = layout.weightTensors();
+        for (int t = 0; t < tensors.size(); t++) {
+            int p = layout.params().indexOf(tensors.get(t));
+            double[] norms = new double[history.size()];
+            for (int e = 0; e < norms.length; e++) {
+                EpochHealth h = history.get(e).health();
+                norms[e] = h == null ? Double.NaN : h.params().get(p).gradNorm();
+            }
+            series.add(new ChartPanel.Series(tensors.get(t).name(), ChartPanel.COLORS.get(t % ChartPanel.COLORS.size()),
+                    norms, null, false));
+        }
+        return new ChartPanel("gradient norm per layer (mean over each epoch's steps)", "||gradient||", true, series);
     }
 
     private static double lossAxisMax(List<EpochStats> history) {
@@ -139,9 +166,9 @@ public final class LossPlot {
     }
 
     /** Accuracy curves are dashed, so they read apart from the loss curves of the same colour. */
-    private static final String ACCURACY_DASH = " stroke-dasharray=\"6 3\"";
+    static final String ACCURACY_DASH = " stroke-dasharray=\"6 3\"";
 
-    private static String escape(String text) {
+    static String escape(String text) {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }

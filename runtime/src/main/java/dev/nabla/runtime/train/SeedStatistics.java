@@ -44,14 +44,19 @@ public final class SeedStatistics {
     }
 
     public static Comparison welch(Summary a, Summary b) {
-        double va = a.std() * a.std() / a.values().length;
-        double vb = b.std() * b.std() / b.values().length;
-        double diff = a.mean() - b.mean();
+        return welch(a.mean(), a.std(), a.values().length, b.mean(), b.std(), b.values().length);
+    }
+
+    /** Welch's t-test from each sample's mean, standard deviation and size (at least 2 each). */
+    public static Comparison welch(double meanA, double stdA, int nA, double meanB, double stdB, int nB) {
+        double va = stdA * stdA / nA;
+        double vb = stdB * stdB / nB;
+        double diff = meanA - meanB;
         if (va + vb == 0) {
             return new Comparison(diff, diff == 0 ? 0 : Double.POSITIVE_INFINITY, Double.NaN, diff == 0 ? 1 : 0);
         }
         double t = diff / Math.sqrt(va + vb);
-        double df = (va + vb) * (va + vb) / (va * va / (a.values().length - 1) + vb * vb / (b.values().length - 1));
+        double df = (va + vb) * (va + vb) / (va * va / (nA - 1) + vb * vb / (nB - 1));
         return new Comparison(diff, t, df, 2 * (1 - tCdf(Math.abs(t), df)));
     }
 

@@ -1,12 +1,9 @@
 package dev.nabla.runtime.train;
 
 import dev.nabla.runtime.CompiledModel;
-import dev.nabla.runtime.ModelSpec;
 import dev.nabla.runtime.NablaException;
-import dev.nabla.runtime.OptimizerSpec;
 import dev.nabla.runtime.data.Dataset;
 import dev.nabla.runtime.init.Rng;
-import dev.nabla.runtime.optim.GradientClipping;
 import dev.nabla.runtime.optim.LrSchedule;
 
 import java.util.ArrayList;
@@ -15,7 +12,7 @@ import java.util.List;
 /**
  * Mini-batch training of a {@link CompiledModel} on in-memory datasets: per step it copies a batch into the
  * INPUT and TARGET buffers, runs {@code trainStep}, checks the loss, computes the clipping factor and calls
- * {@code update} with {@code [lr, step, gradScale]}. The shuffle of epoch {@code e} is a permutation drawn from
+ * {@code update} with {@code [lr, step, gradScale]} (the two halves of {@link TrainingStep}). The shuffle of epoch {@code e} is a permutation drawn from
  * {@code (seed, "shuffle/e")}, so a run is a pure function of seed, data and the model's kernels; a run resumed after
  * epoch e ({@link TrainOptions#firstEpoch}) continues with epoch e + 1's shuffle, schedule and step count, and ends
  * with the weights of the uninterrupted run.
@@ -60,9 +57,8 @@ public final class Trainer {
      * before and the trained ones after. {@code validation} may be null.
      */
     public TrainResult train(float[][] buffers, Dataset train, Dataset validation) {
-        ModelSpec spec = model.spec();
-        ModelBuffers mb = new ModelBuffers(spec, buffers, options.batchSize(), true);
-        Dataset bound = mb.bind(train);
+        TrainingStep halves = new TrainingStep(model, buffers, options.batchSize());
+        Dataset bound = halves.bind(train);
         if (options.patience() > 0 && validation == null) {
             throw new NablaException("early stopping needs a validation set (validation = FRACTION in the train block, or --val)");
         }
@@ -74,13 +70,14 @@ public final class Trainer {
         }
         long totalSteps = options.steps() > 0 ? options.steps() : (long) options.epochs() * stepsPerEpoch;
         int epochs = (int) ((totalSteps + stepsPerEpoch - 1) / stepsPerEpoch);
-        Run run = new Run(mb, bound, validation, new LrSchedule(options.schedule(), options.lr(), stepsPerEpoch, totalSteps),
+        Run run = new Run(halves, bound, validation, new LrSchedule(options.schedule(), options.lr(), stepsPerEpoch, totalSteps),
                 stepsPerEpoch, totalSteps, epochs);
         return run.all();
     }
 
     /** The mutable state of one run. */
     private final class Run {
+        final TrainingStep halves;
         final ModelBuffers mb;
         /** Bound to the model: its fields in the order of the model's inputs and targets. */
         final Dataset train;
@@ -89,25 +86,26 @@ public final class Trainer {
         final int stepsPerEpoch;
         final long totalSteps;
         final int epochs;
-        final float[] hyper = new float[OptimizerSpec.HYPER_SIZE];
         final List<EpochStats> history = new ArrayList<>();
-        final TrainAccuracy accuracy;
+        /** Null when the model was compiled without gradient health. */
+        final GradientHealth health;
         /** Optimizer steps of this run, from the first run's first step when resuming. */
         long step = options.firstEpoch() > 0 ? options.firstStep() : 0;
         double bestValLoss = Double.POSITIVE_INFINITY;
         int bestEpoch;
         float[][] best;
 
-        Run(ModelBuffers mb, Dataset train, Dataset validation, LrSchedule schedule, int stepsPerEpoch, long totalSteps,
+        Run(TrainingStep halves, Dataset train, Dataset validation, LrSchedule schedule, int stepsPerEpoch, long totalSteps,
             int epochs) {
-            this.mb = mb;
+            this.halves = halves;
+            this.mb = halves.mb;
             this.train = train;
             this.validation = validation;
             this.schedule = schedule;
             this.stepsPerEpoch = stepsPerEpoch;
             this.totalSteps = totalSteps;
             this.epochs = epochs;
-            this.accuracy = new TrainAccuracy(mb);
+            this.health = GradientHealth.of(mb.spec);
         }
 
         TrainResult all() {
@@ -164,34 +162,34 @@ public final class Trainer {
                 int count = Math.min(options.batchSize(), train.rows() - from);
                 lr = schedule.lrAt(step);
                 lossSum += (double) step(order, from, count, lr, epoch, lastGood) * count;
-                correct += accuracy.correct(mb.buffers, train, order, from, count);
+                correct += halves.correct(train, order, from, count);
                 seen += count;
                 progress.batchDone(b + 1, seen, lossSum / seen);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             Evaluation val = validation == null ? null : Evaluator.evaluate(model, mb.buffers, validation, options.batchSize());
             return new EpochStats(epoch, epochs, step, seen, lossSum / seen,
-                    accuracy.classifier() ? correct / (double) seen : Double.NaN, val == null ? Double.NaN : val.loss(),
-                    val == null ? Double.NaN : val.accuracy(), lr, seconds);
+                    halves.classifier() ? correct / (double) seen : Double.NaN, val == null ? Double.NaN : val.loss(),
+                    val == null ? Double.NaN : val.accuracy(), lr, seconds, health == null ? null : health.endEpoch());
         }
 
         private float step(int[] order, int from, int count, double lr, int epoch, float[][] lastGood) {
-            mb.fill(train, order, from, count);
-            model.trainStep(mb.buffers, count);
-            float loss = mb.lossValue();
-            // Checked on every step, not only when clipping: a non-finite gradient with a finite loss would otherwise
-            // surface one step later as non-finite weights, with the op that made it out of sight.
-            double norm = GradientClipping.globalNorm(mb.spec, mb.buffers);
-            float scale = options.clipNorm() > 0 && Double.isFinite(norm) ? GradientClipping.scale(norm, options.clipNorm()) : 1f;
-            if (!Float.isFinite(loss) || !Double.isFinite(norm)) {
+            float loss = halves.gradients(train, order, from, count);
+            if (health != null) {
+                health.afterTrainStep(mb.buffers);
+            }
+            // clipScale looks at the gradients' norm on every step, clipping or not: a non-finite gradient with a
+            // finite loss would otherwise surface one step later as non-finite weights, the op that made it out of sight.
+            float scale = halves.clipScale(options.clipNorm());
+            if (!Float.isFinite(loss) || Float.isNaN(scale)) {
                 DivergenceProbe.Finding finding = probe(count);
                 mb.restore(lastGood);
                 throw diverged(epoch, loss, lr, finding);
             }
-            hyper[OptimizerSpec.HYPER_LR] = (float) lr;
-            hyper[OptimizerSpec.HYPER_STEP] = options.stepOffset() + step + 1;
-            hyper[OptimizerSpec.HYPER_GRAD_SCALE] = scale;
-            model.update(mb.buffers, hyper);
+            halves.apply(lr, options.stepOffset() + step + 1, scale);
+            if (health != null) {
+                health.afterUpdate(mb.buffers, scale < 1f);
+            }
             step++;
             return loss;
         }
@@ -209,22 +207,25 @@ public final class Trainer {
             String what = Float.isFinite(loss) ? "the gradient norm is not finite" : "the loss is " + loss;
             String kept = history.isEmpty() ? "no epoch completed, so no checkpoint was written"
                     : "the weights are rolled back to the end of epoch " + (epoch - 1) + " and the last checkpoint saved is kept";
+            // What gradient health saw on the steps of this epoch before the loss broke says where it went wrong.
+            String seen = health == null ? "" : health.endEpoch().warnings().stream()
+                    .map(w -> "\n  warning: " + w).collect(java.util.stream.Collectors.joining());
             String head = String.format("training diverged at epoch %d, step %d: %s", epoch, options.stepOffset() + step + 1, what);
             String lower = String.format("Try a lower learning rate (this run used %.4g, e.g. --lr %.4g).", lr, options.lr() / 10);
             if (finding == null) {
-                return new NablaException(head + "; " + kept + ". " + lower);
+                return new NablaException(head + "; " + kept + ". " + lower + seen);
             }
             boolean updated = step > (options.firstEpoch() > 0 ? options.firstStep() : 0);
             String cause = DivergenceMessages.cause(finding);
             if (finding.phase() == DivergenceProbe.Phase.WEIGHTS || finding.overflowOnly() && updated) {
-                return new NablaException(head + "; " + cause + "; " + kept + ". " + lower);
+                return new NablaException(head + "; " + cause + "; " + kept + ". " + lower + seen);
             }
             String why = finding.overflowOnly()
                     ? "no update has been made yet in this run, so the learning rate is not the cause: the model's values"
                     + " outgrow float32 with these weights and this batch"
                     : "the model computes an undefined value on this batch, whatever the learning rate: check the"
                     + " operation's inputs at that line (their domain, the data's preprocessing)";
-            return new NablaException(head + "; " + cause + "; " + why + "; " + kept + ".");
+            return new NablaException(head + "; " + cause + "; " + why + "; " + kept + "." + seen);
         }
     }
 }

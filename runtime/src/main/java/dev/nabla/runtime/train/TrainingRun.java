@@ -137,12 +137,19 @@ public final class TrainingRun {
     }
 
     /**
-     * Loads, splits, preprocesses and checks the data of a training run. Every set is bound to the model's inputs
-     * and targets first, so that splits keep their fields' rows aligned and preprocessing is fitted per input.
-     * {@code kept}, when not null, is used instead of fitting: the preprocessing of the checkpoint a run starts
-     * from, which its weights expect (fine-tuning on new data must not move the inputs under them).
+     * The data of a training run as {@code train} splits it, before preprocessing: the training part, and the
+     * validation and test parts when the request or the train block has them ({@code null} otherwise). Every set is
+     * bound to the model's inputs and targets. A distributed trainer starts from this, to train on exactly the rows
+     * one machine would.
      */
-    static Sets load(ModelSpec spec, Request request, long seed, Preprocessing kept) {
+    public record Split(Dataset train, Dataset validation, Dataset test) {
+    }
+
+    /**
+     * Loads and splits the data of a training run. Every set is bound to the model's inputs and targets first, so that
+     * splits keep their fields' rows aligned.
+     */
+    public static Split split(ModelSpec spec, Request request, long seed) {
         TrainConfig config = spec.train();
         DataSpec source = request.data() != null ? request.data() : config.trainData();
         if (source == null) {
@@ -165,9 +172,20 @@ public final class TrainingRun {
             all = split.kept();
             validation = split.heldOut();
         }
-        Preprocessing pre = kept != null ? kept : Preprocessing.fit(config.preprocess(), all);
-        return new Sets(ready(all, pre, spec, true), validation == null ? null : ready(validation, pre, spec, true),
-                test == null ? null : ready(test, pre, spec, true), pre);
+        return new Split(all, validation, test);
+    }
+
+    /**
+     * Loads, splits ({@link #split}), preprocesses and checks the data of a training run. Preprocessing is fitted on
+     * the training part; {@code kept}, when not null, is used instead of fitting: the preprocessing of the checkpoint a
+     * run starts from, which its weights expect (fine-tuning on new data must not move the inputs under them).
+     */
+    static Sets load(ModelSpec spec, Request request, long seed, Preprocessing kept) {
+        Split split = split(spec, request, seed);
+        Preprocessing pre = kept != null ? kept : Preprocessing.fit(spec.train().preprocess(), split.train());
+        return new Sets(ready(split.train(), pre, spec, true),
+                split.validation() == null ? null : ready(split.validation(), pre, spec, true),
+                split.test() == null ? null : ready(split.test(), pre, spec, true), pre);
     }
 
     /** The data of {@code source} with its fields bound to the model's inputs and targets. */
@@ -200,7 +218,11 @@ public final class TrainingRun {
         return out;
     }
 
-    private static Map<String, String> metadata(ModelSpec spec, TrainOptions options, Preprocessing pre) {
+    /**
+     * The metadata every checkpoint of a training run carries (format, model, optimizer, seed, preprocessing); the
+     * trainer adds {@code epoch} and {@code step} when it saves.
+     */
+    public static Map<String, String> metadata(ModelSpec spec, TrainOptions options, Preprocessing pre) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("format", "nabla");
         m.put("model", spec.name());
