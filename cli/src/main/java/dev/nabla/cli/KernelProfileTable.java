@@ -2,6 +2,7 @@ package dev.nabla.cli;
 
 import dev.nabla.runtime.KernelProfile;
 import dev.nabla.runtime.train.EpochStats;
+import dev.nabla.runtime.train.ForwardingProgress;
 import dev.nabla.runtime.train.ProgressListener;
 
 import java.io.PrintStream;
@@ -15,11 +16,10 @@ import java.util.Map;
  * (which carries the JIT's warm-up) when there are several, and the time outside every kernel is shown as one row:
  * batch gathering, shuffling, metrics and progress output.
  */
-final class KernelProfileTable implements ProgressListener {
+final class KernelProfileTable extends ForwardingProgress {
 
     private static final int ROWS = 25;
 
-    private final ProgressListener inner;
     private final int epochs;
     private long started = System.nanoTime();
     private long ended;
@@ -34,24 +34,14 @@ final class KernelProfileTable implements ProgressListener {
     private long lastStep;
 
     KernelProfileTable(ProgressListener inner, int epochs) {
-        this.inner = inner;
+        super(inner);
         this.epochs = epochs;
         KernelProfile.reset();
     }
 
     @Override
-    public void epochStarted(int epoch, int epochs, int batches, int samples) {
-        inner.epochStarted(epoch, epochs, batches, samples);
-    }
-
-    @Override
-    public void batchDone(int batch, int samplesDone, double runningLoss) {
-        inner.batchDone(batch, samplesDone, runningLoss);
-    }
-
-    @Override
     public void epochDone(EpochStats stats) {
-        inner.epochDone(stats);
+        super.epochDone(stats);
         ended = System.nanoTime();
         lastStep = stats.step();
         lastEpoch = stats.epoch();
@@ -67,16 +57,6 @@ final class KernelProfileTable implements ProgressListener {
             stepAtStart = stats.step();
             firstEpoch = stats.epoch() + 1;
         }
-    }
-
-    @Override
-    public void info(String line) {
-        inner.info(line);
-    }
-
-    @Override
-    public void stopped(String reason) {
-        inner.stopped(reason);
     }
 
     /** The table: the costliest kernels, the total per entry point, and the time outside kernels. */

@@ -16,9 +16,8 @@ import dev.nabla.runtime.train.ConsoleProgress;
 import dev.nabla.runtime.train.EpochStats;
 import dev.nabla.runtime.train.Evaluation;
 import dev.nabla.runtime.train.Evaluator;
-import dev.nabla.runtime.train.LossPlot;
+import dev.nabla.runtime.train.ForwardingProgress;
 import dev.nabla.runtime.train.ProgressListener;
-import dev.nabla.runtime.train.RunLog;
 import dev.nabla.runtime.train.TrainingRun;
 import dev.nabla.spark.NablaSpark;
 import dev.nabla.spark.SparkData;
@@ -129,37 +128,12 @@ final class SparkTraining {
     private static ProgressListener progress(TrainingRun.Request request, String model) {
         ConsoleProgress console = ConsoleProgress.forConsole(System.out);
         List<EpochStats> history = new ArrayList<>();
-        return new ProgressListener() {
-            @Override
-            public void epochStarted(int epoch, int epochs, int batches, int samples) {
-                console.epochStarted(epoch, epochs, batches, samples);
-            }
-
-            @Override
-            public void batchDone(int batch, int samplesDone, double runningLoss) {
-                console.batchDone(batch, samplesDone, runningLoss);
-            }
-
+        return new ForwardingProgress(console) {
             @Override
             public void epochDone(EpochStats stats) {
-                console.epochDone(stats);
+                super.epochDone(stats);
                 history.add(stats);
-                if (request.log() != null) {
-                    RunLog.write(request.log(), history);
-                }
-                if (request.plot() != null) {
-                    LossPlot.write(request.plot(), model + ": loss and accuracy", history);
-                }
-            }
-
-            @Override
-            public void info(String line) {
-                console.info(line);
-            }
-
-            @Override
-            public void stopped(String reason) {
-                console.stopped(reason);
+                TrainingRun.writeCurves(request, model, history);
             }
         };
     }

@@ -109,12 +109,7 @@ public final class TrainingRun {
                 metadata.put("step", Long.toString(firstStep + stats.step()));
                 Checkpoint.save(request.save(), spec, buffers, metadata);
             }
-            if (request.log() != null) {
-                RunLog.write(request.log(), history);
-            }
-            if (request.plot() != null) {
-                LossPlot.write(request.plot(), spec.name() + ": loss and accuracy", history);
-            }
+            writeCurves(request, spec.name(), history);
         };
         TrainResult result = new Trainer(model, options, progress, saver, probe).train(buffers, sets.train(), sets.validation());
         Evaluation test = sets.test() == null ? null : Evaluator.evaluate(model, buffers, sets.test(), options.batchSize());
@@ -122,6 +117,16 @@ public final class TrainingRun {
             progress.info("saved " + request.save() + " (epoch " + result.bestEpoch() + ")");
         }
         return new Report(result, test, request.save());
+    }
+
+    /** Rewrites the request's log and plot, if it names them, with the epochs so far (after every epoch). */
+    public static void writeCurves(Request request, String model, List<EpochStats> history) {
+        if (request.log() != null) {
+            RunLog.write(request.log(), history);
+        }
+        if (request.plot() != null) {
+            LossPlot.write(request.plot(), model + ": loss and accuracy", history);
+        }
     }
 
     /**
