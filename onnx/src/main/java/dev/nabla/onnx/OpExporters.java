@@ -31,7 +31,15 @@ final class OpExporters {
             + " streams, so the exported model would not compute what nabla predict does; draw only under"
             + " `if training` (as dropout does)";
 
+    private static final String FUSED = "it is made by the fusion passes, which the export does not run (it exports the"
+            + " inference graph after safer-forms only, OnnxExport.prepare)";
+
     static {
+        for (Op op : Op.values()) {
+            if (op.fused()) {
+                TABLE.put(op, new OpExporter.Unsupported(FUSED));
+            }
+        }
         TABLE.put(Op.ADD, same("Add"));
         TABLE.put(Op.SUB, same("Sub"));
         TABLE.put(Op.MUL, same("Mul"));

@@ -43,6 +43,15 @@ final class GradientRules {
     /** Marks ops through which no gradient flows. */
     static final Rule NO_GRADIENT = (e, fwd, g, operand) -> null;
 
+    /**
+     * The rule of the fused ops: the fusion passes make them from differentiated graphs, so autodiff never meets one
+     * in a graph it is given; differentiate the graph before the passes.
+     */
+    static final Rule AFTER_AUTODIFF = (e, fwd, g, operand) -> {
+        throw new IllegalStateException(fwd.op().mnemonic() + " is made by the fusion passes, after autodiff;"
+                + " differentiate the graph before the passes: " + fwd);
+    };
+
     static final Map<Op, Rule> RULES = new EnumMap<>(Op.class);
     /** The operand of each op that only selects positions and gets no gradient; the others get one. */
     private static final Map<Op, Integer> SELECTOR = new EnumMap<>(Op.class);
@@ -109,6 +118,11 @@ final class GradientRules {
         // a draw depends on its key (seed and step states), not on anything differentiable
         RULES.put(Op.RANDOM_UNIFORM, NO_GRADIENT);
         RULES.put(Op.RANDOM_NORMAL, NO_GRADIENT);
+        for (Op op : Op.values()) {
+            if (op.fused()) {
+                RULES.put(op, AFTER_AUTODIFF);
+            }
+        }
     }
 
     private static Attr.Region region(Instr f) {

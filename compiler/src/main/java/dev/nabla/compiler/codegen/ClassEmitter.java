@@ -27,7 +27,7 @@ import java.util.Map;
  */
 final class ClassEmitter {
 
-    /** Kernels per helper class, far below the class-file limits (kernel methods are small: see Fusion.MAX_EXPR). */
+    /** Kernels per helper class, far below the class-file limits (kernel methods are small: see passes/FuseElementwise.MAX_EXPR). */
     static final int KERNELS_PER_CLASS = 48;
 
     private static final Type SPEC = Type.getType(ModelSpec.class);

@@ -77,6 +77,7 @@ final class EvalRules {
         RULES.put(Op.CONSTANT, (a, attr, out) -> constant(((Attr.Const) attr).value(), out));
         RULES.put(Op.RANDOM_UNIFORM, (a, attr, out) -> draw(a, (Attr.Draw) attr, out, RandomStream::uniform));
         RULES.put(Op.RANDOM_NORMAL, (a, attr, out) -> draw(a, (Attr.Draw) attr, out, RandomStream::normal));
+        FusedRules.register(RULES);
     }
 
     /** The generator's function of seed, step, stream and element index. */

@@ -87,6 +87,17 @@ public sealed interface Attr {
         }
     }
 
+    /**
+     * The fused matrix products (GEMM, GEMM_BIAS, ...): which operands enter transposed, printed {@code trans=nt}
+     * (n: as stored, t: transposed; a's letter first).
+     */
+    record Trans(boolean a, boolean b) implements Attr {
+        @Override
+        public String toString() {
+            return "trans=" + (a ? "t" : "n") + (b ? "t" : "n");
+        }
+    }
+
     /** CONSTANT: the value, broadcast over the result shape. */
     record Const(double value) implements Attr {
         @Override

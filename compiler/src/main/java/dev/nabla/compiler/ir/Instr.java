@@ -3,11 +3,24 @@ package dev.nabla.compiler.ir;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** One instruction: {@code out = op(args) {attr}}, typed by {@code out}, positioned by {@code span}. */
-public record Instr(Value out, Op op, List<Value> args, Attr attr, Span span) {
+/**
+ * One instruction: {@code out = op(args) {attr}}, typed by {@code out}, positioned by {@code span}. {@code inline}
+ * marks a value the elementwise-fusion pass left without storage: each reader's loop computes it where it reads it
+ * (printed {@code inline} after the type). Only that pass sets it; a pass that rebuilds an instruction drops it.
+ */
+public record Instr(Value out, Op op, List<Value> args, Attr attr, Span span, boolean inline) {
 
     public Instr {
         args = List.copyOf(args);
+    }
+
+    public Instr(Value out, Op op, List<Value> args, Attr attr, Span span) {
+        this(out, op, args, attr, span, false);
+    }
+
+    /** This instruction, computed inline in its readers or not. */
+    public Instr inlined(boolean inline) {
+        return new Instr(out, op, args, attr, span, inline);
     }
 
     /** {@code %h1 = matmul %x, %hidden1.W : f32[B,256]  @mlp.nabla:6:9} */
@@ -22,6 +35,10 @@ public record Instr(Value out, Op op, List<Value> args, Attr attr, Span span) {
         if (!a.isEmpty()) {
             s.append(operands.isEmpty() ? " " : " {").append(a).append(operands.isEmpty() ? "" : "}");
         }
-        return s.append(" : ").append(out.type()).append("  ").append(span).toString();
+        s.append(" : ").append(out.type());
+        if (inline) {
+            s.append(" inline");
+        }
+        return s.append("  ").append(span).toString();
     }
 }

@@ -21,7 +21,7 @@ public final class IrParser {
 
     private static final Pattern HEADER = Pattern.compile("graph (\\S+) \\{");
     private static final Pattern INPUT = Pattern.compile("(input|target|param|state) %(\\S+) : (\\S+)(?: = (.+?))?  (@.+)");
-    private static final Pattern INSTR = Pattern.compile("%(\\S+) = (\\w+)(.*) : (\\S+)  (@.+)");
+    private static final Pattern INSTR = Pattern.compile("%(\\S+) = (\\w+)(.*) : (\\S+)( inline)?  (@.+)");
     private static final Pattern OUTPUT = Pattern.compile("(output|loss|grad|state_update|health) (\\S+) = %(\\S+)");
     private static final Pattern SPAN = Pattern.compile("@(grad )?(.+):(\\d+):(\\d+)");
     private static final Pattern TYPE = Pattern.compile("(f32|i32)\\[([^\\]]*)\\]");
@@ -75,7 +75,7 @@ public final class IrParser {
     }
 
     private Instr instr(String l) {
-        Matcher m = match(INSTR, l, "an instruction '%NAME = OP OPERANDS {ATTR} : TYPE  @FILE:LINE:COL'");
+        Matcher m = match(INSTR, l, "an instruction '%NAME = OP OPERANDS {ATTR} : TYPE [inline]  @FILE:LINE:COL'");
         Op op = OPS.get(m.group(2));
         if (op == null) {
             throw error("unknown op '" + m.group(2) + "'");
@@ -99,7 +99,7 @@ public final class IrParser {
             }
         }
         Value out = define(m.group(1), type(m.group(4)));
-        return new Instr(out, op, args, attr(op, attrText), span(m.group(5)));
+        return new Instr(out, op, args, attr(op, attrText), span(m.group(6)), m.group(5) != null);
     }
 
     private Graph.Output output(String l) {
@@ -175,6 +175,8 @@ public final class IrParser {
             return new Attr.Draw(number(kv.get("stream")), bracketed(kv.get("to")));
         } else if (kv.containsKey("to")) {
             return new Attr.To(bracketed(kv.get("to")));
+        } else if (kv.containsKey("trans")) {
+            return trans(kv.get("trans"));
         } else if (kv.containsKey("axis")) {
             return new Attr.Axis(number(kv.get("axis")));
         } else if (kv.containsKey("depth")) {
@@ -194,6 +196,13 @@ public final class IrParser {
             throw error("pad has four values: top, left, bottom, right");
         }
         return new Attr.Window(k[0], k[1], s[0], s[1], pad[0], pad[1], pad[2], pad[3], d[0], d[1], in[0], in[1]);
+    }
+
+    private Attr.Trans trans(String text) {
+        if (!text.matches("[nt][nt]")) {
+            throw error("trans is two letters, n or t, for a and b (trans=nt), got '" + text + "'");
+        }
+        return new Attr.Trans(text.charAt(0) == 't', text.charAt(1) == 't');
     }
 
     private int[] pair(String text) {

@@ -86,20 +86,46 @@ public enum Op {
     /** Uniform in [0, 1) per element. */
     RANDOM_UNIFORM("random_uniform", Family.SOURCE, 2, Trait.RANDOM),
     /** Standard normal per element. */
-    RANDOM_NORMAL("random_normal", Family.SOURCE, 2, Trait.RANDOM);
+    RANDOM_NORMAL("random_normal", Family.SOURCE, 2, Trait.RANDOM),
+    // Fused ops: only the fusion passes make them, after autodiff, so they have no gradient rule (see passes/Fuse*).
+    // Each computes what the ops it stands for compute, in one runtime call; {@link Attr.Trans} gives a product's
+    // transposed operands.
+    /** op(a) @ op(b), op a transpose where {@link Attr.Trans} says: [M,N]. */
+    GEMM("gemm", Family.CONTRACTION, 2, KernelFamily.MATRIX_PRODUCT, Trait.FUSED),
+    /** op(a) @ op(b) + bias, the bias a row [N] or [1,N] added in the product's store. */
+    GEMM_BIAS("gemm_bias", Family.CONTRACTION, 3, KernelFamily.MATRIX_PRODUCT, Trait.FUSED),
+    /** relu(op(a) @ op(b) + bias). */
+    GEMM_BIAS_RELU("gemm_bias_relu", Family.CONTRACTION, 3, KernelFamily.MATRIX_PRODUCT, Trait.FUSED),
+    /** c + op(a) @ op(b): c (broadcast to [M,N], maybe an inlined expression) is stored first, the product added to it. */
+    GEMM_ACC("gemm_acc", Family.CONTRACTION, 3, KernelFamily.MATRIX_PRODUCT, Trait.FUSED),
+    /** conv2d(x, w) + b, b one value per output channel ([O,1,1] or [1,O,1,1]), added in the kernel's store. */
+    CONV2D_BIAS("conv2d_bias", Family.CONTRACTION, 3, KernelFamily.CONVOLUTION, Trait.FUSED),
+    /** relu(conv2d(x, w) + b). */
+    CONV2D_BIAS_RELU("conv2d_bias_relu", Family.CONTRACTION, 3, KernelFamily.CONVOLUTION, Trait.FUSED),
+    /**
+     * conv2d_backward_bias(g, dw): the sum of the output gradient g over N, H and W (the bias gradient), written by
+     * the kernel of the filter gradient dw = conv2d_backward_filter(x, g), which reads the same g; dw's value is not
+     * used, only its kernel, which the fusion pass puts right before this instruction.
+     */
+    CONV2D_BACKWARD_BIAS("conv2d_backward_bias", Family.CONTRACTION, 2, KernelFamily.CONVOLUTION, Trait.FUSED),
+    /**
+     * select(x &gt; 0, max_pool2d_backward(x, g), 0): the ReLU backward mask of pooled ReLU outputs x, tested once per
+     * window (the gradient lands only on its window's maximum) inside the pooling kernel.
+     */
+    MAX_POOL2D_BACKWARD_RELU("max_pool2d_backward_relu", Family.WINDOW, 2, Trait.FUSED);
 
     /** Coarse grouping by operand structure, used by shape rules and fusion. */
     public enum Family { UNARY, BINARY, TERNARY, CONTRACTION, WINDOW, LAYOUT, REDUCTION, AXIS, SOURCE }
 
     /**
      * How an op is computed: as a scalar expression inside loops ({@link #LOOPS}), or by a call into a runtime
-     * kernel family of its own. Fusion plans each family separately, so a convolution is never planned as a
+     * kernel family of its own. The fusion passes treat each family separately, so a convolution is never planned as a
      * matrix product.
      */
     public enum KernelFamily { LOOPS, MATRIX_PRODUCT, CONVOLUTION, POOLING }
 
     /** Per-op facts that passes and emitters ask about. */
-    private enum Trait { COMMUTATIVE, TRANSCENDENTAL, RANDOM }
+    private enum Trait { COMMUTATIVE, TRANSCENDENTAL, RANDOM, FUSED }
 
     private final String mnemonic;
     private final Family family;
@@ -108,6 +134,7 @@ public enum Op {
     private final boolean commutative;
     private final boolean transcendental;
     private final boolean random;
+    private final boolean fused;
 
     Op(String mnemonic, Family family, Trait... traits) {
         this(mnemonic, family, defaultArity(family), traits);
@@ -130,6 +157,7 @@ public enum Op {
         this.commutative = java.util.Arrays.asList(traits).contains(Trait.COMMUTATIVE);
         this.transcendental = java.util.Arrays.asList(traits).contains(Trait.TRANSCENDENTAL);
         this.random = java.util.Arrays.asList(traits).contains(Trait.RANDOM);
+        this.fused = java.util.Arrays.asList(traits).contains(Trait.FUSED);
     }
 
     private static int defaultArity(Family family) {
@@ -180,6 +208,39 @@ public enum Op {
      */
     public boolean random() {
         return random;
+    }
+
+    /** Made only by the fusion passes (after autodiff, so without a gradient rule), never by the front end. */
+    public boolean fused() {
+        return fused;
+    }
+
+    /**
+     * One result element is an expression of operand elements, so a reader's loop can compute it where it reads it
+     * (the elementwise-fusion pass may mark it inlined, and it then gets no buffer): elementwise ops, constants,
+     * random draws, and the layout ops that only move elements (broadcast, transpose, slice), and one_hot.
+     */
+    public boolean expression() {
+        return switch (family) {
+            case UNARY, BINARY, TERNARY, SOURCE -> true;
+            case LAYOUT -> this == BROADCAST || this == TRANSPOSE || this == SLICE;
+            case AXIS -> this == ONE_HOT;
+            default -> false;
+        };
+    }
+
+    /**
+     * Whether the op's kernel reads operand {@code k} one element at a time, through an expression (so an inlined
+     * value may be computed there): elementwise ops, reductions, softmax, layout ops other than reshape; of the
+     * fused ops only gemm_acc's addend. Contractions and window ops read their operands whole, in runtime kernels.
+     */
+    public boolean readsElementwise(int k) {
+        return switch (family) {
+            case UNARY, BINARY, TERNARY, REDUCTION, AXIS -> true;
+            case LAYOUT -> this != RESHAPE;
+            case CONTRACTION -> this == GEMM_ACC && k == 2;
+            case WINDOW, SOURCE -> false;
+        };
     }
 
     /**

@@ -11,7 +11,10 @@ import java.util.Map;
  * names unique), each use typed as its definition, arity, each instruction's type equal to its op's
  * shape rule (CONSTANT excepted: it is an f32 whose shape the builder chose), a span on every input and
  * instruction, outputs naming defined values, a scalar LOSS, and each STATE_UPDATE named after a STATE input of
- * its type, at most once (the runtime copies it into that state's buffer).
+ * its type, at most once (the runtime copies it into that state's buffer). Two invariants of fused graphs: a
+ * conv2d_backward_bias directly follows the conv2d_backward_filter it names, which reads the same gradient (that
+ * kernel writes both); an inline value is an expression op ({@link Op#expression}), no output, and read only by
+ * operands that read elementwise ({@link Op#readsElementwise}), since it gets no storage.
  */
 public final class Verifier {
 
@@ -37,10 +40,16 @@ public final class Verifier {
                 throw new VerifyException(g, line, "input " + in.value() + " is declared twice");
             }
         }
+        Instr previous = null;
         for (Instr i : g.body()) {
             checkInstr(g, i, defined);
+            if (i.op() == Op.CONV2D_BACKWARD_BIAS) {
+                checkBiasGradient(g, i, previous);
+            }
             defined.put(i.out().name(), i.out());
+            previous = i;
         }
+        checkInline(g);
         java.util.Set<String> updated = new java.util.HashSet<>();
         for (Graph.Output o : g.outputs()) {
             checkOutput(g, o, defined);
@@ -73,6 +82,38 @@ public final class Verifier {
             }
         }
         checkType(g, i, line);
+    }
+
+    private static void checkBiasGradient(Graph g, Instr i, Instr previous) {
+        if (previous == null || previous.op() != Op.CONV2D_BACKWARD_FILTER || !previous.out().equals(i.args().get(1))
+                || !previous.args().get(1).equals(i.args().get(0))) {
+            throw new VerifyException(g, i.toString(), "conv2d_backward_bias must directly follow the"
+                    + " conv2d_backward_filter it names, of the same gradient");
+        }
+    }
+
+    private static void checkInline(Graph g) {
+        java.util.Set<Value> inline = new java.util.HashSet<>();
+        for (Instr i : g.body()) {
+            if (i.inline() && !i.op().expression()) {
+                throw new VerifyException(g, i.toString(), i.op().mnemonic() + " is not an expression and cannot be inline");
+            }
+            if (i.inline()) {
+                inline.add(i.out());
+            }
+            for (int k = 0; k < i.args().size(); k++) {
+                if (inline.contains(i.args().get(k)) && !i.op().readsElementwise(k)) {
+                    throw new VerifyException(g, i.toString(), "operand " + i.args().get(k) + " is inline, but "
+                            + i.op().mnemonic() + " reads operand " + k + " whole, from storage");
+                }
+            }
+        }
+        for (Graph.Output o : g.outputs()) {
+            if (inline.contains(o.value())) {
+                throw new VerifyException(g, o.role().name().toLowerCase() + " " + o.name() + " = " + o.value(),
+                        "an output is stored, never inline");
+            }
+        }
     }
 
     private static void checkType(Graph g, Instr i, String line) {

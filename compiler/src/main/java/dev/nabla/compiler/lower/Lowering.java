@@ -1,11 +1,13 @@
 package dev.nabla.compiler.lower;
 
+import dev.nabla.compiler.ir.Attr;
 import dev.nabla.compiler.ir.Graph;
 import dev.nabla.compiler.ir.Instr;
 import dev.nabla.compiler.ir.Op;
 import dev.nabla.compiler.ir.Shape;
 import dev.nabla.compiler.ir.Span;
 import dev.nabla.compiler.ir.Value;
+import dev.nabla.runtime.kernels.Gemm;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,21 +19,48 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Lowers one graph to a {@link Program}: decides fusion, assigns storage (interface buffers for inputs and
- * outputs, TEMPs from the {@link MemoryPlan} for the rest), then emits one kernel per root value.
+ * Lowers one graph to a {@link Program}, one kernel per stored value, in graph order: the fusion passes
+ * ({@code passes/Fuse*}) decided the grouping, and lowering only follows it. A value marked inline gets no storage and
+ * is computed inside each reader's loop; a fused op (gemm_bias_relu, conv2d_bias, ...) is one runtime call; a
+ * conv2d_backward_bias is written by the kernel of the filter gradient right before it. Storage: interface buffers
+ * for inputs and outputs, TEMPs from the {@link MemoryPlan} for the rest, a reshape aliasing its operand.
  */
 public final class Lowering {
 
-    private final Fusion fusion;
+    private final Map<Value, Instr> producer = new HashMap<>();
+    private final Set<Value> outputs = new HashSet<>();
+    /** Kernel roots: the instructions whose values are stored, in graph order. */
+    private final List<Instr> roots = new ArrayList<>();
+    /** The bias gradient each filter gradient's kernel also writes, by the filter gradient's value. */
+    private final Map<Value, Value> biasGradient = new HashMap<>();
     private final Map<Value, Buf> storage = new HashMap<>();
 
-    private Lowering(Fusion fusion) {
-        this.fusion = fusion;
+    private Lowering(Graph g) {
+        g.outputs().forEach(o -> outputs.add(o.value()));
+        for (Instr i : g.body()) {
+            producer.put(i.out(), i);
+            if (i.op() == Op.CONV2D_BACKWARD_BIAS) {
+                biasGradient.put(i.args().get(1), i.out());
+            } else if (!i.inline()) {
+                roots.add(i);
+            }
+        }
     }
 
     /** Every op's lowering rule (exposed for the coverage test). */
     public static Map<Op, ?> rules() {
         return OpRules.RULES;
+    }
+
+    /** The ops whose lowering is an expression of operand elements, so that a reader's loop can compute them. */
+    public static java.util.Set<Op> expressionOps() {
+        java.util.Set<Op> out = java.util.EnumSet.noneOf(Op.class);
+        OpRules.RULES.forEach((op, rule) -> {
+            if (rule.inlinable()) {
+                out.add(op);
+            }
+        });
+        return out;
     }
 
     /**
@@ -43,9 +72,7 @@ public final class Lowering {
      */
     public static Program lower(String entry, Graph g, Map<String, Integer> bufferIndex,
                                 Function<Graph.Output, String> outputBuffer, MemoryPlan plan) {
-        Graph rewritten = Peephole.run(g);
-        Lowering l = new Lowering(new Fusion(rewritten, OpRules.RULES));
-        return l.run(entry, rewritten, bufferIndex, outputBuffer, plan);
+        return new Lowering(g).run(entry, g, bufferIndex, outputBuffer, plan);
     }
 
     private Program run(String entry, Graph g, Map<String, Integer> bufferIndex,
@@ -61,7 +88,7 @@ public final class Lowering {
         List<Graph.Output> copies = new ArrayList<>();
         for (Graph.Output o : g.outputs()) {
             Value v = o.value();
-            if (o.role() != Graph.OutputRole.STATE_UPDATE && fusion.producer.containsKey(v) && !dest.containsKey(v)) {
+            if (o.role() != Graph.OutputRole.STATE_UPDATE && producer.containsKey(v) && !dest.containsKey(v)) {
                 dest.put(v, new Buf(bufferIndex.get(outputBuffer.apply(o)), outputBuffer.apply(o)));
             } else {
                 copies.add(o);
@@ -74,18 +101,18 @@ public final class Lowering {
         for (int u = 0; u < live.size(); u++) {
             Instr root = live.get(u);
             Value v = root.out();
-            if (!dest.containsKey(v) && root.op() == Op.RESHAPE && !fusion.gemms.containsKey(v)) {
+            if (!dest.containsKey(v) && root.op() == Op.RESHAPE) {
                 storage.put(v, storage.get(root.args().get(0)));
                 continue;
             }
             Buf out = dest.containsKey(v) ? dest.get(v) : plan.allocate(v);
             storage.put(v, out);
-            Value second = fusion.secondOutput(v);
+            Value second = biasGradient.get(v);
             if (second != null) {
                 storage.put(second, dest.containsKey(second) ? dest.get(second) : plan.allocate(second));
             }
             kernels.add(new Kernel(kernelName(v, names), root.span(), describe(root), materialize(root, out)));
-            for (Value r : fusion.reads(root)) {
+            for (Value r : reads(root)) {
                 if (lastRead.get(owner(r)) == u) {
                     plan.release(storage.get(owner(r)));
                 }
@@ -99,7 +126,7 @@ public final class Lowering {
         }
         for (Graph.Output o : copies) {
             Buf to = new Buf(bufferIndex.get(outputBuffer.apply(o)), outputBuffer.apply(o));
-            Instr p = fusion.producer.get(o.value());
+            Instr p = producer.get(o.value());
             kernels.add(new Kernel(kernelName(o.value(), names), p == null ? Span.NONE : p.span(),
                     "copy %" + o.value().name() + " to " + to, copy(o.value(), to)));
         }
@@ -113,7 +140,7 @@ public final class Lowering {
     private Map<Value, Integer> lastReads(List<Instr> live, List<Graph.Output> copies) {
         Map<Value, Integer> lastRead = new HashMap<>();
         for (int u = 0; u < live.size(); u++) {
-            for (Value r : fusion.reads(live.get(u))) {
+            for (Value r : reads(live.get(u))) {
                 lastRead.put(owner(r), u);
             }
         }
@@ -123,15 +150,14 @@ public final class Lowering {
 
     /** Kernel roots whose results are read or returned (dead roots are skipped). */
     private List<Instr> liveRoots() {
-        Set<Value> needed = new HashSet<>(fusion.outputs);
-        List<Instr> roots = fusion.roots;
+        Set<Value> needed = new HashSet<>(outputs);
         boolean[] keep = new boolean[roots.size()];
         for (int u = roots.size() - 1; u >= 0; u--) {
             Instr r = roots.get(u);
-            Value second = fusion.secondOutput(r.out());
+            Value second = biasGradient.get(r.out());
             if (needed.contains(r.out()) || second != null && needed.contains(second)) {
                 keep[u] = true;
-                needed.addAll(fusion.reads(r));
+                needed.addAll(reads(r));
             }
         }
         List<Instr> out = new ArrayList<>();
@@ -145,24 +171,31 @@ public final class Lowering {
 
     /** The value whose storage {@code v} occupies (a reshape aliases its operand). */
     private Value owner(Value v) {
-        Instr p = fusion.producer.get(v);
-        if (p != null && p.op() == Op.RESHAPE && !fusion.outputs.contains(v)) {
+        Instr p = producer.get(v);
+        if (p != null && p.op() == Op.RESHAPE && !outputs.contains(v)) {
             return owner(p.args().get(0));
         }
         return v;
     }
 
     private List<Stmt> materialize(Instr root, Buf out) {
-        if (fusion.gemms.containsKey(root.out())) {
-            return gemm(root.out(), out);
-        }
-        if (fusion.convs.containsKey(root.out())) {
-            return convolution(root.out(), out);
-        }
-        if (fusion.reluMaskedPools.containsKey(root.out())) {
-            return WindowLowering.pooling(this, fusion.reluMaskedPools.get(root.out()), out, true);
-        }
         return OpRules.RULES.get(root.op()).materialize(this, root, out);
+    }
+
+    /** The stored values the kernel of {@code root} reads: its operands, through the inline values among them. */
+    private Set<Value> reads(Instr root) {
+        Set<Value> out = new LinkedHashSet<>();
+        root.args().forEach(a -> collect(a, out));
+        return out;
+    }
+
+    private void collect(Value v, Set<Value> out) {
+        Instr p = producer.get(v);
+        if (p != null && p.inline()) {
+            p.args().forEach(a -> collect(a, out));
+        } else {
+            out.add(v);
+        }
     }
 
     private static String kernelName(Value v, Map<String, Integer> used) {
@@ -178,28 +211,18 @@ public final class Lowering {
     private String describe(Instr root) {
         List<String> parts = new ArrayList<>();
         describe(root, parts);
-        Fusion.GemmPlan gp = fusion.gemms.get(root.out());
-        if (gp != null && gp.matmul() != root) {
-            parts.add(0, "%" + gp.matmul().out().name() + " = " + gp.matmul().op().mnemonic());
-        }
-        Instr masked = fusion.reluMaskedPools.get(root.out());
-        if (masked != null) {
-            parts.add(0, "%" + masked.out().name() + " = " + masked.op().mnemonic());
-        }
-        Fusion.ConvPlan cp = fusion.convs.get(root.out());
-        if (cp != null && cp.conv() != root) {
-            parts.add(0, "%" + cp.conv().out().name() + " = " + cp.conv().op().mnemonic());
-        }
-        if (cp != null && cp.biasGrad() != null) {
-            parts.add("%" + cp.biasGrad().name() + " = sum");
+        Value second = biasGradient.get(root.out());
+        if (second != null) {
+            parts.add("%" + second.name() + " = " + producer.get(second).op().mnemonic());
         }
         return String.join("; ", new LinkedHashSet<>(parts));
     }
 
     private void describe(Instr i, List<String> parts) {
         for (Value a : i.args()) {
-            if (fusion.inlined.contains(a)) {
-                describe(fusion.producer.get(a), parts);
+            Instr p = producer.get(a);
+            if (p != null && p.inline()) {
+                describe(p, parts);
             }
         }
         parts.add("%" + i.out().name() + " = " + i.op().mnemonic());
@@ -213,7 +236,10 @@ public final class Lowering {
         if (b != null) {
             return new Expr.Load(b, linear(v.shape(), idx));
         }
-        Instr p = fusion.producer.get(v);
+        Instr p = producer.get(v);
+        if (p == null || !p.inline()) {
+            throw new IllegalStateException("%" + v.name() + " is read before it is computed");
+        }
         return OpRules.RULES.get(p.op()).at(this, p, idx);
     }
 
@@ -265,28 +291,31 @@ public final class Lowering {
         return List.of(new Stmt.For(i, Size.numel(v.shape()), List.of(new Stmt.Store(to, Index.of(i), src))));
     }
 
-    /** The Gemm call computing {@code root}: a product with its epilogue, or its addend stored then accumulated into. */
-    List<Stmt> gemm(Value root, Buf out) {
-        Fusion.GemmPlan p = fusion.gemms.get(root);
-        Shape c = p.matmul().out().shape();
-        Size m = Size.dim(c.dim(0));
-        Size n = Size.dim(c.dim(1));
-        Size k = Size.dim(p.k());
-        Buf bias = p.bias() == null ? null : storage.get(p.bias());
+    /**
+     * The Gemm call computing a matrix product: matmul, matmul_tn (a transposed), or a fused gemm with its trans
+     * flags and epilogue; gemm_acc's addend is stored into the result first, and the product accumulated into it.
+     */
+    List<Stmt> gemm(Instr i, Buf out) {
+        Attr.Trans t = i.attr() instanceof Attr.Trans tr ? tr : new Attr.Trans(i.op() == Op.MATMUL_TN, false);
+        Value a = i.args().get(0);
+        Shape c = i.out().shape();
+        Size k = Size.dim(t.a() ? a.shape().dim(0) : a.shape().dim(1));
+        boolean bias = i.op() == Op.GEMM_BIAS || i.op() == Op.GEMM_BIAS_RELU;
+        boolean accumulate = i.op() == Op.GEMM_ACC;
         List<Stmt> body = new ArrayList<>();
-        if (p.addend() != null) {
-            body.addAll(elementwise(c, out, idx -> operandOf(root, p.addend(), idx)));
+        if (accumulate) {
+            body.addAll(elementwise(c, out, idx -> operand(i, 2, idx)));
         }
-        body.add(new Stmt.GemmCall(p.transA(), p.transB(), m, n, k, storage.get(p.a()), storage.get(p.b()), out,
-                p.addend() != null, bias, p.act()));
+        body.add(new Stmt.GemmCall(t.a(), t.b(), Size.dim(c.dim(0)), Size.dim(c.dim(1)), k, stored(a),
+                stored(i.args().get(1)), out, accumulate, bias ? stored(i.args().get(2)) : null,
+                i.op() == Op.GEMM_BIAS_RELU ? Gemm.ACT_RELU : Gemm.ACT_NONE));
         return body;
     }
 
-    /** The runtime call computing a convolution-family root, with what it absorbed. */
-    List<Stmt> convolution(Value root, Buf out) {
-        Fusion.ConvPlan p = fusion.convs.get(root);
-        Buf biasGrad = p.biasGrad() == null ? null : storage.get(p.biasGrad());
-        return List.of(WindowLowering.convolution(this, p, out, biasGrad));
+    /** The runtime call computing a convolution-family op; a filter gradient also writes its fused bias gradient. */
+    List<Stmt> convolution(Instr i, Buf out) {
+        Value second = biasGradient.get(i.out());
+        return List.of(WindowLowering.convolution(this, i, out, second == null ? null : storage.get(second)));
     }
 
     /** The buffer holding {@code v}, which a runtime kernel reads whole; it must have been materialised. */
@@ -296,11 +325,5 @@ public final class Lowering {
             throw new IllegalStateException("%" + v.name() + " is read by a runtime kernel but has no storage");
         }
         return b;
-    }
-
-    /** Operand {@code v} of instruction {@code consumer}'s result, broadcast to it, at {@code idx}. */
-    private Expr operandOf(Value consumer, Value v, List<Index> idx) {
-        Instr add = fusion.producer.get(consumer);
-        return operand(add, add.args().get(0).equals(v) ? 0 : 1, idx);
     }
 }

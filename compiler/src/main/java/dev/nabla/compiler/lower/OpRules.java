@@ -39,13 +39,19 @@ final class OpRules {
         RULES.put(Op.SLICE, (OpLowering.Inline) (l, i, idx) -> l.at(i.args().get(0), shifted(idx, (Attr.Region) i.attr())));
         RULES.put(Op.PAD, (OpLowering.Materialized) OpRules::pad);
         RULES.put(Op.RESHAPE, (OpLowering.Materialized) (l, i, out) -> l.copy(i.args().get(0), out));
-        RULES.put(Op.MATMUL, (OpLowering.Materialized) (l, i, out) -> l.gemm(i.out(), out));
-        RULES.put(Op.MATMUL_TN, (OpLowering.Materialized) (l, i, out) -> l.gemm(i.out(), out));
-        for (Op op : List.of(Op.CONV2D, Op.CONV2D_BACKWARD_INPUT, Op.CONV2D_BACKWARD_FILTER)) {
-            RULES.put(op, (OpLowering.Materialized) (l, i, out) -> l.convolution(i.out(), out));
+        for (Op op : List.of(Op.MATMUL, Op.MATMUL_TN, Op.GEMM, Op.GEMM_BIAS, Op.GEMM_BIAS_RELU, Op.GEMM_ACC)) {
+            RULES.put(op, (OpLowering.Materialized) Lowering::gemm);
         }
-        for (Op op : List.of(Op.MAX_POOL2D, Op.MAX_POOL2D_BACKWARD, Op.MAX_POOL2D_GATHER, Op.AVG_POOL2D,
-                Op.AVG_POOL2D_BACKWARD)) {
+        for (Op op : List.of(Op.CONV2D, Op.CONV2D_BIAS, Op.CONV2D_BIAS_RELU, Op.CONV2D_BACKWARD_INPUT,
+                Op.CONV2D_BACKWARD_FILTER)) {
+            RULES.put(op, (OpLowering.Materialized) Lowering::convolution);
+        }
+        RULES.put(Op.CONV2D_BACKWARD_BIAS, (OpLowering.Materialized) (l, i, out) -> {
+            throw new IllegalStateException("%" + i.out().name() + " is written by the kernel of the filter gradient "
+                    + i.args().get(1) + ", never by a kernel of its own");
+        });
+        for (Op op : List.of(Op.MAX_POOL2D, Op.MAX_POOL2D_BACKWARD, Op.MAX_POOL2D_BACKWARD_RELU, Op.MAX_POOL2D_GATHER,
+                Op.AVG_POOL2D, Op.AVG_POOL2D_BACKWARD)) {
             RULES.put(op, (OpLowering.Materialized) WindowLowering::pooling);
         }
         RULES.put(Op.SUM, (OpLowering.Materialized) (l, i, out) -> reduce(l, i, out, AccOp.SUM, false));

@@ -5,6 +5,7 @@ import dev.nabla.compiler.ir.Instr;
 import dev.nabla.compiler.ir.Op;
 import dev.nabla.compiler.ir.Shape;
 import dev.nabla.compiler.ir.Value;
+import dev.nabla.runtime.kernels.Gemm;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,21 +25,20 @@ final class WindowLowering {
     }
 
     /**
-     * The call computing a convolution-family root: a forward convolution with the bias and activation it
-     * absorbed, an input gradient, or a filter gradient that also writes the bias gradient {@code biasGrad}.
+     * The call computing a convolution-family op: a forward convolution with its fused bias and ReLU, an input
+     * gradient, or a filter gradient that also writes the bias gradient {@code biasGrad} (null when none is fused).
      */
-    static Stmt.Call convolution(Lowering l, Fusion.ConvPlan p, Buf out, Buf biasGrad) {
-        Instr i = p.conv();
+    static Stmt.Call convolution(Lowering l, Instr i, Buf out, Buf biasGrad) {
         Attr.Window win = (Attr.Window) i.attr();
         return switch (i.op()) {
-            case CONV2D -> {
+            case CONV2D, CONV2D_BIAS, CONV2D_BIAS_RELU -> {
                 Value x = i.args().get(0);
                 Value w = i.args().get(1);
                 List<Stmt.Arg> args = convGeometry(x.shape(), w.shape().dim(0), win);
                 args.add(Stmt.Arg.of(l.stored(x)));
                 args.add(Stmt.Arg.of(l.stored(w)));
-                args.add(Stmt.Arg.of(p.bias() == null ? null : l.stored(p.bias())));
-                args.add(Stmt.Arg.of(p.act()));
+                args.add(Stmt.Arg.of(i.op() == Op.CONV2D ? null : l.stored(i.args().get(2))));
+                args.add(Stmt.Arg.of(i.op() == Op.CONV2D_BIAS_RELU ? Gemm.ACT_RELU : Gemm.ACT_NONE));
                 args.add(Stmt.Arg.of(out));
                 yield new Stmt.Call(CONV, "forward", args, List.of(out));
             }
@@ -77,16 +77,11 @@ final class WindowLowering {
         return args;
     }
 
-    /** The pooling call writing {@code out}. */
-    static List<Stmt> pooling(Lowering l, Instr i, Buf out) {
-        return pooling(l, i, out, false);
-    }
-
     /**
-     * The pooling call writing {@code out}; {@code reluMasked} (max-pooling gradients only) also drops the
-     * gradient of windows whose maximum is not positive, as the ReLU backward mask behind them would.
+     * The pooling call writing {@code out}; max_pool2d_backward_relu also drops the gradient of windows whose maximum
+     * is not positive, as the ReLU backward mask behind them would.
      */
-    static List<Stmt> pooling(Lowering l, Instr i, Buf out, boolean reluMasked) {
+    static List<Stmt> pooling(Lowering l, Instr i, Buf out) {
         Attr.Window win = (Attr.Window) i.attr();
         Shape x = i.op() == Op.AVG_POOL2D_BACKWARD ? i.out().shape() : i.args().get(0).shape();
         List<Stmt.Arg> args = new ArrayList<>();
@@ -101,7 +96,8 @@ final class WindowLowering {
         args.add(Stmt.Arg.of(out));
         String method = switch (i.op()) {
             case MAX_POOL2D -> "maxForward";
-            case MAX_POOL2D_BACKWARD -> reluMasked ? "maxBackwardRelu" : "maxBackward";
+            case MAX_POOL2D_BACKWARD -> "maxBackward";
+            case MAX_POOL2D_BACKWARD_RELU -> "maxBackwardRelu";
             case MAX_POOL2D_GATHER -> "maxGather";
             case AVG_POOL2D -> "avgForward";
             case AVG_POOL2D_BACKWARD -> "avgBackward";

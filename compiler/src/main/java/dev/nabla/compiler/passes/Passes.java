@@ -26,7 +26,21 @@ public final class Passes {
             new Pass("simplify", "algebraic identities to a fixed point: x*1, x+0, --x, log(exp(x)), reshape of reshape, ...",
                     Simplification::apply),
             new Pass("cse", "common-subexpression elimination (never of random draws)", CommonSubexpressions::apply),
-            new Pass("dead-code", "drops what no output needs", DeadCode::apply));
+            new Pass("dead-code", "drops what no output needs", DeadCode::apply),
+            new Pass("mask-reads-relu", "greater(a, 0) reads relu(a) when it is computed, leaving a to the ReLU alone",
+                    MaskReadsRelu::apply),
+            new Pass("fuse-matmul", "transposes into trans flags; bias row and ReLU, or any addend, into gemm_bias,"
+                    + " gemm_bias_relu, gemm_acc", FuseMatmul::apply),
+            new Pass("fuse-conv", "channel bias and ReLU into conv2d_bias[_relu]; the bias gradient into the filter"
+                    + " gradient's kernel (conv2d_backward_bias)", FuseConv::apply),
+            new Pass("fuse-pool-mask", "the ReLU backward mask behind a max pooling into max_pool2d_backward_relu",
+                    FusePoolMask::apply),
+            new Pass("fuse-elementwise", "marks values inline: elementwise trees computed in their reader's loop",
+                    FuseElementwise::apply));
+
+    /** The passes that regroup the graph into kernels; a layer-by-layer view (nabla summary) runs without them. */
+    public static final Set<String> FUSION = Set.of("mask-reads-relu", "fuse-matmul", "fuse-conv", "fuse-pool-mask",
+            "fuse-elementwise");
 
     private Passes() {
     }

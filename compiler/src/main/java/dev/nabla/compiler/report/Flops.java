@@ -30,7 +30,9 @@ public final class Flops {
                 Attr.Window w = (Attr.Window) i.attr();
                 Shape big = i.op() == Op.MAX_POOL2D || i.op() == Op.AVG_POOL2D || i.op() == Op.MAX_POOL2D_GATHER
                         ? i.out().shape() : i.args().get(i.args().size() - 1).shape();
-                yield big.numel(1) * w.kh() * w.kw();
+                // the fused ReLU mask is a comparison and a select per element, as unfused
+                long mask = i.op() == Op.MAX_POOL2D_BACKWARD_RELU ? 2 * out : 0;
+                yield big.numel(1) * w.kh() * w.kw() + mask;
             }
         };
     }
@@ -47,7 +49,24 @@ public final class Flops {
             }
             case CONV2D_BACKWARD_INPUT -> 2 * a.numel(1) * b.numel(1) / b.dim(0);
             case CONV2D_BACKWARD_FILTER -> 2 * b.numel(1) * i.out().shape().numel(1) / i.out().shape().dim(0);
+            // a fused op counts what the ops it stands for count: the product, then 1 per element for a bias or
+            // addend add and 1 for a ReLU
+            case GEMM, GEMM_BIAS, GEMM_BIAS_RELU, GEMM_ACC -> {
+                int k = ((Attr.Trans) i.attr()).a() ? a.dim(0) : a.dim(1);
+                yield 2 * i.out().shape().numel(1) * (k == Shape.BATCH ? 1 : k) + epilogue(i);
+            }
+            case CONV2D_BIAS, CONV2D_BIAS_RELU -> 2 * i.out().shape().numel(1) * b.numel(1) / b.dim(0) + epilogue(i);
+            case CONV2D_BACKWARD_BIAS -> a.numel(1);
             default -> throw new IllegalStateException("no FLOP count for contraction " + i.op());
+        };
+    }
+
+    private static long epilogue(Instr i) {
+        long out = i.out().shape().numel(1);
+        return switch (i.op()) {
+            case GEMM_BIAS, GEMM_ACC, CONV2D_BIAS -> out;
+            case GEMM_BIAS_RELU, CONV2D_BIAS_RELU -> 2 * out;
+            default -> 0;
         };
     }
 

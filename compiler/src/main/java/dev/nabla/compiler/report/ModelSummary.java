@@ -12,14 +12,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A model at a glance, as Keras's {@code model.summary()}: one row per layer call of the inference graph (the values
  * a call makes share its name's first part, {@code hidden.mm} and {@code hidden} are the call {@code hidden}), with
  * its output shape, parameter count and FLOPs per example; then the totals of trainable parameters and state, the
  * bytes of the weights, and FLOPs per example in inference and in a training step (forward and backward, after the
- * optimization passes).
+ * optimization passes, not the fusion passes, which would merge a layer's ops into one: a fused op counts the FLOPs of
+ * the ops it stands for anyway).
  */
 public final class ModelSummary {
 
@@ -31,7 +31,7 @@ public final class ModelSummary {
     }
 
     public static List<Row> rows(ModelIr m) {
-        return rows(m, Passes.run(m.inference(), Set.of()));
+        return rows(m, Passes.run(m.inference(), Passes.FUSION));
     }
 
     /** The rows of {@code g}, the model's optimized inference graph. */
@@ -64,7 +64,7 @@ public final class ModelSummary {
 
     /** The summary as a table and totals. */
     public static String render(ModelIr m) {
-        Graph inferenceGraph = Passes.run(m.inference(), Set.of());
+        Graph inferenceGraph = Passes.run(m.inference(), Passes.FUSION);
         List<Row> rows = rows(m, inferenceGraph);
         StringBuilder s = new StringBuilder("model ").append(m.name()).append(" (").append(m.sourceFile()).append(")\n");
         String format = "%-24s %-12s %-18s %12s %14s%n";
@@ -81,7 +81,7 @@ public final class ModelSummary {
         s.append(String.format("state (not trained):  %s%n", group(state)));
         s.append(String.format("weights:              %s bytes (f32)%n", group(4 * (trainable + state))));
         if (m.trainable()) {
-            long training = Flops.of(Passes.run(Autodiff.gradients(m.train()), Set.of()));
+            long training = Flops.of(Passes.run(Autodiff.gradients(m.train()), Passes.FUSION));
             s.append(String.format("FLOPs per example:    %s inference, %s training step (forward and backward)%n",
                     group(inference), group(training)));
         } else {

@@ -66,6 +66,7 @@ public final class ShapeRules {
         RULES.put(Op.CONSTANT, (a, attr) -> {
             throw new ShapeException("constant takes its type from the builder");
         });
+        FusedShapeRules.register(RULES);
     }
 
     private ShapeRules() {
