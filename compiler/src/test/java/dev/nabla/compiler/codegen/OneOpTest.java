@@ -62,6 +62,8 @@ class OneOpTest {
             case CONTRACTION -> {
                 if (op.kernelFamily() == Op.KernelFamily.CONVOLUTION) {
                     out.addAll(WindowOpsCodegenTest.cases(op));
+                } else if (op.fused()) {
+                    out.addAll(fusedProducts(op));
                 } else if (op == Op.MATMUL) {
                     out.add(new Case("[B,4]@[4,6]", single("mm", List.of(TensorType.f32(Shape.BATCH, 4), TensorType.f32(4, 6)),
                             (b, in) -> b.add(op, S, "y", in.get(0), in.get(1)))));
@@ -111,6 +113,37 @@ class OneOpTest {
                     ? List.of(new Case("[B,3]", single("c", List.of(), (b, in) -> b.constant(2.5, Shape.of(Shape.BATCH, 3), S))))
                     : draws(op, x));
         }
+        return out;
+    }
+
+    /**
+     * The fused matrix products as the fusion passes write them, in each transposition: [3,4] @ [4,6] with a and b
+     * stored as they enter or transposed; the bias a row [6] or [1,6]; gemm_acc's addend an inline exp of a [B,6]
+     * (transposition nn, batched a) or a broadcast row [6].
+     */
+    private static List<Case> fusedProducts(Op op) {
+        List<Case> out = new ArrayList<>();
+        for (Attr.Trans t : List.of(new Attr.Trans(false, false), new Attr.Trans(true, false),
+                new Attr.Trans(false, true), new Attr.Trans(true, true))) {
+            TensorType a = t.a() ? TensorType.f32(4, 3) : TensorType.f32(3, 4);
+            TensorType w = t.b() ? TensorType.f32(6, 4) : TensorType.f32(4, 6);
+            List<TensorType> in = new ArrayList<>(List.of(a, w));
+            if (op != Op.GEMM) {
+                in.add(TensorType.f32(op == Op.GEMM_BIAS_RELU ? Shape.of(1, 6) : Shape.of(6)));
+            }
+            out.add(new Case(t.toString(), single(op.mnemonic(), in, (b, v) -> b.add(op, v, t, S, "y"))));
+        }
+        out.add(new Case("[B,4] @ [4,6] " + (op == Op.GEMM_ACC ? "+ exp([B,6]) inline" : ""), single(op.mnemonic(),
+                op == Op.GEMM ? List.of(TensorType.f32(Shape.BATCH, 4), TensorType.f32(4, 6))
+                        : List.of(TensorType.f32(Shape.BATCH, 4), TensorType.f32(4, 6),
+                        op == Op.GEMM_ACC ? TensorType.f32(Shape.BATCH, 6) : TensorType.f32(6)),
+                (b, v) -> {
+                    List<Value> args = new ArrayList<>(v);
+                    if (op == Op.GEMM_ACC) {
+                        args.set(2, b.add(Op.EXP, S, "e", v.get(2)));
+                    }
+                    return b.add(op, args, new Attr.Trans(false, false), S, "y");
+                })));
         return out;
     }
 

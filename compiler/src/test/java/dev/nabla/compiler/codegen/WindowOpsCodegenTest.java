@@ -85,6 +85,9 @@ class WindowOpsCodegenTest {
             TensorType y = nchw(conv ? g.o() : g.c(), win.outH(), win.outW());
             List<TensorType> operands = switch (op) {
                 case CONV2D -> List.of(x, w);
+                case CONV2D_BIAS, CONV2D_BIAS_RELU -> List.of(x, w, TensorType.f32(g.o(), 1, 1));
+                case CONV2D_BACKWARD_BIAS -> List.of(x, y);
+                case MAX_POOL2D_BACKWARD_RELU -> List.of(x, y);
                 case CONV2D_BACKWARD_INPUT -> List.of(y, w);
                 case CONV2D_BACKWARD_FILTER -> List.of(x, y);
                 case MAX_POOL2D, AVG_POOL2D -> List.of(x);
@@ -93,6 +96,14 @@ class WindowOpsCodegenTest {
                 case AVG_POOL2D_BACKWARD -> List.of(y);
                 default -> throw new IllegalArgumentException(op + " is not a window op");
             };
+            if (op == Op.CONV2D_BACKWARD_BIAS) {
+                // written by the kernel of the filter gradient right before it, which it names
+                out.add(new OneOpTest.Case(g.name(), graph(op.mnemonic(), operands, (b, in) -> {
+                    Value dw = b.add(Op.CONV2D_BACKWARD_FILTER, in, win, S, "dw");
+                    return List.of(dw, b.add(op, List.of(in.get(1), dw), Attr.NONE, S, "db"));
+                })));
+                continue;
+            }
             out.add(new OneOpTest.Case(g.name(), graph(op.mnemonic(), operands,
                     (b, in) -> List.of(b.add(op, in, win, S, "y")))));
         }

@@ -4,6 +4,7 @@ import dev.nabla.compiler.Compilation;
 import dev.nabla.compiler.Compiler;
 import dev.nabla.compiler.ModelIr;
 import dev.nabla.compiler.autodiff.Autodiff;
+import dev.nabla.compiler.passes.Passes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -13,13 +14,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code parse(print(g))} equals {@code g} for every sample's training, inference, evaluation and backward graphs
+ * {@code parse(print(g))} equals {@code g} for every sample's training, inference, evaluation and backward graphs,
+ * and for the training step and inference graphs after the pipeline
  * (spans compared by file name, the part the text shows); malformed text is rejected with its line.
  */
 class IrRoundTripTest {
@@ -30,7 +33,7 @@ class IrRoundTripTest {
                 .map(i -> new Graph.Input(i.value(), i.role(), i.init(), named(i.span()))).toList();
         List<Instr> body = new ArrayList<>();
         for (Instr i : g.body()) {
-            body.add(new Instr(i.out(), i.op(), i.args(), i.attr(), named(i.span())));
+            body.add(new Instr(i.out(), i.op(), i.args(), i.attr(), named(i.span()), i.inline()));
         }
         return new Graph(g.name(), inputs, body, g.outputs());
     }
@@ -59,6 +62,9 @@ class IrRoundTripTest {
             assertRoundTrips(m.evaluation());
         }
         assertRoundTrips(Autodiff.gradients(m.train()));
+        // after the pipeline: fused ops, trans flags and inline marks
+        assertRoundTrips(Passes.run(Autodiff.gradients(m.train()), Set.of()));
+        assertRoundTrips(Passes.run(m.inference(), Set.of()));
     }
 
     @Test

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -132,5 +133,48 @@ class VerifierTest {
     void nonScalarLoss_isRejected() {
         Graph.Output loss = new Graph.Output("loss", H, Graph.OutputRole.LOSS);
         assertRejected(graph(List.of(X_IN, W_IN), List.of(MATMUL), List.of(loss)), "must be a scalar", "loss loss = %h");
+    }
+
+    private static final String INLINE = """
+            graph G {
+              input %x : f32[B,3]  @g.nabla:1:1
+              input %w : f32[3,2]  @g.nabla:1:1
+              %e = exp %x : f32[B,3] inline  @g.nabla:2:1
+              %y = neg %e : f32[B,3]  @g.nabla:3:1
+              output y = %y
+            }
+            """;
+
+    @Test
+    void inlineValue_isAnExpressionReadElementwise_andNoOutput() {
+        assertTrue(IrParser.parse(INLINE).body().get(0).inline());
+        Verifier.VerifyException output = assertThrows(Verifier.VerifyException.class,
+                () -> IrParser.parse(INLINE.replace("output y = %y", "output y = %e")));
+        assertTrue(output.getMessage().contains("an output is stored, never inline"), output.getMessage());
+        Verifier.VerifyException whole = assertThrows(Verifier.VerifyException.class, () -> IrParser.parse(INLINE
+                .replace("%y = neg %e : f32[B,3]", "%y = matmul %e, %w : f32[B,2]")));
+        assertTrue(whole.getMessage().contains("reads operand 0 whole"), whole.getMessage());
+        Verifier.VerifyException notExpression = assertThrows(Verifier.VerifyException.class, () -> IrParser.parse(INLINE
+                .replace("%e = exp %x : f32[B,3] inline", "%e = softmax %x {axis=1} : f32[B,3] inline")));
+        assertTrue(notExpression.getMessage().contains("softmax is not an expression"), notExpression.getMessage());
+    }
+
+    @Test
+    void biasGradient_directlyFollowsTheFilterGradientOfItsGradient() {
+        String text = """
+                graph G {
+                  input %x : f32[B,1,4,4]  @g.nabla:1:1
+                  input %g : f32[B,2,3,3]  @g.nabla:1:1
+                  %dw = conv2d_backward_filter %x, %g {window=2x2 stride=1x1 in=4x4} : f32[2,1,2,2]  @g.nabla:2:1
+                  %db = conv2d_backward_bias %g, %dw : f32[2]  @g.nabla:3:1
+                  output dw = %dw
+                  output db = %db
+                }
+                """;
+        assertEquals(2, IrParser.parse(text).body().size());
+        String apart = text.replace("  %db = conv2d_backward_bias", "  %n = neg %g : f32[B,2,3,3]  @g.nabla:2:1\n"
+                + "  %db = conv2d_backward_bias");
+        Verifier.VerifyException e = assertThrows(Verifier.VerifyException.class, () -> IrParser.parse(apart));
+        assertTrue(e.getMessage().contains("must directly follow the conv2d_backward_filter"), e.getMessage());
     }
 }

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Each {@code golden/passes/PASS[.RULE].before.ir} is rewritten by that pass into its reviewed {@code .after.ir}; the
- * result verifies, and both graphs compute the same outputs on random inputs.
+ * result verifies and parses back from its text, and both graphs compute the same outputs on random inputs.
  */
 class PassGoldenTest {
 
@@ -45,6 +45,7 @@ class PassGoldenTest {
         Graph after = Verifier.verify(Passes.PIPELINE.stream().filter(p -> p.name().equals(pass)).findFirst()
                 .orElseThrow(() -> new AssertionError("no pass " + pass)).run().apply(before));
         Golden.check("passes/" + name + ".after.ir", IrPrinter.print(after));
+        assertEquals(after, IrParser.parse(IrPrinter.print(after)), "the result's text parses back to it");
         Map<String, Tensor> inputs = randomInputs(before, 3, new Random(name.hashCode()));
         Map<String, Tensor> want = Interpreter.run(before, 3, inputs);
         Map<String, Tensor> got = Interpreter.run(after, 3, inputs);
