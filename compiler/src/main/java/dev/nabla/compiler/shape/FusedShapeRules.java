@@ -19,9 +19,8 @@ final class FusedShapeRules {
 
     static void register(java.util.Map<Op, ShapeRules.Rule> rules) {
         rules.put(Op.GEMM, (a, attr) -> gemm(Op.GEMM, a, attr));
-        rules.put(Op.GEMM_BIAS, (a, attr) -> withOperand(Op.GEMM_BIAS, gemm(Op.GEMM_BIAS, a, attr), a.get(2), "bias"));
-        rules.put(Op.GEMM_BIAS_RELU, (a, attr) ->
-                withOperand(Op.GEMM_BIAS_RELU, gemm(Op.GEMM_BIAS_RELU, a, attr), a.get(2), "bias"));
+        rules.put(Op.GEMM_BIAS, (a, attr) -> withBias(Op.GEMM_BIAS, a, attr));
+        rules.put(Op.GEMM_BIAS_RELU, (a, attr) -> withBias(Op.GEMM_BIAS_RELU, a, attr));
         rules.put(Op.GEMM_ACC, (a, attr) -> withOperand(Op.GEMM_ACC, gemm(Op.GEMM_ACC, a, attr), a.get(2), "addend"));
         rules.put(Op.CONV2D_BIAS, (a, attr) -> convBias(Op.CONV2D_BIAS, a, attr));
         rules.put(Op.CONV2D_BIAS_RELU, (a, attr) -> convBias(Op.CONV2D_BIAS_RELU, a, attr));
@@ -47,6 +46,23 @@ final class FusedShapeRules {
             throw new ShapeException(op.mnemonic() + " transposes f32 matrices, got " + m);
         }
         return TensorType.f32(Shape.of(m.shape().dim(1), m.shape().dim(0)));
+    }
+
+    /**
+     * A product with a bias row; the GEMM kernel's epilogue ({@code Gemm.gemmBiasAct}) reads a as stored, so a
+     * transposed a is no gemm_bias (fuse-matmul makes it a gemm_acc).
+     */
+    private static TensorType withBias(Op op, List<TensorType> a, Attr attr) {
+        TensorType result = gemm(op, a, attr);
+        if (((Attr.Trans) attr).a()) {
+            throw new ShapeException(op.mnemonic() + " reads a as stored (trans=n.), got " + attr);
+        }
+        Shape bias = a.get(2).shape();
+        if (!bias.equals(Shape.of(result.shape().dim(1))) && !bias.equals(Shape.of(1, result.shape().dim(1)))) {
+            throw new ShapeException(op.mnemonic() + ": the bias is a row [" + result.shape().dim(1) + "] or [1,"
+                    + result.shape().dim(1) + "], got " + a.get(2));
+        }
+        return withOperand(op, result, a.get(2), "bias");
     }
 
     /** The result, when {@code operand} broadcasts to it without changing it (a bias row, an addend). */

@@ -34,6 +34,21 @@ class GradientRulesTest {
         }
     }
 
+    /** The fused ops come from the fusion passes, after autodiff: differentiating one is a clear error. */
+    @Test
+    void fusedOps_areDifferentiatedBeforeTheyAreFused() {
+        for (Op op : Op.values()) {
+            assertEquals(op.fused(), GradientRules.RULES.get(op) == GradientRules.AFTER_AUTODIFF, op.name());
+        }
+        GraphBuilder b = new GraphBuilder("g");
+        Value x = b.input("x", TensorType.f32(Shape.BATCH, 2), Graph.InputRole.INPUT, null, AT);
+        Value w = b.input("w", TensorType.f32(2, 2), Graph.InputRole.PARAM, null, AT);
+        Value y = b.add(Op.GEMM, List.of(x, w), new Attr.Trans(false, true), AT, "y");
+        b.output("loss", b.add(Op.SUM, List.of(y), new Attr.Axes(List.of(0, 1), false), AT, "loss"), Graph.OutputRole.LOSS);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Autodiff.gradients(b.build()));
+        assertTrue(e.getMessage().contains("gemm is made by the fusion passes, after autodiff"), e.getMessage());
+    }
+
     @Test
     void exactlyThePiecewiseConstantOpsHaveNoGradient() {
         Set<Op> none = EnumSet.noneOf(Op.class);

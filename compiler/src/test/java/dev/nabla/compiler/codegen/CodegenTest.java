@@ -28,6 +28,18 @@ class CodegenTest {
 
     private static final OptimizerSpec SGD = OptimizerSpec.sgd(0.1, 0.9, 0);
 
+    /** The elementwise-fusion pass marks inline exactly the ops lowering can compute as expressions. */
+    @Test
+    void theExpressionOps_areTheOpsLoweredAsExpressions() {
+        java.util.Set<Op> expressions = java.util.EnumSet.noneOf(Op.class);
+        for (Op op : Op.values()) {
+            if (op.expression()) {
+                expressions.add(op);
+            }
+        }
+        assertEquals(expressions, Lowering.expressionOps());
+    }
+
     @Test
     void everyOpHasALoweringRule() {
         for (Op op : Op.values()) {

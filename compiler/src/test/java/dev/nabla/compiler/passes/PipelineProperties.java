@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Random graphs full of what the passes rewrite (identities, double negations, reshape and transpose chains,
- * constant arithmetic, repeated subexpressions, naive log-softmax and softplus, dead values), differentiated: every
+ * constant arithmetic, repeated subexpressions, naive log-softmax and softplus, dead values, dense layers the fusion
+ * passes regroup), differentiated: every
  * pass keeps the graph valid, the pipeline keeps every output (gradients included) in the interpreter, and compiled
  * code with all passes computes what compiled code with none computes.
  */
@@ -45,9 +46,12 @@ class PipelineProperties {
         GraphBuilder b = new GraphBuilder("P.train");
         Value x = b.input("x", TensorType.f32(Shape.BATCH, d1, d2), Graph.InputRole.INPUT, null, S);
         Value w = b.input("w", TensorType.f32(d2), Graph.InputRole.PARAM, InitSpec.of(InitSpec.Kind.ONES), S);
+        int n = d1 * d2;
+        Value m = b.input("m", TensorType.f32(n, n), Graph.InputRole.PARAM, InitSpec.of(InitSpec.Kind.ONES), S);
+        Value c = b.input("c", TensorType.f32(n), Graph.InputRole.PARAM, InitSpec.of(InitSpec.Kind.ONES), S);
         Value cur = b.add(Op.MUL, S, "xw", x, w);
         for (int s = 0; s < steps; s++) {
-            cur = step(b, r, cur, x);
+            cur = r.nextInt(4) == 0 ? layer(b, r, cur, m, c) : step(b, r, cur, x);
         }
         b.output("y", cur, Graph.OutputRole.OUTPUT);
         Value sq = b.add(Op.MUL, S, "sq", cur, cur);
@@ -85,6 +89,30 @@ class PipelineProperties {
                 yield b.add(Op.ADD, S, "plusx", cur, x);
             }
         };
+    }
+
+    /**
+     * What the fusion passes regroup: a dense layer on the flattened value, x @ m or x @ m^T, plus the bias row c
+     * (maybe then a ReLU, maybe with the ReLU's output read again), or plus an expression of the value (an addend);
+     * differentiated, its gradients hold transposed products, matmul_tn with weight-gradient addends and ReLU masks.
+     */
+    private static Value layer(GraphBuilder b, Random r, Value cur, Value m, Value c) {
+        Shape s = cur.shape();
+        int n = s.dim(1) * s.dim(2);
+        Value flat = b.add(Op.RESHAPE, List.of(cur), new Attr.To(Shape.of(Shape.BATCH, n)), S, "flat");
+        // m is all ones: a mean, not a sum, keeps the values near 1 through several layers
+        flat = b.add(Op.MUL, S, "scaled", flat, c(b, 1.0 / n));
+        Value w = r.nextBoolean() ? m : b.add(Op.TRANSPOSE, List.of(m), new Attr.Perm(List.of(1, 0)), S, "mt");
+        Value mm = b.add(Op.MATMUL, S, "mm", flat, w);
+        Value out = switch (r.nextInt(3)) {
+            case 0 -> b.add(Op.ADD, S, "biased", mm, c);
+            case 1 -> {
+                Value relu = b.add(Op.RELU, S, "relu", b.add(Op.ADD, S, "biased", c, mm));
+                yield r.nextBoolean() ? relu : b.add(Op.MUL, S, "again", relu, relu);
+            }
+            default -> b.add(Op.ADD, S, "acc", mm, b.add(Op.TANH, S, "th", flat));
+        };
+        return b.add(Op.RESHAPE, List.of(out), new Attr.To(s), S, "back");
     }
 
     @Property(tries = 60)
@@ -132,10 +160,10 @@ class PipelineProperties {
         }
         all.trainStep(a, 3);
         none.trainStep(n, 3);
-        for (String name : List.of("y", "loss", "grad:w")) {
+        for (String name : List.of("y", "loss", "grad:w", "grad:m", "grad:c")) {
             float[] p = a[all.spec().indexOf(name)];
             float[] q = n[none.spec().indexOf(name)];
-            for (int i = 0; i < Math.min(p.length, 3 * d1 * d2); i++) {
+            for (int i = 0; i < Math.min(p.length, Math.max(3 * d1 * d2, d1 * d1 * d2 * d2)); i++) {
                 assertEquals(q[i], p[i], 1e-4 * Math.max(1, Math.abs(q[i])), name + "[" + i + "]");
             }
         }
