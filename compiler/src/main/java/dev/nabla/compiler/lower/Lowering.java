@@ -53,8 +53,8 @@ public final class Lowering {
     }
 
     /** The ops whose lowering is an expression of operand elements, so that a reader's loop can compute them. */
-    public static java.util.Set<Op> expressionOps() {
-        java.util.Set<Op> out = java.util.EnumSet.noneOf(Op.class);
+    public static Set<Op> expressionOps() {
+        Set<Op> out = java.util.EnumSet.noneOf(Op.class);
         OpRules.RULES.forEach((op, rule) -> {
             if (rule.inlinable()) {
                 out.add(op);

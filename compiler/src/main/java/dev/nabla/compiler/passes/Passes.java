@@ -11,6 +11,8 @@ import java.util.stream.Collectors;
  * The optimization pipeline: small pure {@code Graph -> Graph} passes in one flat, ordered list, run on every graph
  * a model compiles (training with its gradients, inference, evaluation). Each preserves what every output computes
  * (up to float rounding) and can be switched off by name ({@code --no-pass NAME}); tests run the verifier after each.
+ * The last five regroup the graph into kernels (fused ops and inline marks, {@link #FUSION}), which lowering then
+ * follows: with them off, each instruction is a kernel of its own.
  */
 public final class Passes {
 
