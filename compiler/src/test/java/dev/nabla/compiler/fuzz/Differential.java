@@ -23,7 +23,7 @@ import java.util.Random;
  * One predict, trainStep and update of generated code against the reference: the interpreter in double for the
  * graphs, the runtime's {@link ReferenceOptimizer} for the update. Buffers are random (parameters scaled by
  * 1/sqrt(fan-in), labels within their classes), at batch {@link #BATCH}. An element agrees within
- * {@code 1e-3 |ref| + 1e-4 max|ref| + 1e-5 + 100 |ref - ref32|}, where ref32 is the reference with every op's
+ * {@code 1e-3 |ref| + 1e-4 max|ref| + 1e-5 + 100 |ref - ref32| + 10 max|ref - ref32|}, where ref32 is the reference with every op's
  * result rounded to float32 (what float arithmetic alone does to an ill-conditioned output: a batch norm of two rows
  * shifted by 512; a hundred times, since kernels also round inside their sums, in their own order), and NaN agrees
  * with NaN.
@@ -31,7 +31,7 @@ import java.util.Random;
  * <p>A run whose reference leaves the range where float32 and double can be compared, a value of the graph above
  * {@link #COMPARABLE} or not finite, is not compared ({@link Outcome.Kind#UNCOMPARED}): float overflows where double
  * does not, a huge constant's terms cancel in double and not in float (huber with delta = 2^32), and once an
- * infinity is in play the ops' NaN conventions decide the result (the interpreter's relu(NaN) is 0).
+ * infinity is in play the ops' NaN conventions decide the result.
  */
 final class Differential {
 
@@ -164,12 +164,23 @@ final class Differential {
         return compareElements(what, want, want, got);
     }
 
-    /** Within the tolerance, widened by 100 times how far float32 rounding of every op moved the reference. */
+    /**
+     * Within the tolerance, widened by 100 times how far float32 rounding of every op moved the reference here, and
+     * by 10 times the most it moved any element of the tensor: the elements of one ill-conditioned tensor (every
+     * weight gradient behind a batch norm of rows shifted by 512) share its sensitivity, but the rounded reference,
+     * summing in one order, can land close to the exact value for one element by chance while a kernel, summing in
+     * another, does not (the campaign's input 14,007 of seed 1).
+     */
     private static String compareElements(String what, double[] want, double[] rounded, float[] got) {
         double scale = 0;
-        for (double w : want) {
-            if (Math.abs(w) <= Float.MAX_VALUE) {
-                scale = Math.max(scale, Math.abs(w));
+        double roundingAnywhere = 0;
+        for (int k = 0; k < want.length; k++) {
+            if (Math.abs(want[k]) <= Float.MAX_VALUE) {
+                scale = Math.max(scale, Math.abs(want[k]));
+                double moved = Math.abs(rounded[k] - want[k]);
+                if (moved <= Float.MAX_VALUE) {
+                    roundingAnywhere = Math.max(roundingAnywhere, moved);
+                }
             }
         }
         for (int k = 0; k < want.length; k++) {
@@ -177,7 +188,7 @@ final class Differential {
             if (Math.abs(w) > 1e30 || Double.isNaN(w) && Float.isNaN(got[k])) {
                 continue;
             }
-            double tol = 1e-3 * Math.abs(w) + 1e-4 * scale + 1e-5 + 100 * Math.abs(rounded[k] - w);
+            double tol = 1e-3 * Math.abs(w) + 1e-4 * scale + 1e-5 + 100 * Math.abs(rounded[k] - w) + 10 * roundingAnywhere;
             if (!(Math.abs(got[k] - w) <= tol)) {
                 return what + "[" + k + "] = " + got[k] + ", reference " + w + " (tolerance " + (float) tol + ")";
             }
