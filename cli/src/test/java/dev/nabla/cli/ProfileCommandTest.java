@@ -18,7 +18,7 @@ class ProfileCommandTest {
         List<String> lines = r.out().lines().toList();
         // iris: 120 training samples in batches of 16 = 8 steps per epoch; epochs 2 and 3 are counted
         assertTrue(r.out().contains("profile of epochs 2-3 (16 optimizer steps"), r.out());
-        assertTrue(lines.stream().anyMatch(l -> l.matches("\\s+trainStep\\s+\\S+\\s+16\\s+.*matmul.*")), r.out());
+        assertTrue(lines.stream().anyMatch(l -> l.matches("\\s+trainStep\\s+\\S+\\s+16\\s+.*gemm.*")), r.out());
         assertTrue(lines.stream().anyMatch(l -> l.matches("\\s+update\\s+\\S+\\s+16\\s+.*adam step of .*")), r.out());
         double percent = 0;
         for (String l : lines) {
