@@ -28,8 +28,35 @@ public final class Diagnostics {
     private String droppedFile;
 
     public void addSource(String file, String text) {
-        sourceLines.put(file, text.lines().toList());
+        sourceLines.put(file, linesAsTheLexerCountsThem(text));
         fileOrder.putIfAbsent(file, fileOrder.size());
+    }
+
+    /**
+     * Lines as ANTLR's lexer numbers them: ended by {@code \n} alone ({@link String#lines()} also ends one at a lone
+     * {@code \r}, which put a diagnostic on the wrong line, its column past that line's end). A {@code \r} before the
+     * {@code \n} is dropped; one inside a line shows as a space, so it cannot return the terminal's cursor.
+     */
+    static List<String> linesAsTheLexerCountsThem(String text) {
+        List<String> lines = new ArrayList<>();
+        int start = 0;
+        while (start <= text.length()) {
+            int end = text.indexOf('\n', start);
+            if (end < 0) {
+                if (start < text.length()) {
+                    lines.add(displayed(text.substring(start)));
+                }
+                break;
+            }
+            int stop = end > start && text.charAt(end - 1) == '\r' ? end - 1 : end;
+            lines.add(displayed(text.substring(start, stop)));
+            start = end + 1;
+        }
+        return lines;
+    }
+
+    private static String displayed(String line) {
+        return line.indexOf('\r') < 0 ? line : line.replace('\r', ' ');
     }
 
     public void error(Span span, String message) {

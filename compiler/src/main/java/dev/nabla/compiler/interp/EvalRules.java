@@ -45,7 +45,7 @@ final class EvalRules {
         unary(Op.SIGN, x -> x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0);
         unary(Op.TANH, Math::tanh);
         unary(Op.SIGMOID, x -> 1.0 / (1.0 + Math.exp(-x)));
-        unary(Op.RELU, x -> x > 0 ? x : 0.0);
+        unary(Op.RELU, x -> Math.max(x, 0.0)); // NaN stays NaN, as in the kernels (Math.max, FloatVector.max) and PyTorch
         unary(Op.EXPM1, Math::expm1);
         unary(Op.LOG1P, Math::log1p);
         unary(Op.ERF, Erf::erf);

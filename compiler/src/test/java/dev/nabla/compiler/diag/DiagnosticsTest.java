@@ -32,6 +32,17 @@ class DiagnosticsTest {
     }
 
     @Test
+    void loneCarriageReturn_doesNotEndALine_asForTheLexer() {
+        // The lexer sees "model M {\r  input" as one line: the unknown name on line 2 must show line 2's text.
+        Compilation c = Compiler.compileSource("cr.nabla", "model M {\r  input x : f32[B, 4]\r\n  output y = foo(x)\n}\n");
+        Diagnostic d = c.diagnostics().stream().filter(x -> x.message().contains("foo")).findFirst().orElseThrow();
+        assertEquals(2, d.span().line());
+        assertEquals("  output y = foo(x)", d.sourceLine());
+        assertEquals('f', d.sourceLine().charAt(d.span().column() - 1));
+        assertEquals(List.of("a b", "c", "", "d"), Diagnostics.linesAsTheLexerCountsThem("a\rb\r\nc\n\nd"));
+    }
+
+    @Test
     void list_isInSourceOrderWithNotesAfterTheirError() {
         Diagnostics d = new Diagnostics();
         d.addSource("a.nabla", "1\n2\n3\n");

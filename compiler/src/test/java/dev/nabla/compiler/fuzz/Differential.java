@@ -31,7 +31,7 @@ import java.util.Random;
  * <p>A run whose reference leaves the range where float32 and double can be compared, a value of the graph above
  * {@link #COMPARABLE} or not finite, is not compared ({@link Outcome.Kind#UNCOMPARED}): float overflows where double
  * does not, a huge constant's terms cancel in double and not in float (huber with delta = 2^32), and once an
- * infinity is in play the ops' NaN conventions decide the result (the interpreter's relu(NaN) is 0).
+ * infinity is in play the ops' NaN conventions decide the result.
  */
 final class Differential {
 

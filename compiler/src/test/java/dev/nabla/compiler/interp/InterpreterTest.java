@@ -40,6 +40,14 @@ class InterpreterTest {
     }
 
     @Test
+    void relu_keepsNaN_asTheKernelsAndPyTorchDo() {
+        Tensor r = eval(Op.RELU, Attr.NONE, t(s(3), Double.NaN, -1, 2));
+        assertTrue(Double.isNaN(r.data()[0]), "relu(NaN) = " + r.data()[0]);
+        assertEquals(0.0, r.data()[1]);
+        assertEquals(2.0, r.data()[2]);
+    }
+
+    @Test
     void add_broadcastsRowVectorOverMatrix() {
         Tensor r = eval(Op.ADD, Attr.NONE, t(s(2, 3), 1, 2, 3, 4, 5, 6), t(s(3), 10, 20, 30));
         assertData(r, s(2, 3), 11, 22, 33, 14, 25, 36);

@@ -4,6 +4,7 @@ import static dev.nabla.runtime.kernels.VectorTiles.A_GROUP;
 import static dev.nabla.runtime.kernels.VectorTiles.A_STRIDE;
 import static dev.nabla.runtime.kernels.VectorTiles.L;
 import static dev.nabla.runtime.kernels.VectorTiles.ROWS;
+import static dev.nabla.runtime.kernels.VectorTiles.VECTORS;
 import static dev.nabla.runtime.kernels.VectorTiles.W;
 
 import java.util.Arrays;
@@ -109,8 +110,10 @@ final class VectorGemm implements GemmKernel {
             float[] d = direct ? call.c : tile;
             int dBase = direct ? call.cOff + i * call.n + j : 0;
             int aBase = call.transA ? leftoverRow(call, i, a) : call.aOff + i * call.k;
-            if (w > L) {
+            if (w > L && VECTORS == 4) {
                 VectorTiles.tile1x4(a, aBase, b, call.k, d, dBase);
+            } else if (w > L) {
+                VectorTiles.tile1x2(a, aBase, b, call.k, d, dBase);
             } else {
                 VectorTiles.tile1x1(a, aBase, b, call.k, d, dBase);
             }
@@ -126,13 +129,17 @@ final class VectorGemm implements GemmKernel {
         int k = call.k;
         if (call.transA) {
             int aBase = (ii / A_GROUP * k) * A_STRIDE + ii % A_GROUP;
-            if (wide) {
+            if (wide && VECTORS == 4) {
                 VectorTiles.tile6x4T(a, aBase, b, k, d, dBase, dStride);
+            } else if (wide) {
+                VectorTiles.tile6x2T(a, aBase, b, k, d, dBase, dStride);
             } else {
                 VectorTiles.tile6x1T(a, aBase, b, k, d, dBase, dStride);
             }
-        } else if (wide) {
+        } else if (wide && VECTORS == 4) {
             VectorTiles.tile6x4(a, call.aOff + i * k, k, b, k, d, dBase, dStride);
+        } else if (wide) {
+            VectorTiles.tile6x2(a, call.aOff + i * k, k, b, k, d, dBase, dStride);
         } else {
             VectorTiles.tile6x1(a, call.aOff + i * k, k, b, k, d, dBase, dStride);
         }

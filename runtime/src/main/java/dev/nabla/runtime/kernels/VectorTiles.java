@@ -4,11 +4,11 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Register-blocked micro-kernels. The main tile is 6 rows by 4 vectors of C (24 accumulators, 6x64 floats
- * with 512-bit vectors); narrower and shorter variants cover the edges. A is read in place
+ * Register-blocked micro-kernels. The main tile is 6 rows by {@link #VECTORS} vectors of C (6 x 4: 24 accumulators,
+ * 6x64 floats with 512-bit vectors; 6 x 2 with 256-bit ones); narrower and shorter variants cover the edges. A is read in place
  * ({@code A(r,p) = a[aBase + r*ars + p]}) or, for a transposed A, from a copy packed in groups of
  * {@link #A_GROUP} rows ({@code a[aBase + r + p*A_STRIDE]}, the {@code T} kernels). B is always a packed panel
- * whose row p starts at {@code b[p * W]} (4-vector tiles) or {@code b[p * L]} (1-vector tiles): an index of
+ * whose row p starts at {@code b[p * W]} (4- and 2-vector tiles) or {@code b[p * L]} (1-vector tiles): an index of
  * the loop counter times a constant (for A as for B) is what lets C2 remove the range checks of the vector loads from the
  * loop by itself. With B read in place at a running offset of stride n, only profile-based loop predication
  * could hoist them; after a few predicate traps C2 recompiled without it and the checks stayed in the loop
@@ -25,8 +25,15 @@ final class VectorTiles {
     static final int L = S.length();
     /** Rows of the main tile. */
     static final int ROWS = 6;
+    /**
+     * Vectors across the main tile: 4 (6 x 4, 24 accumulators) where the vector registers are 512 bits wide and
+     * there are 32 of them (AVX-512), else 2 (6 x 2, 12 accumulators): AVX2 has 16 registers, and the 6 x 4 tile's
+     * 29 live vectors spill to the stack in its inner loop. {@code -Dnabla.gemm.vectors=2|4} overrides the choice, for
+     * measuring one against the other.
+     */
+    static final int VECTORS = panelVectors();
     /** Width of the main tile in floats. */
-    static final int W = 4 * L;
+    static final int W = VECTORS * L;
     /** Rows per group of a packed Aᵀ (a multiple of ROWS, so that no 6-row tile straddles two groups). */
     static final int A_GROUP = 8 * ROWS;
     /**
@@ -37,6 +44,11 @@ final class VectorTiles {
     static final int A_STRIDE = 64;
 
     private VectorTiles() {
+    }
+
+    private static int panelVectors() {
+        int chosen = Integer.getInteger("nabla.gemm.vectors", L >= 16 ? 4 : 2);
+        return chosen == 2 ? 2 : 4;
     }
 
     /** A 6 x 4-vector tile. */
@@ -203,6 +215,117 @@ final class VectorTiles {
         c01.intoArray(d, dBase + L);
         c02.intoArray(d, dBase + 2 * L);
         c03.intoArray(d, dBase + 3 * L);
+    }
+
+    /**
+     * A 6 x 2-vector tile, the main tile where vectors are 256 bits or fewer: 12 accumulators, two B vectors and
+     * one broadcast A fill the 16 vector registers of AVX2; the 6 x 4 tile would spill there.
+     */
+    static void tile6x2(float[] a, int aBase, int ars, float[] b, int k,
+                        float[] d, int dBase, int dStride) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z;
+        FloatVector c10 = z, c11 = z;
+        FloatVector c20 = z, c21 = z;
+        FloatVector c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z;
+        FloatVector c50 = z, c51 = z;
+        for (int p = 0; p < k; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, p * W);
+            FloatVector b1 = FloatVector.fromArray(S, b, p * W + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[aBase + p]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[aBase + ars + p]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[aBase + 2 * ars + p]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[aBase + 3 * ars + p]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, a[aBase + 4 * ars + p]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, a[aBase + 5 * ars + p]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+        }
+        c00.intoArray(d, dBase);
+        c01.intoArray(d, dBase + L);
+        c10.intoArray(d, dBase + dStride);
+        c11.intoArray(d, dBase + dStride + L);
+        c20.intoArray(d, dBase + 2 * dStride);
+        c21.intoArray(d, dBase + 2 * dStride + L);
+        c30.intoArray(d, dBase + 3 * dStride);
+        c31.intoArray(d, dBase + 3 * dStride + L);
+        c40.intoArray(d, dBase + 4 * dStride);
+        c41.intoArray(d, dBase + 4 * dStride + L);
+        c50.intoArray(d, dBase + 5 * dStride);
+        c51.intoArray(d, dBase + 5 * dStride + L);
+    }
+
+    /** {@link #tile6x2} on a packed Aᵀ: {@code A(r,p) = a[aBase + r + p*A_STRIDE]}. */
+    static void tile6x2T(float[] a, int aBase, float[] b, int k,
+                        float[] d, int dBase, int dStride) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z;
+        FloatVector c10 = z, c11 = z;
+        FloatVector c20 = z, c21 = z;
+        FloatVector c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z;
+        FloatVector c50 = z, c51 = z;
+        for (int p = 0; p < k; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, p * W);
+            FloatVector b1 = FloatVector.fromArray(S, b, p * W + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[aBase + p * A_STRIDE]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[aBase + 1 + p * A_STRIDE]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[aBase + 2 + p * A_STRIDE]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[aBase + 3 + p * A_STRIDE]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, a[aBase + 4 + p * A_STRIDE]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, a[aBase + 5 + p * A_STRIDE]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+        }
+        c00.intoArray(d, dBase);
+        c01.intoArray(d, dBase + L);
+        c10.intoArray(d, dBase + dStride);
+        c11.intoArray(d, dBase + dStride + L);
+        c20.intoArray(d, dBase + 2 * dStride);
+        c21.intoArray(d, dBase + 2 * dStride + L);
+        c30.intoArray(d, dBase + 3 * dStride);
+        c31.intoArray(d, dBase + 3 * dStride + L);
+        c40.intoArray(d, dBase + 4 * dStride);
+        c41.intoArray(d, dBase + 4 * dStride + L);
+        c50.intoArray(d, dBase + 5 * dStride);
+        c51.intoArray(d, dBase + 5 * dStride + L);
+    }
+
+    /** A 1 x 2-vector tile: one leftover row, where the main tile is {@link #tile6x2}. */
+    static void tile1x2(float[] a, int aBase, float[] b, int k,
+                        float[] d, int dBase) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z;
+        for (int p = 0; p < k; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, p * W);
+            FloatVector b1 = FloatVector.fromArray(S, b, p * W + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[aBase + p]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+        }
+        c00.intoArray(d, dBase);
+        c01.intoArray(d, dBase + L);
     }
 
     /** A 6 x 1-vector tile: columns left after the last full panel. */
