@@ -20,13 +20,20 @@ import java.util.Set;
 
 /**
  * Dead units, measured by the training step itself: for each ReLU-family activation {@code a : [B, ..., units]} the
- * training graph gets one more output, {@code sum(a > 0)} over every axis but the units' (axis 1 of an NCHW
- * convolution output, else the last), the number of examples (and positions) of the batch that made each unit
- * positive. It reads the activation the forward pass already stored for the backward pass and the next layer, and
- * writes one float per unit: the reduction is one more pass over that buffer, contiguous and vectorized (a dense
- * activation is summed over the batch row by row; a convolution's is read as {@code [B, C, H*W]}), which costs about
- * one element of the layer's own work per element (the layer does dozens to hundreds of multiply-adds per element).
- * The runtime ORs "count > 0" into each unit's ever-active bit ({@link GradientHealth}).
+ * training graph gets one more output, the largest value of the batch at each unit (and, for a convolution, at each
+ * position of its channel): a unit was active on some example of the batch exactly when one of its values is
+ * positive. The runtime ORs "max > 0" into each unit's ever-active bit ({@link GradientHealth}).
+ *
+ * <p>Why a maximum over the batch axis and not a count: it is one lane-wise max per element, summed row by row into a
+ * buffer that stays in L1 ({@code h[j] = max(h[j], a[b, j])}, contiguous and vectorized, no horizontal reduction per
+ * row and no thread hand-off), where a count took a compare, a blend and an add. A convolution's activation is read as
+ * {@code [B, C*H*W]} and its buffer is {@code [C, H*W]} ({@link #bufferShape}); a dense one's is {@code [units]}.
+ *
+ * <p>Where it reads: a convolution's activation is usually pooled right away. When a max pool whose windows cover
+ * every position reads it, the probe reads the pool's output instead, a quarter of the elements for 2x2 windows: the
+ * maximum over every window is the maximum over every position (padding is never positive), so "some value of the
+ * channel is positive" is the same fact. Otherwise it reads the activation the forward pass already stored for the
+ * backward pass and the next layer, right after it is computed.
  *
  * <p>A ReLU-family activation is {@code relu(x)}, or {@code where(x > 0, x, anything)} (leaky_relu, elu: the identity
  * on the positive side, so the unit is active exactly where its output is positive), that feeds another layer (a
@@ -41,11 +48,8 @@ public final class ActivityProbes {
     /** The ReLU-family activations of {@code forward} that feed a layer, in graph order. */
     public static List<Instr> activations(Graph forward) {
         Map<Value, Instr> producer = new HashMap<>();
-        Map<Value, List<Instr>> readers = new HashMap<>();
-        for (Instr i : forward.body()) {
-            producer.put(i.out(), i);
-            i.args().forEach(a -> readers.computeIfAbsent(a, x -> new ArrayList<>()).add(i));
-        }
+        forward.body().forEach(i -> producer.put(i.out(), i));
+        Map<Value, List<Instr>> readers = readers(forward);
         List<Instr> out = new ArrayList<>();
         for (Instr i : forward.body()) {
             Shape s = i.out().shape();
@@ -66,15 +70,17 @@ public final class ActivityProbes {
         if (acts.isEmpty()) {
             return train;
         }
+        Map<Value, List<Instr>> readers = readers(train);
         GraphBuilder b = GraphBuilder.extending(train);
         Map<Value, List<Instr>> probes = new HashMap<>();
         for (Instr act : acts) {
             int from = b.body().size();
-            Value counts = probe(b, act);
-            b.output(GradientHealth.activeName(act.out().name()), counts, Graph.OutputRole.HEALTH);
-            probes.put(act.out(), b.body().subList(from, b.body().size()));
+            Value read = coveringMaxPool(act.out(), readers);
+            Value maxima = probe(b, act, read);
+            b.output(GradientHealth.activeName(act.out().name()), maxima, Graph.OutputRole.HEALTH);
+            probes.computeIfAbsent(read, v -> new ArrayList<>()).addAll(b.body().subList(from, b.body().size()));
         }
-        // Each probe right after its activation, while the activation is still in cache: kernels run in graph order.
+        // Each probe right after the value it reads, while that is still in cache: kernels run in graph order.
         List<Instr> body = new ArrayList<>();
         for (Instr i : train.body()) {
             body.add(i);
@@ -84,25 +90,78 @@ public final class ActivityProbes {
         return built.withBody(body, built.outputs());
     }
 
-    /** {@code sum(a > 0)} over every axis but the units'. */
-    private static Value probe(GraphBuilder b, Instr act) {
-        Value v = act.out();
-        Shape s = v.shape();
-        Value x = v;
+    /**
+     * The shape of the HEALTH buffer of a probe output {@code maxima} of {@code train}: {@code [C, positions]} for a
+     * convolution's (its value is the flat {@code [C * positions]}, computed row-wise), else the value's own.
+     */
+    public static int[] bufferShape(Value maxima, Map<Value, Instr> producer) {
+        Instr max = producer.get(maxima);
+        Instr flat = max == null ? null : producer.get(max.args().get(0));
+        if (flat != null && flat.op() == Op.RESHAPE && flat.args().get(0).shape().rank() == 4) {
+            Shape s = flat.args().get(0).shape();
+            return new int[] {s.dim(1), s.dim(2) * s.dim(3)};
+        }
+        return maxima.shape().toArray();
+    }
+
+    /** The maximum of {@code read} (the activation or its covering max pool) over every axis but the units'. */
+    private static Value probe(GraphBuilder b, Instr act, Value read) {
+        Shape s = read.shape();
+        Value x = read;
         List<Integer> over = new ArrayList<>();
         if (s.rank() == 4) {
-            // NCHW: units are channels; [B, C, H*W] so the summed positions are contiguous.
-            x = b.add(Op.RESHAPE, List.of(v), new Attr.To(Shape.of(Shape.BATCH, s.dim(1), s.dim(2) * s.dim(3))),
-                    act.span(), v.name() + ".health");
-            over = List.of(0, 2);
+            // NCHW: units are channels. As [B, C*H*W], reduced over the batch only, the loop is a row-wise max.
+            x = b.add(Op.RESHAPE, List.of(read), new Attr.To(Shape.of(Shape.BATCH, s.dim(1) * s.dim(2) * s.dim(3))),
+                    act.span(), act.out().name() + ".health");
+            over = List.of(0);
         } else {
             for (int d = 0; d < s.rank() - 1; d++) {
                 over.add(d);
             }
         }
-        Value zero = b.constant(0, Shape.SCALAR, act.span());
-        Value positive = b.add(Op.GREATER, act.span(), v.name() + ".active", x, zero);
-        return b.add(Op.SUM, List.of(positive), new Attr.Axes(over, false), act.span(), v.name() + ".active");
+        return b.add(Op.MAX, List.of(x), new Attr.Axes(over, false), act.span(), act.out().name() + ".active");
+    }
+
+    /**
+     * The output of a max pool that reads {@code v} (rank 4) with windows covering every position, or {@code v}
+     * itself when there is none.
+     */
+    private static Value coveringMaxPool(Value v, Map<Value, List<Instr>> readers) {
+        if (v.shape().rank() != 4) {
+            return v;
+        }
+        for (Instr r : readers.getOrDefault(v, List.of())) {
+            if (r.op() == Op.MAX_POOL2D && r.attr() instanceof Attr.Window w
+                    && covers(w.inH(), w.outH(), w.kh(), w.sh(), w.padTop(), w.dh())
+                    && covers(w.inW(), w.outW(), w.kw(), w.sw(), w.padLeft(), w.dw())) {
+                return r.out();
+            }
+        }
+        return v;
+    }
+
+    /** Whether windows {@code o * stride - pad + t * dilation} (o < out, t < k) reach every index below {@code in}. */
+    public static boolean covers(int in, int out, int k, int stride, int pad, int dilation) {
+        boolean[] seen = new boolean[in];
+        int left = in;
+        for (int o = 0; o < out; o++) {
+            for (int t = 0; t < k; t++) {
+                int i = o * stride - pad + t * dilation;
+                if (i >= 0 && i < in && !seen[i]) {
+                    seen[i] = true;
+                    left--;
+                }
+            }
+        }
+        return left == 0;
+    }
+
+    private static Map<Value, List<Instr>> readers(Graph g) {
+        Map<Value, List<Instr>> readers = new HashMap<>();
+        for (Instr i : g.body()) {
+            i.args().forEach(a -> readers.computeIfAbsent(a, x -> new ArrayList<>()).add(i));
+        }
+        return readers;
     }
 
     private static boolean reluFamily(Instr i, Map<Value, Instr> producer) {

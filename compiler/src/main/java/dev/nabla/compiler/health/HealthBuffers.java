@@ -35,10 +35,10 @@ public final class HealthBuffers {
         Map<Value, Instr> producer = new HashMap<>();
         train.body().forEach(i -> producer.put(i.out(), i));
         for (Graph.Output o : train.outputs(Graph.OutputRole.HEALTH)) {
-            Instr counted = producer.get(o.value());
-            out.add(new BufferSpec(o.name(), BufferRole.HEALTH, o.value().shape().toArray(), null,
+            Instr probe = producer.get(o.value());
+            out.add(new BufferSpec(o.name(), BufferRole.HEALTH, ActivityProbes.bufferShape(o.value(), producer), null,
                     o.name().substring(GradientHealth.ACTIVE_PREFIX.length()), 0,
-                    counted == null ? 0 : counted.span().line()));
+                    probe == null ? 0 : probe.span().line()));
         }
         return out;
     }

@@ -107,8 +107,9 @@ final class OpRules {
     }
 
     /**
-     * Reduction. When the reduced axes lead (bias gradients: sum over the batch), the output is zeroed then
-     * accumulated row by row so the inner loop runs contiguously; otherwise one accumulator per output element.
+     * Reduction. When the reduced axes lead (bias gradients: sum over the batch; gradient health's maximum over the
+     * batch), the output is set to the identity (0, or -infinity for a maximum) then accumulated row by row, so the
+     * inner loop runs contiguously and vectorizes; otherwise one accumulator per output element.
      */
     private static List<Stmt> reduce(Lowering l, Instr i, Buf out, AccOp op, boolean mean) {
         Value x = i.args().get(0);
@@ -135,13 +136,15 @@ final class OpRules {
         }
         Index o = l.linear(i.out().shape(), outIdx);
         Expr value = l.at(x, inIdx);
-        boolean leading = !kept.isEmpty() && op == AccOp.SUM && kept.get(0) == axes.axes().size();
+        boolean leading = !kept.isEmpty() && kept.get(0) == axes.axes().size();
         if (leading) {
+            boolean sum = op == AccOp.SUM;
             Expr cur = new Expr.Load(out, o);
-            List<Stmt> body = new ArrayList<>(nest(vars, kept, s, List.of(new Stmt.Store(out, o, Expr.c(0)))));
+            List<Stmt> body = new ArrayList<>(nest(vars, kept, s,
+                    List.of(new Stmt.Store(out, o, Expr.c(sum ? 0 : Double.NEGATIVE_INFINITY)))));
             List<Integer> all = new ArrayList<>(axes.axes());
             all.addAll(kept);
-            body.addAll(nest(vars, all, s, List.of(new Stmt.Store(out, o, Expr.bin(Op.ADD, cur, value)))));
+            body.addAll(nest(vars, all, s, List.of(new Stmt.Store(out, o, Expr.bin(sum ? Op.ADD : Op.MAXIMUM, cur, value)))));
             if (mean) {
                 body.addAll(nest(vars, kept, s, List.of(new Stmt.Store(out, o,
                         Expr.bin(Op.DIV, cur, new Expr.SizeValue(count))))));

@@ -121,7 +121,8 @@ class GradientHealthKernelsTest {
         for (int i : spec.indicesOf(BufferRole.HEALTH)) {
             BufferSpec h = spec.buffers().get(i);
             if (h.name().startsWith(GradientHealth.ACTIVE_PREFIX)) {
-                assertArrayEquals(activeCounts(ref.get(h.of())), b[i], h.name() + ": examples that made each unit positive");
+                // The conv's 7x7 activation is pooled 2x2, which leaves row and column 6 unread: the probe reads it.
+                assertArrayEquals(batchMaxima(ref.get(h.of())), b[i], 1e-5f, h.name() + ": each unit's largest value");
                 probes++;
             }
         }
@@ -147,18 +148,16 @@ class GradientHealthKernelsTest {
         }
     }
 
-    /** Per unit (axis 1 of a rank-4 activation, else the last axis), how many elements of it are positive. */
-    private static float[] activeCounts(Tensor t) {
-        int[] s = t.shape();
-        boolean channels = s.length == 4;
-        int units = channels ? s[1] : s[s.length - 1];
-        int inner = channels ? s[2] * s[3] : 1;
-        float[] counts = new float[units];
+    /** The largest value over the batch of each unit (of each position of a channel, for a rank-4 activation). */
+    static float[] batchMaxima(Tensor t) {
+        int rows = t.shape()[0];
+        int row = t.size() / rows;
+        float[] max = new float[row];
+        java.util.Arrays.fill(max, Float.NEGATIVE_INFINITY);
         for (int k = 0; k < t.size(); k++) {
-            int unit = channels ? k / inner % units : k % units;
-            counts[unit] += t.at(k) > 0 ? 1 : 0;
+            max[k % row] = Math.max(max[k % row], (float) t.at(k));
         }
-        return counts;
+        return max;
     }
 
     private static void assertClose(double want, double got, double rtol, String what) {

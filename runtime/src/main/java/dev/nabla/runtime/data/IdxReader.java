@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The IDX format of MNIST and Fashion-MNIST (plain or gzipped): magic {@code 00 00 TYPE RANK}, RANK big-endian
@@ -13,8 +14,25 @@ import java.util.Arrays;
  */
 final class IdxReader {
 
-    /** A decoded IDX array. */
-    record Array(int[] dims, float[] values, boolean uint8) {
+    /**
+     * A decoded IDX array: unsigned bytes stay as the file's bytes ({@code bytes} from {@code offset}, {@code floats}
+     * null), every other type becomes floats.
+     */
+    record Array(int[] dims, float[] floats, byte[] bytes, int offset) {
+
+        boolean uint8() {
+            return bytes != null;
+        }
+
+        int count() {
+            return floats != null ? floats.length : (int) Arrays.stream(dims).asLongStream().reduce(1, (a, b) -> a * b);
+        }
+
+        /** The values as a field of rows of {@code sampleShape}. */
+        Field field(String name, String source, int[] sampleShape) {
+            return bytes != null ? Field.ofUnsignedBytes(name, source, sampleShape, bytes, offset, count(), false)
+                    : new Field(name, source, sampleShape, floats, false, false);
+        }
     }
 
     private IdxReader() {
@@ -32,7 +50,9 @@ final class IdxReader {
                     + y.dims()[0] + " labels");
         }
         int[] sample = x.dims().length == 1 ? new int[] {1} : Arrays.copyOfRange(x.dims(), 1, x.dims().length);
-        return new Dataset(images + " + " + labels, x.values(), sample, y.values(), 1, x.uint8(), null);
+        String source = images + " + " + labels;
+        return new Dataset(source, List.of(x.field(Dataset.UNNAMED_INPUT, source, sample)),
+                List.of(y.field(Dataset.UNNAMED_TARGET, source, new int[] {1})), null);
     }
 
     static Array readArray(Path file) {
@@ -74,7 +94,9 @@ final class IdxReader {
             throw new NablaException(file + ": " + (bytes.length < expected ? "truncated" : "wrong size") + ": dimensions "
                     + Arrays.toString(dims) + " need " + expected + " bytes, the file has " + bytes.length);
         }
-        return new Array(dims, values(in, start, (int) count, type), type == 0x08);
+        // Unsigned bytes are kept as they are, without a copy: the header before them is a few bytes of the array.
+        return type == 0x08 ? new Array(dims, null, bytes, start)
+                : new Array(dims, values(in, start, (int) count, type), null, 0);
     }
 
     private static int width(byte type) {
@@ -92,7 +114,6 @@ final class IdxReader {
         in.position(start);
         for (int i = 0; i < count; i++) {
             switch (type) {
-                case 0x08: out[i] = in.get() & 0xFF; break;
                 case 0x09: out[i] = in.get(); break;
                 case 0x0B: out[i] = in.getShort(); break;
                 case 0x0C: out[i] = in.getInt(); break;

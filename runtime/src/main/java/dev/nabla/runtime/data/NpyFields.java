@@ -98,6 +98,6 @@ final class NpyFields {
         if (Dataset.product(sample) == 0) {
             throw new NablaException(file + ": samples of shape " + Arrays.toString(sample) + " hold no values");
         }
-        return new Field(name, file.toString(), sample, a.values(), true, a.uint8());
+        return a.field(name, file.toString(), sample, true);
     }
 }

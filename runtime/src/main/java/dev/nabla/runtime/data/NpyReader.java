@@ -17,7 +17,26 @@ import java.util.regex.Pattern;
  */
 final class NpyReader {
 
-    record Array(int[] shape, float[] values, boolean uint8) {
+    /**
+     * A decoded array: {@code |u1} stays as the file's bytes ({@code bytes} from {@code offset}, {@code floats} null),
+     * every other dtype becomes floats.
+     */
+    record Array(int[] shape, float[] floats, byte[] bytes, int offset, int count) {
+
+        boolean uint8() {
+            return bytes != null;
+        }
+
+        /** The values as floats (a fresh array for bytes). */
+        float[] values() {
+            return floats != null ? floats : field("", "", new int[] {1}, false).values();
+        }
+
+        /** The values as a field of rows of {@code sampleShape}. */
+        Field field(String name, String source, int[] sampleShape, boolean exactShape) {
+            return bytes != null ? Field.ofUnsignedBytes(name, source, sampleShape, bytes, offset, count, exactShape)
+                    : new Field(name, source, sampleShape, floats, exactShape, false);
+        }
     }
 
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
@@ -48,7 +67,12 @@ final class NpyReader {
             throw new NablaException(file + ": arrays in Fortran order are not supported; save with np.ascontiguousarray(a)");
         }
         int[] shape = shape(file, field(file, SHAPE, header, "shape"));
-        return new Array(shape, values(file, in, headerStart + (int) headerLength, shape, descr), descr.endsWith("u1"));
+        int start = headerStart + (int) headerLength;
+        int count = count(file, in, start, shape, descr);
+        if (descr.endsWith("u1")) {
+            return new Array(shape, null, bytes, start, count); // kept as they are, without a copy
+        }
+        return new Array(shape, values(in, start, count, descr), null, 0, count);
     }
 
     private static String field(Path file, Pattern p, String header, String name) {
@@ -70,7 +94,8 @@ final class NpyReader {
         }).toArray();
     }
 
-    private static float[] values(Path file, ByteBuffer in, int start, int[] shape, String descr) {
+    /** The number of values {@code shape} holds, checked against the file's size. */
+    private static int count(Path file, ByteBuffer in, int start, int[] shape, String descr) {
         int width = width(file, descr);
         long count = 1;
         for (int d : shape) {
@@ -86,7 +111,11 @@ final class NpyReader {
             throw new NablaException(file + ": truncated: shape " + Arrays.toString(shape) + " of " + descr + " needs "
                     + (start + count * width) + " bytes, the file has " + in.capacity());
         }
-        float[] out = new float[(int) count];
+        return (int) count;
+    }
+
+    private static float[] values(ByteBuffer in, int start, int count, String descr) {
+        float[] out = new float[count];
         in.position(start);
         for (int i = 0; i < out.length; i++) {
             out[i] = next(in, descr);
@@ -107,7 +136,6 @@ final class NpyReader {
 
     private static float next(ByteBuffer in, String descr) {
         switch (descr) {
-            case "|u1": case "u1": return in.get() & 0xFF;
             case "|i1": case "i1": return in.get();
             case "<f4": return in.getFloat();
             case "<i4": return in.getInt();

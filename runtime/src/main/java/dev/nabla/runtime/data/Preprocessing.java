@@ -141,10 +141,9 @@ public final class Preprocessing {
         static Scaling fit(List<String> steps, Field train) {
             Scaling s = NONE;
             for (String step : steps) {
-                Field current = s.apply(train);
                 switch (step.toLowerCase(Locale.ROOT)) {
-                    case "scale" -> s = new Scaling(scaleDivisor(current), s.mean, s.std);
-                    case "standardize" -> s = s.withStatistics(current);
+                    case "scale" -> s = new Scaling(s.scaleDivisor(train), s.mean, s.std);
+                    case "standardize" -> s = s.withStatistics(train);
                     case "none" -> { }
                     default -> throw new NablaException("unknown preprocessing \"" + step + "\" (use scale or standardize)");
                 }
@@ -152,25 +151,42 @@ public final class Preprocessing {
             return s;
         }
 
-        private static float scaleDivisor(Field f) {
-            if (f.uint8()) {
+        private boolean identity() {
+            return divisor == 1 && mean == null;
+        }
+
+        /** Value {@code j} of a row after this scaling: exactly what {@link #apply(Field)} stores. */
+        private float scaled(float v, int j) {
+            float x = v / divisor;
+            return mean == null ? x : (x - mean[j]) / std[j];
+        }
+
+        /**
+         * What {@code scale} divides the field by after this scaling: 255 for raw bytes, else the largest absolute
+         * value. Computed value by value, without a scaled copy of the training set.
+         */
+        private float scaleDivisor(Field f) {
+            if (f.uint8() && identity()) {
                 return 255f;
             }
             float max = 0;
-            for (float v : f.values()) {
-                max = Math.max(max, Math.abs(v));
+            for (int r = 0; r < f.rows(); r++) {
+                for (int j = 0; j < f.width(); j++) {
+                    max = Math.max(max, Math.abs(scaled(f.value(r, j), j)));
+                }
             }
             return max == 0 ? 1 : max;
         }
 
-        /** Statistics of the already scaled field. */
-        private Scaling withStatistics(Field scaled) {
-            int w = scaled.width();
+        /** Statistics of the field after this scaling, computed value by value, without a scaled copy. */
+        private Scaling withStatistics(Field f) {
+            checkWidth(f);
+            int w = f.width();
             double[] sum = new double[w];
             double[] sq = new double[w];
-            for (int r = 0; r < scaled.rows(); r++) {
+            for (int r = 0; r < f.rows(); r++) {
                 for (int j = 0; j < w; j++) {
-                    double v = scaled.value(r, j);
+                    double v = scaled(f.value(r, j), j);
                     sum[j] += v;
                     sq[j] += v * v;
                 }
@@ -178,26 +194,39 @@ public final class Preprocessing {
             float[] m = new float[w];
             float[] s = new float[w];
             for (int j = 0; j < w; j++) {
-                double mu = sum[j] / scaled.rows();
-                double sd = Math.sqrt(Math.max(0, sq[j] / scaled.rows() - mu * mu));
+                double mu = sum[j] / f.rows();
+                double sd = Math.sqrt(Math.max(0, sq[j] / f.rows() - mu * mu));
                 m[j] = (float) mu;
                 s[j] = sd < 1e-12 ? 1f : (float) sd;
             }
             return new Scaling(divisor, m, s);
         }
 
-        Field apply(Field f) {
-            if (divisor == 1 && mean == null) {
-                return f;
-            }
-            int w = f.width();
-            if (mean != null && mean.length != w) {
-                throw new NablaException(f.source() + ": " + w + " features, but the standardization was fitted on "
+        private void checkWidth(Field f) {
+            if (mean != null && mean.length != f.width()) {
+                throw new NablaException(f.source() + ": " + f.width() + " features, but the standardization was fitted on "
                         + mean.length);
             }
+        }
+
+        /**
+         * The field scaled: a byte field without standardization keeps its bytes and gets a new table of 256 values
+         * (each computed as the float path computes it); anything else becomes a new array of floats.
+         */
+        Field apply(Field f) {
+            if (identity()) {
+                return f;
+            }
+            checkWidth(f);
+            if (f.byteBacked() && mean == null) {
+                float[] table = f.decodeTable();
+                apply(table, 0, table, 0, table.length, table.length);
+                return f.withDecodeTable(table, false);
+            }
             float[] in = f.values();
-            float[] out = new float[in.length];
-            apply(in, 0, out, 0, in.length, w);
+            // A byte field's values() is already a fresh array: scale it where it is.
+            float[] out = f.byteBacked() ? in : new float[in.length];
+            apply(in, 0, out, 0, in.length, f.width());
             return f.withValues(out, false);
         }
 

@@ -10,17 +10,21 @@ import java.util.List;
 /**
  * Gradient health of a training run, from the HEALTH buffers a model compiled with health has. The compiled kernels
  * do the per-element work: the update kernel of each parameter writes per-block sums of g^2, w^2 and (delta w)^2
- * into {@code health:update:NAME}, and the training step writes, per unit of each ReLU-family activation, how many
- * examples of the batch made it positive into {@code health:active:NAME}. This class reads those few floats after
- * each step (a parameter of n elements has 3 n / 1024 sums; an activation one count per unit), keeps the epoch's
- * running means and every unit's "ever active" bit, and at the end of the epoch gives an {@link EpochHealth} with the
- * {@link HealthWarnings} it raises.
+ * into {@code health:update:NAME}, and the training step writes, per unit of each ReLU-family activation (and per
+ * position of a convolution's channel), the largest value of the batch into {@code health:active:NAME}: positive
+ * exactly when some example made the unit positive. This class reads those few floats after each step (a parameter
+ * of n elements has 3 n / 1024 sums; an activation one maximum per unit, or per position of a channel), keeps the
+ * epoch's running means and every unit's "ever active" bit, and at the end of the epoch gives an {@link EpochHealth}
+ * with the {@link HealthWarnings} it raises.
  */
 public final class GradientHealth {
 
     /** Prefix of the buffer holding a parameter's update sums. */
     public static final String UPDATE_PREFIX = "health:update:";
-    /** Prefix of the buffer holding an activation's per-unit activity counts. */
+    /**
+     * Prefix of the buffer holding an activation's batch maxima: shape {@code [units]}, or {@code [units, positions]}
+     * (a convolution's channels, each over its positions), a unit active when any of its values is positive.
+     */
     public static final String ACTIVE_PREFIX = "health:active:";
 
     /** The three sums of one update of one parameter tensor. */
@@ -43,7 +47,8 @@ public final class GradientHealth {
     private record Tensor(String name, int line, int rank, int stats) {
     }
 
-    private record Activation(String name, int line, int counts, boolean[] everActive) {
+    /** {@code maxima}: the buffer's index; {@code positions}: its values per unit. */
+    private record Activation(String name, int line, int maxima, int positions, boolean[] everActive) {
     }
 
     private final List<Tensor> params = new ArrayList<>();
@@ -71,7 +76,8 @@ public final class GradientHealth {
                 int param = spec.indexOf(b.of());
                 params.add(new Tensor(b.of(), b.line(), param < 0 ? 0 : all.get(param).rank(), i));
             } else if (b.name().startsWith(ACTIVE_PREFIX)) {
-                activations.add(new Activation(b.of(), b.line(), i, new boolean[b.size(1)]));
+                int units = b.rank() == 0 ? 1 : b.shape()[0];
+                activations.add(new Activation(b.of(), b.line(), i, b.size(1) / units, new boolean[units]));
             }
         }
         gradNorm = new double[params.size()];
@@ -109,10 +115,13 @@ public final class GradientHealth {
     /** After {@code trainStep}: the units active on this batch. */
     public void afterTrainStep(float[][] buffers) {
         for (Activation a : activations) {
-            float[] counts = buffers[a.counts()];
+            float[] maxima = buffers[a.maxima()];
             boolean[] ever = a.everActive();
+            int positions = a.positions();
             for (int u = 0; u < ever.length; u++) {
-                ever[u] |= counts[u] > 0;
+                for (int p = u * positions; !ever[u] && p < (u + 1) * positions; p++) {
+                    ever[u] = maxima[p] > 0;
+                }
             }
         }
     }

@@ -68,6 +68,7 @@ class IdxReaderTest {
         assertEquals((byte) (5 * 37) & 0xFF, plain.feature(1, 1), "unsigned bytes");
         assertEquals(9f, plain.target(2, 0));
         assertTrue(plain.uint8());
+        assertTrue(plain.inputs().get(0).byteBacked() && gz.inputs().get(0).byteBacked(), "images stay bytes");
         for (int r = 0; r < 3; r++) {
             for (int j = 0; j < 4; j++) {
                 assertEquals(plain.feature(r, j), gz.feature(r, j));

@@ -61,6 +61,7 @@ class NpyReaderTest {
         NpyReader.Array bytes = NpyReader.read(write("u.npy", npy(1, "|u1", false, "1, 2", new byte[] {(byte) 200, 3})));
         assertArrayEquals(new float[] {200, 3}, bytes.values());
         assertTrue(bytes.uint8());
+        assertTrue(bytes.field("x", "u.npy", new int[] {2}, true).byteBacked(), "|u1 stays bytes");
     }
 
     @Test

@@ -34,7 +34,7 @@ class GradientHealthTest {
     }
 
     /**
-     * One step: the activity counts as they are (every unit active unless {@link #active} said otherwise), then an
+     * One step: the activation maxima as they are (every unit active unless {@link #active} said otherwise), then an
      * update with these squared norms of a.W (split over its two blocks), a.b and b.W.
      */
     private void update(GradientHealth h, double[] aW, double[] ab, double[] bW, boolean clipped) {
@@ -51,8 +51,8 @@ class GradientHealthTest {
         h.afterUpdate(b, clipped);
     }
 
-    private void active(GradientHealth h, float... counts) {
-        System.arraycopy(counts, 0, b[6], 0, counts.length);
+    private void active(GradientHealth h, float... maxima) {
+        System.arraycopy(maxima, 0, b[6], 0, maxima.length);
         h.afterTrainStep(b);
     }
 
@@ -145,6 +145,24 @@ class GradientHealthTest {
         assertEquals(List.of("exploding gradients: clipping scaled the gradients down on 67% of the steps (threshold "
                 + "50%):\n    Try a lower learning rate, batch normalization, or He/Glorot initialization."),
                 clipped.endEpoch().warnings());
+    }
+
+    /**
+     * A convolution's buffer is [channels, positions], each the batch's largest value there: a channel is active when
+     * any of its positions is positive (a leaky activation's negative maxima are not).
+     */
+    @Test
+    void channelsAreActiveWhenAnyPositionIsPositive() {
+        GradientHealth h = GradientHealth.of(new ModelSpec("M", "m.nabla", List.of(
+                new BufferSpec("health:active:c", BufferRole.HEALTH, new int[] {3, 4}, null, "c", 0, 2)),
+                SPEC.optimizer(), TrainConfig.EMPTY));
+        float[][] maxima = {{-0.1f, -2, 0, -0.5f, 0, 0, 0, 0.25f, -1, -1, -1, -1}};
+        h.afterTrainStep(maxima);
+        assertEquals(new EpochHealth.Activity("c", 2, 3, 2), h.endEpoch().activations().get(0), "only channel 1");
+        h.afterTrainStep(maxima);
+        maxima[0][11] = 3;
+        h.afterTrainStep(maxima);
+        assertEquals(1, h.endEpoch().activations().get(0).dead(), "channel 2 at its last position on the second step");
     }
 
     @Test
