@@ -96,6 +96,10 @@ final class VectorGemm implements GemmKernel {
     /** Rows {@code [i0, i1)} of columns {@code [j, j+w)}; {@code a} is A itself or, for Aᵀ, its packed rows. */
     private static void rows(GemmCall call, int i0, int i1, int j, int w, float[] a, float[] b, float[] tile) {
         int mode = VectorEpilogue.mode(call);
+        if (mode == VectorEpilogue.ACC && VECTORS == 2 && w == W) {
+            rowsOntoC(call, i0, i1, j, a, b);
+            return;
+        }
         boolean direct = mode == 0 && (w == W || w == L);
         int i = i0;
         for (; i + ROWS <= i1; i += ROWS) {
@@ -120,6 +124,29 @@ final class VectorGemm implements GemmKernel {
             if (!direct) {
                 VectorEpilogue.finish(tile, 0, W, 1, w, call, i, j, mode);
             }
+        }
+    }
+
+    /**
+     * Rows {@code [i0, i1)} of a full panel at column {@code j}, added onto C by tiles whose accumulators start from
+     * C (no scratch tile, no epilogue pass); the 6 x 2 tile only, where the 6 x 4 one has no registers to spare.
+     */
+    private static void rowsOntoC(GemmCall call, int i0, int i1, int j, float[] a, float[] b) {
+        int k = call.k;
+        int n = call.n;
+        int i = i0;
+        for (; i + ROWS <= i1; i += ROWS) {
+            int dBase = call.cOff + i * n + j;
+            if (call.transA) {
+                int ii = i - i0;
+                VectorTiles.tile6x2TAcc(a, (ii / A_GROUP * k) * A_STRIDE + ii % A_GROUP, b, k, call.c, dBase, n);
+            } else {
+                VectorTiles.tile6x2Acc(a, call.aOff + i * k, k, b, k, call.c, dBase, n);
+            }
+        }
+        for (; i < i1; i++) {
+            int aBase = call.transA ? leftoverRow(call, i, a) : call.aOff + i * k;
+            VectorTiles.tile1x2Acc(a, aBase, b, k, call.c, call.cOff + i * n + j);
         }
     }
 
