@@ -117,7 +117,7 @@ final class VectorGemm implements GemmKernel {
             if (w > L && VECTORS == 4) {
                 VectorTiles.tile1x4(a, aBase, b, call.k, d, dBase);
             } else if (w > L) {
-                VectorTiles.tile1x2(a, aBase, b, call.k, d, dBase);
+                TwoVectorTiles.tile1x2(a, aBase, b, call.k, d, dBase);
             } else {
                 VectorTiles.tile1x1(a, aBase, b, call.k, d, dBase);
             }
@@ -139,14 +139,14 @@ final class VectorGemm implements GemmKernel {
             int dBase = call.cOff + i * n + j;
             if (call.transA) {
                 int ii = i - i0;
-                VectorTiles.tile6x2TAcc(a, (ii / A_GROUP * k) * A_STRIDE + ii % A_GROUP, b, k, call.c, dBase, n);
+                TwoVectorTiles.tile6x2TAcc(a, (ii / A_GROUP * k) * A_STRIDE + ii % A_GROUP, b, k, call.c, dBase, n);
             } else {
-                VectorTiles.tile6x2Acc(a, call.aOff + i * k, k, b, k, call.c, dBase, n);
+                TwoVectorTiles.tile6x2Acc(a, call.aOff + i * k, k, b, k, call.c, dBase, n);
             }
         }
         for (; i < i1; i++) {
             int aBase = call.transA ? leftoverRow(call, i, a) : call.aOff + i * k;
-            VectorTiles.tile1x2Acc(a, aBase, b, k, call.c, call.cOff + i * n + j);
+            TwoVectorTiles.tile1x2Acc(a, aBase, b, k, call.c, call.cOff + i * n + j);
         }
     }
 
@@ -159,14 +159,14 @@ final class VectorGemm implements GemmKernel {
             if (wide && VECTORS == 4) {
                 VectorTiles.tile6x4T(a, aBase, b, k, d, dBase, dStride);
             } else if (wide) {
-                VectorTiles.tile6x2T(a, aBase, b, k, d, dBase, dStride);
+                TwoVectorTiles.tile6x2T(a, aBase, b, k, d, dBase, dStride);
             } else {
                 VectorTiles.tile6x1T(a, aBase, b, k, d, dBase, dStride);
             }
         } else if (wide && VECTORS == 4) {
             VectorTiles.tile6x4(a, call.aOff + i * k, k, b, k, d, dBase, dStride);
         } else if (wide) {
-            VectorTiles.tile6x2(a, call.aOff + i * k, k, b, k, d, dBase, dStride);
+            TwoVectorTiles.tile6x2(a, call.aOff + i * k, k, b, k, d, dBase, dStride);
         } else {
             VectorTiles.tile6x1(a, call.aOff + i * k, k, b, k, d, dBase, dStride);
         }
