@@ -138,8 +138,7 @@ final class VectorGemm implements GemmKernel {
         for (; i + ROWS <= i1; i += ROWS) {
             int dBase = call.cOff + i * n + j;
             if (call.transA) {
-                int ii = i - i0;
-                TwoVectorTiles.tile6x2TAcc(a, (ii / A_GROUP * k) * A_STRIDE + ii % A_GROUP, b, k, call.c, dBase, n);
+                TwoVectorTiles.tile6x2TAcc(a, packedRow(i - i0, k), b, k, call.c, dBase, n);
             } else {
                 TwoVectorTiles.tile6x2Acc(a, call.aOff + i * k, k, b, k, call.c, dBase, n);
             }
@@ -155,7 +154,7 @@ final class VectorGemm implements GemmKernel {
                               int dStride) {
         int k = call.k;
         if (call.transA) {
-            int aBase = (ii / A_GROUP * k) * A_STRIDE + ii % A_GROUP;
+            int aBase = packedRow(ii, k);
             if (wide && VECTORS == 4) {
                 VectorTiles.tile6x4T(a, aBase, b, k, d, dBase, dStride);
             } else if (wide) {
@@ -170,6 +169,11 @@ final class VectorGemm implements GemmKernel {
         } else {
             VectorTiles.tile6x1(a, call.aOff + i * k, k, b, k, d, dBase, dStride);
         }
+    }
+
+    /** Where row {@code ii} (counted from the first packed row) of a packed Aᵀ starts, as the T kernels read it. */
+    private static int packedRow(int ii, int k) {
+        return (ii / A_GROUP * k) * A_STRIDE + ii % A_GROUP;
     }
 
     /** Copies row {@code i} of Aᵀ into the tail of the packed panel {@code a}; returns where it starts. */
