@@ -40,7 +40,7 @@ public final class HealthOverheadBench {
         static Variant compile(ModelIr ir, boolean health) {
             CompiledModel m = ModelCompiler.compile(ir, ir.config().optimizer(), Set.of(),
                     EmitTarget.inProcess(ir.name()).withHealth(health)).load();
-            return new Variant(m, fill(m.spec()), GradientHealth.of(m.spec()), new float[] {0.01f, 1, 1});
+            return new Variant(m, W1Bench.fill(m.spec(), BATCH), GradientHealth.of(m.spec()), new float[] {0.01f, 1, 1});
         }
 
         /** The window's wall time and the calling thread's CPU time, in ns. */
@@ -48,15 +48,7 @@ public final class HealthOverheadBench {
             long c0 = CPU.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             for (int s = 0; s < WINDOW; s++) {
-                model.trainStep(buffers, BATCH);
-                if (health != null) {
-                    health.afterTrainStep(buffers);
-                }
-                model.update(buffers, hyper);
-                if (health != null) {
-                    health.afterUpdate(buffers, false);
-                }
-                hyper[1]++;
+                W1Bench.step(model, buffers, hyper, BATCH, health);
             }
             return new long[] {System.nanoTime() - t0, CPU.getCurrentThreadCpuTime() - c0};
         }
@@ -102,26 +94,4 @@ public final class HealthOverheadBench {
     }
 
     private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
-
-    /** Inputs in [0,1], labels in range, He-uniform weights, zero biases (as W1Bench). */
-    private static float[][] fill(ModelSpec spec) {
-        Random r = new Random(42);
-        float[][] b = spec.allocate(BATCH);
-        for (int i = 0; i < b.length; i++) {
-            BufferSpec s = spec.buffers().get(i);
-            for (int k = 0; k < b[i].length; k++) {
-                if (s.role() == BufferRole.INPUT) {
-                    b[i][k] = r.nextFloat();
-                } else if (s.role() == BufferRole.TARGET) {
-                    b[i][k] = r.nextInt(Math.max(1, s.classes()));
-                } else if (s.role() == BufferRole.PARAM && s.rank() >= 2) {
-                    // fan-in: a dense [in, out] matrix's rows; a convolution [out, in, kh, kw] kernel's in * kh * kw
-                    int fanIn = s.rank() == 2 ? s.shape()[0] : s.size(1) / s.shape()[0];
-                    double bound = Math.sqrt(6.0 / fanIn);
-                    b[i][k] = (float) ((r.nextDouble() * 2 - 1) * bound);
-                }
-            }
-        }
-        return b;
-    }
 }

@@ -62,7 +62,8 @@ public final class W1Bench {
                 b[m.spec().indexOf("loss")][0]);
     }
 
-    private static void step(CompiledModel m, float[][] b, float[] hyper, int batch, GradientHealth health) {
+    /** One optimizer step as the trainer takes it, with the health reading when {@code health} is given. */
+    static void step(CompiledModel m, float[][] b, float[] hyper, int batch, GradientHealth health) {
         m.trainStep(b, batch);
         if (health != null) {
             health.afterTrainStep(b);
@@ -74,8 +75,11 @@ public final class W1Bench {
         hyper[1]++;
     }
 
-    /** Pixels in [0,1], labels 0..9, He-uniform weights, zero biases. */
-    private static float[][] fill(ModelSpec spec, int batch) {
+    /**
+     * Inputs in [0,1], labels within their classes, He-uniform weights (fan-in: a dense [in, out] matrix's rows, a
+     * convolution [out, in, kh, kw] kernel's in * kh * kw), zero biases.
+     */
+    static float[][] fill(ModelSpec spec, int batch) {
         Random r = new Random(42);
         float[][] b = spec.allocate(batch);
         for (int i = 0; i < b.length; i++) {
@@ -84,9 +88,10 @@ public final class W1Bench {
                 if (s.role() == BufferRole.INPUT) {
                     b[i][k] = r.nextFloat();
                 } else if (s.role() == BufferRole.TARGET) {
-                    b[i][k] = r.nextInt(10);
-                } else if (s.role() == BufferRole.PARAM && s.rank() == 2) {
-                    double bound = Math.sqrt(6.0 / s.shape()[0]);
+                    b[i][k] = r.nextInt(Math.max(1, s.classes()));
+                } else if (s.role() == BufferRole.PARAM && s.rank() >= 2) {
+                    int fanIn = s.rank() == 2 ? s.shape()[0] : s.size(1) / s.shape()[0];
+                    double bound = Math.sqrt(6.0 / fanIn);
                     b[i][k] = (float) ((r.nextDouble() * 2 - 1) * bound);
                 }
             }
