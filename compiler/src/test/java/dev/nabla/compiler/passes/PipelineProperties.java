@@ -132,7 +132,11 @@ class PipelineProperties {
             double[] w = t.data();
             double[] v = got.get(name).data();
             for (int i = 0; i < w.length; i++) {
-                assertEquals(w[i], v[i], 1e-9 * Math.max(1, Math.abs(w[i])), name + "[" + i + "]");
+                // Where the naive graph overflows (log of an underflowed softmax or sigmoid, log(1 + exp(big))),
+                // the stable rewrites are meant to differ: they give the finite value the naive form lost.
+                if (Double.isFinite(w[i])) {
+                    assertEquals(w[i], v[i], 1e-9 * Math.max(1, Math.abs(w[i])), name + "[" + i + "]");
+                }
             }
         });
     }
