@@ -17,6 +17,15 @@ public interface CompiledModel {
     void predict(float[][] buffers, int batch);
 
     /**
+     * The inference graph with the PARAM and STATE buffers of {@code buffers} frozen as they are now: a snapshot that
+     * keeps its weight matrices packed for the product kernels, so a batch packs nothing (see {@link FrozenPredictor}).
+     * Later writes to {@code buffers} do not reach it; freeze again after the weights change.
+     */
+    default FrozenPredictor freeze(float[][] buffers) {
+        return new FrozenPredictor(this, buffers);
+    }
+
+    /**
      * Training graph, forward and backward: reads INPUT, TARGET, PARAM and STATE buffers; writes the
      * LOSS buffer (one element, regularization included), every GRAD buffer, the OUTPUT buffers and
      * STATE updates.

@@ -5,6 +5,7 @@ import dev.nabla.compiler.ModelIr;
 import dev.nabla.runtime.BufferRole;
 import dev.nabla.runtime.BufferSpec;
 import dev.nabla.runtime.CompiledModel;
+import dev.nabla.runtime.FrozenPredictor;
 import dev.nabla.runtime.kernels.Gemm;
 
 import java.nio.file.Path;
@@ -12,8 +13,9 @@ import java.util.Arrays;
 import java.util.Random;
 
 /**
- * W3, the W1 MLP in inference through the generated predict: batch-1 latency (median of 10,000 calls after
- * 20,000 warm-up calls) and batch-128 samples/s. Run by hand like {@link W1Bench}.
+ * W3, the W1 MLP in inference through the generated predict with frozen weights ({@link CompiledModel#freeze}):
+ * batch-1 latency (median of 10,000 calls after 20,000 warm-up calls) and batch-128 samples/s. Run by hand like
+ * {@link W1Bench}, or by {@code bench/race.sh w3}.
  */
 public final class W3Bench {
 
@@ -34,22 +36,24 @@ public final class W3Bench {
                 }
             }
         }
+        // frozen weights, as torch.jit.freeze (PyTorch's TorchScript figure) and the embedded API run inference
+        FrozenPredictor f = m.freeze(b);
         for (int i = 0; i < 20_000; i++) {
-            m.predict(b, 1);
+            f.predict(b, 1);
         }
         long[] ns = new long[10_000];
         for (int i = 0; i < ns.length; i++) {
             long t0 = System.nanoTime();
-            m.predict(b, 1);
+            f.predict(b, 1);
             ns[i] = System.nanoTime() - t0;
         }
         Arrays.sort(ns);
         for (int i = 0; i < 2_000; i++) {
-            m.predict(b, 128);
+            f.predict(b, 128);
         }
         long t0 = System.nanoTime();
         for (int i = 0; i < 2_000; i++) {
-            m.predict(b, 128);
+            f.predict(b, 128);
         }
         double rate = 2_000.0 * 128 / ((System.nanoTime() - t0) * 1e-9);
         System.out.printf("RESULT {\"workload\": \"w3\", \"impl\": \"nabla\", \"gemm\": \"%s\", \"threads\": %d, "

@@ -3,6 +3,7 @@ package dev.nabla.runtime.embed;
 import dev.nabla.runtime.BufferRole;
 import dev.nabla.runtime.BufferSpec;
 import dev.nabla.runtime.CompiledModel;
+import dev.nabla.runtime.FrozenPredictor;
 import dev.nabla.runtime.ModelSpec;
 import dev.nabla.runtime.NablaException;
 import dev.nabla.runtime.TrainConfig.DataSpec;
@@ -27,8 +28,12 @@ import java.util.Map;
  * <p><b>Threads.</b> {@code predict} and {@code classify} may be called from any number of threads at once: the
  * weights are shared and only read, and each thread computes in scratch buffers of its own (allocated on its first
  * call, grown once to the largest batch it asks for, up to {@link #CHUNK} rows, and kept for the instance's life).
- * Fine-tuning ({@link ModelTrainer#fit}) writes the weights when it ends, so it must not overlap a {@code predict}
- * on the same instance; fine-tune one instance and predict with another if both must run at once.
+ *
+ * <p><b>Frozen weights.</b> Predictions run through a {@link FrozenPredictor} of the current weights, which keeps
+ * the weight matrices packed for the product kernels. The weights change in two places only, loading (the
+ * constructor) and the end of fine-tuning ({@link ModelTrainer#fit}, through {@link #publish}), and each makes a new
+ * frozen snapshot and swaps it in whole: a {@code predict} running while {@code fit} ends uses the old weights or the
+ * new ones, never a mix.
  *
  * <p><b>Allocation.</b> Once a thread has predicted a batch of a given size, predicting into the caller's array
  * allocates nothing; {@code predict(float[])} allocates only the array it returns.
@@ -52,6 +57,8 @@ public abstract class EmbeddedModel {
     private final int[] outputs;
     private final int classOutput;
     private final ThreadLocal<float[][]> scratch = new ThreadLocal<>();
+    /** The inference graph with the current weights frozen and packed; replaced whole when the weights change. */
+    private volatile FrozenPredictor frozen;
 
     /**
      * Reads the manifest beside {@code facade}, instantiates its kernels and loads the weights.
@@ -80,6 +87,7 @@ public abstract class EmbeddedModel {
         }
         int c = classOutput(spec);
         classOutput = c < 0 ? -1 : outputs[c];
+        frozen = kernels.freeze(weights); // reads the PARAM and STATE slots only
     }
 
     private static CompiledModel instantiate(Class<?> facade, ModelManifest manifest) {
@@ -188,10 +196,11 @@ public abstract class EmbeddedModel {
         checkBatch(input, 0, count);
         checkOut(output, count, out);
         float[][] b = scratch(count);
+        FrozenPredictor f = frozen;
         for (int from = 0; from < count; from += CHUNK) {
             int n = Math.min(CHUNK, count - from);
             fill(b, 0, input, from, n);
-            kernels.predict(b, n);
+            f.predict(b, n);
             copyOut(b, output, from, n, out);
         }
     }
@@ -216,12 +225,13 @@ public abstract class EmbeddedModel {
         }
         checkOut(output, count, out);
         float[][] b = scratch(count);
+        FrozenPredictor f = frozen;
         for (int from = 0; from < count; from += CHUNK) {
             int n = Math.min(CHUNK, count - from);
             for (int i = 0; i < input.length; i++) {
                 fill(b, i, input[i], from, n);
             }
-            kernels.predict(b, n);
+            f.predict(b, n);
             copyOut(b, output, from, n, out);
         }
     }
@@ -234,7 +244,7 @@ public abstract class EmbeddedModel {
         checkLength(input, 0);
         float[][] b = scratch(1);
         fill(b, 0, input, 0, 1);
-        kernels.predict(b, 1);
+        frozen.predict(b, 1);
         return predicted(b[classOutput], 0);
     }
 
@@ -248,10 +258,11 @@ public abstract class EmbeddedModel {
             throw new IllegalArgumentException("labels has room for " + labels.length + " classes, but count is " + count);
         }
         float[][] b = scratch(count);
+        FrozenPredictor f = frozen;
         for (int from = 0; from < count; from += CHUNK) {
             int n = Math.min(CHUNK, count - from);
             fill(b, 0, input, from, n);
-            kernels.predict(b, n);
+            f.predict(b, n);
             for (int r = 0; r < n; r++) {
                 labels[from + r] = predicted(b[classOutput], r);
             }
@@ -288,18 +299,12 @@ public abstract class EmbeddedModel {
         System.arraycopy(b[outputs[output]], 0, out, fromRow * w, rows * w);
     }
 
-    /** This thread's buffers, with room for {@code min(count, CHUNK)} rows; PARAM and STATE are the shared weights. */
+    /** This thread's buffers, with room for {@code min(count, CHUNK)} rows (inputs, outputs and temporaries). */
     private float[][] scratch(int count) {
         int rows = Math.max(1, Math.min(count, CHUNK));
         float[][] b = scratch.get();
         if (b == null || b[inputs[0]].length < spec.buffers().get(inputs[0]).size(rows)) {
-            b = new float[weights.length][];
-            for (int i = 0; i < b.length; i++) {
-                BufferSpec s = spec.buffers().get(i);
-                // predict reads no gradient or optimizer state: those stay empty
-                b[i] = weights[i] != null ? weights[i]
-                        : s.role() == BufferRole.GRAD ? new float[0] : new float[s.size(rows)];
-            }
+            b = frozen.allocate(rows); // the weights are the frozen predictor's: their slots stay empty
             scratch.set(b);
         }
         return b;
@@ -380,6 +385,7 @@ public abstract class EmbeddedModel {
                 System.arraycopy(buffers[i], 0, weights[i], 0, weights[i].length);
             }
         }
+        frozen = kernels.freeze(weights);
         metadata.putAll(newMetadata);
     }
 

@@ -24,7 +24,8 @@ import java.util.Map;
  * {@code nabla train --init CHECKPOINT} does with the same data, options and seed (the model's preprocessing is
  * applied to the raw data, the optimizer state and step count continue from the weights), then the model's weights
  * are the trained ones. Training runs on buffers of its own; the model's weights change only when {@code fit}
- * returns, so {@code fit} must not overlap a {@code predict} on the same instance.
+ * returns, all at once: a {@code predict} on the same instance meanwhile uses the weights from before (two
+ * {@code fit}s on one instance must not overlap).
  */
 public class ModelTrainer {
 

@@ -60,6 +60,19 @@ public final class Gemm {
         run(KERNEL, call);
     }
 
+    /**
+     * Makes products on the calling thread whose B is one of {@code weights}' arrays read it packed, until the next
+     * call (null: none). Returns the previous binding, to restore in a {@code finally}. Used by
+     * {@link dev.nabla.runtime.FrozenPredictor} around the generated {@code predict}.
+     */
+    public static PackedWeights bind(PackedWeights weights) {
+        GemmCall holder = CALLS.get();
+        PackedWeights previous = holder.bound;
+        holder.bound = weights;
+        return previous;
+    }
+
+
     /** Which implementation is active: "vector" or "scalar". */
     public static String implementation() {
         return KERNEL.name();
@@ -100,6 +113,10 @@ public final class Gemm {
             call.check();
             if (call.m == 0 || call.n == 0) {
                 return;
+            }
+            if (call.bound != null) {
+                // on the calling thread, before the parts are handed out: a first use packs B here, once
+                call.packedB = call.bound.lookup(kernel, call);
             }
             int t = threads;
             if (t > 1 && call.fmas() >= parallelMinFmas) {

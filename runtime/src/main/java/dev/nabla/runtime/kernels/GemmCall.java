@@ -20,6 +20,13 @@ final class GemmCall {
     float[] bias;
     int biasOff;
     boolean relu;
+    /**
+     * op(B) already in the layout of the active kernel ({@link GemmKernel#packB}), or null: set by {@link Gemm} when
+     * B is a weight matrix of the {@link PackedWeights} bound to the calling thread.
+     */
+    float[][] packedB;
+    /** The frozen weights bound to this thread by {@link Gemm#bind}, or null; kept across calls. */
+    PackedWeights bound;
 
     GemmCall set(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
                  float[] c, int cOff, boolean accumulate, float[] bias, int biasOff, int act) {
@@ -38,6 +45,7 @@ final class GemmCall {
         this.bias = bias;
         this.biasOff = biasOff;
         this.relu = act == Gemm.ACT_RELU;
+        this.packedB = null;
         return this;
     }
 
@@ -47,6 +55,7 @@ final class GemmCall {
         b = null;
         c = null;
         bias = null;
+        packedB = null;
     }
 
     long fmas() {

@@ -16,6 +16,12 @@ interface GemmKernel {
     /** Row splits fall on multiples of this. */
     int rowAlign();
 
+    /**
+     * op(B) ({@code B[k,n]}, or {@code B[n,k]} transposed) copied into the layout {@link #compute} reads it in, as
+     * {@link GemmCall#packedB}: done once for a weight matrix that does not change, instead of in every product.
+     */
+    float[][] packB(float[] b, int bOff, boolean transB, int k, int n);
+
     /** "vector" or "scalar". */
     String name();
 }

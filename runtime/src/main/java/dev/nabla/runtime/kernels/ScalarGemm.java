@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * Plain-Java matrix product: the fallback without the Vector API. Loops run i-k-j into a scratch row from
  * rows of op(B) copied into separate per-thread arrays, so that C2 vectorizes the inner loop; products with
- * fewer than 4 rows read B in place. Nothing is allocated after warm-up. Each element of C is
+ * fewer than 4 rows read B in place. A weight matrix packed once ({@link PackedWeights}) is read as those rows
+ * directly. Nothing is allocated after warm-up. Each element of C is
  * {@code act(sum_p a*b + old C + bias)}, the sum taken in order of p with separate multiply and add.
  */
 final class ScalarGemm implements GemmKernel {
@@ -47,8 +48,11 @@ final class ScalarGemm implements GemmKernel {
             fewRows(call, i0, i1, j0, w, row);
             return;
         }
-        float[][] bRows = scratch.rows(k, w);
-        packRows(call, j0, w, bRows);
+        float[][] bRows = call.packedB;
+        if (bRows == null || j0 != 0 || w != call.n) {
+            bRows = scratch.rows(k, w);
+            packRows(call.b, call.bOff, call.transB, k, call.n, j0, w, bRows);
+        }
         float[] a = call.a;
         int aStep = call.transA ? call.m : 1;
         for (int i = i0; i < i1; i++) {
@@ -98,21 +102,27 @@ final class ScalarGemm implements GemmKernel {
     }
 
     /** Copies columns {@code [j0, j0+w)} of op(B) into {@code bRows[p][0..w)}. */
-    private static void packRows(GemmCall call, int j0, int w, float[][] bRows) {
-        int k = call.k;
-        float[] b = call.b;
-        if (call.transB) {
+    private static void packRows(float[] b, int bOff, boolean transB, int k, int n, int j0, int w, float[][] bRows) {
+        if (transB) {
             for (int jj = 0; jj < w; jj++) {
-                int src = call.bOff + (j0 + jj) * k;
+                int src = bOff + (j0 + jj) * k;
                 for (int p = 0; p < k; p++) {
                     bRows[p][jj] = b[src + p];
                 }
             }
         } else {
             for (int p = 0; p < k; p++) {
-                System.arraycopy(b, call.bOff + p * call.n + j0, bRows[p], 0, w);
+                System.arraycopy(b, bOff + p * n + j0, bRows[p], 0, w);
             }
         }
+    }
+
+    /** All of op(B) as k rows of n floats: what {@link #compute} copies for a part that spans every column. */
+    @Override
+    public float[][] packB(float[] b, int bOff, boolean transB, int k, int n) {
+        float[][] rows = new float[k][n];
+        packRows(b, bOff, transB, k, n, 0, n, rows);
+        return rows;
     }
 
     private static void store(GemmCall call, float[] row, int cRow, int j0, int w) {

@@ -16,6 +16,9 @@ import java.util.Arrays;
  * place, or packed when transposed; the columns of op(B) a panel or strip needs are copied into a per-thread panel of constant row
  * stride (zero-padded for the last partial strip), so no masked or out-of-bounds access is ever needed. Tiles go straight into C when there is no epilogue, else through a
  * scratch tile and {@link VectorEpilogue}. A single row (batch-1 inference) takes {@link VectorMatVec}.
+ *
+ * <p>A weight matrix that does not change ({@link PackedWeights}) is packed once by {@link #packB}: one array per
+ * panel and per strip, exactly what {@link #columns} would copy, so the tiles read the same floats either way.
  */
 final class VectorGemm implements GemmKernel {
 
@@ -52,12 +55,14 @@ final class VectorGemm implements GemmKernel {
         Scratch scratch = Scratch.current();
         float[] tile = scratch.tile(ROWS * W);
         float[] a = call.transA ? packTransposedA(call, i0, i1, scratch) : call.a;
+        // packed panels line up with the part when it starts on a panel and ends on one or at n (as Gemm.split cuts)
+        float[][] packed = j0 % W == 0 && (j1 == call.n || j1 % W == 0) ? call.packedB : null;
         int j = j0;
         for (; j + W <= j1; j += W) {
-            columns(call, i0, i1, j, W, scratch, a, tile);
+            columns(call, i0, i1, j, W, scratch, a, tile, packed);
         }
         for (; j < j1; j += L) {
-            columns(call, i0, i1, j, Math.min(L, j1 - j), scratch, a, tile);
+            columns(call, i0, i1, j, Math.min(L, j1 - j), scratch, a, tile, packed);
         }
     }
 
@@ -86,11 +91,42 @@ final class VectorGemm implements GemmKernel {
      * part, so it costs little next to the products.
      */
     private static void columns(GemmCall call, int i0, int i1, int j, int w, Scratch scratch, float[] a,
-                                float[] tile) {
-        int stride = w == W ? W : L;
-        float[] panel = scratch.panel(call.k * stride);
-        pack(call, j, w, panel, stride);
+                                float[] tile, float[][] packed) {
+        float[] panel;
+        if (packed != null) {
+            panel = packed[panelIndex(j, call.n)];
+        } else {
+            int stride = w == W ? W : L;
+            panel = scratch.panel(call.k * stride);
+            pack(call.b, call.bOff, call.transB, call.k, call.n, j, w, panel, stride);
+        }
         rows(call, i0, i1, j, w, a, panel, tile);
+    }
+
+    /**
+     * The packed panel of column {@code j}: full panels of W columns first, then strips of L. {@link Gemm#split} cuts
+     * columns at multiples of W, so every part walks the same panels and strips as the whole product.
+     */
+    static int panelIndex(int j, int n) {
+        int full = n / W;
+        return j < full * W ? j / W : full + (j - full * W) / L;
+    }
+
+    @Override
+    public float[][] packB(float[] b, int bOff, boolean transB, int k, int n) {
+        int full = n / W;
+        int strips = (n - full * W + L - 1) / L;
+        float[][] panels = new float[full + strips][];
+        for (int q = 0; q < full; q++) {
+            panels[q] = new float[k * W];
+            pack(b, bOff, transB, k, n, q * W, W, panels[q], W);
+        }
+        for (int s = 0; s < strips; s++) {
+            int j = full * W + s * L;
+            panels[full + s] = new float[k * L];
+            pack(b, bOff, transB, k, n, j, Math.min(L, n - j), panels[full + s], L);
+        }
+        return panels;
     }
 
     /** Rows {@code [i0, i1)} of columns {@code [j, j+w)}; {@code a} is A itself or, for Aᵀ, its packed rows. */
@@ -187,13 +223,13 @@ final class VectorGemm implements GemmKernel {
     }
 
     /** Copies columns {@code [j, j+w)} of op(B) into {@code panel[p * stride + jj]}, zero beyond {@code w}. */
-    private static void pack(GemmCall call, int j, int w, float[] panel, int stride) {
-        int k = call.k;
-        if (call.transB) {
-            packTransposed(call.b, call.bOff + j * k, k, w, panel, stride);
+    private static void pack(float[] b, int bOff, boolean transB, int k, int n, int j, int w, float[] panel,
+                             int stride) {
+        if (transB) {
+            packTransposed(b, bOff + j * k, k, w, panel, stride);
         } else {
             for (int p = 0; p < k; p++) {
-                System.arraycopy(call.b, call.bOff + p * call.n + j, panel, p * stride, w);
+                System.arraycopy(b, bOff + p * n + j, panel, p * stride, w);
             }
         }
         if (w < stride) {

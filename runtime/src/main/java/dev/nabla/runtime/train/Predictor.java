@@ -3,13 +3,17 @@ package dev.nabla.runtime.train;
 import dev.nabla.runtime.BufferRole;
 import dev.nabla.runtime.BufferSpec;
 import dev.nabla.runtime.CompiledModel;
+import dev.nabla.runtime.FrozenPredictor;
 import dev.nabla.runtime.ModelSpec;
 import dev.nabla.runtime.NablaException;
 import dev.nabla.runtime.data.Dataset;
 
 import java.util.List;
 
-/** Runs the inference graph over a dataset's inputs, one field per model input (targets, if any, are ignored). */
+/**
+ * Runs the inference graph over a dataset's inputs, one field per model input (targets, if any, are ignored), with the
+ * weights frozen for the pass ({@link CompiledModel#freeze}).
+ */
 public final class Predictor {
 
     private Predictor() {
@@ -26,10 +30,11 @@ public final class Predictor {
         int width = spec.buffers().get(output).rowSize();
         float[] values = new float[data.rows() * width];
         int[] order = ModelBuffers.identity(data.rows());
+        FrozenPredictor frozen = model.freeze(buffers); // the weights do not change during the pass: pack them once
         for (int from = 0; from < data.rows(); from += batch) {
             int count = Math.min(batch, data.rows() - from);
             mb.fill(bound, order, from, count);
-            model.predict(buffers, count);
+            frozen.predict(buffers, count);
             System.arraycopy(buffers[output], 0, values, from * width, count * width);
         }
         return new Predictions(spec.buffers().get(output).name(), data.rows(), width, values, isClassifier(spec, width));

@@ -104,6 +104,11 @@ class GemmThreadsProperties {
         }
 
         @Override
+        public float[][] packB(float[] b, int bOff, boolean transB, int k, int n) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public int columnAlign() {
             return 64;
         }
