@@ -102,8 +102,8 @@ public final class FrozenPredictor {
         }
     }
 
-    /** Weight matrices packed so far (for tests). */
-    int packedCount() {
+    /** Weight matrices packed so far: one per product that read a frozen weight as its B (for tests and diagnostics). */
+    public int packedCount() {
         return packed.packedCount();
     }
 }

@@ -11,7 +11,10 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** After warm-up (JIT-compiled kernels), predict, trainStep and update allocate nothing on the calling thread. */
+/**
+ * After warm-up (JIT-compiled kernels), predict (plain and through a {@link dev.nabla.runtime.FrozenPredictor}), trainStep
+ * and update allocate nothing on the calling thread.
+ */
 class NoAllocationTest {
 
     @ParameterizedTest(name = "vector={0}")
@@ -19,7 +22,7 @@ class NoAllocationTest {
     void kernelCallsAllocateNothingAfterWarmUp(boolean vector) {
         CompiledModel m = Harness.load(ModelCompiler.compile(Graphs.mlp(true),
                 new OptimizerSpec(OptimizerSpec.Kind.ADAM, 1e-3, 0, 0.9, 0.999, 0.99, 1e-8, 0)), vector);
-        assertEquals(0, allocatedAfterWarmUp(m, 1e-3f, 5_000, 200), "bytes allocated by 200 rounds of predict + trainStep + update");
+        assertEquals(0, allocatedAfterWarmUp(m, 1e-3f, 5_000, 200), "bytes allocated by 200 rounds of frozen predict + predict + trainStep + update");
     }
 
     /**
@@ -30,13 +33,14 @@ class NoAllocationTest {
     static long allocatedAfterWarmUp(CompiledModel m, float lr, int warm, int measured) {
         float[][] b = Harness.randomBuffers(m.spec(), 24, 5);
         float[] hyper = {lr, 1, 1};
+        dev.nabla.runtime.FrozenPredictor frozen = m.freeze(b);
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long tid = Thread.currentThread().getId();
         long allocated = -1;
         for (int round = 0; round < 20 && allocated != 0; round++) {
-            run(m, b, hyper, warm);
+            run(m, frozen, b, hyper, warm);
             long before = mx.getThreadAllocatedBytes(tid);
-            run(m, b, hyper, measured);
+            run(m, frozen, b, hyper, measured);
             allocated = mx.getThreadAllocatedBytes(tid) - before;
         }
         return allocated;
@@ -138,11 +142,13 @@ class NoAllocationTest {
         CompiledModel m = Harness.load(ModelCompiler.compile(c.model(null), OptimizerSpec.sgd(0.05, 0.9, 0)),
                 Boolean.parseBoolean(args[1]));
         long allocated = allocatedAfterWarmUp(m, 0.05f, 1_000, 100);
-        System.out.println("100 rounds of predict + trainStep + update allocated " + allocated + " bytes");
+        System.out.println("100 rounds of frozen predict + predict + trainStep + update allocated " + allocated + " bytes");
     }
 
-    private static void run(CompiledModel m, float[][] b, float[] hyper, int n) {
+    private static void run(CompiledModel m, dev.nabla.runtime.FrozenPredictor frozen, float[][] b, float[] hyper,
+                            int n) {
         for (int i = 0; i < n; i++) {
+            frozen.predict(b, 24);
             m.predict(b, 24);
             m.trainStep(b, 24);
             hyper[1] = 1 + i % 50;

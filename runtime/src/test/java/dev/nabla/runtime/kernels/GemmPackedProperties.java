@@ -67,7 +67,7 @@ class GemmPackedProperties {
         Gemm.parallelMinFmas = Gemm.PARALLEL_MIN_FMAS;
         try {
             for (GemmKernel kernel : new GemmKernel[] {VectorGemm.INSTANCE, ScalarGemm.INSTANCE}) {
-                for (int batch : new int[] {1, 15, 17, 128, 255}) {
+                for (int batch : new int[] {1, 17, 128}) {
                     comparePacked(kernel, 2, new Problem(false, false, batch, 256, 784, false, true, Gemm.ACT_RELU, 1));
                     comparePacked(kernel, 2, new Problem(false, false, batch, 128, 256, false, true, Gemm.ACT_RELU, 2));
                     comparePacked(kernel, 2, new Problem(false, false, batch, 10, 128, false, true, Gemm.ACT_NONE, 3));
