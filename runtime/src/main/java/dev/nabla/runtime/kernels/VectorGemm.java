@@ -17,8 +17,8 @@ import java.util.Arrays;
  * stride (zero-padded for the last partial strip), so no masked or out-of-bounds access is ever needed. Tiles go straight into C when there is no epilogue, else through a
  * scratch tile and {@link VectorEpilogue}. A single row (batch-1 inference) takes {@link VectorMatVec}.
  *
- * <p>A weight matrix that does not change ({@link PackedWeights}) is packed once by {@link #packB}: one array per
- * panel and per strip, exactly what {@link #columns} would copy, so the tiles read the same floats either way.
+ * <p>A weight matrix that does not change ({@link PackedWeights}) is packed once by {@link #packB}, in the layout of
+ * {@link VectorPackedB}: the same floats the per-call copy holds, so the results are the same to the bit.
  */
 final class VectorGemm implements GemmKernel {
 
@@ -56,7 +56,8 @@ final class VectorGemm implements GemmKernel {
         float[] tile = scratch.tile(ROWS * W);
         float[] a = call.transA ? packTransposedA(call, i0, i1, scratch) : call.a;
         // packed panels line up with the part when it starts on a panel and ends on one or at n (as Gemm.split cuts)
-        float[][] packed = j0 % W == 0 && (j1 == call.n || j1 % W == 0) ? call.packedB : null;
+        boolean aligned = j0 % W == 0 && (j1 == call.n || j1 % W == 0);
+        float[][] packed = aligned && VectorPackedB.readable(call) ? call.packedB : null;
         int j = j0;
         for (; j + W <= j1; j += W) {
             columns(call, i0, i1, j, W, scratch, a, tile, packed);
@@ -93,8 +94,11 @@ final class VectorGemm implements GemmKernel {
     private static void columns(GemmCall call, int i0, int i1, int j, int w, Scratch scratch, float[] a,
                                 float[] tile, float[][] packed) {
         float[] panel;
-        if (packed != null) {
-            panel = packed[panelIndex(j, call.n)];
+        if (packed != null && w == W && VectorPackedB.kBlocks(call.k) > 1) {
+            VectorPackedB.rowsInBlocks(call, i0, i1, j, packed);
+            return;
+        } else if (packed != null) {
+            panel = packed[VectorPackedB.index(j, call.n, call.k)];
         } else {
             int stride = w == W ? W : L;
             panel = scratch.panel(call.k * stride);
@@ -103,30 +107,9 @@ final class VectorGemm implements GemmKernel {
         rows(call, i0, i1, j, w, a, panel, tile);
     }
 
-    /**
-     * The packed panel of column {@code j}: full panels of W columns first, then strips of L. {@link Gemm#split} cuts
-     * columns at multiples of W, so every part walks the same panels and strips as the whole product.
-     */
-    static int panelIndex(int j, int n) {
-        int full = n / W;
-        return j < full * W ? j / W : full + (j - full * W) / L;
-    }
-
     @Override
     public float[][] packB(float[] b, int bOff, boolean transB, int k, int n) {
-        int full = n / W;
-        int strips = (n - full * W + L - 1) / L;
-        float[][] panels = new float[full + strips][];
-        for (int q = 0; q < full; q++) {
-            panels[q] = new float[k * W];
-            pack(b, bOff, transB, k, n, q * W, W, panels[q], W);
-        }
-        for (int s = 0; s < strips; s++) {
-            int j = full * W + s * L;
-            panels[full + s] = new float[k * L];
-            pack(b, bOff, transB, k, n, j, Math.min(L, n - j), panels[full + s], L);
-        }
-        return panels;
+        return VectorPackedB.pack(b, bOff, transB, k, n);
     }
 
     /** Rows {@code [i0, i1)} of columns {@code [j, j+w)}; {@code a} is A itself or, for Aᵀ, its packed rows. */
@@ -223,8 +206,7 @@ final class VectorGemm implements GemmKernel {
     }
 
     /** Copies columns {@code [j, j+w)} of op(B) into {@code panel[p * stride + jj]}, zero beyond {@code w}. */
-    private static void pack(float[] b, int bOff, boolean transB, int k, int n, int j, int w, float[] panel,
-                             int stride) {
+    static void pack(float[] b, int bOff, boolean transB, int k, int n, int j, int w, float[] panel, int stride) {
         if (transB) {
             packTransposed(b, bOff + j * k, k, w, panel, stride);
         } else {
