@@ -1,6 +1,5 @@
 package dev.nabla.runtime;
 
-import dev.nabla.runtime.kernels.Gemm;
 import dev.nabla.runtime.kernels.PackedWeights;
 
 /**
@@ -9,9 +8,9 @@ import dev.nabla.runtime.kernels.PackedWeights;
  * from copies already in the layout the product kernel reads (packed on the first product that uses each one), where
  * {@link CompiledModel#predict} copies them again in every product.
  *
- * <p><b>A snapshot.</b> The copies are private: writing the buffers it was frozen from (a training step, a checkpoint
- * load, any code) does not change what it predicts. Freeze again after the weights change. Nothing can write the
- * frozen weights, which is what makes keeping them packed correct.
+ * <p><b>A snapshot.</b> The copies are private ({@link PackedWeights} never hands them out): writing the buffers it was
+ * frozen from (a training step, a checkpoint load, any code) does not change what it predicts. Freeze again after the
+ * weights change. Nothing can write the frozen weights, which is what makes keeping them packed correct.
  *
  * <p>{@link #predict} takes a buffer set laid out as {@link #spec()} (from {@link #allocate}, or the one it was frozen
  * from) and reads its INPUT buffers, writes its OUTPUT and TEMP buffers; its PARAM and STATE slots are not used. Any
@@ -22,11 +21,7 @@ public final class FrozenPredictor {
 
     private final CompiledModel model;
     private final ModelSpec spec;
-    /** The frozen copies of PARAM and STATE buffers; null for every other slot. */
-    private final float[][] weights;
-    private final PackedWeights packed;
-    /** Per thread: the caller's buffers with the weight slots replaced by the frozen copies (no allocation per call). */
-    private final ThreadLocal<float[][]> views;
+    private final PackedWeights weights;
 
     FrozenPredictor(CompiledModel model, float[][] buffers) {
         this.model = model;
@@ -35,8 +30,7 @@ public final class FrozenPredictor {
             throw new IllegalArgumentException("model " + spec.name() + " has " + spec.buffers().size()
                     + " buffers, got a set of " + buffers.length);
         }
-        weights = new float[buffers.length][];
-        int count = 0;
+        float[][] frozen = new float[buffers.length][];
         for (int i = 0; i < buffers.length; i++) {
             BufferSpec b = spec.buffers().get(i);
             if (frozen(b.role())) {
@@ -45,18 +39,10 @@ public final class FrozenPredictor {
                     throw new IllegalArgumentException("buffer " + b.name() + " holds " + (buffers[i] == null ? "nothing"
                             : buffers[i].length + " floats") + ", model " + spec.name() + " needs " + size);
                 }
-                weights[i] = java.util.Arrays.copyOf(buffers[i], size);
-                count++;
+                frozen[i] = buffers[i].length == size ? buffers[i] : java.util.Arrays.copyOf(buffers[i], size);
             }
         }
-        float[][] sources = new float[count][];
-        for (int i = 0, s = 0; i < weights.length; i++) {
-            if (weights[i] != null) {
-                sources[s++] = weights[i];
-            }
-        }
-        packed = new PackedWeights(sources);
-        views = ThreadLocal.withInitial(() -> new float[weights.length][]);
+        weights = new PackedWeights(frozen); // copies them
     }
 
     private static boolean frozen(BufferRole role) {
@@ -72,7 +58,7 @@ public final class FrozenPredictor {
      * OPT_STATE sized as {@link ModelSpec#allocate} sizes it (those four are empty: predict reads none of them).
      */
     public float[][] allocate(int maxBatch) {
-        float[][] b = new float[weights.length][];
+        float[][] b = new float[spec.buffers().size()][];
         for (int i = 0; i < b.length; i++) {
             BufferSpec s = spec.buffers().get(i);
             boolean unused = frozen(s.role()) || s.role() == BufferRole.GRAD || s.role() == BufferRole.OPT_STATE;
@@ -83,27 +69,11 @@ public final class FrozenPredictor {
 
     /** The inference graph on {@code batch} rows of {@code buffers}' inputs, with the frozen weights. */
     public void predict(float[][] buffers, int batch) {
-        if (buffers.length != weights.length) {
-            throw new IllegalArgumentException("model " + spec.name() + " has " + weights.length
-                    + " buffers, got a set of " + buffers.length);
-        }
-        float[][] view = views.get();
-        for (int i = 0; i < view.length; i++) {
-            view[i] = weights[i] != null ? weights[i] : buffers[i];
-        }
-        PackedWeights previous = Gemm.bind(packed);
-        try {
-            model.predict(view, batch);
-        } finally {
-            Gemm.bind(previous);
-            for (int i = 0; i < view.length; i++) {
-                view[i] = null; // keep no reference to the caller's buffers
-            }
-        }
+        weights.predict(model, buffers, batch);
     }
 
     /** Weight matrices packed so far: one per product that read a frozen weight as its B (for tests and diagnostics). */
     public int packedCount() {
-        return packed.packedCount();
+        return weights.packedCount();
     }
 }

@@ -61,11 +61,11 @@ public final class Gemm {
     }
 
     /**
-     * Makes products on the calling thread whose B is one of {@code weights}' arrays read it packed, until the next
-     * call (null: none). Returns the previous binding, to restore in a {@code finally}. Used by
-     * {@link dev.nabla.runtime.FrozenPredictor} around the generated {@code predict}.
+     * Makes products on the calling thread whose B is one of {@code weights}' frozen arrays read it packed, until the
+     * next call (null: none). Returns the previous binding, to restore in a {@code finally}: {@link PackedWeights#predict}
+     * binds around the generated {@code predict}.
      */
-    public static PackedWeights bind(PackedWeights weights) {
+    static PackedWeights bind(PackedWeights weights) {
         GemmCall holder = CALLS.get();
         PackedWeights previous = holder.bound;
         holder.bound = weights;

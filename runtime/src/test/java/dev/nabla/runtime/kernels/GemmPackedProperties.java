@@ -105,11 +105,13 @@ class GemmPackedProperties {
         int k = 33;
         int n = 47;
         int m = 17;
-        float[] w = random(r, 3 + k * n);
-        float[] other = w.clone();
+        float[] given = random(r, 3 + k * n);
         float[] x = random(r, m * k);
         float[] bias = random(r, n);
-        PackedWeights frozen = new PackedWeights(new float[][] {w});
+        PackedWeights frozen = new PackedWeights(new float[][] {null, given});
+        float[] w = frozen.frozen(1);
+        assertNotSame(given, w, "the weights are copied");
+        float[] other = given;
 
         float[] expected = new float[m * n];
         Gemm.gemmBiasAct(false, m, n, k, x, 0, w, 3, expected, 0, bias, 0, Gemm.ACT_RELU);
