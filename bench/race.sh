@@ -3,7 +3,8 @@
 # ratios much less). W1: `nabla train bench/w1.nabla` against run-torch.sh w1 (median samples/s of epochs 2-5,
 # test accuracy). W2: one epoch of the CNN bench/w2.nabla against run-torch.sh w2, both as the median samples/s of
 # 3 windows of 79 batches after 40 warm-up batches, through the whole training loop (batch copy, step, update).
-# W3: batch-1 latency and batch-128 throughput of the same MLP's inference.
+# W3: batch-1 latency and batch-128 throughput of the same MLP's inference, with frozen weights (CompiledModel.freeze,
+# as TorchScript's torch.jit.freeze), then through the plain predict for comparison.
 # Needs ../shared/peers (PyTorch reference; it installs python3-torch and Fashion-MNIST) and OpenBLAS's
 # threaded build, without which Debian's torch falls back to reference BLAS: apt-get install libopenblas0-pthread.
 # Usage: bench/race.sh [w1|w2|w3|all] [runs]   (runs: how many times PyTorch and Nabla alternate; default 1)
@@ -52,4 +53,6 @@ if [ "$what" = w3 ] || [ "$what" = all ]; then
   echo "== W3 Nabla"
   cp=$(test_classpath)
   java --add-modules jdk.incubator.vector -cp "$cp" dev.nabla.compiler.codegen.W3Bench bench/w1.nabla 2>&1 | grep -v '^WARNING: Using incubator'
+  echo "== W3 Nabla, plain predict (weights packed in every product, not frozen)"
+  java --add-modules jdk.incubator.vector -cp "$cp" dev.nabla.compiler.codegen.W3Bench bench/w1.nabla plain 2>&1 | grep -v '^WARNING: Using incubator'
 fi

@@ -36,8 +36,11 @@ public final class W3Bench {
                 }
             }
         }
-        // frozen weights, as torch.jit.freeze (PyTorch's TorchScript figure) and the embedded API run inference
-        FrozenPredictor f = m.freeze(b);
+        // frozen weights, as torch.jit.freeze (PyTorch's TorchScript figure) and the embedded API run inference; with
+        // a second argument "plain", the generated predict on the buffers themselves (packing weights in every product)
+        boolean plain = args.length > 1 && args[1].equals("plain");
+        FrozenPredictor frozen = m.freeze(b);
+        Predict f = plain ? m::predict : frozen::predict;
         for (int i = 0; i < 20_000; i++) {
             f.predict(b, 1);
         }
@@ -56,8 +59,13 @@ public final class W3Bench {
             f.predict(b, 128);
         }
         double rate = 2_000.0 * 128 / ((System.nanoTime() - t0) * 1e-9);
-        System.out.printf("RESULT {\"workload\": \"w3\", \"impl\": \"nabla\", \"gemm\": \"%s\", \"threads\": %d, "
-                + "\"batch1_us\": %.2f, \"batch128_samples_per_s\": %.0f}%n", Gemm.implementation(), Gemm.threads(),
-                ns[ns.length / 2] / 1000.0, rate);
+        System.out.printf("RESULT {\"workload\": \"w3\", \"impl\": \"nabla%s\", \"gemm\": \"%s\", \"threads\": %d, "
+                + "\"batch1_us\": %.2f, \"batch128_samples_per_s\": %.0f}%n", plain ? " (plain predict)" : "",
+                Gemm.implementation(), Gemm.threads(), ns[ns.length / 2] / 1000.0, rate);
+    }
+
+    /** One way to run the inference graph. */
+    private interface Predict {
+        void predict(float[][] buffers, int batch);
     }
 }
