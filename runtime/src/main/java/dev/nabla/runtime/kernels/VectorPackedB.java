@@ -11,22 +11,22 @@ import static dev.nabla.runtime.kernels.VectorTiles.W;
  *
  * <p>Layout: one array per full panel of W columns and per strip of L columns, each exactly what
  * {@link VectorGemm} copies per call (row p at {@code p * W}, or {@code p * L} for a strip), so the tiles read the
- * same floats. With the 6 x 2 tile and k above {@link #KC}, a full panel is cut into {@link #kBlocks} arrays of about
- * equal depth: the panel of W1's first layer (784 x 16 floats, 50 KB) does not fit a 32 KB L1 cache, so every 6-row
- * tile streamed it from L2 again; a block of at most KC rows (16 KB) stays in L1 across all the row tiles of the
+ * same floats. With the 2-vector (AVX2) tiles and k above {@link #KC}, a full panel is cut into {@link #kBlocks} arrays
+ * of about equal depth: the panel of W1's first layer (784 x 16 floats, 50 KB) does not fit a 32 KB L1 cache, so every
+ * row tile streamed it from L2 again; a block of at most KC rows (16 KB) stays in L1 across all the row tiles of the
  * part, which is how BLIS and OpenBLAS block their kernels. A block's tiles start from the sums the previous block
- * left in C ({@link TwoVectorTiles#tile6x2Acc}), so each element is the same chain of fmas in order of p as without
+ * left in C ({@link TwoVectorTiles#tile4x2Acc}), so each element is the same chain of fmas in order of p as without
  * blocks, to the bit; bias and activation are applied to C in place after the last block.
  */
 final class VectorPackedB {
 
-    /** Deepest k-block: KC x W floats of B (16 KB for W = 16) plus 6 x KC of A fit a 32 KB L1 data cache. */
+    /** Deepest k-block: KC x W floats of B (16 KB for W = 16) plus ROWS x KC of A fit a 32 KB L1 data cache. */
     static final int KC = 256;
 
     private VectorPackedB() {
     }
 
-    /** k-blocks per full panel: more than one only for the 6 x 2 tile (the 6 x 4 one has no accumulating variant). */
+    /** k-blocks per full panel: more than one only for the 2-vector tiles (the 6 x 4 one has no accumulating variant). */
     static int kBlocks(int k) {
         return VECTORS == 2 && k > KC ? (k + KC - 1) / KC : 1;
     }
@@ -100,9 +100,9 @@ final class VectorPackedB {
                 int aBase = call.aOff + i * k + p0;
                 int dBase = call.cOff + i * n + j;
                 if (kb == 0) {
-                    TwoVectorTiles.tile6x2(call.a, aBase, k, b, depth, call.c, dBase, n);
+                    TwoVectorTiles.tile4x2(call.a, aBase, k, b, depth, call.c, dBase, n);
                 } else {
-                    TwoVectorTiles.tile6x2Acc(call.a, aBase, k, b, depth, call.c, dBase, n);
+                    TwoVectorTiles.tile4x2Acc(call.a, aBase, k, b, depth, call.c, dBase, n);
                 }
             }
             for (; i < i1; i++) {

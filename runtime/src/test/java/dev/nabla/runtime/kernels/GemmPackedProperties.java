@@ -20,7 +20,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 /**
  * Products reading a B packed once ({@link GemmKernel#packB}, {@link PackedWeights}) against the same products packing
  * B per call: the same floats to the bit, on any thread count, in both kernel families (the runtime's pom runs this
- * class again with each main tile forced, {@code -Dnabla.gemm.vectors=2|4}: the 6 x 2 tile reads deep panels in
+ * class again with each main tile forced, {@code -Dnabla.gemm.vectors=2|4}: the 4 x 2 tile reads deep panels in
  * k-blocks, {@link VectorPackedB}).
  */
 class GemmPackedProperties {
