@@ -72,7 +72,6 @@ public final class Gemm {
         return previous;
     }
 
-
     /** Which implementation is active: "vector" or "scalar". */
     public static String implementation() {
         return KERNEL.name();
