@@ -74,7 +74,7 @@ public final class PackedWeights {
             model.predict(view, batch);
         } finally {
             Gemm.bind(previous);
-            java.util.Arrays.fill(view, null); // keeps no reference to the caller's buffers, and hands out no copy
+            Arrays.fill(view, null); // keeps no reference to the caller's buffers, and hands out no copy
         }
     }
 

@@ -40,7 +40,7 @@ class GemmPackedProperties {
         Gemm.bind(null);
     }
 
-    @Property(tries = 150)
+    @Property(tries = 100)
     void vectorPackedBIsBitIdenticalToPackingPerCall(@ForAll("dims") int m, @ForAll("dims") int n,
                                                      @ForAll("depths") int k, @ForAll boolean transA,
                                                      @ForAll boolean transB, @ForAll boolean accumulate,
@@ -51,7 +51,7 @@ class GemmPackedProperties {
                 relu ? Gemm.ACT_RELU : Gemm.ACT_NONE, seed));
     }
 
-    @Property(tries = 100)
+    @Property(tries = 60)
     void scalarPackedBIsBitIdenticalToPackingPerCall(@ForAll("dims") int m, @ForAll("dims") int n,
                                                      @ForAll("depths") int k, @ForAll boolean transA,
                                                      @ForAll boolean transB, @ForAll boolean accumulate,
