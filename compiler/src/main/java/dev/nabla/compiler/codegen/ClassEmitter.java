@@ -37,6 +37,8 @@ final class ClassEmitter {
     private static final Method TRAIN = Method.getMethod("void trainStep (float[][], int)");
     private static final Method UPDATE = Method.getMethod("void update (float[][], float[])");
     private static final Method EVALUATE = Method.getMethod("void evaluate (float[][], int)");
+    private static final Method TRAIN_AND_UPDATE = Method.getMethod("void trainAndUpdate (float[][], int, float[])");
+    private static final Method FUSES_UPDATE = Method.getMethod("boolean fusesUpdate ()");
     private static final Map<String, Method> ENTRIES = Map.of("predict", PREDICT, "trainStep", TRAIN, "update", UPDATE,
             "evaluate", EVALUATE);
 
@@ -45,6 +47,8 @@ final class ClassEmitter {
     private final String modelName;
     private final boolean profile;
     private final Map<String, byte[]> classes = new LinkedHashMap<>();
+    /** The fused step's order, or null when the model has no trainStep and update to fuse. */
+    private UpdateSchedule schedule;
 
     private ClassEmitter(String mainName, String sourceFile, String modelName, boolean profile) {
         this.mainName = mainName;
@@ -59,10 +63,14 @@ final class ClassEmitter {
      * @param target   the main class's name and what else it gets (a constructor reading its manifest)
      * @param programs predict and, unless the target is inference-only, trainStep, update and optionally evaluate,
      *                 each named by its entry; a missing trainStep or update throws when called
+     * @param schedule the order of {@code trainAndUpdate} over trainStep's and update's kernels, or null: the model then
+     *                 keeps {@link CompiledModel}'s default (trainStep, then update)
      */
-    static Map<String, byte[]> emit(String modelName, String sourceFile, EmitTarget target, List<Program> programs) {
+    static Map<String, byte[]> emit(String modelName, String sourceFile, EmitTarget target, List<Program> programs,
+                                    UpdateSchedule schedule) {
         ClassEmitter e = new ClassEmitter(target.mainClass().replace('.', '/'), sourceFile, modelName,
                 target.profile());
+        e.schedule = schedule;
         Program[] ps = programs.toArray(new Program[0]);
         e.family("S", false, ps);
         e.family("V", true, ps);
@@ -154,42 +162,61 @@ final class ClassEmitter {
             profileCounters(cw, driver, calls);
         }
         for (Program p : programs) {
-            boolean update = p.entry().equals("update");
-            Method m = ENTRIES.get(p.entry());
-            GeneratorAdapter ga = new GeneratorAdapter(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, m, null, null, cw);
+            GeneratorAdapter ga = new GeneratorAdapter(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, ENTRIES.get(p.entry()),
+                    null, null, cw);
             ga.visitCode();
             int started = profile ? ga.newLocal(Type.LONG_TYPE) : -1;
             for (Placed pl : byEntry.get(p.entry())) {
-                Label l = ga.mark();
-                if (pl.kernel().span().line() > 0 && pl.kernel().span().fileName().equals(sourceFile)) {
-                    ga.visitLineNumber(pl.kernel().span().line(), l);
-                }
-                if (profile) {
-                    ga.invokeStatic(Type.getType(System.class), NANO_TIME);
-                    ga.storeLocal(started);
-                }
-                ga.loadArg(0);
-                if (update) {
-                    ga.push(0);
-                    ga.loadArg(1);
-                } else {
-                    ga.loadArg(1);
-                    ga.visitInsn(Opcodes.ACONST_NULL);
-                }
-                ga.invokeStatic(Type.getObjectType(pl.owner()), new Method(pl.method(), KernelEmitter.KERNEL_DESC));
-                if (profile) {
-                    ga.getStatic(Type.getObjectType(driver), "PROFILE", COUNTERS);
-                    ga.push(calls.indexOf(pl));
-                    ga.invokeStatic(Type.getType(System.class), NANO_TIME);
-                    ga.loadLocal(started);
-                    ga.math(GeneratorAdapter.SUB, Type.LONG_TYPE);
-                    ga.invokeVirtual(COUNTERS, Method.getMethod("void add (int, long)"));
-                }
+                call(ga, pl, driver, calls, started, ENTRIES.get(p.entry()));
+            }
+            ga.returnValue();
+            ga.endMethod();
+        }
+        if (schedule != null) {
+            // trainStep's and update's kernels, interleaved: the same methods, called in the schedule's order.
+            GeneratorAdapter ga = new GeneratorAdapter(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, TRAIN_AND_UPDATE, null,
+                    null, cw);
+            ga.visitCode();
+            int started = profile ? ga.newLocal(Type.LONG_TYPE) : -1;
+            for (UpdateSchedule.Slot slot : schedule.slots()) {
+                call(ga, byEntry.get(slot.entry()).get(slot.kernel()), driver, calls, started, TRAIN_AND_UPDATE);
             }
             ga.returnValue();
             ga.endMethod();
         }
         finish(driver, cw);
+    }
+
+    /**
+     * One kernel call in a driver method {@code from}: an update kernel gets {@code (buffers, 0, hyper)}, any other
+     * {@code (buffers, batch, null)}; timed into the driver's profile counters in a profiling build.
+     */
+    private void call(GeneratorAdapter ga, Placed pl, String driver, List<Placed> calls, int started, Method from) {
+        Label l = ga.mark();
+        if (pl.kernel().span().line() > 0 && pl.kernel().span().fileName().equals(sourceFile)) {
+            ga.visitLineNumber(pl.kernel().span().line(), l);
+        }
+        if (profile) {
+            ga.invokeStatic(Type.getType(System.class), NANO_TIME);
+            ga.storeLocal(started);
+        }
+        ga.loadArg(0);
+        if (pl.entry().equals("update")) {
+            ga.push(0);
+            ga.loadArg(from == TRAIN_AND_UPDATE ? 2 : 1);
+        } else {
+            ga.loadArg(1);
+            ga.visitInsn(Opcodes.ACONST_NULL);
+        }
+        ga.invokeStatic(Type.getObjectType(pl.owner()), new Method(pl.method(), KernelEmitter.KERNEL_DESC));
+        if (profile) {
+            ga.getStatic(Type.getObjectType(driver), "PROFILE", COUNTERS);
+            ga.push(calls.indexOf(pl));
+            ga.invokeStatic(Type.getType(System.class), NANO_TIME);
+            ga.loadLocal(started);
+            ga.math(GeneratorAdapter.SUB, Type.LONG_TYPE);
+            ga.invokeVirtual(COUNTERS, Method.getMethod("void add (int, long)"));
+        }
     }
 
     /**
@@ -245,6 +272,14 @@ final class ClassEmitter {
         spec.returnValue();
         spec.endMethod();
         entries.forEach(m -> dispatch(cw, m));
+        if (schedule != null) {
+            dispatch(cw, TRAIN_AND_UPDATE);
+            GeneratorAdapter fuses = new GeneratorAdapter(Opcodes.ACC_PUBLIC, FUSES_UPDATE, null, null, cw);
+            fuses.visitCode();
+            fuses.push(true);
+            fuses.returnValue();
+            fuses.endMethod();
+        }
         finish(mainName, cw);
     }
 
