@@ -105,7 +105,7 @@ final class VectorGemm implements GemmKernel {
         for (; i + ROWS <= i1; i += ROWS) {
             float[] d = direct ? call.c : tile;
             int dBase = direct ? call.cOff + i * call.n + j : 0;
-            tile6(call, i - i0, i, w > L, a, b, d, dBase, direct ? call.n : W);
+            rowTile(call, i - i0, i, w > L, a, b, d, dBase, direct ? call.n : W);
             if (!direct) {
                 VectorEpilogue.finish(tile, 0, W, ROWS, w, call, i, j, mode);
             }
@@ -129,7 +129,7 @@ final class VectorGemm implements GemmKernel {
 
     /**
      * Rows {@code [i0, i1)} of a full panel at column {@code j}, added onto C by tiles whose accumulators start from
-     * C (no scratch tile, no epilogue pass); the 6 x 2 tile only, where the 6 x 4 one has no registers to spare.
+     * C (no scratch tile, no epilogue pass); the 4 x 2 tile only, where the 6 x 4 one has no registers to spare.
      */
     private static void rowsOntoC(GemmCall call, int i0, int i1, int j, float[] a, float[] b) {
         int k = call.k;
@@ -138,9 +138,9 @@ final class VectorGemm implements GemmKernel {
         for (; i + ROWS <= i1; i += ROWS) {
             int dBase = call.cOff + i * n + j;
             if (call.transA) {
-                TwoVectorTiles.tile6x2TAcc(a, packedRow(i - i0, k), b, k, call.c, dBase, n);
+                TwoVectorTiles.tile4x2TAcc(a, packedRow(i - i0, k), b, k, call.c, dBase, n);
             } else {
-                TwoVectorTiles.tile6x2Acc(a, call.aOff + i * k, k, b, k, call.c, dBase, n);
+                TwoVectorTiles.tile4x2Acc(a, call.aOff + i * k, k, b, k, call.c, dBase, n);
             }
         }
         for (; i < i1; i++) {
@@ -149,25 +149,36 @@ final class VectorGemm implements GemmKernel {
         }
     }
 
-    /** The 6-row tile at row {@code i} ({@code ii = i - i0} into a packed Aᵀ). */
-    private static void tile6(GemmCall call, int ii, int i, boolean wide, float[] a, float[] b, float[] d, int dBase,
+    /** The {@link VectorTiles#ROWS}-row tile at row {@code i} ({@code ii = i - i0} into a packed Aᵀ). */
+    private static void rowTile(GemmCall call, int ii, int i, boolean wide, float[] a, float[] b, float[] d, int dBase,
                               int dStride) {
         int k = call.k;
         if (call.transA) {
             int aBase = packedRow(ii, k);
-            if (wide && VECTORS == 4) {
-                VectorTiles.tile6x4T(a, aBase, b, k, d, dBase, dStride);
+            if (VECTORS == 2) {
+                if (wide) {
+                    TwoVectorTiles.tile4x2T(a, aBase, b, k, d, dBase, dStride);
+                } else {
+                    TwoVectorTiles.tile4x1T(a, aBase, b, k, d, dBase, dStride);
+                }
             } else if (wide) {
-                TwoVectorTiles.tile6x2T(a, aBase, b, k, d, dBase, dStride);
+                VectorTiles.tile6x4T(a, aBase, b, k, d, dBase, dStride);
             } else {
                 VectorTiles.tile6x1T(a, aBase, b, k, d, dBase, dStride);
             }
-        } else if (wide && VECTORS == 4) {
-            VectorTiles.tile6x4(a, call.aOff + i * k, k, b, k, d, dBase, dStride);
+            return;
+        }
+        int aBase = call.aOff + i * k;
+        if (VECTORS == 2) {
+            if (wide) {
+                TwoVectorTiles.tile4x2(a, aBase, k, b, k, d, dBase, dStride);
+            } else {
+                TwoVectorTiles.tile4x1(a, aBase, k, b, k, d, dBase, dStride);
+            }
         } else if (wide) {
-            TwoVectorTiles.tile6x2(a, call.aOff + i * k, k, b, k, d, dBase, dStride);
+            VectorTiles.tile6x4(a, aBase, k, b, k, d, dBase, dStride);
         } else {
-            VectorTiles.tile6x1(a, call.aOff + i * k, k, b, k, d, dBase, dStride);
+            VectorTiles.tile6x1(a, aBase, k, b, k, d, dBase, dStride);
         }
     }
 
