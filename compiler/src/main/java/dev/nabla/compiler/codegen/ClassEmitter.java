@@ -1,6 +1,7 @@
 package dev.nabla.compiler.codegen;
 
 import dev.nabla.compiler.lower.Kernel;
+import dev.nabla.compiler.lower.ParallelLoop;
 import dev.nabla.compiler.lower.Program;
 import dev.nabla.runtime.CompiledModel;
 import dev.nabla.runtime.KernelProfile;
@@ -15,6 +16,7 @@ import org.objectweb.asm.commons.GeneratorAdapter;
 import org.objectweb.asm.commons.Method;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +47,8 @@ final class ClassEmitter {
     private final String modelName;
     private final boolean profile;
     private final Map<String, byte[]> classes = new LinkedHashMap<>();
+    /** Each kernel's top-level loops that run split over threads, found once for both families. */
+    private final Map<Kernel, boolean[]> parallelLoops = new IdentityHashMap<>();
 
     private ClassEmitter(String mainName, String sourceFile, String modelName, boolean profile) {
         this.mainName = mainName;
@@ -143,7 +147,7 @@ final class ClassEmitter {
             for (Placed pl : kernels) {
                 KernelEmitter ke = vector ? new VectorKernelEmitter(cw, owner, pl.method())
                         : new KernelEmitter(cw, owner, pl.method());
-                ke.emit(pl.kernel());
+                ke.emit(pl.kernel(), parallelLoops.computeIfAbsent(pl.kernel(), k -> ParallelLoop.qualifying(k.body())));
             }
             finish(owner, cw);
         });
