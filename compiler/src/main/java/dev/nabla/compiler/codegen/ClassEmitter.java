@@ -1,6 +1,8 @@
 package dev.nabla.compiler.codegen;
 
 import dev.nabla.compiler.lower.Kernel;
+import dev.nabla.compiler.lower.ParallelLoop;
+import dev.nabla.compiler.lower.SameKernel;
 import dev.nabla.compiler.lower.Program;
 import dev.nabla.runtime.CompiledModel;
 import dev.nabla.runtime.KernelProfile;
@@ -15,13 +17,15 @@ import org.objectweb.asm.commons.GeneratorAdapter;
 import org.objectweb.asm.commons.Method;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Emits the classes of one model: the main class implementing {@link CompiledModel}, and two families of
- * helper classes holding one static method per kernel plus a driver per entry point — {@code $S*} with plain
+ * helper classes holding one static method per kernel (one for kernels entry points share, {@link #sharedKernels}) plus a driver per entry point — {@code $S*} with plain
  * scalar loops and {@code $V*} with Vector API loops. The main class picks the family once, in its static
  * initializer; the scalar family never mentions Vector API types, so it loads without the module.
  */
@@ -49,6 +53,8 @@ final class ClassEmitter {
     private final Map<String, byte[]> classes = new LinkedHashMap<>();
     /** The fused step's order, or null when the model has no trainStep and update to fuse. */
     private UpdateSchedule schedule;
+    /** Each kernel's top-level loops that run split over threads, found once for both families. */
+    private final Map<Kernel, boolean[]> parallelLoops = new IdentityHashMap<>();
 
     private ClassEmitter(String mainName, String sourceFile, String modelName, boolean profile) {
         this.mainName = mainName;
@@ -72,10 +78,35 @@ final class ClassEmitter {
                 target.profile());
         e.schedule = schedule;
         Program[] ps = programs.toArray(new Program[0]);
-        e.family("S", false, ps);
-        e.family("V", true, ps);
+        Map<Kernel, Kernel> shared = sharedKernels(ps);
+        e.family("S", false, shared, ps);
+        e.family("V", true, shared, ps);
         e.mainClass(programs.stream().map(p -> ENTRIES.get(p.entry())).toList(), target.manifestResource());
         return e.classes;
+    }
+
+    /**
+     * Each kernel that is the same code as a kernel of an earlier entry point ({@link SameKernel}), mapped to that
+     * one: its entry calls the earlier one's method. Evaluate shares predict's kernels so (a model's whole forward
+     * pass, emitted once per family instead of twice).
+     */
+    private static Map<Kernel, Kernel> sharedKernels(Program... programs) {
+        Map<Kernel, Kernel> shared = new IdentityHashMap<>();
+        Map<String, List<Kernel>> earlier = new HashMap<>();
+        for (Program p : programs) {
+            List<Kernel> own = new ArrayList<>();
+            for (Kernel k : p.kernels()) {
+                Kernel same = earlier.getOrDefault(k.name(), List.of()).stream().filter(e -> SameKernel.same(e, k))
+                        .findFirst().orElse(null);
+                if (same == null) {
+                    own.add(k);
+                } else {
+                    shared.put(k, same);
+                }
+            }
+            own.forEach(k -> earlier.computeIfAbsent(k.name(), n -> new ArrayList<>()).add(k));
+        }
+        return shared;
     }
 
     private static ClassWriter writer() {
@@ -124,14 +155,20 @@ final class ClassEmitter {
      * are grouped by the source file of their instruction (a model's own file, or a library such as
      * {@code std.nabla}) so each class's SourceFile and LineNumberTable name the right file and line.
      */
-    private void family(String tag, boolean vector, Program... programs) {
+    private void family(String tag, boolean vector, Map<Kernel, Kernel> shared, Program... programs) {
         Map<String, List<Placed>> byEntry = new LinkedHashMap<>();
         Map<String, List<Placed>> byClass = new LinkedHashMap<>();
         Map<String, String> openClass = new LinkedHashMap<>();
         Map<String, String> classFile = new LinkedHashMap<>();
+        Map<Kernel, Placed> placedOf = new IdentityHashMap<>();
         for (Program p : programs) {
             List<Placed> placed = new ArrayList<>();
             for (Kernel k : p.kernels()) {
+                Placed earlier = placedOf.get(shared.get(k));
+                if (earlier != null) {
+                    placed.add(new Placed(earlier.owner(), earlier.method(), p.entry(), k));
+                    continue;
+                }
                 String file = k.span().line() > 0 ? k.span().fileName() : sourceFile;
                 String owner = openClass.get(file);
                 if (owner == null || byClass.get(owner).size() == KERNELS_PER_CLASS) {
@@ -142,6 +179,7 @@ final class ClassEmitter {
                 }
                 Placed pl = new Placed(owner, p.entry() + "_" + placed.size() + "_" + k.name(), p.entry(), k);
                 placed.add(pl);
+                placedOf.put(k, pl);
                 byClass.get(owner).add(pl);
             }
             byEntry.put(p.entry(), placed);
@@ -151,7 +189,7 @@ final class ClassEmitter {
             for (Placed pl : kernels) {
                 KernelEmitter ke = vector ? new VectorKernelEmitter(cw, owner, pl.method())
                         : new KernelEmitter(cw, owner, pl.method());
-                ke.emit(pl.kernel());
+                ke.emit(pl.kernel(), parallelLoops.computeIfAbsent(pl.kernel(), k -> ParallelLoop.qualifying(k.body())));
             }
             finish(owner, cw);
         });
