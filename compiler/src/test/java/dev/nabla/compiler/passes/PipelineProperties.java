@@ -168,7 +168,9 @@ class PipelineProperties {
             float[] p = a[all.spec().indexOf(name)];
             float[] q = n[none.spec().indexOf(name)];
             for (int i = 0; i < Math.min(p.length, Math.max(3 * d1 * d2, d1 * d1 * d2 * d2)); i++) {
-                assertEquals(q[i], p[i], 1e-4 * Math.max(1, Math.abs(q[i])), name + "[" + i + "]");
+                if (Float.isFinite(q[i])) { // as above: where the naive form overflowed, the rewrite is meant to differ
+                    assertEquals(q[i], p[i], 1e-4 * Math.max(1, Math.abs(q[i])), name + "[" + i + "]");
+                }
             }
         }
     }

@@ -8,31 +8,32 @@ import static dev.nabla.runtime.kernels.VectorTiles.W;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * The micro-kernels of {@link VectorTiles} for 256-bit vectors (AVX2): the main tile is 6 rows by 2 vectors, since
- * AVX2 has 16 vector registers and the 6 x 4 tile's 29 live vectors spill. Same conventions as there (B packed with
- * row stride {@link VectorTiles#W}, no branches); the {@code Acc} kernels add onto C instead of storing plain sums.
+ * The micro-kernels of {@link VectorTiles} for 256-bit vectors (AVX2): the main tile is 4 rows by 2 vectors. AVX2
+ * has 16 vector registers, and C2 issues all of a tile's row broadcasts before its FMAs, so a tile needs
+ * rows x vectors accumulators + vectors B loads + rows broadcasts at once: 8 + 2 + 4 = 14 here. The 6 x 2 tile
+ * this replaces needed 20 and kept 4 accumulators on the stack (a load and a store around each of their FMAs,
+ * read in the disassembly: see docs/benchmarks.md). Same conventions as there (B packed with row stride
+ * {@link VectorTiles#W}, no branches); the {@code Acc} kernels add onto C instead of storing plain sums. The
+ * 2-vector kernels read B's rows from {@code bBase} on, so that a long product can run in blocks of the panel's
+ * rows (see {@code VectorGemm.blockedRows}); an invariant offset plus the loop counter times a constant still lets
+ * C2 remove the range checks from the loop.
  */
 final class TwoVectorTiles {
 
     private TwoVectorTiles() {
     }
 
-    /**
-     * A 6 x 2-vector tile, the main tile where vectors are 256 bits or fewer: 12 accumulators, two B vectors and
-     * one broadcast A fill the 16 vector registers of AVX2; the 6 x 4 tile would spill there.
-     */
-    static void tile6x2(float[] a, int aBase, int ars, float[] b, int k,
-                        float[] d, int dBase, int dStride) {
+    /** The 4 x 2-vector tile, the main tile where vectors are 256 bits or fewer (8 accumulators). */
+    static void tile4x2(float[] a, int aBase, int ars, float[] b, int bBase, int k,
+                          float[] d, int dBase, int dStride) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z;
         FloatVector c10 = z, c11 = z;
         FloatVector c20 = z, c21 = z;
         FloatVector c30 = z, c31 = z;
-        FloatVector c40 = z, c41 = z;
-        FloatVector c50 = z, c51 = z;
         for (int p = 0; p < k; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, p * W);
-            FloatVector b1 = FloatVector.fromArray(S, b, p * W + L);
+            FloatVector b0 = FloatVector.fromArray(S, b, bBase + p * W);
+            FloatVector b1 = FloatVector.fromArray(S, b, bBase + p * W + L);
             FloatVector a0 = FloatVector.broadcast(S, a[aBase + p]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
@@ -45,12 +46,6 @@ final class TwoVectorTiles {
             FloatVector a3 = FloatVector.broadcast(S, a[aBase + 3 * ars + p]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, a[aBase + 4 * ars + p]);
-            c40 = a4.fma(b0, c40);
-            c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, a[aBase + 5 * ars + p]);
-            c50 = a5.fma(b0, c50);
-            c51 = a5.fma(b1, c51);
         }
         c00.intoArray(d, dBase);
         c01.intoArray(d, dBase + L);
@@ -60,25 +55,19 @@ final class TwoVectorTiles {
         c21.intoArray(d, dBase + 2 * dStride + L);
         c30.intoArray(d, dBase + 3 * dStride);
         c31.intoArray(d, dBase + 3 * dStride + L);
-        c40.intoArray(d, dBase + 4 * dStride);
-        c41.intoArray(d, dBase + 4 * dStride + L);
-        c50.intoArray(d, dBase + 5 * dStride);
-        c51.intoArray(d, dBase + 5 * dStride + L);
     }
 
-    /** {@link #tile6x2} on a packed Aᵀ: {@code A(r,p) = a[aBase + r + p*A_STRIDE]}. */
-    static void tile6x2T(float[] a, int aBase, float[] b, int k,
-                        float[] d, int dBase, int dStride) {
+    /** {@link #tile4x2} on a packed Aᵀ: {@code A(r,p) = a[aBase + r + p*A_STRIDE]}. */
+    static void tile4x2T(float[] a, int aBase, float[] b, int bBase, int k,
+                          float[] d, int dBase, int dStride) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z;
         FloatVector c10 = z, c11 = z;
         FloatVector c20 = z, c21 = z;
         FloatVector c30 = z, c31 = z;
-        FloatVector c40 = z, c41 = z;
-        FloatVector c50 = z, c51 = z;
         for (int p = 0; p < k; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, p * W);
-            FloatVector b1 = FloatVector.fromArray(S, b, p * W + L);
+            FloatVector b0 = FloatVector.fromArray(S, b, bBase + p * W);
+            FloatVector b1 = FloatVector.fromArray(S, b, bBase + p * W + L);
             FloatVector a0 = FloatVector.broadcast(S, a[aBase + p * A_STRIDE]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
@@ -91,12 +80,6 @@ final class TwoVectorTiles {
             FloatVector a3 = FloatVector.broadcast(S, a[aBase + 3 + p * A_STRIDE]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, a[aBase + 4 + p * A_STRIDE]);
-            c40 = a4.fma(b0, c40);
-            c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, a[aBase + 5 + p * A_STRIDE]);
-            c50 = a5.fma(b0, c50);
-            c51 = a5.fma(b1, c51);
         }
         c00.intoArray(d, dBase);
         c01.intoArray(d, dBase + L);
@@ -106,20 +89,66 @@ final class TwoVectorTiles {
         c21.intoArray(d, dBase + 2 * dStride + L);
         c30.intoArray(d, dBase + 3 * dStride);
         c31.intoArray(d, dBase + 3 * dStride + L);
-        c40.intoArray(d, dBase + 4 * dStride);
-        c41.intoArray(d, dBase + 4 * dStride + L);
-        c50.intoArray(d, dBase + 5 * dStride);
-        c51.intoArray(d, dBase + 5 * dStride + L);
     }
 
-    /** A 1 x 2-vector tile: one leftover row, where the main tile is {@link #tile6x2}. */
-    static void tile1x2(float[] a, int aBase, float[] b, int k,
+    /** A 4 x 1-vector tile: a strip of at most one vector of columns, where the main tile is {@link #tile4x2}. */
+    static void tile4x1(float[] a, int aBase, int ars, float[] b, int k,
+                          float[] d, int dBase, int dStride) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z;
+        FloatVector c10 = z;
+        FloatVector c20 = z;
+        FloatVector c30 = z;
+        for (int p = 0; p < k; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, p * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[aBase + p]);
+            c00 = a0.fma(b0, c00);
+            FloatVector a1 = FloatVector.broadcast(S, a[aBase + ars + p]);
+            c10 = a1.fma(b0, c10);
+            FloatVector a2 = FloatVector.broadcast(S, a[aBase + 2 * ars + p]);
+            c20 = a2.fma(b0, c20);
+            FloatVector a3 = FloatVector.broadcast(S, a[aBase + 3 * ars + p]);
+            c30 = a3.fma(b0, c30);
+        }
+        c00.intoArray(d, dBase);
+        c10.intoArray(d, dBase + dStride);
+        c20.intoArray(d, dBase + 2 * dStride);
+        c30.intoArray(d, dBase + 3 * dStride);
+    }
+
+    /** {@link #tile4x1} on a packed Aᵀ. */
+    static void tile4x1T(float[] a, int aBase, float[] b, int k,
+                          float[] d, int dBase, int dStride) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z;
+        FloatVector c10 = z;
+        FloatVector c20 = z;
+        FloatVector c30 = z;
+        for (int p = 0; p < k; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, p * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[aBase + p * A_STRIDE]);
+            c00 = a0.fma(b0, c00);
+            FloatVector a1 = FloatVector.broadcast(S, a[aBase + 1 + p * A_STRIDE]);
+            c10 = a1.fma(b0, c10);
+            FloatVector a2 = FloatVector.broadcast(S, a[aBase + 2 + p * A_STRIDE]);
+            c20 = a2.fma(b0, c20);
+            FloatVector a3 = FloatVector.broadcast(S, a[aBase + 3 + p * A_STRIDE]);
+            c30 = a3.fma(b0, c30);
+        }
+        c00.intoArray(d, dBase);
+        c10.intoArray(d, dBase + dStride);
+        c20.intoArray(d, dBase + 2 * dStride);
+        c30.intoArray(d, dBase + 3 * dStride);
+    }
+
+    /** A 1 x 2-vector tile: one leftover row, where the main tile is {@link #tile4x2}. */
+    static void tile1x2(float[] a, int aBase, float[] b, int bBase, int k,
                         float[] d, int dBase) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z;
         for (int p = 0; p < k; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, p * W);
-            FloatVector b1 = FloatVector.fromArray(S, b, p * W + L);
+            FloatVector b0 = FloatVector.fromArray(S, b, bBase + p * W);
+            FloatVector b1 = FloatVector.fromArray(S, b, bBase + p * W + L);
             FloatVector a0 = FloatVector.broadcast(S, a[aBase + p]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
@@ -129,11 +158,11 @@ final class TwoVectorTiles {
     }
 
     /**
-     * {@link #tile6x2} adding onto C: the accumulators start from the tile of {@code d} and end there, so a
+     * {@link #tile4x2} adding onto C: the accumulators start from the tile of {@code d} and end there, so a
      * product accumulated into C (a gradient onto its regularizer's term) needs no scratch tile and epilogue pass.
      */
-    static void tile6x2Acc(float[] a, int aBase, int ars, float[] b, int k,
-                        float[] d, int dBase, int dStride) {
+    static void tile4x2Acc(float[] a, int aBase, int ars, float[] b, int bBase, int k,
+                          float[] d, int dBase, int dStride) {
         FloatVector c00 = FloatVector.fromArray(S, d, dBase);
         FloatVector c01 = FloatVector.fromArray(S, d, dBase + L);
         FloatVector c10 = FloatVector.fromArray(S, d, dBase + dStride);
@@ -142,13 +171,9 @@ final class TwoVectorTiles {
         FloatVector c21 = FloatVector.fromArray(S, d, dBase + 2 * dStride + L);
         FloatVector c30 = FloatVector.fromArray(S, d, dBase + 3 * dStride);
         FloatVector c31 = FloatVector.fromArray(S, d, dBase + 3 * dStride + L);
-        FloatVector c40 = FloatVector.fromArray(S, d, dBase + 4 * dStride);
-        FloatVector c41 = FloatVector.fromArray(S, d, dBase + 4 * dStride + L);
-        FloatVector c50 = FloatVector.fromArray(S, d, dBase + 5 * dStride);
-        FloatVector c51 = FloatVector.fromArray(S, d, dBase + 5 * dStride + L);
         for (int p = 0; p < k; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, p * W);
-            FloatVector b1 = FloatVector.fromArray(S, b, p * W + L);
+            FloatVector b0 = FloatVector.fromArray(S, b, bBase + p * W);
+            FloatVector b1 = FloatVector.fromArray(S, b, bBase + p * W + L);
             FloatVector a0 = FloatVector.broadcast(S, a[aBase + p]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
@@ -161,12 +186,6 @@ final class TwoVectorTiles {
             FloatVector a3 = FloatVector.broadcast(S, a[aBase + 3 * ars + p]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, a[aBase + 4 * ars + p]);
-            c40 = a4.fma(b0, c40);
-            c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, a[aBase + 5 * ars + p]);
-            c50 = a5.fma(b0, c50);
-            c51 = a5.fma(b1, c51);
         }
         c00.intoArray(d, dBase);
         c01.intoArray(d, dBase + L);
@@ -176,15 +195,11 @@ final class TwoVectorTiles {
         c21.intoArray(d, dBase + 2 * dStride + L);
         c30.intoArray(d, dBase + 3 * dStride);
         c31.intoArray(d, dBase + 3 * dStride + L);
-        c40.intoArray(d, dBase + 4 * dStride);
-        c41.intoArray(d, dBase + 4 * dStride + L);
-        c50.intoArray(d, dBase + 5 * dStride);
-        c51.intoArray(d, dBase + 5 * dStride + L);
     }
 
-    /** {@link #tile6x2Acc} on a packed Aᵀ: {@code A(r,p) = a[aBase + r + p*A_STRIDE]}. */
-    static void tile6x2TAcc(float[] a, int aBase, float[] b, int k,
-                        float[] d, int dBase, int dStride) {
+    /** {@link #tile4x2Acc} on a packed Aᵀ: {@code A(r,p) = a[aBase + r + p*A_STRIDE]}. */
+    static void tile4x2TAcc(float[] a, int aBase, float[] b, int bBase, int k,
+                          float[] d, int dBase, int dStride) {
         FloatVector c00 = FloatVector.fromArray(S, d, dBase);
         FloatVector c01 = FloatVector.fromArray(S, d, dBase + L);
         FloatVector c10 = FloatVector.fromArray(S, d, dBase + dStride);
@@ -193,13 +208,9 @@ final class TwoVectorTiles {
         FloatVector c21 = FloatVector.fromArray(S, d, dBase + 2 * dStride + L);
         FloatVector c30 = FloatVector.fromArray(S, d, dBase + 3 * dStride);
         FloatVector c31 = FloatVector.fromArray(S, d, dBase + 3 * dStride + L);
-        FloatVector c40 = FloatVector.fromArray(S, d, dBase + 4 * dStride);
-        FloatVector c41 = FloatVector.fromArray(S, d, dBase + 4 * dStride + L);
-        FloatVector c50 = FloatVector.fromArray(S, d, dBase + 5 * dStride);
-        FloatVector c51 = FloatVector.fromArray(S, d, dBase + 5 * dStride + L);
         for (int p = 0; p < k; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, p * W);
-            FloatVector b1 = FloatVector.fromArray(S, b, p * W + L);
+            FloatVector b0 = FloatVector.fromArray(S, b, bBase + p * W);
+            FloatVector b1 = FloatVector.fromArray(S, b, bBase + p * W + L);
             FloatVector a0 = FloatVector.broadcast(S, a[aBase + p * A_STRIDE]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
@@ -212,12 +223,6 @@ final class TwoVectorTiles {
             FloatVector a3 = FloatVector.broadcast(S, a[aBase + 3 + p * A_STRIDE]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, a[aBase + 4 + p * A_STRIDE]);
-            c40 = a4.fma(b0, c40);
-            c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, a[aBase + 5 + p * A_STRIDE]);
-            c50 = a5.fma(b0, c50);
-            c51 = a5.fma(b1, c51);
         }
         c00.intoArray(d, dBase);
         c01.intoArray(d, dBase + L);
@@ -227,20 +232,16 @@ final class TwoVectorTiles {
         c21.intoArray(d, dBase + 2 * dStride + L);
         c30.intoArray(d, dBase + 3 * dStride);
         c31.intoArray(d, dBase + 3 * dStride + L);
-        c40.intoArray(d, dBase + 4 * dStride);
-        c41.intoArray(d, dBase + 4 * dStride + L);
-        c50.intoArray(d, dBase + 5 * dStride);
-        c51.intoArray(d, dBase + 5 * dStride + L);
     }
 
-    /** {@link #tile1x2} adding onto C, as {@link #tile6x2Acc}. */
-    static void tile1x2Acc(float[] a, int aBase, float[] b, int k,
+    /** {@link #tile1x2} adding onto C, as {@link #tile4x2Acc}. */
+    static void tile1x2Acc(float[] a, int aBase, float[] b, int bBase, int k,
                         float[] d, int dBase) {
         FloatVector c00 = FloatVector.fromArray(S, d, dBase);
         FloatVector c01 = FloatVector.fromArray(S, d, dBase + L);
         for (int p = 0; p < k; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, p * W);
-            FloatVector b1 = FloatVector.fromArray(S, b, p * W + L);
+            FloatVector b0 = FloatVector.fromArray(S, b, bBase + p * W);
+            FloatVector b1 = FloatVector.fromArray(S, b, bBase + p * W + L);
             FloatVector a0 = FloatVector.broadcast(S, a[aBase + p]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);

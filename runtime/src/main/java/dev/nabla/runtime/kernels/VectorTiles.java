@@ -4,8 +4,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Register-blocked micro-kernels. The main tile is 6 rows by {@link #VECTORS} vectors of C (6 x 4: 24 accumulators,
- * 6x64 floats with 512-bit vectors, here; 6 x 2 with 256-bit ones, in {@link TwoVectorTiles}); narrower and shorter
+ * Register-blocked micro-kernels. The main tile is {@link #ROWS} rows by {@link #VECTORS} vectors of C (6 x 4: 24
+ * accumulators, 6x64 floats with 512-bit vectors, here; 4 x 2 with 256-bit ones, in {@link TwoVectorTiles}); narrower and shorter
  * variants cover the edges. A is read in place
  * ({@code A(r,p) = a[aBase + r*ars + p]}) or, for a transposed A, from a copy packed in groups of
  * {@link #A_GROUP} rows ({@code a[aBase + r + p*A_STRIDE]}, the {@code T} kernels). B is always a packed panel
@@ -24,18 +24,18 @@ final class VectorTiles {
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
-    /** Rows of the main tile. */
-    static final int ROWS = 6;
     /**
      * Vectors across the main tile: 4 (6 x 4, 24 accumulators) where the vector registers are 512 bits wide and
-     * there are 32 of them (AVX-512), else 2 (6 x 2, 12 accumulators): AVX2 has 16 registers, and the 6 x 4 tile's
-     * 29 live vectors spill to the stack in its inner loop. {@code -Dnabla.gemm.vectors=2|4} overrides the choice, for
-     * measuring one against the other.
+     * there are 32 of them (AVX-512), else 2 (4 x 2, 8 accumulators, in {@link TwoVectorTiles}): AVX2 has 16
+     * registers, and both the 6 x 4 and the 6 x 2 tile kept accumulators on the stack in their inner loop there.
+     * {@code -Dnabla.gemm.vectors=2|4} overrides the choice, for measuring one against the other.
      */
     static final int VECTORS = panelVectors();
+    /** Rows of the main tile: 6 with 4 vectors, 4 with 2 (see {@link TwoVectorTiles}). */
+    static final int ROWS = VECTORS == 4 ? 6 : 4;
     /** Width of the main tile in floats. */
     static final int W = VECTORS * L;
-    /** Rows per group of a packed Aᵀ (a multiple of ROWS, so that no 6-row tile straddles two groups). */
+    /** Rows per group of a packed Aᵀ (a multiple of ROWS, so that no row tile straddles two groups). */
     static final int A_GROUP = 8 * ROWS;
     /**
      * Floats per row p of a group of packed Aᵀ: a power of two, because C2 turns a product by 48 into two
