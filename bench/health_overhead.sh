@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # What gradient health costs (docs/insight.md): the training step with and without it, alternating, on W1
-# (samples/fashion_mlp.nabla through W1Bench: generated trainStep + update, batch 128, random data; with health the
-# bench also does the trainer's per-step reading) and on the CNN (samples/fashion_cnn.nabla through W2Bench: one epoch
-# of the real trainer on Fashion-MNIST). Prints every RESULT line, then per workload the median samples/s without and
-# with health and the overhead in % of step time. Run it on an otherwise idle machine.
+# (samples/fashion_mlp.nabla through W1Bench: generated trainStep + update, batch 128, random data, after 400 warm-up
+# steps; with health the bench also does the trainer's per-step reading) and on the CNN (samples/fashion_cnn.nabla
+# through W2Bench: two epochs of the real trainer on Fashion-MNIST, timed in the second, as the first epoch's batches
+# 40-277 are still the JIT's warm-up and health has more to compile). Prints every RESULT line, then per workload the
+# median samples/s without and with health and the overhead in % of step time. Run it on an otherwise idle machine.
 # Usage: bench/health_overhead.sh [rounds]   (default 5; each round runs both variants of both workloads once)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +16,7 @@ out=$(mktemp)
 run() { # workload health
   local main=W1Bench file=samples/fashion_mlp.nabla
   [ "$1" = cnn ] && main=W2Bench file=samples/fashion_cnn.nabla
-  java --add-modules jdk.incubator.vector -XX:+UseParallelGC -Dnabla.health="$2" -cp "$cp" \
+  java --add-modules jdk.incubator.vector -XX:+UseParallelGC -Dnabla.health="$2" -Dnabla.bench.epochs=2 -cp "$cp" \
     "dev.nabla.compiler.codegen.$main" "$file" 2>&1 | grep '^RESULT' | sed "s/^/$1 $2 /" | tee -a "$out"
 }
 for r in $(seq "$rounds"); do

@@ -47,4 +47,23 @@ public interface CompiledModel {
      * @param hyper per-step hyperparameters, laid out as {@link OptimizerSpec#HYPER_LR} etc.
      */
     void update(float[][] buffers, float[] hyper);
+
+    /**
+     * {@link #trainStep} and {@link #update} in one call, computing exactly what the two compute in turn. A model
+     * that {@link #fusesUpdate} runs each parameter's update right after the kernel that finishes its gradient (or
+     * the last that reads the parameter), while the gradient is in cache, instead of a separate pass over all
+     * parameters at the end. The caller must not need the gradients before the update: with clipping by the global
+     * norm, or gradients summed over workers, it calls the two halves.
+     *
+     * @param hyper as for {@link #update}, with {@link OptimizerSpec#HYPER_GRAD_SCALE} 1 (nothing is clipped)
+     */
+    default void trainAndUpdate(float[][] buffers, int batch, float[] hyper) {
+        trainStep(buffers, batch);
+        update(buffers, hyper);
+    }
+
+    /** Whether {@link #trainAndUpdate} interleaves the updates with the training step (false: it is the default). */
+    default boolean fusesUpdate() {
+        return false;
+    }
 }

@@ -1,6 +1,8 @@
 package dev.nabla.compiler.codegen;
 
 import dev.nabla.compiler.lower.Kernel;
+import dev.nabla.compiler.lower.ParallelLoop;
+import dev.nabla.compiler.lower.SameKernel;
 import dev.nabla.compiler.lower.Program;
 import dev.nabla.runtime.CompiledModel;
 import dev.nabla.runtime.KernelProfile;
@@ -15,13 +17,15 @@ import org.objectweb.asm.commons.GeneratorAdapter;
 import org.objectweb.asm.commons.Method;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Emits the classes of one model: the main class implementing {@link CompiledModel}, and two families of
- * helper classes holding one static method per kernel plus a driver per entry point — {@code $S*} with plain
+ * helper classes holding one static method per kernel (one for kernels entry points share, {@link #sharedKernels}) plus a driver per entry point — {@code $S*} with plain
  * scalar loops and {@code $V*} with Vector API loops. The main class picks the family once, in its static
  * initializer; the scalar family never mentions Vector API types, so it loads without the module.
  */
@@ -37,6 +41,8 @@ final class ClassEmitter {
     private static final Method TRAIN = Method.getMethod("void trainStep (float[][], int)");
     private static final Method UPDATE = Method.getMethod("void update (float[][], float[])");
     private static final Method EVALUATE = Method.getMethod("void evaluate (float[][], int)");
+    private static final Method TRAIN_AND_UPDATE = Method.getMethod("void trainAndUpdate (float[][], int, float[])");
+    private static final Method FUSES_UPDATE = Method.getMethod("boolean fusesUpdate ()");
     private static final Map<String, Method> ENTRIES = Map.of("predict", PREDICT, "trainStep", TRAIN, "update", UPDATE,
             "evaluate", EVALUATE);
 
@@ -45,6 +51,10 @@ final class ClassEmitter {
     private final String modelName;
     private final boolean profile;
     private final Map<String, byte[]> classes = new LinkedHashMap<>();
+    /** The fused step's order, or null when the model has no trainStep and update to fuse. */
+    private UpdateSchedule schedule;
+    /** Each kernel's top-level loops that run split over threads, found once for both families. */
+    private final Map<Kernel, boolean[]> parallelLoops = new IdentityHashMap<>();
 
     private ClassEmitter(String mainName, String sourceFile, String modelName, boolean profile) {
         this.mainName = mainName;
@@ -59,15 +69,44 @@ final class ClassEmitter {
      * @param target   the main class's name and what else it gets (a constructor reading its manifest)
      * @param programs predict and, unless the target is inference-only, trainStep, update and optionally evaluate,
      *                 each named by its entry; a missing trainStep or update throws when called
+     * @param schedule the order of {@code trainAndUpdate} over trainStep's and update's kernels, or null: the model then
+     *                 keeps {@link CompiledModel}'s default (trainStep, then update)
      */
-    static Map<String, byte[]> emit(String modelName, String sourceFile, EmitTarget target, List<Program> programs) {
+    static Map<String, byte[]> emit(String modelName, String sourceFile, EmitTarget target, List<Program> programs,
+                                    UpdateSchedule schedule) {
         ClassEmitter e = new ClassEmitter(target.mainClass().replace('.', '/'), sourceFile, modelName,
                 target.profile());
+        e.schedule = schedule;
         Program[] ps = programs.toArray(new Program[0]);
-        e.family("S", false, ps);
-        e.family("V", true, ps);
+        Map<Kernel, Kernel> shared = sharedKernels(ps);
+        e.family("S", false, shared, ps);
+        e.family("V", true, shared, ps);
         e.mainClass(programs.stream().map(p -> ENTRIES.get(p.entry())).toList(), target.manifestResource());
         return e.classes;
+    }
+
+    /**
+     * Each kernel that is the same code as a kernel of an earlier entry point ({@link SameKernel}), mapped to that
+     * one: its entry calls the earlier one's method. Evaluate shares predict's kernels so (a model's whole forward
+     * pass, emitted once per family instead of twice).
+     */
+    private static Map<Kernel, Kernel> sharedKernels(Program... programs) {
+        Map<Kernel, Kernel> shared = new IdentityHashMap<>();
+        Map<String, List<Kernel>> earlier = new HashMap<>();
+        for (Program p : programs) {
+            List<Kernel> own = new ArrayList<>();
+            for (Kernel k : p.kernels()) {
+                Kernel same = earlier.getOrDefault(k.name(), List.of()).stream().filter(e -> SameKernel.same(e, k))
+                        .findFirst().orElse(null);
+                if (same == null) {
+                    own.add(k);
+                } else {
+                    shared.put(k, same);
+                }
+            }
+            own.forEach(k -> earlier.computeIfAbsent(k.name(), n -> new ArrayList<>()).add(k));
+        }
+        return shared;
     }
 
     private static ClassWriter writer() {
@@ -116,14 +155,20 @@ final class ClassEmitter {
      * are grouped by the source file of their instruction (a model's own file, or a library such as
      * {@code std.nabla}) so each class's SourceFile and LineNumberTable name the right file and line.
      */
-    private void family(String tag, boolean vector, Program... programs) {
+    private void family(String tag, boolean vector, Map<Kernel, Kernel> shared, Program... programs) {
         Map<String, List<Placed>> byEntry = new LinkedHashMap<>();
         Map<String, List<Placed>> byClass = new LinkedHashMap<>();
         Map<String, String> openClass = new LinkedHashMap<>();
         Map<String, String> classFile = new LinkedHashMap<>();
+        Map<Kernel, Placed> placedOf = new IdentityHashMap<>();
         for (Program p : programs) {
             List<Placed> placed = new ArrayList<>();
             for (Kernel k : p.kernels()) {
+                Placed earlier = placedOf.get(shared.get(k));
+                if (earlier != null) {
+                    placed.add(new Placed(earlier.owner(), earlier.method(), p.entry(), k));
+                    continue;
+                }
                 String file = k.span().line() > 0 ? k.span().fileName() : sourceFile;
                 String owner = openClass.get(file);
                 if (owner == null || byClass.get(owner).size() == KERNELS_PER_CLASS) {
@@ -134,6 +179,7 @@ final class ClassEmitter {
                 }
                 Placed pl = new Placed(owner, p.entry() + "_" + placed.size() + "_" + k.name(), p.entry(), k);
                 placed.add(pl);
+                placedOf.put(k, pl);
                 byClass.get(owner).add(pl);
             }
             byEntry.put(p.entry(), placed);
@@ -143,7 +189,7 @@ final class ClassEmitter {
             for (Placed pl : kernels) {
                 KernelEmitter ke = vector ? new VectorKernelEmitter(cw, owner, pl.method())
                         : new KernelEmitter(cw, owner, pl.method());
-                ke.emit(pl.kernel());
+                ke.emit(pl.kernel(), parallelLoops.computeIfAbsent(pl.kernel(), k -> ParallelLoop.qualifying(k.body())));
             }
             finish(owner, cw);
         });
@@ -154,42 +200,61 @@ final class ClassEmitter {
             profileCounters(cw, driver, calls);
         }
         for (Program p : programs) {
-            boolean update = p.entry().equals("update");
-            Method m = ENTRIES.get(p.entry());
-            GeneratorAdapter ga = new GeneratorAdapter(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, m, null, null, cw);
+            GeneratorAdapter ga = new GeneratorAdapter(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, ENTRIES.get(p.entry()),
+                    null, null, cw);
             ga.visitCode();
             int started = profile ? ga.newLocal(Type.LONG_TYPE) : -1;
             for (Placed pl : byEntry.get(p.entry())) {
-                Label l = ga.mark();
-                if (pl.kernel().span().line() > 0 && pl.kernel().span().fileName().equals(sourceFile)) {
-                    ga.visitLineNumber(pl.kernel().span().line(), l);
-                }
-                if (profile) {
-                    ga.invokeStatic(Type.getType(System.class), NANO_TIME);
-                    ga.storeLocal(started);
-                }
-                ga.loadArg(0);
-                if (update) {
-                    ga.push(0);
-                    ga.loadArg(1);
-                } else {
-                    ga.loadArg(1);
-                    ga.visitInsn(Opcodes.ACONST_NULL);
-                }
-                ga.invokeStatic(Type.getObjectType(pl.owner()), new Method(pl.method(), KernelEmitter.KERNEL_DESC));
-                if (profile) {
-                    ga.getStatic(Type.getObjectType(driver), "PROFILE", COUNTERS);
-                    ga.push(calls.indexOf(pl));
-                    ga.invokeStatic(Type.getType(System.class), NANO_TIME);
-                    ga.loadLocal(started);
-                    ga.math(GeneratorAdapter.SUB, Type.LONG_TYPE);
-                    ga.invokeVirtual(COUNTERS, Method.getMethod("void add (int, long)"));
-                }
+                call(ga, pl, driver, calls, started, ENTRIES.get(p.entry()));
+            }
+            ga.returnValue();
+            ga.endMethod();
+        }
+        if (schedule != null) {
+            // trainStep's and update's kernels, interleaved: the same methods, called in the schedule's order.
+            GeneratorAdapter ga = new GeneratorAdapter(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, TRAIN_AND_UPDATE, null,
+                    null, cw);
+            ga.visitCode();
+            int started = profile ? ga.newLocal(Type.LONG_TYPE) : -1;
+            for (UpdateSchedule.Slot slot : schedule.slots()) {
+                call(ga, byEntry.get(slot.entry()).get(slot.kernel()), driver, calls, started, TRAIN_AND_UPDATE);
             }
             ga.returnValue();
             ga.endMethod();
         }
         finish(driver, cw);
+    }
+
+    /**
+     * One kernel call in a driver method {@code from}: an update kernel gets {@code (buffers, 0, hyper)}, any other
+     * {@code (buffers, batch, null)}; timed into the driver's profile counters in a profiling build.
+     */
+    private void call(GeneratorAdapter ga, Placed pl, String driver, List<Placed> calls, int started, Method from) {
+        Label l = ga.mark();
+        if (pl.kernel().span().line() > 0 && pl.kernel().span().fileName().equals(sourceFile)) {
+            ga.visitLineNumber(pl.kernel().span().line(), l);
+        }
+        if (profile) {
+            ga.invokeStatic(Type.getType(System.class), NANO_TIME);
+            ga.storeLocal(started);
+        }
+        ga.loadArg(0);
+        if (pl.entry().equals("update")) {
+            ga.push(0);
+            ga.loadArg(from == TRAIN_AND_UPDATE ? 2 : 1);
+        } else {
+            ga.loadArg(1);
+            ga.visitInsn(Opcodes.ACONST_NULL);
+        }
+        ga.invokeStatic(Type.getObjectType(pl.owner()), new Method(pl.method(), KernelEmitter.KERNEL_DESC));
+        if (profile) {
+            ga.getStatic(Type.getObjectType(driver), "PROFILE", COUNTERS);
+            ga.push(calls.indexOf(pl));
+            ga.invokeStatic(Type.getType(System.class), NANO_TIME);
+            ga.loadLocal(started);
+            ga.math(GeneratorAdapter.SUB, Type.LONG_TYPE);
+            ga.invokeVirtual(COUNTERS, Method.getMethod("void add (int, long)"));
+        }
     }
 
     /**
@@ -245,6 +310,14 @@ final class ClassEmitter {
         spec.returnValue();
         spec.endMethod();
         entries.forEach(m -> dispatch(cw, m));
+        if (schedule != null) {
+            dispatch(cw, TRAIN_AND_UPDATE);
+            GeneratorAdapter fuses = new GeneratorAdapter(Opcodes.ACC_PUBLIC, FUSES_UPDATE, null, null, cw);
+            fuses.visitCode();
+            fuses.push(true);
+            fuses.returnValue();
+            fuses.endMethod();
+        }
         finish(mainName, cw);
     }
 

@@ -42,6 +42,8 @@ class KernelEmitter {
     static final Method RANGE = Method.getMethod("void r (float[][], int, float[], int, int)");
     private static final Type PARALLEL = Type.getType(Parallel.class);
     private static final Type BODY = Type.getType(Parallel.Body.class);
+    private static final String BODY_FACTORY = Type.getMethodDescriptor(BODY);
+    private static final Type RANGE_TYPE = Type.getMethodType(RANGE.getDescriptor());
     private static final Handle METAFACTORY = new Handle(Opcodes.H_INVOKESTATIC, "java/lang/invoke/LambdaMetafactory",
             "metafactory", "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;"
             + "Ljava/lang/invoke/MethodType;Ljava/lang/invoke/MethodHandle;Ljava/lang/invoke/MethodType;)"
@@ -85,12 +87,13 @@ class KernelEmitter {
     /**
      * Emits the whole method: buffer locals, statements, return; the line is the model source line. A top-level
      * loop that {@link ParallelLoop} accepts becomes a method of its own over a range of its iterations, run
-     * through {@link Parallel#forRange}.
+     * through {@link Parallel#forRange}. {@code parallel} is {@link ParallelLoop#qualifying} of its body, decided
+     * once for both families.
      */
-    final void emit(Kernel k) {
+    final void emit(Kernel k, boolean[] parallel) {
         begin(k, k.body());
         for (int i = 0; i < k.body().size(); i++) {
-            if (ParallelLoop.qualifies(k.body(), i)) {
+            if (parallel[i]) {
                 parallel(k, i, (Stmt.For) k.body().get(i));
             } else {
                 stmt(k.body().get(i));
@@ -114,16 +117,15 @@ class KernelEmitter {
     private void parallel(Kernel k, int position, Stmt.For f) {
         String range = methodName + "$" + position;
         sibling(range, RANGE).emitRange(k, ParallelLoop.prelude(k.body(), position), f);
-        Type sam = Type.getMethodType(RANGE.getDescriptor());
-        ga.invokeDynamic("run", Type.getMethodDescriptor(BODY), METAFACTORY,
-                sam, new Handle(Opcodes.H_INVOKESTATIC, owner, range, RANGE.getDescriptor(), false), sam);
+        ga.invokeDynamic("run", BODY_FACTORY, METAFACTORY,
+                RANGE_TYPE, new Handle(Opcodes.H_INVOKESTATIC, owner, range, RANGE.getDescriptor(), false), RANGE_TYPE);
         ga.loadArg(0);
         ga.loadArg(1);
         ga.loadArg(2);
         size(f.extent());
         ga.push(Vectorizable.loop(f) ? VECTOR_ALIGN : 1);
         ga.push(ParallelLoop.elementsPerIteration(f));
-        ga.invokeStatic(PARALLEL, Method.getMethod(
+        ga.invokeStatic(PARALLEL, Methods.of(
                 "void forRange (dev.nabla.runtime.kernels.Parallel$Body, float[][], int, float[], int, int, int)"));
     }
 
@@ -244,7 +246,7 @@ class KernelEmitter {
         if (a.op() == Stmt.AccOp.SUM) {
             ga.math(GeneratorAdapter.ADD, Type.DOUBLE_TYPE);
         } else {
-            ga.invokeStatic(MATH, Method.getMethod("double max (double, double)"));
+            ga.invokeStatic(MATH, Methods.of("double max (double, double)"));
         }
         ga.storeLocal(local);
     }
@@ -272,11 +274,11 @@ class KernelEmitter {
             }
             ga.push(0);
             ga.push(g.act());
-            ga.invokeStatic(GEMM, Method.getMethod(
+            ga.invokeStatic(GEMM, Methods.of(
                     "void gemmBiasAct (boolean, int, int, int, float[], int, float[], int, float[], int, float[], int, int)"));
         } else {
             ga.push(g.accumulate());
-            ga.invokeStatic(GEMM, Method.getMethod(
+            ga.invokeStatic(GEMM, Methods.of(
                     "void gemm (boolean, boolean, int, int, int, float[], int, float[], int, float[], int, boolean)"));
         }
     }

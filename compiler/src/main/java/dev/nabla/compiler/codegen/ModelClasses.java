@@ -18,13 +18,16 @@ public final class ModelClasses {
     private final String mainClass;
     private final Map<String, byte[]> classes;
     private final List<Program> programs;
+    private final UpdateSchedule schedule;
     private final List<String> temps;
 
-    ModelClasses(ModelSpec spec, String mainClass, Map<String, byte[]> classes, List<Program> programs, List<String> temps) {
+    ModelClasses(ModelSpec spec, String mainClass, Map<String, byte[]> classes, List<Program> programs,
+                 UpdateSchedule schedule, List<String> temps) {
         this.spec = spec;
         this.mainClass = mainClass;
         this.classes = Map.copyOf(classes);
         this.programs = List.copyOf(programs);
+        this.schedule = schedule;
         this.temps = List.copyOf(temps);
     }
 
@@ -47,6 +50,11 @@ public final class ModelClasses {
         return programs;
     }
 
+    /** The order of the fused step's kernels ({@code trainAndUpdate}), or null for an inference-only model. */
+    public UpdateSchedule schedule() {
+        return schedule;
+    }
+
     /** How many kernels each entry point (predict, trainStep, update, evaluate) runs, in order. */
     public Map<String, Integer> kernelCounts() {
         Map<String, Integer> counts = new java.util.LinkedHashMap<>();
@@ -54,13 +62,20 @@ public final class ModelClasses {
         return counts;
     }
 
-    /** The kernels of predict, trainStep and update, and what each TEMP buffer holds. */
+    /** The kernels of predict, trainStep and update, the fused step's order, and what each TEMP buffer holds. */
     public String listing() {
         StringBuilder s = new StringBuilder("model ").append(spec.name()).append(" (").append(spec.sourceFile()).append(")\n");
         programs.forEach(p -> s.append(Listing.print(p)));
+        if (schedule != null) {
+            s.append(schedule.listing(program("trainStep"), program("update")));
+        }
         s.append("temps:\n");
         temps.forEach(t -> s.append("  ").append(t).append('\n'));
         return s.toString();
+    }
+
+    private Program program(String entry) {
+        return programs.stream().filter(p -> p.entry().equals(entry)).findFirst().orElseThrow();
     }
 
     /** Defines the classes in a fresh {@link ModelClassLoader} and instantiates the model. */

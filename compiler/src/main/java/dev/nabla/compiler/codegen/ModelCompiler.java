@@ -28,7 +28,8 @@ import java.util.function.Function;
 /**
  * Compiles a model to JVM classes: lowers the inference graph ({@code predict}), the training graph with its
  * gradients ({@code trainStep}), the optimizer ({@code update}) and, when the model has a loss, the inference graph
- * with the loss ({@code evaluate}) to loop IR with one shared memory plan, then emits bytecode.
+ * with the loss ({@code evaluate}) to loop IR with one shared memory plan, then emits bytecode; {@code trainAndUpdate}
+ * runs trainStep's kernels with each parameter's update placed after its gradient ({@link UpdateSchedule}).
  */
 public final class ModelCompiler {
 
@@ -103,6 +104,7 @@ public final class ModelCompiler {
         };
         MemoryPlan plan = new MemoryPlan(buffers.size());
         List<Program> programs = new ArrayList<>();
+        UpdateSchedule schedule = null;
         if (target.inferenceOnly()) {
             programs.add(Lowering.lower("predict", model.inference(), index, outputBuffer, plan));
         } else {
@@ -111,6 +113,8 @@ public final class ModelCompiler {
             Program predict = Lowering.lower("predict", model.inference(), index, outputBuffer, plan);
             Program update = UpdateLowering.lower(optimizer, updateBuffers(model, optimizer, buffers, index));
             programs.addAll(List.of(predict, train, update));
+            schedule = UpdateSchedule.plan(train, update,
+                    update.kernels().stream().map(UpdateSchedule::buffersOf).toList());
             if (model.evaluation() != null) {
                 programs.add(Lowering.lower("evaluate", model.evaluation(), index, outputBuffer, plan));
             }
@@ -118,8 +122,8 @@ public final class ModelCompiler {
         buffers.addAll(plan.tempBuffers());
         ModelSpec spec = new ModelSpec(model.name(), model.sourceFile(), buffers, optimizer, model.config());
         String file = java.nio.file.Path.of(model.sourceFile()).getFileName().toString();
-        Map<String, byte[]> classes = ClassEmitter.emit(model.name(), file, target, programs);
-        return new ModelClasses(spec, target.mainClass(), classes, programs, plan.tempHolders());
+        Map<String, byte[]> classes = ClassEmitter.emit(model.name(), file, target, programs, schedule);
+        return new ModelClasses(spec, target.mainClass(), classes, programs, schedule, plan.tempHolders());
     }
 
     private static void checkGradients(Graph train, Map<String, Integer> index) {

@@ -51,7 +51,7 @@ final class ScalarExprEmitter {
                 ga.push(r.stream());
                 k.index(r.index());
                 String method = r.op() == Op.RANDOM_NORMAL ? "normal" : "uniform";
-                ga.invokeStatic(Type.getType(RandomStream.class), Method.getMethod("float " + method + " (float, float, int, int)"));
+                ga.invokeStatic(Type.getType(RandomStream.class), Methods.of("float " + method + " (float, float, int, int)"));
             }
         }
     }
@@ -63,7 +63,7 @@ final class ScalarExprEmitter {
             emit(k, u.a());
             ga.cast(F, D);
             ga.math(GeneratorAdapter.NEG, D);
-            ga.invokeStatic(MATH, Method.getMethod("double exp (double)"));
+            ga.invokeStatic(MATH, Methods.of("double exp (double)"));
             ga.push(1.0);
             ga.math(GeneratorAdapter.ADD, D);
             ga.math(GeneratorAdapter.DIV, D);
@@ -73,16 +73,16 @@ final class ScalarExprEmitter {
         emit(k, u.a());
         switch (u.op()) {
             case NEG -> ga.math(GeneratorAdapter.NEG, F);
-            case ABS -> ga.invokeStatic(MATH, Method.getMethod("float abs (float)"));
-            case SIGN -> ga.invokeStatic(MATH, Method.getMethod("float signum (float)"));
+            case ABS -> ga.invokeStatic(MATH, Methods.of("float abs (float)"));
+            case SIGN -> ga.invokeStatic(MATH, Methods.of("float signum (float)"));
             case RELU -> {
                 ga.push(0f);
-                ga.invokeStatic(MATH, Method.getMethod("float max (float, float)"));
+                ga.invokeStatic(MATH, Methods.of("float max (float, float)"));
             }
-            case ERF -> ga.invokeStatic(Type.getType(Erf.class), Method.getMethod("float erf (float)"));
+            case ERF -> ga.invokeStatic(Type.getType(Erf.class), Methods.of("float erf (float)"));
             case EXP, LOG, SQRT, TANH, EXPM1, LOG1P -> {
                 ga.cast(F, D);
-                ga.invokeStatic(MATH, Method.getMethod("double " + u.op().mnemonic() + " (double)"));
+                ga.invokeStatic(MATH, Methods.of("double " + u.op().mnemonic() + " (double)"));
                 ga.cast(D, F);
             }
             default -> throw new IllegalStateException("no scalar code for unary " + u.op());
@@ -96,7 +96,7 @@ final class ScalarExprEmitter {
             ga.cast(F, D);
             emit(k, b.b());
             ga.cast(F, D);
-            ga.invokeStatic(MATH, Method.getMethod("double pow (double, double)"));
+            ga.invokeStatic(MATH, Methods.of("double pow (double, double)"));
             ga.cast(D, F);
             return;
         }
@@ -107,8 +107,8 @@ final class ScalarExprEmitter {
             case SUB -> ga.math(GeneratorAdapter.SUB, F);
             case MUL -> ga.math(GeneratorAdapter.MUL, F);
             case DIV -> ga.math(GeneratorAdapter.DIV, F);
-            case MAXIMUM -> ga.invokeStatic(MATH, Method.getMethod("float max (float, float)"));
-            case MINIMUM -> ga.invokeStatic(MATH, Method.getMethod("float min (float, float)"));
+            case MAXIMUM -> ga.invokeStatic(MATH, Methods.of("float max (float, float)"));
+            case MINIMUM -> ga.invokeStatic(MATH, Methods.of("float min (float, float)"));
             case GREATER -> compare(ga, GeneratorAdapter.GT);
             case EQUAL -> compare(ga, GeneratorAdapter.EQ);
             default -> throw new IllegalStateException("no scalar code for binary " + b.op());

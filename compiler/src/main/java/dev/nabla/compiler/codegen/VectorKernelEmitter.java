@@ -102,9 +102,9 @@ final class VectorKernelEmitter extends KernelEmitter {
         species();
         if (limit >= 0) {
             ga.loadLocal(limit);
-            ga.invokeInterface(SPECIES, Method.getMethod("int " + method + " (int)"));
+            ga.invokeInterface(SPECIES, Methods.of("int " + method + " (int)"));
         } else {
-            ga.invokeInterface(SPECIES, Method.getMethod("int " + method + " ()"));
+            ga.invokeInterface(SPECIES, Methods.of("int " + method + " ()"));
         }
         int local = ga.newLocal(Type.INT_TYPE);
         ga.storeLocal(local);
@@ -132,7 +132,7 @@ final class VectorKernelEmitter extends KernelEmitter {
                 vexpr(st.value());
                 loadBuf(st.buf());
                 index(st.index());
-                ga.invokeVirtual(FV, Method.getMethod("void intoArray (float[], int)"));
+                ga.invokeVirtual(FV, Methods.of("void intoArray (float[], int)"));
             }
             case LET -> {
                 Stmt.Let let = (Stmt.Let) s;
@@ -166,7 +166,7 @@ final class VectorKernelEmitter extends KernelEmitter {
         if (sum) {
             ga.math(GeneratorAdapter.ADD, Type.DOUBLE_TYPE);
         } else {
-            ga.invokeStatic(Type.getType(Math.class), Method.getMethod("double max (double, double)"));
+            ga.invokeStatic(Type.getType(Math.class), Methods.of("double max (double, double)"));
         }
         ga.storeLocal(local);
     }

@@ -3,7 +3,6 @@ package dev.nabla.compiler.elaborate;
 import dev.nabla.compiler.ModelIr;
 import dev.nabla.compiler.diag.Diagnostics;
 import dev.nabla.compiler.syntax.Decl;
-import dev.nabla.compiler.syntax.Parser;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,7 +34,7 @@ public final class Frontend {
                 out.add(new Callable(name, b.fn().formals(), required));
             }
         });
-        Parser.parse(Stdlib.FILE, Stdlib.source(), new Diagnostics()).ifPresent(f -> f.defs().forEach(d -> out.add(
+        Stdlib.parsed(new Diagnostics()).ifPresent(f -> f.defs().forEach(d -> out.add(
                 new Callable(d.name(), d.formals().stream().map(Decl.Formal::name).toList(),
                         (int) d.formals().stream().filter(x -> x.defaultValue() == null).count()))));
         out.sort(java.util.Comparator.comparing(Callable::name));

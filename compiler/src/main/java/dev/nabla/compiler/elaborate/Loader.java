@@ -35,8 +35,7 @@ final class Loader {
     Loader(Diagnostics diagnostics) {
         this.diagnostics = diagnostics;
         this.std = new Env(Stdlib.builtins());
-        Parser.parse(Stdlib.FILE, Stdlib.source(), diagnostics)
-                .ifPresent(f -> f.defs().forEach(d -> defineDef(std, d, new Val.Def(d, std))));
+        Stdlib.parsed(diagnostics).ifPresent(f -> f.defs().forEach(d -> defineDef(std, d, new Val.Def(d, std))));
     }
 
     /** Loads a file given as text; its imports are read from disk relative to its directory. */

@@ -1,11 +1,16 @@
 package dev.nabla.compiler.elaborate;
 
+import dev.nabla.compiler.diag.Diagnostics;
+import dev.nabla.compiler.syntax.Decl;
+import dev.nabla.compiler.syntax.Parser;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** The built-in names and the standard library written in Nabla, implicitly imported by every file. */
 final class Stdlib {
@@ -35,6 +40,25 @@ final class Stdlib {
         Initializers.register(table);
         Regularizers.register(table);
         return table;
+    }
+
+    /**
+     * The standard library's AST, parsed once per JVM (the AST is immutable): parsing it again for every compiled file
+     * took as long as elaborating a small model. Diagnostics positioned in it get its text in {@code diagnostics}; if
+     * it did not parse (a broken build), it is parsed into {@code diagnostics} to report why.
+     */
+    static Optional<Decl.SourceFile> parsed(Diagnostics diagnostics) {
+        if (Parsed.AST.isEmpty()) {
+            return Parser.parse(FILE, source(), diagnostics);
+        }
+        diagnostics.addSource(FILE, Parsed.SOURCE);
+        return Parsed.AST;
+    }
+
+    /** Holds the parsed library, initialized on first use. */
+    private static final class Parsed {
+        static final String SOURCE = source();
+        static final Optional<Decl.SourceFile> AST = Parser.parse(FILE, SOURCE, new Diagnostics());
     }
 
     static String source() {

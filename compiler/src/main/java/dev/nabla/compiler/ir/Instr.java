@@ -23,6 +23,15 @@ public record Instr(Value out, Op op, List<Value> args, Attr attr, Span span, bo
         return new Instr(out, op, args, attr, span, inline);
     }
 
+    /**
+     * The result's hash: instructions are set and map keys in the fusion passes, and the record's own hash walked the
+     * operands, attribute and span. Equal instructions have equal results, so this agrees with equals.
+     */
+    @Override
+    public int hashCode() {
+        return out.hashCode();
+    }
+
     /** {@code %h1 = matmul %x, %hidden1.W : f32[B,256]  @mlp.nabla:6:9} */
     @Override
     public String toString() {

@@ -11,6 +11,15 @@ public record Value(String name, TensorType type) {
         return type.dtype();
     }
 
+    /**
+     * The name's hash (cached by String): values are map keys in every pass, and the record's own hash walked the
+     * shape's dimension list at each lookup. Equal values have equal names, so this agrees with equals.
+     */
+    @Override
+    public int hashCode() {
+        return name.hashCode();
+    }
+
     @Override
     public String toString() {
         return "%" + name;

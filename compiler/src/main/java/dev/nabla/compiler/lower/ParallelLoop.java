@@ -43,6 +43,15 @@ public final class ParallelLoop {
         return (f.extent().batch() || elements >= MIN_ELEMENTS) && w.disjoint();
     }
 
+    /** Which top-level statements of {@code body} qualify ({@link #qualifies}), by position. */
+    public static boolean[] qualifying(List<Stmt> body) {
+        boolean[] out = new boolean[body.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = qualifies(body, i);
+        }
+        return out;
+    }
+
     /**
      * The top-level lets before {@code position} that the parallel body can recompute: those reading no local but
      * earlier such lets. A let of an accumulator's result ({@code inv = 1 / sum} after a softmax over the batch axis)

@@ -1,9 +1,11 @@
 package dev.nabla.compiler.passes;
 
+import dev.nabla.compiler.interp.Interpreter;
 import dev.nabla.compiler.ir.Attr;
 import dev.nabla.compiler.ir.Graph;
 import dev.nabla.compiler.ir.Instr;
 import dev.nabla.compiler.ir.Op;
+import dev.nabla.compiler.ir.Shape;
 import dev.nabla.compiler.ir.Value;
 
 import java.util.ArrayList;
@@ -24,6 +26,8 @@ final class Simplification {
             new NamedRule("mulByOne", (r, i) -> i.op() == Op.MUL ? other(r, i, 1) : null),
             new NamedRule("divByOne", (r, i) -> i.op() == Op.DIV && isConstant(r, i.args().get(1), 1) ? same(i, 0) : null),
             new NamedRule("addZero", (r, i) -> i.op() == Op.ADD ? other(r, i, 0) : null),
+            new NamedRule("addSelf", Simplification::addSelf),
+            new NamedRule("mulConstantsTogether", Simplification::mulConstantsTogether),
             new NamedRule("subZero", (r, i) -> i.op() == Op.SUB && isConstant(r, i.args().get(1), 0) ? same(i, 0) : null),
             new NamedRule("negNeg", (r, i) -> i.op() == Op.NEG ? operandOf(r, i, Op.NEG) : null),
             new NamedRule("logOfExp", (r, i) -> i.op() == Op.LOG ? operandOf(r, i, Op.EXP) : null),
@@ -80,6 +84,49 @@ final class Simplification {
     private static Value operandOf(Rewriter r, Instr i, Op inner) {
         Instr p = r.producer(i.args().get(0));
         return p != null && p.op() == inner ? p.args().get(0) : null;
+    }
+
+    /**
+     * add(a, a) is mul(a, 2): as cheap, exact (doubling rounds nothing), and it reads a once, so a fuses into its
+     * reader, and {@code mulConstantsTogether} can merge the 2 into a constant a was scaled by (autodiff's product
+     * rule gives {@code c·W + c·W} for the gradient of {@code c·W·W}, such as an L2 term's).
+     */
+    private static Value addSelf(Rewriter r, Instr i) {
+        if (i.op() != Op.ADD || !i.args().get(0).equals(i.args().get(1))) {
+            return null;
+        }
+        Value a = i.args().get(0);
+        return r.recompute(i, Op.MUL, Attr.NONE, List.of(a, r.constant(2, Shape.SCALAR, "c")));
+    }
+
+    /**
+     * mul(mul(x, c1), c2) for constants c1 and c2, in either operand order, is mul(x, c1·c2): one multiply instead of
+     * two (up to float rounding). Left alone when a multiply broadcasts x, and when c1·c2 overflows to infinity or
+     * underflows to 0 as a float, where the two multiplies give 0 or infinity and the one would give NaN.
+     */
+    private static Value mulConstantsTogether(Rewriter r, Instr i) {
+        int k = constantOperand(r, i);
+        Instr inner = k < 0 ? null : r.producer(i.args().get(1 - k));
+        int j = inner == null ? -1 : constantOperand(r, inner);
+        if (j < 0 || !inner.args().get(1 - j).type().equals(i.out().type())) {
+            return null;
+        }
+        double c1 = r.constant(inner.args().get(j));
+        double c2 = r.constant(i.args().get(k));
+        double c = Interpreter.elementwise(Op.MUL, new double[] {c1, c2});
+        float f = (float) c;
+        if (!Float.isFinite(f) || (f == 0) != (c1 == 0 || c2 == 0)) {
+            return null;
+        }
+        return r.recompute(i, Op.MUL, Attr.NONE, List.of(inner.args().get(1 - j), r.constant(c, Shape.SCALAR, "c")));
+    }
+
+    /** For a mul: which operand is a constant (the first when both are), or -1. */
+    private static int constantOperand(Rewriter r, Instr i) {
+        if (i.op() != Op.MUL) {
+            return -1;
+        }
+        return r.constant(i.args().get(0)) != null ? 0 : r.constant(i.args().get(1)) != null ? 1 : -1;
     }
 
     private static Value reshapeOfReshape(Rewriter r, Instr i) {

@@ -169,4 +169,55 @@ class ActivityProbesTest {
         assertTrue(ActivityProbes.covers(5, 3, 2, 2, 1, 1), "padding moves the windows to reach the end");
         assertFalse(ActivityProbes.covers(6, 2, 2, 2, 0, 2), "dilated taps skip indices");
     }
+
+    /**
+     * Health adds the probe kernels and changes nothing else in a sample's training step or prediction: the kernels
+     * the two variants share are the same loops over the same buffers (a probe that changed fusion or memory planning
+     * would show here), so what health costs per step is the probes' work, the update's sums and the trainer's
+     * reading, and a difference beyond that is the measurement's (the JIT warming up more kernels, the buffers'
+     * addresses, which the collector sets per JVM), not the shared kernels'.
+     */
+    @Test
+    void healthAddsProbeKernelsAndLeavesEveryOtherTrainingKernelOfTheSamplesAsItWas() throws java.io.IOException {
+        java.util.List<java.nio.file.Path> files;
+        try (var list = java.nio.file.Files.list(java.nio.file.Path.of("../samples"))) {
+            files = list.filter(f -> f.toString().endsWith(".nabla")).sorted().toList();
+        }
+        int probes = 0;
+        for (java.nio.file.Path f : files) {
+            for (ModelIr m : dev.nabla.compiler.Compiler.compileFile(f).models()) {
+                if (!m.trainable()) {
+                    continue;
+                }
+                OptimizerSpec o = m.config().optimizer();
+                ModelClasses off = ModelCompiler.compile(m, o, java.util.Set.of(), EmitTarget.inProcess(m.name()));
+                ModelClasses on = ModelCompiler.compile(m, o, java.util.Set.of(), EmitTarget.inProcess(m.name()).withHealth(true));
+                for (String entry : java.util.List.of("predict", "trainStep")) {
+                    String shared = kernels(on, entry, false);
+                    assertEquals(kernels(off, entry, true), shared, f + " " + m.name() + " " + entry + ": kernels besides the probes");
+                    probes += kernels(on, entry, true).split("\n  kernel ", -1).length - shared.split("\n  kernel ", -1).length;
+                }
+                assertEquals(off.programs().stream().map(dev.nabla.compiler.lower.Program::entry).toList(),
+                        on.programs().stream().map(dev.nabla.compiler.lower.Program::entry).toList(), f.toString());
+            }
+        }
+        assertTrue(files.size() >= 12 && probes >= 10, files.size() + " samples, " + probes + " probe kernels");
+    }
+
+    /** The listing of one entry point's kernels, with or without those that write a HEALTH buffer. */
+    private static String kernels(ModelClasses classes, String entry, boolean withProbes) {
+        StringBuilder s = new StringBuilder();
+        for (dev.nabla.compiler.lower.Program p : classes.programs()) {
+            if (!p.entry().equals(entry)) {
+                continue;
+            }
+            for (dev.nabla.compiler.lower.Kernel k : p.kernels()) {
+                String listed = dev.nabla.compiler.lower.Listing.print(new dev.nabla.compiler.lower.Program(entry, java.util.List.of(k)));
+                if (withProbes || !listed.contains(GradientHealth.ACTIVE_PREFIX)) {
+                    s.append('\n').append(listed.substring(listed.indexOf('\n') + 1));
+                }
+            }
+        }
+        return s.toString();
+    }
 }

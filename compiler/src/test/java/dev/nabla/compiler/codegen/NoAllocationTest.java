@@ -12,8 +12,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
+<<<<<<< HEAD
  * After warm-up (JIT-compiled kernels), predict (plain and through a {@link dev.nabla.runtime.FrozenPredictor}), trainStep
  * and update allocate nothing on the calling thread.
+=======
+ * After warm-up (JIT-compiled kernels), predict, trainStep, update and the fused trainAndUpdate allocate nothing on the
+ * calling thread.
+>>>>>>> main
  */
 class NoAllocationTest {
 
@@ -118,6 +123,28 @@ class NoAllocationTest {
         assertChildAllocatesNothing("random", vector);
     }
 
+    /**
+     * Compiled with gradient health, as {@code nabla train} compiles: the update kernels sum g^2, w^2 and (delta w)^2
+     * per block of 1024 elements (h.W has 39 blocks and a remainder, 40,000 elements: enough to be split over threads), and the fused step runs
+     * them between the training step's kernels.
+     */
+    static final String HEALTH = """
+            model Measured {
+                input x : f32[B, 200]
+                target label : i32[B] classes 4
+                h = dense(x, 200, activation = relu)
+                logits = dense(h, 4)
+                output probs = softmax(logits)
+                loss = cross_entropy(logits, label)
+            }
+            """;
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
+    void healthSumsAndTheFusedStepAllocateNothingAfterWarmUp(boolean vector) throws Exception {
+        assertChildAllocatesNothing("health", vector);
+    }
+
     /** Runs {@link #main} in a fresh JVM for one of the models above. */
     private static void assertChildAllocatesNothing(String model, boolean vector) throws Exception {
         String out = Harness.runInChildJvm(NoAllocationTest.class, 120, List.of("--add-modules", "jdk.incubator.vector"),
@@ -126,23 +153,30 @@ class NoAllocationTest {
     }
 
     /**
-     * The child of {@link #assertChildAllocatesNothing}: args {@code cnn|batch_norm|random} and the vector flag;
-     * prints the bytes 100 rounds allocate.
+     * The child of {@link #assertChildAllocatesNothing}: args {@code cnn|batch_norm|random|health} and the vector
+     * flag; prints the bytes 100 rounds allocate.
      */
     public static void main(String[] args) {
         String source = switch (args[0]) {
             case "cnn" -> CNN;
             case "batch_norm" -> BATCH_NORM;
+            case "health" -> HEALTH;
             default -> RANDOM_AND_SEQUENCES;
         };
         dev.nabla.compiler.Compilation c = dev.nabla.compiler.Compiler.compileSource(args[0] + ".nabla", source);
         if (!c.ok()) {
             throw new IllegalStateException(c.render());
         }
-        CompiledModel m = Harness.load(ModelCompiler.compile(c.model(null), OptimizerSpec.sgd(0.05, 0.9, 0)),
-                Boolean.parseBoolean(args[1]));
+        dev.nabla.compiler.ModelIr model = c.model(null);
+        EmitTarget target = EmitTarget.inProcess(model.name()).withHealth(args[0].equals("health"));
+        CompiledModel m = Harness.load(ModelCompiler.compile(model, OptimizerSpec.sgd(0.05, 0.9, 0), java.util.Set.of(),
+                target), Boolean.parseBoolean(args[1]));
         long allocated = allocatedAfterWarmUp(m, 0.05f, 1_000, 100);
+<<<<<<< HEAD
         System.out.println("100 rounds of frozen predict + predict + trainStep + update allocated " + allocated + " bytes");
+=======
+        System.out.println("100 rounds of predict + trainStep + update + trainAndUpdate allocated " + allocated + " bytes");
+>>>>>>> main
     }
 
     private static void run(CompiledModel m, dev.nabla.runtime.FrozenPredictor frozen, float[][] b, float[] hyper,
@@ -153,6 +187,7 @@ class NoAllocationTest {
             m.trainStep(b, 24);
             hyper[1] = 1 + i % 50;
             m.update(b, hyper);
+            m.trainAndUpdate(b, 24, hyper);
         }
     }
 }

@@ -13,7 +13,10 @@ import jdk.incubator.vector.FloatVector;
  * rows x vectors accumulators + vectors B loads + rows broadcasts at once: 8 + 2 + 4 = 14 here. The 6 x 2 tile
  * this replaces needed 20 and kept 4 accumulators on the stack (a load and a store around each of their FMAs,
  * read in the disassembly: see docs/benchmarks.md). Same conventions as there (B packed with row stride
- * {@link VectorTiles#W}, no branches); the {@code Acc} kernels add onto C instead of storing plain sums.
+ * {@link VectorTiles#W}, no branches); the {@code Acc} kernels add onto C instead of storing plain sums. The
+ * 2-vector kernels read B's rows from {@code bBase} on, so that a long product can run in blocks of the panel's
+ * rows (see {@code VectorGemm.blockedRows}); an invariant offset plus the loop counter times a constant still lets
+ * C2 remove the range checks from the loop.
  */
 final class TwoVectorTiles {
 
@@ -21,7 +24,7 @@ final class TwoVectorTiles {
     }
 
     /** The 4 x 2-vector tile, the main tile where vectors are 256 bits or fewer (8 accumulators). */
-    static void tile4x2(float[] a, int aBase, int ars, float[] b, int k,
+    static void tile4x2(float[] a, int aBase, int ars, float[] b, int bBase, int k,
                           float[] d, int dBase, int dStride) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z;
@@ -29,8 +32,8 @@ final class TwoVectorTiles {
         FloatVector c20 = z, c21 = z;
         FloatVector c30 = z, c31 = z;
         for (int p = 0; p < k; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, p * W);
-            FloatVector b1 = FloatVector.fromArray(S, b, p * W + L);
+            FloatVector b0 = FloatVector.fromArray(S, b, bBase + p * W);
+            FloatVector b1 = FloatVector.fromArray(S, b, bBase + p * W + L);
             FloatVector a0 = FloatVector.broadcast(S, a[aBase + p]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
@@ -55,7 +58,7 @@ final class TwoVectorTiles {
     }
 
     /** {@link #tile4x2} on a packed Aᵀ: {@code A(r,p) = a[aBase + r + p*A_STRIDE]}. */
-    static void tile4x2T(float[] a, int aBase, float[] b, int k,
+    static void tile4x2T(float[] a, int aBase, float[] b, int bBase, int k,
                           float[] d, int dBase, int dStride) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z;
@@ -63,8 +66,8 @@ final class TwoVectorTiles {
         FloatVector c20 = z, c21 = z;
         FloatVector c30 = z, c31 = z;
         for (int p = 0; p < k; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, p * W);
-            FloatVector b1 = FloatVector.fromArray(S, b, p * W + L);
+            FloatVector b0 = FloatVector.fromArray(S, b, bBase + p * W);
+            FloatVector b1 = FloatVector.fromArray(S, b, bBase + p * W + L);
             FloatVector a0 = FloatVector.broadcast(S, a[aBase + p * A_STRIDE]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
@@ -139,13 +142,13 @@ final class TwoVectorTiles {
     }
 
     /** A 1 x 2-vector tile: one leftover row, where the main tile is {@link #tile4x2}. */
-    static void tile1x2(float[] a, int aBase, float[] b, int k,
+    static void tile1x2(float[] a, int aBase, float[] b, int bBase, int k,
                         float[] d, int dBase) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z;
         for (int p = 0; p < k; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, p * W);
-            FloatVector b1 = FloatVector.fromArray(S, b, p * W + L);
+            FloatVector b0 = FloatVector.fromArray(S, b, bBase + p * W);
+            FloatVector b1 = FloatVector.fromArray(S, b, bBase + p * W + L);
             FloatVector a0 = FloatVector.broadcast(S, a[aBase + p]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
@@ -158,7 +161,7 @@ final class TwoVectorTiles {
      * {@link #tile4x2} adding onto C: the accumulators start from the tile of {@code d} and end there, so a
      * product accumulated into C (a gradient onto its regularizer's term) needs no scratch tile and epilogue pass.
      */
-    static void tile4x2Acc(float[] a, int aBase, int ars, float[] b, int k,
+    static void tile4x2Acc(float[] a, int aBase, int ars, float[] b, int bBase, int k,
                           float[] d, int dBase, int dStride) {
         FloatVector c00 = FloatVector.fromArray(S, d, dBase);
         FloatVector c01 = FloatVector.fromArray(S, d, dBase + L);
@@ -169,8 +172,8 @@ final class TwoVectorTiles {
         FloatVector c30 = FloatVector.fromArray(S, d, dBase + 3 * dStride);
         FloatVector c31 = FloatVector.fromArray(S, d, dBase + 3 * dStride + L);
         for (int p = 0; p < k; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, p * W);
-            FloatVector b1 = FloatVector.fromArray(S, b, p * W + L);
+            FloatVector b0 = FloatVector.fromArray(S, b, bBase + p * W);
+            FloatVector b1 = FloatVector.fromArray(S, b, bBase + p * W + L);
             FloatVector a0 = FloatVector.broadcast(S, a[aBase + p]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
@@ -195,7 +198,7 @@ final class TwoVectorTiles {
     }
 
     /** {@link #tile4x2Acc} on a packed Aᵀ: {@code A(r,p) = a[aBase + r + p*A_STRIDE]}. */
-    static void tile4x2TAcc(float[] a, int aBase, float[] b, int k,
+    static void tile4x2TAcc(float[] a, int aBase, float[] b, int bBase, int k,
                           float[] d, int dBase, int dStride) {
         FloatVector c00 = FloatVector.fromArray(S, d, dBase);
         FloatVector c01 = FloatVector.fromArray(S, d, dBase + L);
@@ -206,8 +209,8 @@ final class TwoVectorTiles {
         FloatVector c30 = FloatVector.fromArray(S, d, dBase + 3 * dStride);
         FloatVector c31 = FloatVector.fromArray(S, d, dBase + 3 * dStride + L);
         for (int p = 0; p < k; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, p * W);
-            FloatVector b1 = FloatVector.fromArray(S, b, p * W + L);
+            FloatVector b0 = FloatVector.fromArray(S, b, bBase + p * W);
+            FloatVector b1 = FloatVector.fromArray(S, b, bBase + p * W + L);
             FloatVector a0 = FloatVector.broadcast(S, a[aBase + p * A_STRIDE]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
@@ -232,13 +235,13 @@ final class TwoVectorTiles {
     }
 
     /** {@link #tile1x2} adding onto C, as {@link #tile4x2Acc}. */
-    static void tile1x2Acc(float[] a, int aBase, float[] b, int k,
+    static void tile1x2Acc(float[] a, int aBase, float[] b, int bBase, int k,
                         float[] d, int dBase) {
         FloatVector c00 = FloatVector.fromArray(S, d, dBase);
         FloatVector c01 = FloatVector.fromArray(S, d, dBase + L);
         for (int p = 0; p < k; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, p * W);
-            FloatVector b1 = FloatVector.fromArray(S, b, p * W + L);
+            FloatVector b0 = FloatVector.fromArray(S, b, bBase + p * W);
+            FloatVector b1 = FloatVector.fromArray(S, b, bBase + p * W + L);
             FloatVector a0 = FloatVector.broadcast(S, a[aBase + p]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);

@@ -24,6 +24,12 @@ final class VectorGemm implements GemmKernel {
 
     static final VectorGemm INSTANCE = new VectorGemm();
 
+    /**
+     * Rows of a B panel per block of a long product: 256 x 16 floats (the 4 x 2 tile's panel with 256-bit vectors)
+     * is 16 KB, half of L1.
+     */
+    static final int K_BLOCK = 256;
+
     private VectorGemm() {
     }
 
@@ -57,7 +63,7 @@ final class VectorGemm implements GemmKernel {
         float[] a = call.transA ? packTransposedA(call, i0, i1, scratch) : call.a;
         // packed panels line up with the part when it starts on a panel and ends on one or at n (as Gemm.split cuts)
         boolean aligned = j0 % W == 0 && (j1 == call.n || j1 % W == 0);
-        float[][] packed = aligned && VectorPackedB.readable(call) ? call.packedB : null;
+        float[][] packed = aligned ? call.packedB : null;
         int j = j0;
         for (; j + W <= j1; j += W) {
             columns(call, i0, i1, j, W, scratch, a, tile, packed);
@@ -94,17 +100,73 @@ final class VectorGemm implements GemmKernel {
     private static void columns(GemmCall call, int i0, int i1, int j, int w, Scratch scratch, float[] a,
                                 float[] tile, float[][] packed) {
         float[] panel;
-        if (packed != null && w == W && VectorPackedB.kBlocks(call.k) > 1) {
-            VectorPackedB.rowsInBlocks(call, i0, i1, j, packed);
-            return;
-        } else if (packed != null) {
-            panel = packed[VectorPackedB.index(j, call.n, call.k)];
+        if (packed != null) {
+            panel = packed[VectorPackedB.index(j, call.n)];
         } else {
             int stride = w == W ? W : L;
             panel = scratch.panel(call.k * stride);
             pack(call.b, call.bOff, call.transB, call.k, call.n, j, w, panel, stride);
         }
-        rows(call, i0, i1, j, w, a, panel, tile);
+        if (VECTORS == 2 && w == W && call.k > K_BLOCK) {
+            blockedRows(call, i0, i1, j, a, panel, scratch);
+        } else {
+            rows(call, i0, i1, j, w, a, panel, tile);
+        }
+    }
+
+    /**
+     * Rows {@code [i0, i1)} of a full panel at column {@code j} for a long product ({@code k > K_BLOCK}): the panel's
+     * rows are taken in blocks of at most {@link #K_BLOCK}, each block once across all row tiles, so the block (16 KB)
+     * stays in L1 while the tiles read it; the whole panel (784 x 16 floats for W1's first layer, 50 KB) does not fit.
+     * The sums build up in C itself (no epilogue, or accumulating onto C) or in a scratch strip that the epilogue
+     * then moves to C: the first block stores, the others add onto it, so each sum takes its fma steps in the same
+     * order as unblocked, and the results are the same bits.
+     */
+    private static void blockedRows(GemmCall call, int i0, int i1, int j, float[] a, float[] b, Scratch scratch) {
+        int k = call.k;
+        int n = call.n;
+        int mode = VectorEpilogue.mode(call);
+        boolean intoC = mode == 0 || mode == VectorEpilogue.ACC;
+        float[] d = intoC ? call.c : scratch.tile((i1 - i0) * W);
+        int dStride = intoC ? n : W;
+        int blocks = (k + K_BLOCK - 1) / K_BLOCK;
+        int kc = (k + blocks - 1) / blocks;
+        for (int p0 = 0; p0 < k; p0 += kc) {
+            int len = Math.min(kc, k - p0);
+            boolean store = p0 == 0 && mode != VectorEpilogue.ACC;
+            int bBase = p0 * W;
+            int i = i0;
+            for (; i + ROWS <= i1; i += ROWS) {
+                int dBase = intoC ? call.cOff + i * n + j : (i - i0) * W;
+                if (call.transA) {
+                    int aBase = packedRow(i - i0, k) + p0 * A_STRIDE;
+                    if (store) {
+                        TwoVectorTiles.tile4x2T(a, aBase, b, bBase, len, d, dBase, dStride);
+                    } else {
+                        TwoVectorTiles.tile4x2TAcc(a, aBase, b, bBase, len, d, dBase, dStride);
+                    }
+                } else {
+                    int aBase = call.aOff + i * k + p0;
+                    if (store) {
+                        TwoVectorTiles.tile4x2(a, aBase, k, b, bBase, len, d, dBase, dStride);
+                    } else {
+                        TwoVectorTiles.tile4x2Acc(a, aBase, k, b, bBase, len, d, dBase, dStride);
+                    }
+                }
+            }
+            for (; i < i1; i++) {
+                int dBase = intoC ? call.cOff + i * n + j : (i - i0) * W;
+                int aBase = (call.transA ? leftoverRow(call, i, a) : call.aOff + i * k) + p0;
+                if (store) {
+                    TwoVectorTiles.tile1x2(a, aBase, b, bBase, len, d, dBase);
+                } else {
+                    TwoVectorTiles.tile1x2Acc(a, aBase, b, bBase, len, d, dBase);
+                }
+            }
+        }
+        if (!intoC) {
+            VectorEpilogue.finish(d, 0, W, i1 - i0, W, call, i0, j, mode);
+        }
     }
 
     @Override
@@ -136,7 +198,7 @@ final class VectorGemm implements GemmKernel {
             if (w > L && VECTORS == 4) {
                 VectorTiles.tile1x4(a, aBase, b, call.k, d, dBase);
             } else if (w > L) {
-                TwoVectorTiles.tile1x2(a, aBase, b, call.k, d, dBase);
+                TwoVectorTiles.tile1x2(a, aBase, b, 0, call.k, d, dBase);
             } else {
                 VectorTiles.tile1x1(a, aBase, b, call.k, d, dBase);
             }
@@ -157,14 +219,14 @@ final class VectorGemm implements GemmKernel {
         for (; i + ROWS <= i1; i += ROWS) {
             int dBase = call.cOff + i * n + j;
             if (call.transA) {
-                TwoVectorTiles.tile4x2TAcc(a, packedRow(i - i0, k), b, k, call.c, dBase, n);
+                TwoVectorTiles.tile4x2TAcc(a, packedRow(i - i0, k), b, 0, k, call.c, dBase, n);
             } else {
-                TwoVectorTiles.tile4x2Acc(a, call.aOff + i * k, k, b, k, call.c, dBase, n);
+                TwoVectorTiles.tile4x2Acc(a, call.aOff + i * k, k, b, 0, k, call.c, dBase, n);
             }
         }
         for (; i < i1; i++) {
             int aBase = call.transA ? leftoverRow(call, i, a) : call.aOff + i * k;
-            TwoVectorTiles.tile1x2Acc(a, aBase, b, k, call.c, call.cOff + i * n + j);
+            TwoVectorTiles.tile1x2Acc(a, aBase, b, 0, k, call.c, call.cOff + i * n + j);
         }
     }
 
@@ -176,7 +238,7 @@ final class VectorGemm implements GemmKernel {
             int aBase = packedRow(ii, k);
             if (VECTORS == 2) {
                 if (wide) {
-                    TwoVectorTiles.tile4x2T(a, aBase, b, k, d, dBase, dStride);
+                    TwoVectorTiles.tile4x2T(a, aBase, b, 0, k, d, dBase, dStride);
                 } else {
                     TwoVectorTiles.tile4x1T(a, aBase, b, k, d, dBase, dStride);
                 }
@@ -190,7 +252,7 @@ final class VectorGemm implements GemmKernel {
         int aBase = call.aOff + i * k;
         if (VECTORS == 2) {
             if (wide) {
-                TwoVectorTiles.tile4x2(a, aBase, k, b, k, d, dBase, dStride);
+                TwoVectorTiles.tile4x2(a, aBase, k, b, 0, k, d, dBase, dStride);
             } else {
                 TwoVectorTiles.tile4x1(a, aBase, k, b, k, d, dBase, dStride);
             }

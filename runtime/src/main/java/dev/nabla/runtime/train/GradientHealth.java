@@ -112,6 +112,21 @@ public final class GradientHealth {
         return new Sums(gg, ww, dd);
     }
 
+    /**
+     * The sum of g^2 over every parameter's blocks of the last update: not finite when some gradient was not finite
+     * (or a block's float sum overflowed). Read without allocating, as the fused step checks it on every step.
+     */
+    public double gradSqSum(float[][] buffers) {
+        double sum = 0;
+        for (int p = 0; p < params.size(); p++) {
+            float[] stats = buffers[params.get(p).stats()];
+            for (int k = 0; k + 2 < stats.length; k += 3) {
+                sum += stats[k];
+            }
+        }
+        return sum;
+    }
+
     /** After {@code trainStep}: the units active on this batch. */
     public void afterTrainStep(float[][] buffers) {
         for (Activation a : activations) {

@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * Mini-batch training of a {@link CompiledModel} on in-memory datasets: per step it copies a batch into the
  * INPUT and TARGET buffers, runs {@code trainStep}, checks the loss, computes the clipping factor and calls
- * {@code update} with {@code [lr, step, gradScale]} (the two halves of {@link TrainingStep}). The shuffle of epoch {@code e} is a permutation drawn from
+ * {@code update} with {@code [lr, step, gradScale]} (the two halves of {@link TrainingStep}); without clipping it runs
+ * the model's fused {@code trainAndUpdate} instead and checks the loss and gradients after it. The shuffle of epoch {@code e} is a permutation drawn from
  * {@code (seed, "shuffle/e")}, so a run is a pure function of seed, data and the model's kernels; a run resumed after
  * epoch e ({@link TrainOptions#firstEpoch}) continues with epoch e + 1's shuffle, schedule and step count, and ends
  * with the weights of the uninterrupted run.
@@ -89,6 +90,12 @@ public final class Trainer {
         final List<EpochStats> history = new ArrayList<>();
         /** Null when the model was compiled without gradient health. */
         final GradientHealth health;
+        /**
+         * Whether each step is the model's fused trainAndUpdate. Clipping by the global norm needs that norm before
+         * any update, so with clipping the step keeps its two halves (as Spark's data-parallel step always does: it
+         * sums the workers' gradients before one update); see docs/passes.md, "The fused update".
+         */
+        final boolean fused;
         /** Optimizer steps of this run, from the first run's first step when resuming. */
         long step = options.firstEpoch() > 0 ? options.firstStep() : 0;
         double bestValLoss = Double.POSITIVE_INFINITY;
@@ -106,6 +113,7 @@ public final class Trainer {
             this.totalSteps = totalSteps;
             this.epochs = epochs;
             this.health = GradientHealth.of(mb.spec);
+            this.fused = options.clipNorm() <= 0 && halves.fused();
         }
 
         TrainResult all() {
@@ -161,7 +169,8 @@ public final class Trainer {
                 int from = b * options.batchSize();
                 int count = Math.min(options.batchSize(), train.rows() - from);
                 lr = schedule.lrAt(step);
-                lossSum += (double) step(order, from, count, lr, epoch, lastGood) * count;
+                float loss = fused ? fusedStep(order, b, count, lr, epoch, lastGood) : step(order, from, count, lr, epoch, lastGood);
+                lossSum += (double) loss * count;
                 correct += halves.correct(train, order, from, count);
                 seen += count;
                 progress.batchDone(b + 1, seen, lossSum / seen);
@@ -192,6 +201,45 @@ public final class Trainer {
             }
             step++;
             return loss;
+        }
+
+        /** Step {@code b} of the epoch as one fused call; a divergence is found again by {@link #replay}. */
+        private float fusedStep(int[] order, int b, int count, double lr, int epoch, float[][] lastGood) {
+            float loss = halves.gradientsAndUpdate(train, order, b * options.batchSize(), count, lr,
+                    options.stepOffset() + step + 1);
+            if (health != null) {
+                health.afterTrainStep(mb.buffers);
+            }
+            if (!Float.isFinite(loss) || !halves.gradientsFinite(health)) {
+                return replay(order, b, epoch, lastGood);
+            }
+            if (health != null) {
+                health.afterUpdate(mb.buffers, false);
+            }
+            step++;
+            return loss;
+        }
+
+        /**
+         * After a fused step {@code b} saw a non-finite loss or gradient: its updates already ran, so the weights it
+         * diverged with are gone. The epoch's steps before it are run again from the epoch's snapshot with the two
+         * halves, which compute bit for bit what the fused calls computed (a run is a pure function of seed, data
+         * and kernels; dropout's step state is restored with the weights), and step {@code b} as {@link #step} runs
+         * it: the divergence is probed with the weights it happened with and reported as without the fused step.
+         * Gradient health already holds the steps before b; step b's activity is recorded again, which changes
+         * nothing. Costs up to one epoch, once, when training has failed anyway.
+         */
+        private float replay(int[] order, int b, int epoch, float[][] lastGood) {
+            mb.restore(lastGood);
+            step -= b;
+            for (int redo = 0; redo < b; redo++) {
+                int from = redo * options.batchSize();
+                halves.gradients(train, order, from, Math.min(options.batchSize(), train.rows() - from));
+                halves.apply(schedule.lrAt(step), options.stepOffset() + step + 1, 1f);
+                step++;
+            }
+            int from = b * options.batchSize();
+            return step(order, from, Math.min(options.batchSize(), train.rows() - from), schedule.lrAt(step), epoch, lastGood);
         }
 
         /** The probe's finding; a probe that fails itself must not hide the divergence it was asked about. */

@@ -9,7 +9,8 @@ import dev.nabla.runtime.optim.GradientClipping;
  * One optimizer step in its two halves, which a data-parallel trainer runs in different places: {@link #gradients}
  * runs forward and backward on some rows (on each worker, for its share of the global batch), {@link #apply} runs
  * the compiled optimizer on whatever the GRAD buffers then hold (on the driver, after the workers' gradients are
- * combined). {@link Trainer} runs both back to back, so one machine and many take the same step.
+ * combined). {@link Trainer} runs both back to back, so one machine and many take the same step; without clipping
+ * it runs them as one fused call ({@link #gradientsAndUpdate}), which computes the same.
  *
  * <p>The gradient {@code trainStep} leaves is that of the loss of the rows it was given: the mean over those rows of
  * the per-example losses, plus the regularization. So for a batch split into parts of {@code n_p} rows the mean of
@@ -18,6 +19,12 @@ import dev.nabla.runtime.optim.GradientClipping;
  * standard library is. Batch statistics (batch norm) are the exception: each part normalizes with its own.
  */
 public final class TrainingStep {
+
+    /**
+     * System property that, set to {@code false}, keeps the two halves even where the fused step could run (to
+     * measure one against the other: {@code NABLA_JAVA_OPTS=-Dnabla.fusedUpdate=false ./nabla train ...}).
+     */
+    public static final String FUSED_PROPERTY = "nabla.fusedUpdate";
 
     private final CompiledModel model;
     final ModelBuffers mb;
@@ -80,15 +87,52 @@ public final class TrainingStep {
     }
 
     /**
+     * Whether {@link #gradientsAndUpdate} runs the fused step (each parameter's update right after the kernel that
+     * finishes its gradient): the model was compiled with it, and {@link #FUSED_PROPERTY} is not {@code false}.
+     */
+    public boolean fused() {
+        return model.fusesUpdate() && !"false".equals(System.getProperty(FUSED_PROPERTY));
+    }
+
+    /**
+     * {@link #gradients} and {@link #apply} with no clipping, in one call of the model's {@code trainAndUpdate}: the
+     * same weights, optimizer state and GRAD buffers, but the updates have run before anyone could look at the
+     * gradients. The caller checks {@link #gradientsFinite} after it.
+     */
+    public float gradientsAndUpdate(Dataset bound, int[] order, int from, int count, double lr, long step) {
+        mb.fill(bound, order, from, count);
+        setHyper(lr, step, 1f);
+        model.trainAndUpdate(mb.buffers, count, hyper);
+        return mb.lossValue();
+    }
+
+    /**
+     * After {@link #gradientsAndUpdate}: whether every gradient was finite, as {@link #clipScale} would have found.
+     * A model with gradient health has the sum of g^2 of every block of every parameter from its update (a few
+     * floats to add); when that sum is not finite, or there is no health, the gradients themselves are read (those
+     * float sums also overflow for a finite gradient above 1.8e19, which the double norm does not).
+     */
+    public boolean gradientsFinite(GradientHealth health) {
+        if (health != null && Double.isFinite(health.gradSqSum(mb.buffers))) {
+            return true;
+        }
+        return Double.isFinite(GradientClipping.globalNorm(mb.spec, mb.buffers));
+    }
+
+    /**
      * Runs the compiled optimizer on every PARAM from the GRAD and OPT_STATE buffers as they are.
      *
      * @param step      the 1-based optimizer step (Adam's bias correction), counted across resumed runs
      * @param gradScale {@link #clipScale}
      */
     public void apply(double lr, long step, float gradScale) {
+        setHyper(lr, step, gradScale);
+        model.update(mb.buffers, hyper);
+    }
+
+    private void setHyper(double lr, long step, float gradScale) {
         hyper[OptimizerSpec.HYPER_LR] = (float) lr;
         hyper[OptimizerSpec.HYPER_STEP] = step;
         hyper[OptimizerSpec.HYPER_GRAD_SCALE] = gradScale;
-        model.update(mb.buffers, hyper);
     }
 }

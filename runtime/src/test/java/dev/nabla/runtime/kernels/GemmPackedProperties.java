@@ -21,7 +21,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * Products reading a B packed once ({@link GemmKernel#packB}, {@link PackedWeights}) against the same products packing
  * B per call: the same floats to the bit, on any thread count, in both kernel families (the runtime's pom runs this
  * class again with each main tile forced, {@code -Dnabla.gemm.vectors=2|4}: the 4 x 2 tile reads deep panels in
- * k-blocks, {@link VectorPackedB}).
+ * k-blocks).
  */
 class GemmPackedProperties {
 
@@ -142,7 +142,7 @@ class GemmPackedProperties {
         for (float[] p : panels) {
             assertNotSame(b, p);
         }
-        assertEquals(panels.length, VectorPackedB.index(29, 30, 40) + 1, "the last column's panel is the last one");
+        assertEquals(panels.length, VectorPackedB.index(29, 30) + 1, "the last column's panel is the last one");
     }
 
     private static float[] random(Random r, int len) {
@@ -162,10 +162,10 @@ class GemmPackedProperties {
                 Arbitraries.of(1, 6, 7, 15, 17, l - 1, l, l + 1, w - 1, w, w + 1, 2 * w + l + 3, 255));
     }
 
-    /** Also deeper than one k-block of a packed panel ({@link VectorPackedB#KC}), by 1 and into a third block. */
+    /** Also deeper than one k-block ({@link VectorGemm#K_BLOCK}), by 1 and into a third block. */
     @Provide
     Arbitrary<Integer> depths() {
-        int kc = VectorPackedB.KC;
+        int kc = VectorGemm.K_BLOCK;
         return Arbitraries.oneOf(Arbitraries.integers().between(0, 40),
                 Arbitraries.of(1, 15, 17, 255, kc + 1, 2 * kc + 3));
     }

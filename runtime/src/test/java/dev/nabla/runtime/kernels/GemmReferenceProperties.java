@@ -48,6 +48,31 @@ class GemmReferenceProperties {
         check(ScalarGemm.INSTANCE, new Problem(transA, transB, m, n, k, accumulate, bias, act, seed));
     }
 
+    /**
+     * Products longer than {@link VectorGemm#K_BLOCK}, which the 2-vector tile runs in blocks of panel rows
+     * (the first block stores, the later ones add on): every epilogue, both layouts of A, row counts around the tile
+     * height, depths one past a block, between blocks and over several.
+     */
+    @Property(tries = 60)
+    void vectorKernelMatchesReferenceOnLongProducts(@ForAll("awkwardRows") int m, @ForAll("dims") int n,
+                                                    @ForAll("longDepths") int k, @ForAll boolean transA,
+                                                    @ForAll boolean transB, @ForAll boolean accumulate,
+                                                    @ForAll boolean bias, @ForAll @IntRange(max = 1) int act,
+                                                    @ForAll long seed) {
+        check(VectorGemm.INSTANCE, new Problem(transA, transB, m, n, k, accumulate, bias, act, seed));
+    }
+
+    @Provide
+    Arbitrary<Integer> awkwardRows() {
+        return Arbitraries.of(1, 3, 4, 5, 6, 15, 17, 33, 128, 255);
+    }
+
+    @Provide
+    Arbitrary<Integer> longDepths() {
+        int kb = VectorGemm.K_BLOCK;
+        return Arbitraries.of(kb + 1, kb + 44, 2 * kb - 1, 2 * kb + 1, 784, 3 * kb + 7);
+    }
+
     @Property(tries = 12)
     void vectorKernelMatchesReferenceOnTrainingShapes(@ForAll("trainingShapes") int[] shape, @ForAll long seed) {
         boolean transA = shape[3] == 1;
@@ -73,7 +98,7 @@ class GemmReferenceProperties {
         assertNull(problem.mismatch(), () -> kernel.name() + " " + problem);
     }
 
-    /** Sizes around the tile edges: 1, primes, the tile height 6, a vector and a tile width (64) +-1, 16 vectors. */
+    /** Sizes around the tile edges: 1, primes, the tile heights 4 and 6, a vector and a tile width (64) +-1, 16 vectors. */
     @Provide
     Arbitrary<Integer> dims() {
         int l = VectorGemm.lanes();
