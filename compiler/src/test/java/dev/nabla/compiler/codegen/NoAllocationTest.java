@@ -12,13 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
-<<<<<<< HEAD
- * After warm-up (JIT-compiled kernels), predict (plain and through a {@link dev.nabla.runtime.FrozenPredictor}), trainStep
- * and update allocate nothing on the calling thread.
-=======
- * After warm-up (JIT-compiled kernels), predict, trainStep, update and the fused trainAndUpdate allocate nothing on the
- * calling thread.
->>>>>>> main
+ * After warm-up (JIT-compiled kernels), predict (plain and through a {@link dev.nabla.runtime.FrozenPredictor}),
+ * trainStep, update and the fused trainAndUpdate allocate nothing on the calling thread.
  */
 class NoAllocationTest {
 
@@ -27,7 +22,8 @@ class NoAllocationTest {
     void kernelCallsAllocateNothingAfterWarmUp(boolean vector) {
         CompiledModel m = Harness.load(ModelCompiler.compile(Graphs.mlp(true),
                 new OptimizerSpec(OptimizerSpec.Kind.ADAM, 1e-3, 0, 0.9, 0.999, 0.99, 1e-8, 0)), vector);
-        assertEquals(0, allocatedAfterWarmUp(m, 1e-3f, 5_000, 200), "bytes allocated by 200 rounds of frozen predict + predict + trainStep + update");
+        assertEquals(0, allocatedAfterWarmUp(m, 1e-3f, 5_000, 200),
+                "bytes allocated by 200 rounds of frozen predict + predict + trainStep + update + trainAndUpdate");
     }
 
     /**
@@ -172,11 +168,8 @@ class NoAllocationTest {
         CompiledModel m = Harness.load(ModelCompiler.compile(model, OptimizerSpec.sgd(0.05, 0.9, 0), java.util.Set.of(),
                 target), Boolean.parseBoolean(args[1]));
         long allocated = allocatedAfterWarmUp(m, 0.05f, 1_000, 100);
-<<<<<<< HEAD
-        System.out.println("100 rounds of frozen predict + predict + trainStep + update allocated " + allocated + " bytes");
-=======
-        System.out.println("100 rounds of predict + trainStep + update + trainAndUpdate allocated " + allocated + " bytes");
->>>>>>> main
+        System.out.println("100 rounds of frozen predict + predict + trainStep + update + trainAndUpdate allocated "
+                + allocated + " bytes");
     }
 
     private static void run(CompiledModel m, dev.nabla.runtime.FrozenPredictor frozen, float[][] b, float[] hyper,
