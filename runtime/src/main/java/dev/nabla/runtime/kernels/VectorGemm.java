@@ -26,9 +26,12 @@ final class VectorGemm implements GemmKernel {
 
     /**
      * Rows of a B panel per block of a long product: 256 x 16 floats (the 4 x 2 tile's panel with 256-bit vectors)
-     * is 16 KB, half of L1.
+     * is 16 KB, half of L1. Off unless {@code -Dnabla.gemm.kblock=256} (or another depth) asks for it: on the AVX2
+     * machine, alternating with and without, W1's 8 products took 5,096 / 4,295 / 5,873 µs per step blocked against
+     * 4,467 / 5,389 / 4,630 unblocked, and 4,723 / 4,523 against 4,200 / 4,162 in an earlier pair (docs/benchmarks.md):
+     * no gain to show for it. The runtime's product tests run once more with blocking on.
      */
-    static final int K_BLOCK = 256;
+    static final int K_BLOCK = Integer.getInteger("nabla.gemm.kblock", Integer.MAX_VALUE);
 
     private VectorGemm() {
     }
