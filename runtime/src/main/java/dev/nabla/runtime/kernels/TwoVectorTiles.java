@@ -15,7 +15,7 @@ import jdk.incubator.vector.FloatVector;
  * read in the disassembly: see docs/benchmarks.md). Same conventions as there (B packed with row stride
  * {@link VectorTiles#W}, no branches); the {@code Acc} kernels add onto C instead of storing plain sums. The
  * 2-vector kernels read B's rows from {@code bBase} on, so that a long product can run in blocks of the panel's
- * rows (see {@code VectorGemm.blockedRows}); an invariant offset plus the loop counter times a constant still lets
+ * rows (see {@code VectorGemm.panelRows}); an invariant offset plus the loop counter times a constant still lets
  * C2 remove the range checks from the loop.
  */
 final class TwoVectorTiles {

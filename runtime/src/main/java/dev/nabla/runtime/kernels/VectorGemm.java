@@ -111,29 +111,34 @@ final class VectorGemm implements GemmKernel {
             pack(call.b, call.bOff, call.transB, call.k, call.n, j, w, panel, stride);
         }
         if (VECTORS == 2 && w == W && call.k > K_BLOCK) {
-            blockedRows(call, i0, i1, j, a, panel, scratch);
+            panelRows(call, i0, i1, j, a, panel, scratch, K_BLOCK);
         } else {
-            rows(call, i0, i1, j, w, a, panel, tile);
+            rows(call, i0, i1, j, w, a, panel, tile, scratch);
         }
     }
 
     /**
-     * Rows {@code [i0, i1)} of a full panel at column {@code j} for a long product ({@code k > K_BLOCK}): the panel's
-     * rows are taken in blocks of at most {@link #K_BLOCK}, each block once across all row tiles, so the block (16 KB)
-     * stays in L1 while the tiles read it; the whole panel (784 x 16 floats for W1's first layer, 50 KB) does not fit.
-     * The sums build up in C itself (no epilogue, or accumulating onto C) or in a scratch strip that the epilogue
-     * then moves to C: the first block stores, the others add onto it, so each sum takes its fma steps in the same
-     * order as unblocked, and the results are the same bits.
+     * Rows {@code [i0, i1)} of a full panel at column {@code j} with the 4 x 2 tiles, the panel's rows taken in blocks
+     * of at most {@code depth}, each block once across all row tiles. With {@code depth} = {@link #K_BLOCK} < k a block
+     * (16 KB) stays in L1 while the tiles read it, where the whole panel (784 x 16 floats for W1's first layer, 50 KB)
+     * does not fit; with {@code depth} = k it is one pass, which {@link #rows} takes for a product added onto C.
+     * The sums build up in C itself (no epilogue, or accumulating onto C: tiles whose accumulators start from C, no
+     * scratch tile, no epilogue pass) or in a scratch strip that the epilogue then moves to C: the first block stores,
+     * the others add onto it, so each sum takes its fma steps in the same order as unblocked, and the results are the
+     * same bits.
      */
-    private static void blockedRows(GemmCall call, int i0, int i1, int j, float[] a, float[] b, Scratch scratch) {
+    private static void panelRows(GemmCall call, int i0, int i1, int j, float[] a, float[] b, Scratch scratch,
+                                  int depth) {
         int k = call.k;
         int n = call.n;
         int mode = VectorEpilogue.mode(call);
         boolean intoC = mode == 0 || mode == VectorEpilogue.ACC;
         float[] d = intoC ? call.c : scratch.tile((i1 - i0) * W);
         int dStride = intoC ? n : W;
-        int blocks = (k + K_BLOCK - 1) / K_BLOCK;
-        int kc = (k + blocks - 1) / blocks;
+        // k = 0 (a product adding nothing onto C) runs no block; the max(1, ...) keep the divisions defined for it
+        int rowsPerBlock = Math.max(1, depth);
+        int blocks = Math.max(1, (k + rowsPerBlock - 1) / rowsPerBlock);
+        int kc = Math.max(1, (k + blocks - 1) / blocks);
         for (int p0 = 0; p0 < k; p0 += kc) {
             int len = Math.min(kc, k - p0);
             boolean store = p0 == 0 && mode != VectorEpilogue.ACC;
@@ -178,10 +183,12 @@ final class VectorGemm implements GemmKernel {
     }
 
     /** Rows {@code [i0, i1)} of columns {@code [j, j+w)}; {@code a} is A itself or, for Aᵀ, its packed rows. */
-    private static void rows(GemmCall call, int i0, int i1, int j, int w, float[] a, float[] b, float[] tile) {
+    private static void rows(GemmCall call, int i0, int i1, int j, int w, float[] a, float[] b, float[] tile,
+                             Scratch scratch) {
         int mode = VectorEpilogue.mode(call);
         if (mode == VectorEpilogue.ACC && VECTORS == 2 && w == W) {
-            rowsOntoC(call, i0, i1, j, a, b);
+            // added onto C from the tiles' own accumulators; the 6 x 4 tile has no registers to spare for that
+            panelRows(call, i0, i1, j, a, b, scratch, call.k);
             return;
         }
         boolean direct = mode == 0 && (w == W || w == L);
@@ -208,28 +215,6 @@ final class VectorGemm implements GemmKernel {
             if (!direct) {
                 VectorEpilogue.finish(tile, 0, W, 1, w, call, i, j, mode);
             }
-        }
-    }
-
-    /**
-     * Rows {@code [i0, i1)} of a full panel at column {@code j}, added onto C by tiles whose accumulators start from
-     * C (no scratch tile, no epilogue pass); the 4 x 2 tile only, where the 6 x 4 one has no registers to spare.
-     */
-    private static void rowsOntoC(GemmCall call, int i0, int i1, int j, float[] a, float[] b) {
-        int k = call.k;
-        int n = call.n;
-        int i = i0;
-        for (; i + ROWS <= i1; i += ROWS) {
-            int dBase = call.cOff + i * n + j;
-            if (call.transA) {
-                TwoVectorTiles.tile4x2TAcc(a, packedRow(i - i0, k), b, 0, k, call.c, dBase, n);
-            } else {
-                TwoVectorTiles.tile4x2Acc(a, call.aOff + i * k, k, b, 0, k, call.c, dBase, n);
-            }
-        }
-        for (; i < i1; i++) {
-            int aBase = call.transA ? leftoverRow(call, i, a) : call.aOff + i * k;
-            TwoVectorTiles.tile1x2Acc(a, aBase, b, 0, k, call.c, call.cOff + i * n + j);
         }
     }
 
