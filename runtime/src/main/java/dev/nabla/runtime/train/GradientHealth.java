@@ -101,15 +101,16 @@ public final class GradientHealth {
 
     /** The sums of one step from a parameter's stats buffer (the blocks' sums, added in block order). */
     public static Sums sums(float[] stats) {
-        double gg = 0;
-        double ww = 0;
-        double dd = 0;
+        return new Sums(blockSum(stats, 0), blockSum(stats, 1), blockSum(stats, 2));
+    }
+
+    /** Sum {@code which} (0: g^2, 1: w^2, 2: update^2) of a stats buffer's blocks, added in block order. */
+    private static double blockSum(float[] stats, int which) {
+        double sum = 0;
         for (int k = 0; k + 2 < stats.length; k += 3) {
-            gg += stats[k];
-            ww += stats[k + 1];
-            dd += stats[k + 2];
+            sum += stats[k + which];
         }
-        return new Sums(gg, ww, dd);
+        return sum;
     }
 
     /**
@@ -119,10 +120,7 @@ public final class GradientHealth {
     public double gradSqSum(float[][] buffers) {
         double sum = 0;
         for (int p = 0; p < params.size(); p++) {
-            float[] stats = buffers[params.get(p).stats()];
-            for (int k = 0; k + 2 < stats.length; k += 3) {
-                sum += stats[k];
-            }
+            sum += blockSum(buffers[params.get(p).stats()], 0);
         }
         return sum;
     }
