@@ -253,7 +253,7 @@ final class ClassEmitter {
             ga.invokeStatic(Type.getType(System.class), NANO_TIME);
             ga.loadLocal(started);
             ga.math(GeneratorAdapter.SUB, Type.LONG_TYPE);
-            ga.invokeVirtual(COUNTERS, Method.getMethod("void add (int, long)"));
+            ga.invokeVirtual(COUNTERS, Methods.of("void add (int, long)"));
         }
     }
 

@@ -5,6 +5,7 @@ import dev.nabla.compiler.lower.Kernel;
 import dev.nabla.compiler.lower.Program;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -46,21 +47,14 @@ public record UpdateSchedule(List<Slot> slots) {
             throw new IllegalStateException(update.kernels().size() + " update kernels for " + params.size() + " parameters");
         }
         List<Kernel> steps = train.kernels();
-        List<Set<Integer>> touched = new ArrayList<>();
-        for (Kernel k : steps) {
-            Set<Buf> bufs = new HashSet<>();
-            BufferUse.collect(k.body(), bufs);
-            Set<Integer> indices = new HashSet<>();
-            bufs.forEach(b -> indices.add(b.index()));
-            touched.add(indices);
-        }
+        List<Set<Integer>> touched = steps.stream().map(UpdateSchedule::buffersOf).toList();
         // A parameter no trainStep kernel touches is updated at the end, where the separate update would run (first,
         // when trainStep has no kernels at all).
         int[] after = new int[params.size()];
         for (int p = 0; p < params.size(); p++) {
             after[p] = steps.size() - 1;
             for (int k = steps.size() - 1; k >= 0; k--) {
-                if (!java.util.Collections.disjoint(touched.get(k), params.get(p))) {
+                if (!Collections.disjoint(touched.get(k), params.get(p))) {
                     after[p] = k;
                     break;
                 }
@@ -83,10 +77,10 @@ public record UpdateSchedule(List<Slot> slots) {
         return new UpdateSchedule(slots);
     }
 
-    /** The buffer indices an update kernel touches. */
-    static Set<Integer> buffersOf(Kernel update) {
+    /** The buffer indices a kernel touches, the hyperparameters aside (no trainStep kernel reads them). */
+    static Set<Integer> buffersOf(Kernel kernel) {
         Set<Buf> bufs = new HashSet<>();
-        BufferUse.collect(update.body(), bufs);
+        BufferUse.collect(kernel.body(), bufs);
         Set<Integer> out = new HashSet<>();
         bufs.stream().filter(b -> !b.equals(Buf.HYPER)).forEach(b -> out.add(b.index()));
         return out;
