@@ -7,6 +7,7 @@ import dev.nabla.compiler.lower.Program;
 import dev.nabla.runtime.CompiledModel;
 import dev.nabla.runtime.KernelProfile;
 import dev.nabla.runtime.ModelSpec;
+import dev.nabla.runtime.VectorApi;
 import dev.nabla.runtime.embed.ModelManifest;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
@@ -17,6 +18,8 @@ import org.objectweb.asm.commons.GeneratorAdapter;
 import org.objectweb.asm.commons.Method;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -24,12 +27,38 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Emits the classes of one model: the main class implementing {@link CompiledModel}, and two families of
- * helper classes holding one static method per kernel (one for kernels entry points share, {@link #sharedKernels}) plus a driver per entry point — {@code $S*} with plain
- * scalar loops and {@code $V*} with Vector API loops. The main class picks the family once, in its static
- * initializer; the scalar family never mentions Vector API types, so it loads without the module.
+ * Emits the classes of one model: the main class implementing {@link CompiledModel}, and two families of helper
+ * classes holding one static method per kernel (one for kernels entry points share, {@link #sharedKernels}) plus a
+ * driver per entry point — {@code $S*} with plain scalar loops and {@code $V*} with Vector API loops. The main class
+ * picks the family once, in its static initializer ({@link VectorApi#enabled()}); the scalar family never mentions
+ * Vector API types, so it loads without the module.
+ *
+ * <p>Each family is emitted when asked for ({@link #family}), independently of the other and possibly on another
+ * thread: {@link LazyClasses} emits the family the JVM runs, and the other only if something asks for it.
  */
 final class ClassEmitter {
+
+    /** A family of kernel classes, named {@code Main$TAG} (its driver) and {@code Main$TAG0..} (its kernels). */
+    enum Family {
+        SCALAR("S"), VECTOR("V");
+
+        final String tag;
+
+        Family(String tag) {
+            this.tag = tag;
+        }
+
+        /** The family the generated main class picks when initialised now ({@link VectorApi#enabled()}). */
+        static Family running() {
+            return VectorApi.enabled() ? VECTOR : SCALAR;
+        }
+
+        /** Whether {@code className} names one of this family's classes, for the main class {@code mainClass}. */
+        boolean holds(String mainClass, String className) {
+            String prefix = mainClass + "$" + tag;
+            return className.startsWith(prefix) && className.chars().skip(prefix.length()).allMatch(Character::isDigit);
+        }
+    }
 
     /** Kernels per helper class, far below the class-file limits (kernel methods are small: see passes/FuseElementwise.MAX_EXPR). */
     static final int KERNELS_PER_CLASS = 48;
@@ -50,21 +79,19 @@ final class ClassEmitter {
     private final String sourceFile;
     private final String modelName;
     private final boolean profile;
-    private final Map<String, byte[]> classes = new LinkedHashMap<>();
+    private final EmitTarget target;
+    private final Program[] programs;
     /** The fused step's order, or null when the model has no trainStep and update to fuse. */
-    private UpdateSchedule schedule;
-    /** Each kernel's top-level loops that run split over threads, found once for both families. */
-    private final Map<Kernel, boolean[]> parallelLoops = new IdentityHashMap<>();
-
-    private ClassEmitter(String mainName, String sourceFile, String modelName, boolean profile) {
-        this.mainName = mainName;
-        this.sourceFile = sourceFile;
-        this.modelName = modelName;
-        this.profile = profile;
-    }
+    private final UpdateSchedule schedule;
+    private final Map<Kernel, Kernel> shared;
+    /**
+     * Each kernel's top-level loops that run split over threads, found once for both families (synchronized: the
+     * two families may be emitted on two threads).
+     */
+    private final Map<Kernel, boolean[]> parallelLoops = Collections.synchronizedMap(new IdentityHashMap<>());
 
     /**
-     * Class bytes by binary name ({@code dev.nabla.generated.Model$S0}).
+     * Emits nothing yet: {@link #mainClass()} and {@link #family} do.
      *
      * @param target   the main class's name and what else it gets (a constructor reading its manifest)
      * @param programs predict and, unless the target is inference-only, trainStep, update and optionally evaluate,
@@ -72,17 +99,31 @@ final class ClassEmitter {
      * @param schedule the order of {@code trainAndUpdate} over trainStep's and update's kernels, or null: the model then
      *                 keeps {@link CompiledModel}'s default (trainStep, then update)
      */
-    static Map<String, byte[]> emit(String modelName, String sourceFile, EmitTarget target, List<Program> programs,
-                                    UpdateSchedule schedule) {
-        ClassEmitter e = new ClassEmitter(target.mainClass().replace('.', '/'), sourceFile, modelName,
-                target.profile());
-        e.schedule = schedule;
-        Program[] ps = programs.toArray(new Program[0]);
-        Map<Kernel, Kernel> shared = sharedKernels(ps);
-        e.family("S", false, shared, ps);
-        e.family("V", true, shared, ps);
-        e.mainClass(programs.stream().map(p -> ENTRIES.get(p.entry())).toList(), target.manifestResource());
-        return e.classes;
+    ClassEmitter(String modelName, String sourceFile, EmitTarget target, List<Program> programs,
+                 UpdateSchedule schedule) {
+        this.mainName = target.mainClass().replace('.', '/');
+        this.sourceFile = sourceFile;
+        this.modelName = modelName;
+        this.profile = target.profile();
+        this.target = target;
+        this.programs = programs.toArray(new Program[0]);
+        this.schedule = schedule;
+        this.shared = sharedKernels(this.programs);
+    }
+
+    /** The main class's binary name ({@code dev.nabla.generated.Model}). */
+    String mainClassName() {
+        return target.mainClass();
+    }
+
+    /** The main class's bytes. */
+    byte[] mainClass() {
+        return mainClass(Arrays.stream(programs).map(p -> ENTRIES.get(p.entry())).toList(), target.manifestResource());
+    }
+
+    /** One family's classes by binary name ({@code dev.nabla.generated.Model$S0}), its driver last. */
+    Map<String, byte[]> family(Family family) {
+        return family(family.tag, family == Family.VECTOR);
     }
 
     /**
@@ -130,10 +171,10 @@ final class ClassEmitter {
         return cw;
     }
 
-    private void finish(String internalName, ClassWriter cw) {
+    private byte[] finish(ClassWriter cw) {
         cw.visitEnd();
         try {
-            classes.put(internalName.replace('/', '.'), cw.toByteArray());
+            return cw.toByteArray();
         } catch (org.objectweb.asm.MethodTooLargeException e) {
             // A graph of tens of thousands of nodes (an expression nested thousands deep) can fuse into a kernel
             // whose loop body alone exceeds what one JVM method may hold: a limit of the platform, told as such.
@@ -155,7 +196,8 @@ final class ClassEmitter {
      * are grouped by the source file of their instruction (a model's own file, or a library such as
      * {@code std.nabla}) so each class's SourceFile and LineNumberTable name the right file and line.
      */
-    private void family(String tag, boolean vector, Map<Kernel, Kernel> shared, Program... programs) {
+    private Map<String, byte[]> family(String tag, boolean vector) {
+        Map<String, byte[]> classes = new LinkedHashMap<>();
         Map<String, List<Placed>> byEntry = new LinkedHashMap<>();
         Map<String, List<Placed>> byClass = new LinkedHashMap<>();
         Map<String, String> openClass = new LinkedHashMap<>();
@@ -191,7 +233,7 @@ final class ClassEmitter {
                         : new KernelEmitter(cw, owner, pl.method());
                 ke.emit(pl.kernel(), parallelLoops.computeIfAbsent(pl.kernel(), k -> ParallelLoop.qualifying(k.body())));
             }
-            finish(owner, cw);
+            classes.put(owner.replace('/', '.'), finish(cw));
         });
         String driver = mainName + "$" + tag;
         ClassWriter cw = begin(driver, null);
@@ -222,7 +264,8 @@ final class ClassEmitter {
             ga.returnValue();
             ga.endMethod();
         }
-        finish(driver, cw);
+        classes.put(driver.replace('/', '.'), finish(cw));
+        return classes;
     }
 
     /**
@@ -289,7 +332,7 @@ final class ClassEmitter {
      * The class implementing CompiledModel; {@code VECTOR} is decided once in its static initializer. With a
      * manifest resource, a no-argument constructor reads the spec from it, so the runtime alone can instantiate it.
      */
-    private void mainClass(List<Method> entries, String manifestResource) {
+    private byte[] mainClass(List<Method> entries, String manifestResource) {
         ClassWriter cw = begin(mainName, new String[] {Type.getInternalName(CompiledModel.class)});
         cw.visitField(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC | Opcodes.ACC_FINAL, "VECTOR", "Z", null, null).visitEnd();
         cw.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_FINAL, "spec", SPEC.getDescriptor(), null, null).visitEnd();
@@ -318,29 +361,14 @@ final class ClassEmitter {
             fuses.returnValue();
             fuses.endMethod();
         }
-        finish(mainName, cw);
+        return finish(cw);
     }
 
+    /** {@code VECTOR = VectorApi.enabled()}: the rule the runtime's kernels and {@link Family#running()} use too. */
     private void staticInit(ClassVisitor cw) {
         GeneratorAdapter ga = new GeneratorAdapter(Opcodes.ACC_STATIC, Method.getMethod("void <clinit> ()"), null, null, cw);
         ga.visitCode();
-        Label no = ga.newLabel();
-        Label done = ga.newLabel();
-        ga.invokeStatic(Type.getType(ModuleLayer.class), Method.getMethod("ModuleLayer boot ()"));
-        ga.push("jdk.incubator.vector");
-        ga.invokeVirtual(Type.getType(ModuleLayer.class), Method.getMethod("java.util.Optional findModule (String)"));
-        ga.invokeVirtual(Type.getType(java.util.Optional.class), Method.getMethod("boolean isPresent ()"));
-        ga.ifZCmp(GeneratorAdapter.EQ, no);
-        ga.push("false");
-        ga.push("nabla.vector");
-        ga.invokeStatic(Type.getType(System.class), Method.getMethod("String getProperty (String)"));
-        ga.invokeVirtual(Type.getType(String.class), Method.getMethod("boolean equals (Object)"));
-        ga.ifZCmp(GeneratorAdapter.NE, no);
-        ga.push(true);
-        ga.goTo(done);
-        ga.mark(no);
-        ga.push(false);
-        ga.mark(done);
+        ga.invokeStatic(Type.getType(VectorApi.class), Method.getMethod("boolean enabled ()"));
         ga.putStatic(Type.getObjectType(mainName), "VECTOR", Type.BOOLEAN_TYPE);
         ga.returnValue();
         ga.endMethod();

@@ -10,22 +10,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The result of compiling one model: its spec, class bytes, kernel listing; loadable in-process or writable to disk. */
 public final class ModelClasses {
 
     private final ModelSpec spec;
     private final String mainClass;
-    private final Map<String, byte[]> classes;
+    private final LazyClasses classes;
     private final List<Program> programs;
     private final UpdateSchedule schedule;
     private final List<String> temps;
 
-    ModelClasses(ModelSpec spec, String mainClass, Map<String, byte[]> classes, List<Program> programs,
+    ModelClasses(ModelSpec spec, String mainClass, LazyClasses classes, List<Program> programs,
                  UpdateSchedule schedule, List<String> temps) {
         this.spec = spec;
         this.mainClass = mainClass;
-        this.classes = Map.copyOf(classes);
+        this.classes = classes;
         this.programs = List.copyOf(programs);
         this.schedule = schedule;
         this.temps = List.copyOf(temps);
@@ -40,9 +41,22 @@ public final class ModelClasses {
         return mainClass;
     }
 
-    /** Class bytes by binary name. */
+    /**
+     * Every class's bytes by binary name, both kernel families (a jar must run wherever it goes): emits the families
+     * not emitted yet.
+     */
     public Map<String, byte[]> classes() {
-        return classes;
+        return classes.all();
+    }
+
+    /** The kernel families emitted so far: none after compiling, the running one after {@link #load()}. */
+    Set<ClassEmitter.Family> emittedFamilies() {
+        return classes.emitted();
+    }
+
+    /** How many times a kernel family was emitted (at most once each). */
+    int familyEmissions() {
+        return classes.emissions();
     }
 
     /** The loop IR of each entry point, in order. */
@@ -78,9 +92,14 @@ public final class ModelClasses {
         return programs.stream().filter(p -> p.entry().equals(entry)).findFirst().orElseThrow();
     }
 
-    /** Defines the classes in a fresh {@link ModelClassLoader} and instantiates the model. */
+    /**
+     * Defines the classes in a fresh {@link ModelClassLoader} and instantiates the model. The kernel family the model
+     * will run ({@link ClassEmitter.Family#running()}, its main class's rule) is emitted first, so what loading costs
+     * includes generating the classes it runs; the other family is emitted only if its classes are asked for.
+     */
     public CompiledModel load() {
-        ModelClassLoader loader = new ModelClassLoader(ModelClasses.class.getClassLoader(), classes);
+        classes.family(ClassEmitter.Family.running());
+        ModelClassLoader loader = new ModelClassLoader(ModelClasses.class.getClassLoader(), classes::bytes);
         try {
             return (CompiledModel) loader.loadClass(mainClass).getConstructor(ModelSpec.class).newInstance(spec);
         } catch (ReflectiveOperationException e) {
@@ -90,7 +109,7 @@ public final class ModelClasses {
 
     /** Writes every class as {@code dir/dev/nabla/generated/Name.class}. */
     public void writeClasses(Path dir) throws IOException {
-        for (Map.Entry<String, byte[]> e : classes.entrySet()) {
+        for (Map.Entry<String, byte[]> e : classes().entrySet()) {
             Path file = dir.resolve(e.getKey().replace('.', '/') + ".class");
             Files.createDirectories(file.getParent());
             Files.write(file, e.getValue());

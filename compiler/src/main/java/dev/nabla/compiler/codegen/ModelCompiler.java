@@ -122,7 +122,7 @@ public final class ModelCompiler {
         buffers.addAll(plan.tempBuffers());
         ModelSpec spec = new ModelSpec(model.name(), model.sourceFile(), buffers, optimizer, model.config());
         String file = java.nio.file.Path.of(model.sourceFile()).getFileName().toString();
-        Map<String, byte[]> classes = ClassEmitter.emit(model.name(), file, target, programs, schedule);
+        LazyClasses classes = new LazyClasses(new ClassEmitter(model.name(), file, target, programs, schedule));
         return new ModelClasses(spec, target.mainClass(), classes, programs, schedule, plan.tempHolders());
     }
 

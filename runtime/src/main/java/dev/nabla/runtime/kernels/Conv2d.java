@@ -1,5 +1,7 @@
 package dev.nabla.runtime.kernels;
 
+import dev.nabla.runtime.VectorApi;
+
 /**
  * 2-D convolution kernels called by generated code, on NCHW {@code float[]} storage starting at index 0: input
  * {@code x[batch, c, h, w]}, weights {@code weight[o, c, kh, kw]}, output {@code y[batch, o, oh, ow]}. Output
@@ -8,9 +10,9 @@ package dev.nabla.runtime.kernels;
  * bottom/right padding is whatever {@code oh, ow} imply, so asymmetric ("same") padding needs no extra argument.
  * Arrays may be longer than the sizes need; outputs must not overlap inputs.
  *
- * <p>The implementation is chosen once, at class initialisation, by the rule of {@link Gemm}: the Vector API
- * family when the JVM has {@code jdk.incubator.vector} and the system property {@code nabla.vector} is not
- * {@code false}, plain Java otherwise; the Vector API classes are only loaded in the first case. Both lower the
+ * <p>The implementation is chosen once, at class initialisation, by the rule of {@link Gemm} ({@link VectorApi}): the
+ * Vector API family when the JVM has {@code jdk.incubator.vector} and the system property {@code nabla.vector} is
+ * not {@code false}, plain Java otherwise; the Vector API classes are only loaded in the first case. Both lower the
  * convolution to matrix products per image over the output positions (never over channels: the networks this
  * serves have 1 to 16 channels, far fewer than a vector's lanes).
  *
@@ -43,7 +45,7 @@ public final class Conv2d {
     static final int INPUT_GRAD = 1;
     static final int FILTER_GRAD = 2;
 
-    private static final Conv2dKernel KERNEL = chooseKernel(System.getProperty("nabla.vector"));
+    private static final Conv2dKernel KERNEL = chooseKernel(System.getProperty(VectorApi.PROPERTY));
     private static final ThreadLocal<Conv2dCall> CALLS = ThreadLocal.withInitial(Conv2dCall::new);
     private static final ThreadLocal<ConvJob> JOBS = ThreadLocal.withInitial(ConvJob::new);
 
@@ -263,10 +265,9 @@ public final class Conv2d {
         return KERNEL;
     }
 
-    /** The family for a value of the {@code nabla.vector} property (the rule of {@link Gemm#chooseKernel(String)}). */
+    /** The family for a value of the {@code nabla.vector} property ({@link VectorApi#enabled(String)}, as for {@link Gemm}). */
     static Conv2dKernel chooseKernel(String vectorProperty) {
-        if ("false".equalsIgnoreCase(vectorProperty)
-                || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+        if (!VectorApi.enabled(vectorProperty)) {
             return ScalarConv2d.INSTANCE;
         }
         try {

@@ -1,14 +1,17 @@
 package dev.nabla.runtime.kernels;
 
+import dev.nabla.runtime.VectorApi;
+
 /**
  * Matrix products called by generated kernels, on row-major {@code float[]} storage with offsets.
  * {@code C[m,n] = op(A) * op(B)} (or {@code +=} when {@code accumulate}), where {@code op(A)} is
  * {@code A[m,k]} or, with {@code transA}, the transpose of {@code A[k,m]}; likewise for B
  * ({@code B[k,n]}, or {@code B[n,k]} transposed). C must not overlap A, B or the bias.
  *
- * <p>The implementation is chosen once, at class initialisation: the Vector API kernels when the JVM has
- * {@code jdk.incubator.vector} and the system property {@code nabla.vector} is not {@code false}, plain
- * Java otherwise. The Vector API classes are only loaded in the first case.
+ * <p>The implementation is chosen once, at class initialisation, by the rule generated models use too
+ * ({@link VectorApi#enabled(String)}): the Vector API kernels when the JVM has {@code jdk.incubator.vector} and the
+ * system property {@code nabla.vector} is not {@code false} (in any case), plain Java otherwise. The Vector API
+ * classes are only loaded in the first case.
  *
  * <p>Large products are split over {@link #threads()} threads (default: the available processors, at most
  * 2, or the system property {@code nabla.threads}). Every element of C is computed by the same sequence of
@@ -231,13 +234,12 @@ public final class Gemm {
     }
 
     private static GemmKernel chooseKernel() {
-        return chooseKernel(System.getProperty("nabla.vector"));
+        return chooseKernel(System.getProperty(VectorApi.PROPERTY));
     }
 
     /** The kernel for a value of the {@code nabla.vector} property. */
     static GemmKernel chooseKernel(String vectorProperty) {
-        if ("false".equalsIgnoreCase(vectorProperty)
-                || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+        if (!VectorApi.enabled(vectorProperty)) {
             return ScalarGemm.INSTANCE;
         }
         try {

@@ -1,5 +1,7 @@
 package dev.nabla.runtime.kernels;
 
+import dev.nabla.runtime.VectorApi;
+
 /**
  * 2-D max and average pooling called by generated code, on NCHW {@code float[]} storage starting at index 0: input
  * {@code x[batch, c, h, w]}, output {@code y[batch, c, oh, ow]}; output {@code (oy, ox)} pools the window of
@@ -34,7 +36,7 @@ public final class Pool2d {
     static final int AVG_BACKWARD = 4;
     static final int MAX_BACKWARD_RELU = 5;
 
-    private static final Pool2dKernel KERNEL = chooseKernel(System.getProperty("nabla.vector"));
+    private static final Pool2dKernel KERNEL = chooseKernel(System.getProperty(VectorApi.PROPERTY));
     private static final ThreadLocal<Pool2dCall> CALLS = ThreadLocal.withInitial(Pool2dCall::new);
     private static final ThreadLocal<PoolJob> JOBS = ThreadLocal.withInitial(PoolJob::new);
 
@@ -258,10 +260,9 @@ public final class Pool2d {
         return KERNEL;
     }
 
-    /** The family for a value of the {@code nabla.vector} property (the rule of {@link Gemm#chooseKernel(String)}). */
+    /** The family for a value of the {@code nabla.vector} property ({@link VectorApi#enabled(String)}, as for {@link Gemm}). */
     static Pool2dKernel chooseKernel(String vectorProperty) {
-        if ("false".equalsIgnoreCase(vectorProperty)
-                || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+        if (!VectorApi.enabled(vectorProperty)) {
             return ScalarPool2d.INSTANCE;
         }
         try {

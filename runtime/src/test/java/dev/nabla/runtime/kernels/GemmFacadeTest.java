@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.nabla.runtime.VectorApi;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The public entry points: argument checks, the choice of implementation, and the small helpers. */
 class GemmFacadeTest {
@@ -89,6 +92,17 @@ class GemmFacadeTest {
         assertSame(ScalarGemm.INSTANCE, Gemm.chooseKernel("false"));
         assertSame(VectorGemm.INSTANCE, Gemm.chooseKernel(null));
         assertSame(VectorGemm.INSTANCE, Gemm.chooseKernel("true"));
+    }
+
+    /** Products, convolutions and pooling pick their family by the rule generated models use ({@link VectorApi}). */
+    @ParameterizedTest(name = "nabla.vector={0}")
+    @ValueSource(strings = {"false", "FALSE", "False", "true", "TRUE", "<absent>"})
+    void everyKernelFamily_followsTheOneVectorRule(String value) {
+        String property = value.equals("<absent>") ? null : value;
+        String family = VectorApi.enabled(property) ? "vector" : "scalar";
+        assertEquals(family, Gemm.chooseKernel(property) == VectorGemm.INSTANCE ? "vector" : "scalar");
+        assertEquals(family, Conv2d.chooseKernel(property).name());
+        assertEquals(family, Pool2d.chooseKernel(property).name());
     }
 
     @Test

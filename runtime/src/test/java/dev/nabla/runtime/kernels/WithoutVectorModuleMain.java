@@ -1,7 +1,8 @@
 package dev.nabla.runtime.kernels;
 
 /**
- * Run in a JVM without {@code jdk.incubator.vector} by {@link WithoutVectorModuleTest}: prints the product kernel
+ * Run in a JVM without {@code jdk.incubator.vector} by {@link WithoutVectorModuleTest}: prints whether the Vector API
+ * is on (the module is missing, so it is off whatever {@code nabla.vector} says), the product kernel
  * and a product, then the convolution and pooling families and a convolution, its two gradients and a max pooling
  * with its gradient, all split over two threads.
  */
@@ -14,6 +15,7 @@ final class WithoutVectorModuleMain {
         float[] c = new float[4];
         Gemm.setThreads(2);
         Gemm.gemm(false, false, 2, 2, 2, new float[] {1, 2, 3, 4}, 0, new float[] {5, 6, 7, 8}, 0, c, 0, false);
+        System.out.println("vector api " + dev.nabla.runtime.VectorApi.enabled());
         System.out.println(Gemm.implementation() + " " + c[0] + " " + c[1] + " " + c[2] + " " + c[3]);
 
         Conv2d.parallelMinFmas = 0;
