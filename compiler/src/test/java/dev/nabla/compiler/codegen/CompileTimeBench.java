@@ -12,7 +12,16 @@ import java.util.List;
 /**
  * Compile time per sample in a warm JVM, parse to loaded classes (a benchmark main, not a test): each sample is
  * compiled 10 times to warm up, then 15 times measured; prints the median and the fastest in ms, with every pass
- * and with none. Run from compiler/: {@code java -cp ... dev.nabla.compiler.codegen.CompileTimeBench}.
+ * and with none. {@code load()} emits the kernel family this JVM runs (the vector one with the module added), not
+ * the other. Run from compiler/ after {@code mvn -q -o -pl compiler -am test-compile}, with this tree's classes
+ * before the dependencies' jars (an installed nabla-runtime may predate classes the generated code calls):
+ * <pre>
+ * java --add-modules jdk.incubator.vector \
+ *   -cp target/test-classes:target/classes:../runtime/target/classes:../grammar/target/classes:DEPENDENCIES \
+ *   dev.nabla.compiler.codegen.CompileTimeBench
+ * </pre>
+ * where DEPENDENCIES is the test class path of {@code mvn -pl compiler dependency:build-classpath
+ * -Dmdep.outputFile=FILE}.
  */
 public final class CompileTimeBench {
 

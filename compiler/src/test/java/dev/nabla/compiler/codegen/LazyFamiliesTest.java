@@ -139,7 +139,8 @@ class LazyFamiliesTest {
 
     /** The tests choosing the vector family need the module, which the build always adds. */
     private static void assumeVectorModule() {
-        assertTrue(ModuleLayer.boot().findModule(VectorApi.MODULE).isPresent(), "run with --add-modules " + VectorApi.MODULE);
+        assertTrue(ModuleLayer.boot().findModule(VectorApi.MODULE).isPresent(),
+                "run with --add-modules " + VectorApi.MODULE);
     }
 
     private static <T> T withProperty(String value, Supplier<T> action) {
