@@ -120,13 +120,23 @@ public final class Gemm {
                 // on the calling thread, before the parts are handed out: a first use packs B here, once
                 call.packedB = call.bound.lookup(kernel, call);
             }
+            boolean packsA = kernel.prepare(call);
             int t = threads;
             if (t > 1 && call.fmas() >= parallelMinFmas) {
                 GemmJob job = JOBS.get();
                 int parts = split(kernel, call.m, call.n, t, job.rect);
-                if (parts > 1 && runParts(job.set(kernel, call), parts)) {
-                    return;
+                if (parts > 1) {
+                    if (packsA && !packInParts(kernel, call, t, job)) {
+                        kernel.packA(call, 0, call.m);
+                    }
+                    packsA = false;
+                    if (runParts(job.set(kernel, call), parts)) {
+                        return;
+                    }
                 }
+            }
+            if (packsA) {
+                kernel.packA(call, 0, call.m);
             }
             kernel.compute(call, 0, call.m, 0, call.n);
         } finally {
@@ -163,21 +173,52 @@ public final class Gemm {
         return parts;
     }
 
-    /** A product cut into the rectangles of {@link #split}, one per calling thread. */
+    /**
+     * Packs op(A) ({@link GemmKernel#packA}) over the pool in {@code 2t} ranges of whole row blocks, before the parts
+     * that read it; false if the pool was busy (nothing packed).
+     */
+    private static boolean packInParts(GemmKernel kernel, GemmCall call, int t, GemmJob job) {
+        int blocks = ceilDiv(call.m, kernel.rowAlign());
+        int ranges = Math.min(2 * t, blocks);
+        return ranges > 1 && runParts(job.packing(kernel, call, blocks, ranges), ranges);
+    }
+
+    /**
+     * A product cut into the rectangles of {@link #split}, one per calling thread; or, before that, its op(A) cut
+     * into row ranges to pack ({@link #packing}).
+     */
     private static final class GemmJob implements GemmPool.Job {
         final int[] rect = new int[4 * maxParts(MAX_THREADS)];
         private GemmKernel kernel;
         private GemmCall call;
+        private int blocks;
+        private int ranges;
+        private boolean packing;
 
         GemmJob set(GemmKernel kernel, GemmCall call) {
             this.kernel = kernel;
             this.call = call;
+            this.packing = false;
+            return this;
+        }
+
+        GemmJob packing(GemmKernel kernel, GemmCall call, int blocks, int ranges) {
+            this.kernel = kernel;
+            this.call = call;
+            this.blocks = blocks;
+            this.ranges = ranges;
+            this.packing = true;
             return this;
         }
 
         @Override
         public void part(int q) {
-            kernel.compute(call, rect[4 * q], rect[4 * q + 1], rect[4 * q + 2], rect[4 * q + 3]);
+            if (packing) {
+                int align = kernel.rowAlign();
+                kernel.packA(call, cut(q, ranges, blocks, align, call.m), cut(q + 1, ranges, blocks, align, call.m));
+            } else {
+                kernel.compute(call, rect[4 * q], rect[4 * q + 1], rect[4 * q + 2], rect[4 * q + 3]);
+            }
         }
     }
 

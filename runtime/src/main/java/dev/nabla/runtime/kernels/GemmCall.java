@@ -25,6 +25,8 @@ final class GemmCall {
      * B is a weight matrix of the {@link PackedWeights} bound to the calling thread.
      */
     float[][] packedB;
+    /** op(A) packed by {@link GemmKernel#prepare} for this call (in the calling thread's scratch), or null. */
+    float[] aTiles;
     /** The frozen weights bound to this thread by {@link Gemm#bind}, or null; kept across calls. */
     PackedWeights bound;
 
@@ -46,6 +48,7 @@ final class GemmCall {
         this.biasOff = biasOff;
         this.relu = act == Gemm.ACT_RELU;
         this.packedB = null;
+        this.aTiles = null;
         return this;
     }
 
@@ -56,6 +59,7 @@ final class GemmCall {
         c = null;
         bias = null;
         packedB = null;
+        aTiles = null;
     }
 
     long fmas() {

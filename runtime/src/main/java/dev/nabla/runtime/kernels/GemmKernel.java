@@ -10,6 +10,19 @@ interface GemmKernel {
     /** Computes rows {@code [i0, i1)} and columns {@code [j0, j1)} of C for {@code call}. */
     void compute(GemmCall call, int i0, int i1, int j0, int j1);
 
+    /**
+     * Called once per product on the calling thread, before C is split into parts: true if every part reads op(A)
+     * packed ({@link GemmCall#aTiles}, which this then points at a buffer of the calling thread), to be filled by
+     * {@link #packA} over all rows before any part runs.
+     */
+    default boolean prepare(GemmCall call) {
+        return false;
+    }
+
+    /** Packs rows {@code [i0, i1)} of op(A) into {@link GemmCall#aTiles} (i0 a multiple of {@link #rowAlign}). */
+    default void packA(GemmCall call, int i0, int i1) {
+    }
+
     /** Column splits fall on multiples of this. */
     int columnAlign();
 

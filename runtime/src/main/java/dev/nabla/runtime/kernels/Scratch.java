@@ -11,6 +11,7 @@ final class Scratch {
     private float[] panel = new float[0];
     private float[] tile = new float[0];
     private float[] aPanel = new float[0];
+    private float[] aTiles = new float[0];
     private float[][] rows = new float[0][];
     private final float[][] conv = new float[CONV_SLOTS][0];
     private float[][] convRows = new float[0][];
@@ -45,6 +46,17 @@ final class Scratch {
             aPanel = new float[size];
         }
         return aPanel;
+    }
+
+    /**
+     * A fourth buffer of at least {@code size} floats: a product's A packed by {@link GemmKernel#prepare} on the
+     * calling thread, which every part of that product reads.
+     */
+    float[] aTiles(int size) {
+        if (aTiles.length < size) {
+            aTiles = new float[size];
+        }
+        return aTiles;
     }
 
     /** At least {@code count} separate arrays of at least {@code width} floats each, contents unspecified. */

@@ -1,6 +1,5 @@
 package dev.nabla.runtime.kernels;
 
-import static dev.nabla.runtime.kernels.VectorTiles.A_STRIDE;
 import static dev.nabla.runtime.kernels.VectorTiles.L;
 import static dev.nabla.runtime.kernels.VectorTiles.S;
 import static dev.nabla.runtime.kernels.VectorTiles.W;
@@ -12,19 +11,28 @@ import jdk.incubator.vector.FloatVector;
  * has 16 vector registers, and C2 issues all of a tile's row broadcasts before its FMAs, so a tile needs
  * rows x vectors accumulators + vectors B loads + rows broadcasts at once: 8 + 2 + 4 = 14 here. The 6 x 2 tile
  * this replaces needed 20 and kept 4 accumulators on the stack (a load and a store around each of their FMAs,
- * read in the disassembly: see docs/benchmarks.md). Same conventions as there (B packed with row stride
- * {@link VectorTiles#W}, no branches); the {@code Acc} kernels add onto C instead of storing plain sums. The
- * 2-vector kernels read B's rows from {@code bBase} on, so that a long product can run in blocks of the panel's
+ * read in the disassembly: see docs/benchmarks.md). B is packed as there (row stride {@link VectorTiles#W}; no
+ * branches); the {@code Acc} kernels add onto C instead of storing plain sums.
+ *
+ * <p>The 4-row kernels read A packed in row tiles ({@code VectorGemm.packRowTiles}): {@code A(r,p) = a[aBase + 4p + r]},
+ * the four values one step needs side by side. Read in place, each of the four rows needed its own index
+ * register and a 64-bit add per step, and the loop carried 33 instructions for its 8 FMAs, more than the core
+ * issues in the 4 cycles those take; packed, the four broadcasts share one index with constant displacements. In
+ * a standalone loop over W1's first-layer product (128 x 256 x 784, one thread, the two alternating in 30 rounds)
+ * the packed tile took 0.74 of the in-place one's time, and 0.77 with the packing counted; the older Aᵀ layout
+ * ({@link VectorTiles#A_STRIDE} floats per step) gained nothing over reading in place (0.98-1.01).
+ *
+ * <p>The kernels read B's rows from {@code bBase} on, so that a long product can run in blocks of the panel's
  * rows (see {@code VectorGemm.panelRows}); an invariant offset plus the loop counter times a constant still lets
- * C2 remove the range checks from the loop.
+ * C2 remove the range checks from the loop. The single-row kernels read a plain row ({@code a[aBase + p]}).
  */
 final class TwoVectorTiles {
 
     private TwoVectorTiles() {
     }
 
-    /** The 4 x 2-vector tile, the main tile where vectors are 256 bits or fewer (8 accumulators). */
-    static void tile4x2(float[] a, int aBase, int ars, float[] b, int bBase, int k,
+    /** The 4 x 2-vector tile, the main tile where vectors are 256 bits or fewer (8 accumulators), on packed A. */
+    static void tile4x2(float[] a, int aBase, float[] b, int bBase, int k,
                           float[] d, int dBase, int dStride) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z;
@@ -34,50 +42,16 @@ final class TwoVectorTiles {
         for (int p = 0; p < k; p++) {
             FloatVector b0 = FloatVector.fromArray(S, b, bBase + p * W);
             FloatVector b1 = FloatVector.fromArray(S, b, bBase + p * W + L);
-            FloatVector a0 = FloatVector.broadcast(S, a[aBase + p]);
+            FloatVector a0 = FloatVector.broadcast(S, a[aBase + 4 * p]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, a[aBase + ars + p]);
+            FloatVector a1 = FloatVector.broadcast(S, a[aBase + 4 * p + 1]);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, a[aBase + 2 * ars + p]);
+            FloatVector a2 = FloatVector.broadcast(S, a[aBase + 4 * p + 2]);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, a[aBase + 3 * ars + p]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-        }
-        c00.intoArray(d, dBase);
-        c01.intoArray(d, dBase + L);
-        c10.intoArray(d, dBase + dStride);
-        c11.intoArray(d, dBase + dStride + L);
-        c20.intoArray(d, dBase + 2 * dStride);
-        c21.intoArray(d, dBase + 2 * dStride + L);
-        c30.intoArray(d, dBase + 3 * dStride);
-        c31.intoArray(d, dBase + 3 * dStride + L);
-    }
-
-    /** {@link #tile4x2} on a packed Aᵀ: {@code A(r,p) = a[aBase + r + p*A_STRIDE]}. */
-    static void tile4x2T(float[] a, int aBase, float[] b, int bBase, int k,
-                          float[] d, int dBase, int dStride) {
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z, c01 = z;
-        FloatVector c10 = z, c11 = z;
-        FloatVector c20 = z, c21 = z;
-        FloatVector c30 = z, c31 = z;
-        for (int p = 0; p < k; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bBase + p * W);
-            FloatVector b1 = FloatVector.fromArray(S, b, bBase + p * W + L);
-            FloatVector a0 = FloatVector.broadcast(S, a[aBase + p * A_STRIDE]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, a[aBase + 1 + p * A_STRIDE]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, a[aBase + 2 + p * A_STRIDE]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, a[aBase + 3 + p * A_STRIDE]);
+            FloatVector a3 = FloatVector.broadcast(S, a[aBase + 4 * p + 3]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
         }
@@ -92,7 +66,7 @@ final class TwoVectorTiles {
     }
 
     /** A 4 x 1-vector tile: a strip of at most one vector of columns, where the main tile is {@link #tile4x2}. */
-    static void tile4x1(float[] a, int aBase, int ars, float[] b, int k,
+    static void tile4x1(float[] a, int aBase, float[] b, int k,
                           float[] d, int dBase, int dStride) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z;
@@ -101,38 +75,13 @@ final class TwoVectorTiles {
         FloatVector c30 = z;
         for (int p = 0; p < k; p++) {
             FloatVector b0 = FloatVector.fromArray(S, b, p * L);
-            FloatVector a0 = FloatVector.broadcast(S, a[aBase + p]);
+            FloatVector a0 = FloatVector.broadcast(S, a[aBase + 4 * p]);
             c00 = a0.fma(b0, c00);
-            FloatVector a1 = FloatVector.broadcast(S, a[aBase + ars + p]);
+            FloatVector a1 = FloatVector.broadcast(S, a[aBase + 4 * p + 1]);
             c10 = a1.fma(b0, c10);
-            FloatVector a2 = FloatVector.broadcast(S, a[aBase + 2 * ars + p]);
+            FloatVector a2 = FloatVector.broadcast(S, a[aBase + 4 * p + 2]);
             c20 = a2.fma(b0, c20);
-            FloatVector a3 = FloatVector.broadcast(S, a[aBase + 3 * ars + p]);
-            c30 = a3.fma(b0, c30);
-        }
-        c00.intoArray(d, dBase);
-        c10.intoArray(d, dBase + dStride);
-        c20.intoArray(d, dBase + 2 * dStride);
-        c30.intoArray(d, dBase + 3 * dStride);
-    }
-
-    /** {@link #tile4x1} on a packed Aᵀ. */
-    static void tile4x1T(float[] a, int aBase, float[] b, int k,
-                          float[] d, int dBase, int dStride) {
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z;
-        FloatVector c10 = z;
-        FloatVector c20 = z;
-        FloatVector c30 = z;
-        for (int p = 0; p < k; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, p * L);
-            FloatVector a0 = FloatVector.broadcast(S, a[aBase + p * A_STRIDE]);
-            c00 = a0.fma(b0, c00);
-            FloatVector a1 = FloatVector.broadcast(S, a[aBase + 1 + p * A_STRIDE]);
-            c10 = a1.fma(b0, c10);
-            FloatVector a2 = FloatVector.broadcast(S, a[aBase + 2 + p * A_STRIDE]);
-            c20 = a2.fma(b0, c20);
-            FloatVector a3 = FloatVector.broadcast(S, a[aBase + 3 + p * A_STRIDE]);
+            FloatVector a3 = FloatVector.broadcast(S, a[aBase + 4 * p + 3]);
             c30 = a3.fma(b0, c30);
         }
         c00.intoArray(d, dBase);
@@ -161,7 +110,96 @@ final class TwoVectorTiles {
      * {@link #tile4x2} adding onto C: the accumulators start from the tile of {@code d} and end there, so a
      * product accumulated into C (a gradient onto its regularizer's term) needs no scratch tile and epilogue pass.
      */
-    static void tile4x2Acc(float[] a, int aBase, int ars, float[] b, int bBase, int k,
+    static void tile4x2Acc(float[] a, int aBase, float[] b, int bBase, int k,
+                          float[] d, int dBase, int dStride) {
+        FloatVector c00 = FloatVector.fromArray(S, d, dBase);
+        FloatVector c01 = FloatVector.fromArray(S, d, dBase + L);
+        FloatVector c10 = FloatVector.fromArray(S, d, dBase + dStride);
+        FloatVector c11 = FloatVector.fromArray(S, d, dBase + dStride + L);
+        FloatVector c20 = FloatVector.fromArray(S, d, dBase + 2 * dStride);
+        FloatVector c21 = FloatVector.fromArray(S, d, dBase + 2 * dStride + L);
+        FloatVector c30 = FloatVector.fromArray(S, d, dBase + 3 * dStride);
+        FloatVector c31 = FloatVector.fromArray(S, d, dBase + 3 * dStride + L);
+        for (int p = 0; p < k; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bBase + p * W);
+            FloatVector b1 = FloatVector.fromArray(S, b, bBase + p * W + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[aBase + 4 * p]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[aBase + 4 * p + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[aBase + 4 * p + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[aBase + 4 * p + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+        }
+        c00.intoArray(d, dBase);
+        c01.intoArray(d, dBase + L);
+        c10.intoArray(d, dBase + dStride);
+        c11.intoArray(d, dBase + dStride + L);
+        c20.intoArray(d, dBase + 2 * dStride);
+        c21.intoArray(d, dBase + 2 * dStride + L);
+        c30.intoArray(d, dBase + 3 * dStride);
+        c31.intoArray(d, dBase + 3 * dStride + L);
+    }
+
+    /** {@link #tile1x2} adding onto C, as {@link #tile4x2Acc}. */
+    static void tile1x2Acc(float[] a, int aBase, float[] b, int bBase, int k,
+                        float[] d, int dBase) {
+        FloatVector c00 = FloatVector.fromArray(S, d, dBase);
+        FloatVector c01 = FloatVector.fromArray(S, d, dBase + L);
+        for (int p = 0; p < k; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bBase + p * W);
+            FloatVector b1 = FloatVector.fromArray(S, b, bBase + p * W + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[aBase + p]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+        }
+        c00.intoArray(d, dBase);
+        c01.intoArray(d, dBase + L);
+    }
+
+    /**
+     * The 4-row kernels on A read in place, rows {@code ars} apart ({@code A(r,p) = a[aBase + r*ars + p]}): for a
+     * product of a single panel or strip, whose A is read once, where packing it would cost more than it saves.
+     */
+    static void tile4x2Strided(float[] a, int aBase, int ars, float[] b, int bBase, int k,
+                          float[] d, int dBase, int dStride) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z;
+        FloatVector c10 = z, c11 = z;
+        FloatVector c20 = z, c21 = z;
+        FloatVector c30 = z, c31 = z;
+        for (int p = 0; p < k; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bBase + p * W);
+            FloatVector b1 = FloatVector.fromArray(S, b, bBase + p * W + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[aBase + p]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[aBase + ars + p]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[aBase + 2 * ars + p]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[aBase + 3 * ars + p]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+        }
+        c00.intoArray(d, dBase);
+        c01.intoArray(d, dBase + L);
+        c10.intoArray(d, dBase + dStride);
+        c11.intoArray(d, dBase + dStride + L);
+        c20.intoArray(d, dBase + 2 * dStride);
+        c21.intoArray(d, dBase + 2 * dStride + L);
+        c30.intoArray(d, dBase + 3 * dStride);
+        c31.intoArray(d, dBase + 3 * dStride + L);
+    }
+
+    static void tile4x2AccStrided(float[] a, int aBase, int ars, float[] b, int bBase, int k,
                           float[] d, int dBase, int dStride) {
         FloatVector c00 = FloatVector.fromArray(S, d, dBase);
         FloatVector c01 = FloatVector.fromArray(S, d, dBase + L);
@@ -197,56 +235,27 @@ final class TwoVectorTiles {
         c31.intoArray(d, dBase + 3 * dStride + L);
     }
 
-    /** {@link #tile4x2Acc} on a packed Aᵀ: {@code A(r,p) = a[aBase + r + p*A_STRIDE]}. */
-    static void tile4x2TAcc(float[] a, int aBase, float[] b, int bBase, int k,
+    static void tile4x1Strided(float[] a, int aBase, int ars, float[] b, int k,
                           float[] d, int dBase, int dStride) {
-        FloatVector c00 = FloatVector.fromArray(S, d, dBase);
-        FloatVector c01 = FloatVector.fromArray(S, d, dBase + L);
-        FloatVector c10 = FloatVector.fromArray(S, d, dBase + dStride);
-        FloatVector c11 = FloatVector.fromArray(S, d, dBase + dStride + L);
-        FloatVector c20 = FloatVector.fromArray(S, d, dBase + 2 * dStride);
-        FloatVector c21 = FloatVector.fromArray(S, d, dBase + 2 * dStride + L);
-        FloatVector c30 = FloatVector.fromArray(S, d, dBase + 3 * dStride);
-        FloatVector c31 = FloatVector.fromArray(S, d, dBase + 3 * dStride + L);
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z;
+        FloatVector c10 = z;
+        FloatVector c20 = z;
+        FloatVector c30 = z;
         for (int p = 0; p < k; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bBase + p * W);
-            FloatVector b1 = FloatVector.fromArray(S, b, bBase + p * W + L);
-            FloatVector a0 = FloatVector.broadcast(S, a[aBase + p * A_STRIDE]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, a[aBase + 1 + p * A_STRIDE]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, a[aBase + 2 + p * A_STRIDE]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, a[aBase + 3 + p * A_STRIDE]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-        }
-        c00.intoArray(d, dBase);
-        c01.intoArray(d, dBase + L);
-        c10.intoArray(d, dBase + dStride);
-        c11.intoArray(d, dBase + dStride + L);
-        c20.intoArray(d, dBase + 2 * dStride);
-        c21.intoArray(d, dBase + 2 * dStride + L);
-        c30.intoArray(d, dBase + 3 * dStride);
-        c31.intoArray(d, dBase + 3 * dStride + L);
-    }
-
-    /** {@link #tile1x2} adding onto C, as {@link #tile4x2Acc}. */
-    static void tile1x2Acc(float[] a, int aBase, float[] b, int bBase, int k,
-                        float[] d, int dBase) {
-        FloatVector c00 = FloatVector.fromArray(S, d, dBase);
-        FloatVector c01 = FloatVector.fromArray(S, d, dBase + L);
-        for (int p = 0; p < k; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bBase + p * W);
-            FloatVector b1 = FloatVector.fromArray(S, b, bBase + p * W + L);
+            FloatVector b0 = FloatVector.fromArray(S, b, p * L);
             FloatVector a0 = FloatVector.broadcast(S, a[aBase + p]);
             c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[aBase + ars + p]);
+            c10 = a1.fma(b0, c10);
+            FloatVector a2 = FloatVector.broadcast(S, a[aBase + 2 * ars + p]);
+            c20 = a2.fma(b0, c20);
+            FloatVector a3 = FloatVector.broadcast(S, a[aBase + 3 * ars + p]);
+            c30 = a3.fma(b0, c30);
         }
         c00.intoArray(d, dBase);
-        c01.intoArray(d, dBase + L);
+        c10.intoArray(d, dBase + dStride);
+        c20.intoArray(d, dBase + 2 * dStride);
+        c30.intoArray(d, dBase + 3 * dStride);
     }
 }

@@ -12,8 +12,9 @@ import java.util.Arrays;
 /**
  * Vector API matrix product (loaded only when {@code jdk.incubator.vector} is present). C is walked in
  * column panels of {@link VectorTiles#W} floats, then strips of one vector, then the last {@code n % L}
- * columns; within each, in tiles of {@link VectorTiles#ROWS} rows, then single rows. A is read in
- * place, or packed when transposed; the columns of op(B) a panel or strip needs are copied into a per-thread panel of constant row
+ * columns; within each, in tiles of {@link VectorTiles#ROWS} rows, then single rows. With the 4 x 2 tile (256-bit
+ * vectors) op(A) is packed in row tiles once per product, before the parts are handed out ({@link #prepare}); with
+ * the 6 x 4 tile A is read in place, or packed per part when transposed; the columns of op(B) a panel or strip needs are copied into a per-thread panel of constant row
  * stride (zero-padded for the last partial strip), so no masked or out-of-bounds access is ever needed. Tiles go straight into C when there is no epilogue, else through a
  * scratch tile and {@link VectorEpilogue}. A single row (batch-1 inference) takes {@link VectorMatVec}.
  *
@@ -51,6 +52,64 @@ final class VectorGemm implements GemmKernel {
         return ROWS;
     }
 
+    /**
+     * With the 4 x 2 tile, op(A) is packed in row tiles ({@link #packA}) into the calling thread's scratch, once per
+     * product: every part reads it, whichever thread runs it (each column part needs all its rows, so packing per
+     * part would copy A once per part). A plain A that one panel or strip reads once is read in place instead.
+     */
+    @Override
+    public boolean prepare(GemmCall call) {
+        if (VECTORS != 2 || call.m <= 1 || !call.transA && call.n <= W) {
+            return false;
+        }
+        call.aTiles = Scratch.current().aTiles(call.m * call.k);
+        return true;
+    }
+
+    /**
+     * Rows {@code [i0, i1)} of op(A) with the rows of each full 4-row tile interleaved: row tile {@code t} holds
+     * {@code A(4t + r, p)} at {@code 4t*k + 4p + r}, the layout {@link TwoVectorTiles}' 4-row kernels read; the
+     * {@code m % 4} rows after the last tile follow as plain rows, {@code A(i, p)} at {@code i*k + p}. Either way
+     * row {@code i}'s data starts at {@code i*k}.
+     */
+    @Override
+    public void packA(GemmCall call, int i0, int i1) {
+        int m = call.m;
+        int k = call.k;
+        float[] a = call.a;
+        float[] dst = call.aTiles;
+        int tiled = Math.min(i1, m / ROWS * ROWS);
+        if (call.transA) {
+            // A is [k, m]: its row p holds step p of every row of op(A), four of them side by side per tile
+            for (int p = 0; p < k; p++) {
+                int src = call.aOff + p * m;
+                for (int i = i0; i < tiled; i += ROWS) {
+                    int to = i * k + 4 * p;
+                    dst[to] = a[src + i];
+                    dst[to + 1] = a[src + i + 1];
+                    dst[to + 2] = a[src + i + 2];
+                    dst[to + 3] = a[src + i + 3];
+                }
+                for (int i = Math.max(i0, tiled); i < i1; i++) {
+                    dst[i * k + p] = a[src + i];
+                }
+            }
+        } else {
+            for (int i = i0; i < tiled; i += ROWS) {
+                int src = call.aOff + i * k;
+                int to = i * k;
+                for (int p = 0; p < k; p++) {
+                    dst[to + 4 * p] = a[src + p];
+                    dst[to + 4 * p + 1] = a[src + k + p];
+                    dst[to + 4 * p + 2] = a[src + 2 * k + p];
+                    dst[to + 4 * p + 3] = a[src + 3 * k + p];
+                }
+            }
+            int rest = Math.max(i0, tiled);
+            System.arraycopy(a, call.aOff + rest * k, dst, rest * k, (i1 - rest) * k);
+        }
+    }
+
     @Override
     public void compute(GemmCall call, int i0, int i1, int j0, int j1) {
         if (call.m == 1) {
@@ -63,7 +122,7 @@ final class VectorGemm implements GemmKernel {
         }
         Scratch scratch = Scratch.current();
         float[] tile = scratch.tile(ROWS * W);
-        float[] a = call.transA ? packTransposedA(call, i0, i1, scratch) : call.a;
+        float[] a = call.aTiles != null ? call.aTiles : call.transA ? packTransposedA(call, i0, i1, scratch) : call.a;
         // packed panels line up with the part when it starts on a panel and ends on one or at n (as Gemm.split cuts)
         boolean aligned = j0 % W == 0 && (j1 == call.n || j1 % W == 0);
         float[][] packed = aligned ? call.packedB : null;
@@ -118,7 +177,7 @@ final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * Rows {@code [i0, i1)} of a full panel at column {@code j} with the 4 x 2 tiles, the panel's rows taken in blocks
+     * Rows {@code [i0, i1)} of a full panel at column {@code j} with the 4 x 2 tiles (A packed in row tiles), the panel's rows taken in blocks
      * of at most {@code depth}, each block once across all row tiles. With {@code depth} = {@link #K_BLOCK} < k a block
      * (16 KB) stays in L1 while the tiles read it, where the whole panel (784 x 16 floats for W1's first layer, 50 KB)
      * does not fit; with {@code depth} = k it is one pass, which {@link #rows} takes for a product added onto C.
@@ -146,25 +205,22 @@ final class VectorGemm implements GemmKernel {
             int i = i0;
             for (; i + ROWS <= i1; i += ROWS) {
                 int dBase = intoC ? call.cOff + i * n + j : (i - i0) * W;
-                if (call.transA) {
-                    int aBase = packedRow(i - i0, k) + p0 * A_STRIDE;
+                int row = rowStart(call, i);
+                if (call.aTiles == null) {
                     if (store) {
-                        TwoVectorTiles.tile4x2T(a, aBase, b, bBase, len, d, dBase, dStride);
+                        TwoVectorTiles.tile4x2Strided(a, row + p0, k, b, bBase, len, d, dBase, dStride);
                     } else {
-                        TwoVectorTiles.tile4x2TAcc(a, aBase, b, bBase, len, d, dBase, dStride);
+                        TwoVectorTiles.tile4x2AccStrided(a, row + p0, k, b, bBase, len, d, dBase, dStride);
                     }
+                } else if (store) {
+                    TwoVectorTiles.tile4x2(a, row + 4 * p0, b, bBase, len, d, dBase, dStride);
                 } else {
-                    int aBase = call.aOff + i * k + p0;
-                    if (store) {
-                        TwoVectorTiles.tile4x2(a, aBase, k, b, bBase, len, d, dBase, dStride);
-                    } else {
-                        TwoVectorTiles.tile4x2Acc(a, aBase, k, b, bBase, len, d, dBase, dStride);
-                    }
+                    TwoVectorTiles.tile4x2Acc(a, row + 4 * p0, b, bBase, len, d, dBase, dStride);
                 }
             }
             for (; i < i1; i++) {
                 int dBase = intoC ? call.cOff + i * n + j : (i - i0) * W;
-                int aBase = (call.transA ? leftoverRow(call, i, a) : call.aOff + i * k) + p0;
+                int aBase = rowStart(call, i) + p0;
                 if (store) {
                     TwoVectorTiles.tile1x2(a, aBase, b, bBase, len, d, dBase);
                 } else {
@@ -204,7 +260,7 @@ final class VectorGemm implements GemmKernel {
         for (; i < i1; i++) {
             float[] d = direct ? call.c : tile;
             int dBase = direct ? call.cOff + i * call.n + j : 0;
-            int aBase = call.transA ? leftoverRow(call, i, a) : call.aOff + i * call.k;
+            int aBase = VECTORS == 2 ? rowStart(call, i) : call.transA ? leftoverRow(call, i, a) : call.aOff + i * call.k;
             if (w > L && VECTORS == 4) {
                 VectorTiles.tile1x4(a, aBase, b, call.k, d, dBase);
             } else if (w > L) {
@@ -222,15 +278,24 @@ final class VectorGemm implements GemmKernel {
     private static void rowTile(GemmCall call, int ii, int i, boolean wide, float[] a, float[] b, float[] d, int dBase,
                               int dStride) {
         int k = call.k;
-        if (call.transA) {
-            int aBase = packedRow(ii, k);
-            if (VECTORS == 2) {
+        if (VECTORS == 2) {
+            int row = rowStart(call, i);
+            if (call.aTiles == null) {
                 if (wide) {
-                    TwoVectorTiles.tile4x2T(a, aBase, b, 0, k, d, dBase, dStride);
+                    TwoVectorTiles.tile4x2Strided(a, row, k, b, 0, k, d, dBase, dStride);
                 } else {
-                    TwoVectorTiles.tile4x1T(a, aBase, b, k, d, dBase, dStride);
+                    TwoVectorTiles.tile4x1Strided(a, row, k, b, k, d, dBase, dStride);
                 }
             } else if (wide) {
+                TwoVectorTiles.tile4x2(a, row, b, 0, k, d, dBase, dStride);
+            } else {
+                TwoVectorTiles.tile4x1(a, row, b, k, d, dBase, dStride);
+            }
+            return;
+        }
+        if (call.transA) {
+            int aBase = packedRow(ii, k);
+            if (wide) {
                 VectorTiles.tile6x4T(a, aBase, b, k, d, dBase, dStride);
             } else {
                 VectorTiles.tile6x1T(a, aBase, b, k, d, dBase, dStride);
@@ -238,17 +303,16 @@ final class VectorGemm implements GemmKernel {
             return;
         }
         int aBase = call.aOff + i * k;
-        if (VECTORS == 2) {
-            if (wide) {
-                TwoVectorTiles.tile4x2(a, aBase, k, b, 0, k, d, dBase, dStride);
-            } else {
-                TwoVectorTiles.tile4x1(a, aBase, k, b, k, d, dBase, dStride);
-            }
-        } else if (wide) {
+        if (wide) {
             VectorTiles.tile6x4(a, aBase, k, b, k, d, dBase, dStride);
         } else {
             VectorTiles.tile6x1(a, aBase, k, b, k, d, dBase, dStride);
         }
+    }
+
+    /** Where the 4 x 2 tiles' A holds row {@code i}: packed in row tiles ({@link #packA}) or read in place. */
+    private static int rowStart(GemmCall call, int i) {
+        return (call.aTiles != null ? 0 : call.aOff) + i * call.k;
     }
 
     /** Where row {@code ii} (counted from the first packed row) of a packed Aᵀ starts, as the T kernels read it. */
