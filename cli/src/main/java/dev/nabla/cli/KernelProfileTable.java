@@ -32,6 +32,11 @@ final class KernelProfileTable extends ForwardingProgress {
     private int laterEpochs;
     private long stepAtStart;
     private long lastStep;
+    /**
+     * The counters as the last epoch ended, where the wall time ends: the test-set evaluation after training runs the
+     * evaluate kernels again, and counting it against the epochs' wall made "outside kernels" negative.
+     */
+    private List<KernelProfile.Row> rows = List.of();
 
     KernelProfileTable(ProgressListener inner, int epochs) {
         super(inner);
@@ -57,11 +62,11 @@ final class KernelProfileTable extends ForwardingProgress {
             stepAtStart = stats.step();
             firstEpoch = stats.epoch() + 1;
         }
+        rows = KernelProfile.snapshot();
     }
 
     /** The table: the costliest kernels, the total per entry point, and the time outside kernels. */
     void print(PrintStream out) {
-        List<KernelProfile.Row> rows = KernelProfile.snapshot();
         double wallUs = (ended - started) / 1e3;
         long perStep = Math.max(1, lastStep - stepAtStart);
         out.printf("profile of epochs %d-%d (%d optimizer steps, %.3f s wall%s)%n", firstEpoch, lastEpoch, perStep,

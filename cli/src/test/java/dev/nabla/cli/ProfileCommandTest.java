@@ -27,6 +27,10 @@ class ProfileCommandTest {
             }
         }
         assertEquals(100, percent, 0.5, "the entry totals and the time outside kernels add up to the wall time");
+        // iris validates on nothing during training: its only evaluate calls are the test set's, after the last epoch,
+        // outside the profiled wall (counted, they made the CNN's "outside kernels" negative)
+        assertTrue(r.out().contains("testing on 30"), r.out());
+        assertFalse(lines.stream().anyMatch(l -> l.trim().startsWith("evaluate")), r.out());
         assertTrue(r.out().matches("(?s).*JIT warm-up: epoch 1 took [0-9.]+ s, the later ones [0-9.]+ s each on average.*"),
                 r.out());
     }
