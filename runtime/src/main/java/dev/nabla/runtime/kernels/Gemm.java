@@ -120,23 +120,23 @@ public final class Gemm {
                 // on the calling thread, before the parts are handed out: a first use packs B here, once
                 call.packedB = call.bound.lookup(kernel, call);
             }
-            boolean packsA = kernel.prepare(call);
+            boolean packs = kernel.prepare(call);
             int t = threads;
             if (t > 1 && call.fmas() >= parallelMinFmas) {
                 GemmJob job = JOBS.get();
                 int parts = split(kernel, call.m, call.n, t, job.rect);
                 if (parts > 1) {
-                    if (packsA && !packInParts(kernel, call, t, job)) {
-                        kernel.packA(call, 0, call.m);
+                    if (packs && !packInParts(kernel, call, t, job)) {
+                        kernel.pack(call, 0, 1);
                     }
-                    packsA = false;
+                    packs = false;
                     if (runParts(job.set(kernel, call), parts)) {
                         return;
                     }
                 }
             }
-            if (packsA) {
-                kernel.packA(call, 0, call.m);
+            if (packs) {
+                kernel.pack(call, 0, 1);
             }
             kernel.compute(call, 0, call.m, 0, call.n);
         } finally {
@@ -174,25 +174,22 @@ public final class Gemm {
     }
 
     /**
-     * Packs op(A) ({@link GemmKernel#packA}) over the pool in {@code 2t} ranges of whole row blocks, before the parts
-     * that read it; false if the pool was busy (nothing packed).
+     * Packs what the parts read packed ({@link GemmKernel#pack}) over the pool in {@code 2t} shares, before the parts
+     * run; false if the pool was busy (nothing packed).
      */
     private static boolean packInParts(GemmKernel kernel, GemmCall call, int t, GemmJob job) {
-        int blocks = ceilDiv(call.m, kernel.rowAlign());
-        int ranges = Math.min(2 * t, blocks);
-        return ranges > 1 && runParts(job.packing(kernel, call, blocks, ranges), ranges);
+        return runParts(job.packing(kernel, call, 2 * t), 2 * t);
     }
 
     /**
-     * A product cut into the rectangles of {@link #split}, one per calling thread; or, before that, its op(A) cut
-     * into row ranges to pack ({@link #packing}).
+     * A product cut into the rectangles of {@link #split}, one per calling thread; or, before that, what its parts
+     * read packed, cut into shares ({@link #packing}).
      */
     private static final class GemmJob implements GemmPool.Job {
         final int[] rect = new int[4 * maxParts(MAX_THREADS)];
         private GemmKernel kernel;
         private GemmCall call;
-        private int blocks;
-        private int ranges;
+        private int shares;
         private boolean packing;
 
         GemmJob set(GemmKernel kernel, GemmCall call) {
@@ -202,11 +199,10 @@ public final class Gemm {
             return this;
         }
 
-        GemmJob packing(GemmKernel kernel, GemmCall call, int blocks, int ranges) {
+        GemmJob packing(GemmKernel kernel, GemmCall call, int shares) {
             this.kernel = kernel;
             this.call = call;
-            this.blocks = blocks;
-            this.ranges = ranges;
+            this.shares = shares;
             this.packing = true;
             return this;
         }
@@ -214,8 +210,7 @@ public final class Gemm {
         @Override
         public void part(int q) {
             if (packing) {
-                int align = kernel.rowAlign();
-                kernel.packA(call, cut(q, ranges, blocks, align, call.m), cut(q + 1, ranges, blocks, align, call.m));
+                kernel.pack(call, q, shares);
             } else {
                 kernel.compute(call, rect[4 * q], rect[4 * q + 1], rect[4 * q + 2], rect[4 * q + 3]);
             }
@@ -228,7 +223,7 @@ public final class Gemm {
     }
 
     /** Start of part {@code q} of {@code parts} over {@code units} aligned units of an extent. */
-    private static int cut(int q, int parts, int units, int align, int extent) {
+    static int cut(int q, int parts, int units, int align, int extent) {
         return (int) Math.min(extent, (long) q * units / parts * align);
     }
 

@@ -25,6 +25,8 @@ final class GemmCall {
      * B is a weight matrix of the {@link PackedWeights} bound to the calling thread.
      */
     float[][] packedB;
+    /** Whether {@link #packedB} is packed for this call ({@link GemmKernel#prepare}), not a frozen weight matrix's. */
+    boolean packsB;
     /** op(A) packed by {@link GemmKernel#prepare} for this call (in the calling thread's scratch), or null. */
     float[] aTiles;
     /** The frozen weights bound to this thread by {@link Gemm#bind}, or null; kept across calls. */
@@ -49,6 +51,7 @@ final class GemmCall {
         this.relu = act == Gemm.ACT_RELU;
         this.packedB = null;
         this.aTiles = null;
+        this.packsB = false;
         return this;
     }
 
@@ -60,6 +63,7 @@ final class GemmCall {
         bias = null;
         packedB = null;
         aTiles = null;
+        packsB = false;
     }
 
     long fmas() {

@@ -11,16 +11,19 @@ interface GemmKernel {
     void compute(GemmCall call, int i0, int i1, int j0, int j1);
 
     /**
-     * Called once per product on the calling thread, before C is split into parts: true if every part reads op(A)
-     * packed ({@link GemmCall#aTiles}, which this then points at a buffer of the calling thread), to be filled by
-     * {@link #packA} over all rows before any part runs.
+     * Called once per product on the calling thread, before C is split into parts: true if every part reads operands
+     * packed once for the whole product (op(A) in {@link GemmCall#aTiles}, op(B) in {@link GemmCall#packedB}, which
+     * this then points at buffers of the calling thread), to be filled by {@link #pack} before any part runs.
      */
     default boolean prepare(GemmCall call) {
         return false;
     }
 
-    /** Packs rows {@code [i0, i1)} of op(A) into {@link GemmCall#aTiles} (i0 a multiple of {@link #rowAlign}). */
-    default void packA(GemmCall call, int i0, int i1) {
+    /**
+     * Packs share {@code part} of {@code parts} of what {@link #prepare} asked for; the shares together pack it all,
+     * and may run on any threads at once.
+     */
+    default void pack(GemmCall call, int part, int parts) {
     }
 
     /** Column splits fall on multiples of this. */

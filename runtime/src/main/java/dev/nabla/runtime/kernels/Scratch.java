@@ -12,6 +12,7 @@ final class Scratch {
     private float[] tile = new float[0];
     private float[] aPanel = new float[0];
     private float[] aTiles = new float[0];
+    private float[][] bPanels = new float[0][];
     private float[][] rows = new float[0][];
     private final float[][] conv = new float[CONV_SLOTS][0];
     private float[][] convRows = new float[0][];
@@ -57,6 +58,22 @@ final class Scratch {
             aTiles = new float[size];
         }
         return aTiles;
+    }
+
+    /**
+     * At least {@code count} separate arrays of at least {@code size} floats each: a product's B packed by {@link
+     * GemmKernel#prepare} on the calling thread, which every part of that product reads.
+     */
+    float[][] bPanels(int count, int size) {
+        if (bPanels.length < count || (count > 0 && bPanels[0].length < size)) {
+            float[][] grown = new float[Math.max(count, bPanels.length)][];
+            int w = Math.max(size, bPanels.length > 0 ? bPanels[0].length : 0);
+            for (int r = 0; r < grown.length; r++) {
+                grown[r] = new float[w];
+            }
+            bPanels = grown;
+        }
+        return bPanels;
     }
 
     /** At least {@code count} separate arrays of at least {@code width} floats each, contents unspecified. */

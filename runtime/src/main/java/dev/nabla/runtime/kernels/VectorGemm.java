@@ -53,17 +53,73 @@ final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * With the 4 x 2 tile, op(A) is packed in row tiles ({@link #packA}) into the calling thread's scratch, once per
-     * product: every part reads it, whichever thread runs it (each column part needs all its rows, so packing per
-     * part would copy A once per part). A plain A that one panel or strip reads once is read in place instead.
+     * With the 4 x 2 tile, the operands every part reads are packed once per product into the calling thread's
+     * scratch, by whichever threads run the shares of {@link #pack}, before the parts run:
+     * <ul>
+     * <li>op(A) in row tiles ({@link #packA}). Each column part needs all its rows, so packing per part would copy A
+     * once per part. A plain A that one panel or strip reads once is read in place instead.</li>
+     * <li>a plain B of two panels or more, row by row into all its panels at once ({@link #packRowsOfB}), unless it is
+     * a frozen weight matrix already packed. Packed per part, each part read its panels' slices of B's rows, a 64-byte
+     * piece every 4·n bytes: from memory the caches have not kept (B written by the previous step's update, then the
+     * step's other data), that stride waited on memory about 350 µs for W1's first-layer weights, against about 90 µs
+     * reading B's rows whole (one thread, measured alone).</li>
+     * </ul>
      */
     @Override
     public boolean prepare(GemmCall call) {
-        if (VECTORS != 2 || call.m <= 1 || !call.transA && call.n <= W) {
+        if (VECTORS != 2 || call.m <= 1) {
             return false;
         }
-        call.aTiles = Scratch.current().aTiles(call.m * call.k);
-        return true;
+        boolean packs = false;
+        if (call.transA || call.n > W) {
+            call.aTiles = Scratch.current().aTiles(call.m * call.k);
+            packs = true;
+        }
+        if (call.packedB == null && !call.transB && call.n >= 2 * W) {
+            call.packedB = Scratch.current().bPanels(panelsOf(call.n), call.k * W);
+            call.packsB = true;
+            packs = true;
+        }
+        return packs;
+    }
+
+    /** Share {@code part} of {@code parts}: a range of op(A)'s row tiles, and a range of B's rows. */
+    @Override
+    public void pack(GemmCall call, int part, int parts) {
+        if (call.aTiles != null) {
+            int blocks = (call.m + ROWS - 1) / ROWS;
+            packA(call, Gemm.cut(part, parts, blocks, ROWS, call.m), Gemm.cut(part + 1, parts, blocks, ROWS, call.m));
+        }
+        if (call.packsB) {
+            packRowsOfB(call, (int) ((long) call.k * part / parts), (int) ((long) call.k * (part + 1) / parts));
+        }
+    }
+
+    /** Full panels, then strips: the arrays of {@link VectorPackedB}'s layout for {@code n} columns. */
+    private static int panelsOf(int n) {
+        int full = n / W;
+        return full + (n - full * W + L - 1) / L;
+    }
+
+    /**
+     * Rows {@code [p0, p1)} of a plain B into every panel and strip of {@link VectorPackedB}'s layout ({@link
+     * GemmCall#packedB}), each row of B read from start to end: the same floats {@link #packPanel} copies per panel.
+     */
+    static void packRowsOfB(GemmCall call, int p0, int p1) {
+        int n = call.n;
+        int full = n / W;
+        float[][] panels = call.packedB;
+        for (int p = p0; p < p1; p++) {
+            int from = call.bOff + p * n;
+            for (int q = 0; q < full; q++) {
+                System.arraycopy(call.b, from + q * W, panels[q], p * W, W);
+            }
+            for (int j = full * W, s = full; j < n; j += L, s++) {
+                int w = Math.min(L, n - j);
+                System.arraycopy(call.b, from + j, panels[s], p * L, w);
+                Arrays.fill(panels[s], p * L + w, p * L + L, 0f);
+            }
+        }
     }
 
     /**
@@ -72,8 +128,7 @@ final class VectorGemm implements GemmKernel {
      * {@code m % 4} rows after the last tile follow as plain rows, {@code A(i, p)} at {@code i*k + p}. Either way
      * row {@code i}'s data starts at {@code i*k}.
      */
-    @Override
-    public void packA(GemmCall call, int i0, int i1) {
+    private static void packA(GemmCall call, int i0, int i1) {
         int m = call.m;
         int k = call.k;
         float[] a = call.a;
@@ -167,7 +222,7 @@ final class VectorGemm implements GemmKernel {
         } else {
             int stride = w == W ? W : L;
             panel = scratch.panel(call.k * stride);
-            pack(call.b, call.bOff, call.transB, call.k, call.n, j, w, panel, stride);
+            packPanel(call.b, call.bOff, call.transB, call.k, call.n, j, w, panel, stride);
         }
         if (VECTORS == 2 && w == W && call.k > K_BLOCK) {
             panelRows(call, i0, i1, j, a, panel, scratch, K_BLOCK);
@@ -331,7 +386,7 @@ final class VectorGemm implements GemmKernel {
     }
 
     /** Copies columns {@code [j, j+w)} of op(B) into {@code panel[p * stride + jj]}, zero beyond {@code w}. */
-    static void pack(float[] b, int bOff, boolean transB, int k, int n, int j, int w, float[] panel, int stride) {
+    static void packPanel(float[] b, int bOff, boolean transB, int k, int n, int j, int w, float[] panel, int stride) {
         if (transB) {
             packTransposed(b, bOff + j * k, k, w, panel, stride);
         } else {

@@ -21,12 +21,12 @@ final class VectorPackedB {
         float[][] packed = new float[full + strips][];
         for (int q = 0; q < full; q++) {
             packed[q] = new float[k * W];
-            VectorGemm.pack(b, bOff, transB, k, n, q * W, W, packed[q], W);
+            VectorGemm.packPanel(b, bOff, transB, k, n, q * W, W, packed[q], W);
         }
         for (int s = 0; s < strips; s++) {
             int j = full * W + s * L;
             packed[full + s] = new float[k * L];
-            VectorGemm.pack(b, bOff, transB, k, n, j, Math.min(L, n - j), packed[full + s], L);
+            VectorGemm.packPanel(b, bOff, transB, k, n, j, Math.min(L, n - j), packed[full + s], L);
         }
         return packed;
     }

@@ -63,8 +63,11 @@ class GemmThreadsProperties {
         float[][] results = new float[3][];
         for (int t = 1; t <= 3; t++) {
             System.arraycopy(start, 0, problem.c, 0, start.length);
-            // the caller's packed A from the previous run must not stand in for rows a split failed to pack
+            // the caller's packed A and B from the previous run must not stand in for rows a split failed to pack
             java.util.Arrays.fill(Scratch.current().aTiles(problem.m * problem.k), Float.NaN);
+            for (float[] panel : Scratch.current().bPanels(0, 0)) {
+                java.util.Arrays.fill(panel, Float.NaN);
+            }
             Gemm.setThreads(t);
             Gemm.run(kernel, problem.call());
             results[t - 1] = problem.c.clone();
