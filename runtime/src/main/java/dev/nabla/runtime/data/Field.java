@@ -135,10 +135,15 @@ public final class Field {
 
     /** Copies rows {@code order[from..from+count)} into {@code dest} from index 0; allocates nothing. */
     public void copyRows(int[] order, int from, int count, float[] dest) {
+        copyRows(order, from, count, dest, 0);
+    }
+
+    /** {@link #copyRows(int[], int, int, float[])} into {@code dest} from its row {@code destRow} on. */
+    public void copyRows(int[] order, int from, int count, float[] dest, int destRow) {
         int w = width;
         if (floats != null) {
             for (int i = 0; i < count; i++) {
-                System.arraycopy(floats, order[from + i] * w, dest, i * w, w);
+                System.arraycopy(floats, order[from + i] * w, dest, (destRow + i) * w, w);
             }
             return;
         }
@@ -146,7 +151,7 @@ public final class Field {
         byte[] src = bytes;
         for (int i = 0; i < count; i++) {
             int s = offset + order[from + i] * w;
-            int d = i * w;
+            int d = (destRow + i) * w;
             for (int j = 0; j < w; j++) {
                 dest[d + j] = table[src[s + j] & 0xFF];
             }

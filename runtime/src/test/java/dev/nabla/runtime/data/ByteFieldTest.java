@@ -69,6 +69,14 @@ class ByteFieldTest {
                 assertEquals(Float.floatToRawIntBits(fresh[i]), Float.floatToRawIntBits(reused[i]), "batch at " + from);
             }
         }
+        // a batch gathered in two pieces, each into its own rows of the buffer (as the threads of a step gather it)
+        int count = Math.min(batch, rows);
+        int split = count / 2;
+        float[] pieces = new float[count * width];
+        packed.copyRows(order, 0, split, pieces, 0);
+        packed.copyRows(order, split, count - split, pieces, split);
+        floats.copyRows(order, 0, count, fresh);
+        assertSameBits(java.util.Arrays.copyOf(fresh, count * width), pieces, "a batch gathered in two pieces");
         int[] some = {rows - 1, 0, rows / 2};
         assertSameBits(floats.subset(some).values(), packed.subset(some).values(), "subset");
         assertTrue(packed.subset(some).byteBacked(), "a subset of bytes stays bytes");
