@@ -65,28 +65,27 @@ final class Scratch {
      * GemmKernel#prepare} on the calling thread, which every part of that product reads.
      */
     float[][] bPanels(int count, int size) {
-        if (bPanels.length < count || (count > 0 && bPanels[0].length < size)) {
-            float[][] grown = new float[Math.max(count, bPanels.length)][];
-            int w = Math.max(size, bPanels.length > 0 ? bPanels[0].length : 0);
-            for (int r = 0; r < grown.length; r++) {
-                grown[r] = new float[w];
-            }
-            bPanels = grown;
-        }
+        bPanels = atLeast(bPanels, count, size);
         return bPanels;
     }
 
     /** At least {@code count} separate arrays of at least {@code width} floats each, contents unspecified. */
     float[][] rows(int count, int width) {
-        if (rows.length < count || (count > 0 && rows[0].length < width)) {
-            float[][] grown = new float[Math.max(count, rows.length)][];
-            int w = Math.max(width, rows.length > 0 ? rows[0].length : 0);
-            for (int r = 0; r < grown.length; r++) {
-                grown[r] = new float[w];
-            }
-            rows = grown;
-        }
+        rows = atLeast(rows, count, width);
         return rows;
+    }
+
+    /** {@code arrays}, or new ones when there are fewer than {@code count} or they are shorter than {@code width}. */
+    private static float[][] atLeast(float[][] arrays, int count, int width) {
+        if (arrays.length >= count && (count == 0 || arrays[0].length >= width)) {
+            return arrays;
+        }
+        float[][] grown = new float[Math.max(count, arrays.length)][];
+        int w = Math.max(width, arrays.length > 0 ? arrays[0].length : 0);
+        for (int r = 0; r < grown.length; r++) {
+            grown[r] = new float[w];
+        }
+        return grown;
     }
 
     /**
@@ -102,14 +101,7 @@ final class Scratch {
 
     /** Like {@link #rows}, for the plain-Java convolution kernels: at least {@code count} separate arrays of at least {@code width} floats. */
     float[][] convRows(int count, int width) {
-        if (convRows.length < count || (count > 0 && convRows[0].length < width)) {
-            float[][] grown = new float[Math.max(count, convRows.length)][];
-            int w = Math.max(width, convRows.length > 0 ? convRows[0].length : 0);
-            for (int r = 0; r < grown.length; r++) {
-                grown[r] = new float[w];
-            }
-            convRows = grown;
-        }
+        convRows = atLeast(convRows, count, width);
         return convRows;
     }
 
