@@ -58,7 +58,7 @@ final class VectorGemm implements GemmKernel {
      * <ul>
      * <li>op(A) in row tiles ({@link #packA}). Each column part needs all its rows, so packing per part would copy A
      * once per part. A plain A that one panel or strip reads once is read in place instead.</li>
-     * <li>a plain B of two panels or more, row by row into all its panels at once ({@link #packRowsOfB}), unless it is
+     * <li>a plain B of two panels or more, row by row into all its panels at once ({@link VectorPackedB#packRows}), unless it is
      * a frozen weight matrix already packed. Packed per part, each part read its panels' slices of B's rows, a 64-byte
      * piece every 4·n bytes: from memory the caches have not kept (B written by the previous step's update, then the
      * step's other data), that stride waited on memory about 350 µs for W1's first-layer weights, against about 90 µs
@@ -76,7 +76,7 @@ final class VectorGemm implements GemmKernel {
             packs = true;
         }
         if (call.packedB == null && !call.transB && call.n >= 2 * W) {
-            call.packedB = Scratch.current().bPanels(panelsOf(call.n), call.k * W);
+            call.packedB = Scratch.current().bPanels(VectorPackedB.arrays(call.n), call.k * W);
             call.packsB = true;
             packs = true;
         }
@@ -91,34 +91,8 @@ final class VectorGemm implements GemmKernel {
             packA(call, Gemm.cut(part, parts, blocks, ROWS, call.m), Gemm.cut(part + 1, parts, blocks, ROWS, call.m));
         }
         if (call.packsB) {
-            packRowsOfB(call, (int) ((long) call.k * part / parts), (int) ((long) call.k * (part + 1) / parts));
-        }
-    }
-
-    /** Full panels, then strips: the arrays of {@link VectorPackedB}'s layout for {@code n} columns. */
-    private static int panelsOf(int n) {
-        int full = n / W;
-        return full + (n - full * W + L - 1) / L;
-    }
-
-    /**
-     * Rows {@code [p0, p1)} of a plain B into every panel and strip of {@link VectorPackedB}'s layout ({@link
-     * GemmCall#packedB}), each row of B read from start to end: the same floats {@link #packPanel} copies per panel.
-     */
-    static void packRowsOfB(GemmCall call, int p0, int p1) {
-        int n = call.n;
-        int full = n / W;
-        float[][] panels = call.packedB;
-        for (int p = p0; p < p1; p++) {
-            int from = call.bOff + p * n;
-            for (int q = 0; q < full; q++) {
-                System.arraycopy(call.b, from + q * W, panels[q], p * W, W);
-            }
-            for (int j = full * W, s = full; j < n; j += L, s++) {
-                int w = Math.min(L, n - j);
-                System.arraycopy(call.b, from + j, panels[s], p * L, w);
-                Arrays.fill(panels[s], p * L + w, p * L + L, 0f);
-            }
+            VectorPackedB.packRows(call.b, call.bOff, call.n, (int) ((long) call.k * part / parts),
+                    (int) ((long) call.k * (part + 1) / parts), call.packedB);
         }
     }
 
