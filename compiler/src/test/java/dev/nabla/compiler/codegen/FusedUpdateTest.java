@@ -44,18 +44,6 @@ class FusedUpdateTest {
                 """.formatted(in, classes, hidden, classes);
     }
 
-    static final String CONV = """
-            model FusedConv {
-                input image : f32[B, 2, 9, 9]
-                target y : i32[B] classes 3
-                conv = conv2d(image, 4, 3, activation = relu)
-                pooled = max_pool2d(conv, 2)
-                logits = dense(flatten(pooled), 3)
-                output probs = softmax(logits)
-                loss = cross_entropy(logits, y)
-            }
-            """;
-
     static final List<OptimizerSpec> OPTIMIZERS = List.of(
             OptimizerSpec.sgd(0.05, 0, 0),
             OptimizerSpec.sgd(0.05, 0.9, 1e-3),
@@ -72,7 +60,7 @@ class FusedUpdateTest {
                 new Object[] {"dense 15-255-17 batch 15", dense(15, 255, 17), 15, false},
                 new Object[] {"dense 255-1-15 batch 17", dense(255, 1, 15), 17, true},
                 new Object[] {"dense 255-255-2 batch 17", dense(255, 255, 2), 17, true},
-                new Object[] {"conv batch 15", CONV, 15, true},
+                new Object[] {"conv batch 15", GradientHealthKernelsTest.CONV, 15, true},
                 new Object[] {"gru and dropout batch 17", NoAllocationTest.RANDOM_AND_SEQUENCES, 17, true});
         List<Arguments> out = new ArrayList<>();
         for (Object[] m : models) {

@@ -59,8 +59,8 @@ class GradientHealthKernelsTest {
                 loss = cross_entropy(logits, y) + l2(weights, 1e-3)
             }
             """;
-    /** Activity per channel of [B, 4, 7, 7]. */
-    private static final String CONV = """
+    /** Activity per channel of [B, 4, 7, 7]; {@link FusedUpdateTest} trains it too. */
+    static final String CONV = """
             model ConvHealth {
                 input image : f32[B, 2, 9, 9]
                 target y : i32[B] classes 3
