@@ -30,7 +30,8 @@ final class VectorGemm implements GemmKernel {
      * is 16 KB, half of L1. Off unless {@code -Dnabla.gemm.kblock=256} (or another depth) asks for it: on the AVX2
      * machine, alternating with and without, W1's 8 products took 5,096 / 4,295 / 5,873 µs per step blocked against
      * 4,467 / 5,389 / 4,630 unblocked, and 4,723 / 4,523 against 4,200 / 4,162 in an earlier pair (docs/benchmarks.md):
-     * no gain to show for it. The runtime's product tests run once more with blocking on.
+     * no gain to show for it. With A packed in row tiles, paired in one JVM: the step's products 0.91 of the unblocked
+     * time on one thread but 1.00-1.03 on two, so still off. The runtime's product tests run once more with blocking on.
      */
     static final int K_BLOCK = Integer.getInteger("nabla.gemm.kblock", Integer.MAX_VALUE);
 
