@@ -34,6 +34,7 @@ peak() {
 # share FLOP_PER_SAMPLE SAMPLES_PER_S PEAK_GFLOPS: "G GFLOP/s, P% of the two-thread peak"
 share() { awk -v f="$1" -v r="$2" -v p="$3" 'BEGIN {g = f * r / 1e9; printf "%.1f GFLOP/s, %.0f%% of the two-thread peak", g, 100 * g / p}'; }
 json() { sed -E "s/.*\"$1\": ([0-9.]+).*/\1/"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 
 if [ "$what" = w1 ] || [ "$what" = all ]; then
   ./nabla check bench/w1.nabla >/dev/null
@@ -53,7 +54,7 @@ if [ "$what" = w1 ] || [ "$what" = all ]; then
     n=$(echo "$rates" | median)
     echo "epochs 2-5 samples/s: $(echo $rates)  median $n"
     echo "W1 run $run: PyTorch $t samples/s ($(share $W1_FLOP "$t" "$p")), Nabla $n ($(share $W1_FLOP "$n" "$p")):" \
-      "ratio $(awk -v a="$n" -v b="$t" 'BEGIN {printf "%.2f", a / b}')"
+      "ratio $(ratio "$n" "$t")"
     rm -f "$log" "$log.out"
   done
 fi
@@ -96,7 +97,7 @@ if [ "$what" = w3 ] || [ "$what" = all ]; then
       t=$jit_b128
       n=$(echo "$frozen" | json batch128_samples_per_s)
       echo "W3 run $run, batch 128: TorchScript $t samples/s ($(share $W3_FLOP "$t" "$p")), Nabla frozen $n" \
-        "($(share $W3_FLOP "$n" "$p")): ratio $(awk -v a="$n" -v b="$t" 'BEGIN {printf "%.2f", a / b}');" \
+        "($(share $W3_FLOP "$n" "$p")): ratio $(ratio "$n" "$t");" \
         "batch 1: TorchScript $jit_b1 us, Nabla $(echo "$frozen" | json batch1_us) us"
     fi
   done

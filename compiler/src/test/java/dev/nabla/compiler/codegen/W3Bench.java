@@ -55,7 +55,7 @@ public final class W3Bench {
         // Batch 128 as torch_bench.py runs it: passes over the 78 batches of 10,000 test rows, each batch its own
         // data (read from memory, not from a cache that the previous call warmed), 3 passes of warm-up, then the
         // median samples/s of 5 passes.
-        int in = inputBuffer(m);
+        int in = m.spec().indicesOf(BufferRole.INPUT).get(0);
         float[][] batches = new float[10_000 / 128][];
         for (int q = 0; q < batches.length; q++) {
             batches[q] = new float[b[in].length];
@@ -72,23 +72,11 @@ public final class W3Bench {
             }
             passes[pass] = batches.length * 128.0 / ((System.nanoTime() - t0) * 1e-9);
         }
-        double[] timed = Arrays.copyOfRange(passes, 3, passes.length);
-        Arrays.sort(timed);
-        double rate = timed[timed.length / 2];
+        long[] timed = Arrays.stream(passes, 3, passes.length).mapToLong(Math::round).toArray();
+        double rate = Arrays.stream(timed).sorted().toArray()[timed.length / 2];
         System.out.printf("RESULT {\"workload\": \"w3\", \"impl\": \"nabla%s\", \"gemm\": \"%s\", \"threads\": %d, "
                 + "\"batch1_us\": %.2f, \"batch128_samples_per_s\": %.0f, \"passes\": %s}%n", plain ? " (plain predict)" : "",
-                Gemm.implementation(), Gemm.threads(), ns[ns.length / 2] / 1000.0, rate,
-                Arrays.toString(Arrays.stream(Arrays.copyOfRange(passes, 3, passes.length)).mapToLong(Math::round).toArray()));
-    }
-
-    /** The index of the model's one input buffer. */
-    private static int inputBuffer(CompiledModel m) {
-        for (int i = 0; i < m.spec().buffers().size(); i++) {
-            if (m.spec().buffers().get(i).role() == BufferRole.INPUT) {
-                return i;
-            }
-        }
-        throw new IllegalArgumentException("W3Bench: the model has no input buffer");
+                Gemm.implementation(), Gemm.threads(), ns[ns.length / 2] / 1000.0, rate, Arrays.toString(timed));
     }
 
     /** One way to run the inference graph. */
