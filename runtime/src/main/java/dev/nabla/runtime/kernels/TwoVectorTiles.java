@@ -14,13 +14,27 @@ import jdk.incubator.vector.FloatVector;
  * read in the disassembly: see docs/benchmarks.md). B is packed as there (row stride {@link VectorTiles#W}; no
  * branches); the {@code Acc} kernels add onto C instead of storing plain sums.
  *
- * <p>The 4-row kernels read A packed in row tiles ({@code VectorGemm.packRowTiles}): {@code A(r,p) = a[aBase + 4p + r]},
+ * <p>The 4-row kernels read A packed in row tiles ({@code VectorGemm.packA}): {@code A(r,p) = a[aBase + 4p + r]},
  * the four values one step needs side by side. Read in place, each of the four rows needed its own index
  * register and a 64-bit add per step, and the loop carried 33 instructions for its 8 FMAs, more than the core
  * issues in the 4 cycles those take; packed, the four broadcasts share one index with constant displacements. In
  * a standalone loop over W1's first-layer product (128 x 256 x 784, one thread, the two alternating in 30 rounds)
  * the packed tile took 0.74 of the in-place one's time, and 0.77 with the packing counted; the older Aᵀ layout
  * ({@link VectorTiles#A_STRIDE} floats per step) gained nothing over reading in place (0.98-1.01).
+ *
+ * <p><b>The 4 x 2 kernels take two steps per iteration, counted by A's index.</b> Written as
+ * {@code for (p = 0; p < k; p++)} with indices {@code aBase + 4p} and {@code bBase + 16p}, C2 recomputes both from p
+ * in every step: 11 integer instructions beside the 8 FMAs and 6 loads. When the core's other hardware thread is
+ * busy (another tenant of the host, for seconds at a time), the two threads share the core's dispatch, and a step
+ * costs about its instruction count rather than its FMAs: an 8-FMA loop with 10 extra integer instructions and no
+ * loads ran at 45 GFLOP/s in that state against 80 without them, as slow as the whole tile. Counting A's own index
+ * instead ({@code ia}; the in-place kernels count {@code aBase + p}), B's index is one shift and add of it, which the
+ * second step reuses through constant displacements: 4 integer instructions per 8 FMAs, and still no spill (8
+ * accumulators, 4 B vectors, 4 broadcasts: all 16 registers; four steps per iteration spilled and ran at half
+ * speed). Against the one-step loop, alternating in one JVM: 1.3-1.45x faster while the other thread was busy,
+ * 0.93-1.04 while it was idle (docs/benchmarks.md). Each accumulator still takes its FMAs in order of p, so the sums
+ * are the same bits. An odd last step runs in a second loop, not an {@code if}: a vector merged from two branches
+ * is boxed. The 4 x 1 and single-row kernels, which cover the edges, keep one step per iteration.
  *
  * <p>The kernels read B's rows from {@code bBase} on, so that a long product can run in blocks of the panel's
  * rows (see {@code VectorGemm.panelRows}); an invariant offset plus the loop counter times a constant still lets
@@ -39,21 +53,53 @@ final class TwoVectorTiles {
         FloatVector c10 = z, c11 = z;
         FloatVector c20 = z, c21 = z;
         FloatVector c30 = z, c31 = z;
-        for (int p = 0; p < k; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bBase + p * W);
-            FloatVector b1 = FloatVector.fromArray(S, b, bBase + p * W + L);
-            FloatVector a0 = FloatVector.broadcast(S, a[aBase + 4 * p]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, a[aBase + 4 * p + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, a[aBase + 4 * p + 2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, a[aBase + 4 * p + 3]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
+        int bOff = bBase - W / 4 * aBase;
+        int ia = aBase;
+        for (int pairsEnd = aBase + 4 * (k & ~1); ia < pairsEnd; ia += 8) {
+            FloatVector b0 = FloatVector.fromArray(S, b, W / 4 * ia + bOff);
+            FloatVector b1 = FloatVector.fromArray(S, b, W / 4 * ia + bOff + L);
+            FloatVector ba0 = FloatVector.broadcast(S, a[ia]);
+            c00 = ba0.fma(b0, c00);
+            c01 = ba0.fma(b1, c01);
+            FloatVector ba1 = FloatVector.broadcast(S, a[ia + 1]);
+            c10 = ba1.fma(b0, c10);
+            c11 = ba1.fma(b1, c11);
+            FloatVector ba2 = FloatVector.broadcast(S, a[ia + 2]);
+            c20 = ba2.fma(b0, c20);
+            c21 = ba2.fma(b1, c21);
+            FloatVector ba3 = FloatVector.broadcast(S, a[ia + 3]);
+            c30 = ba3.fma(b0, c30);
+            c31 = ba3.fma(b1, c31);
+            FloatVector e0 = FloatVector.fromArray(S, b, W / 4 * ia + bOff + W);
+            FloatVector e1 = FloatVector.fromArray(S, b, W / 4 * ia + bOff + W + L);
+            FloatVector ea0 = FloatVector.broadcast(S, a[ia + 4]);
+            c00 = ea0.fma(e0, c00);
+            c01 = ea0.fma(e1, c01);
+            FloatVector ea1 = FloatVector.broadcast(S, a[ia + 5]);
+            c10 = ea1.fma(e0, c10);
+            c11 = ea1.fma(e1, c11);
+            FloatVector ea2 = FloatVector.broadcast(S, a[ia + 6]);
+            c20 = ea2.fma(e0, c20);
+            c21 = ea2.fma(e1, c21);
+            FloatVector ea3 = FloatVector.broadcast(S, a[ia + 7]);
+            c30 = ea3.fma(e0, c30);
+            c31 = ea3.fma(e1, c31);
+        }
+        for (int end = aBase + 4 * k; ia < end; ia += 4) {
+            FloatVector b0 = FloatVector.fromArray(S, b, W / 4 * ia + bOff);
+            FloatVector b1 = FloatVector.fromArray(S, b, W / 4 * ia + bOff + L);
+            FloatVector ba0 = FloatVector.broadcast(S, a[ia]);
+            c00 = ba0.fma(b0, c00);
+            c01 = ba0.fma(b1, c01);
+            FloatVector ba1 = FloatVector.broadcast(S, a[ia + 1]);
+            c10 = ba1.fma(b0, c10);
+            c11 = ba1.fma(b1, c11);
+            FloatVector ba2 = FloatVector.broadcast(S, a[ia + 2]);
+            c20 = ba2.fma(b0, c20);
+            c21 = ba2.fma(b1, c21);
+            FloatVector ba3 = FloatVector.broadcast(S, a[ia + 3]);
+            c30 = ba3.fma(b0, c30);
+            c31 = ba3.fma(b1, c31);
         }
         c00.intoArray(d, dBase);
         c01.intoArray(d, dBase + L);
@@ -120,21 +166,53 @@ final class TwoVectorTiles {
         FloatVector c21 = FloatVector.fromArray(S, d, dBase + 2 * dStride + L);
         FloatVector c30 = FloatVector.fromArray(S, d, dBase + 3 * dStride);
         FloatVector c31 = FloatVector.fromArray(S, d, dBase + 3 * dStride + L);
-        for (int p = 0; p < k; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bBase + p * W);
-            FloatVector b1 = FloatVector.fromArray(S, b, bBase + p * W + L);
-            FloatVector a0 = FloatVector.broadcast(S, a[aBase + 4 * p]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, a[aBase + 4 * p + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, a[aBase + 4 * p + 2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, a[aBase + 4 * p + 3]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
+        int bOff = bBase - W / 4 * aBase;
+        int ia = aBase;
+        for (int pairsEnd = aBase + 4 * (k & ~1); ia < pairsEnd; ia += 8) {
+            FloatVector b0 = FloatVector.fromArray(S, b, W / 4 * ia + bOff);
+            FloatVector b1 = FloatVector.fromArray(S, b, W / 4 * ia + bOff + L);
+            FloatVector ba0 = FloatVector.broadcast(S, a[ia]);
+            c00 = ba0.fma(b0, c00);
+            c01 = ba0.fma(b1, c01);
+            FloatVector ba1 = FloatVector.broadcast(S, a[ia + 1]);
+            c10 = ba1.fma(b0, c10);
+            c11 = ba1.fma(b1, c11);
+            FloatVector ba2 = FloatVector.broadcast(S, a[ia + 2]);
+            c20 = ba2.fma(b0, c20);
+            c21 = ba2.fma(b1, c21);
+            FloatVector ba3 = FloatVector.broadcast(S, a[ia + 3]);
+            c30 = ba3.fma(b0, c30);
+            c31 = ba3.fma(b1, c31);
+            FloatVector e0 = FloatVector.fromArray(S, b, W / 4 * ia + bOff + W);
+            FloatVector e1 = FloatVector.fromArray(S, b, W / 4 * ia + bOff + W + L);
+            FloatVector ea0 = FloatVector.broadcast(S, a[ia + 4]);
+            c00 = ea0.fma(e0, c00);
+            c01 = ea0.fma(e1, c01);
+            FloatVector ea1 = FloatVector.broadcast(S, a[ia + 5]);
+            c10 = ea1.fma(e0, c10);
+            c11 = ea1.fma(e1, c11);
+            FloatVector ea2 = FloatVector.broadcast(S, a[ia + 6]);
+            c20 = ea2.fma(e0, c20);
+            c21 = ea2.fma(e1, c21);
+            FloatVector ea3 = FloatVector.broadcast(S, a[ia + 7]);
+            c30 = ea3.fma(e0, c30);
+            c31 = ea3.fma(e1, c31);
+        }
+        for (int end = aBase + 4 * k; ia < end; ia += 4) {
+            FloatVector b0 = FloatVector.fromArray(S, b, W / 4 * ia + bOff);
+            FloatVector b1 = FloatVector.fromArray(S, b, W / 4 * ia + bOff + L);
+            FloatVector ba0 = FloatVector.broadcast(S, a[ia]);
+            c00 = ba0.fma(b0, c00);
+            c01 = ba0.fma(b1, c01);
+            FloatVector ba1 = FloatVector.broadcast(S, a[ia + 1]);
+            c10 = ba1.fma(b0, c10);
+            c11 = ba1.fma(b1, c11);
+            FloatVector ba2 = FloatVector.broadcast(S, a[ia + 2]);
+            c20 = ba2.fma(b0, c20);
+            c21 = ba2.fma(b1, c21);
+            FloatVector ba3 = FloatVector.broadcast(S, a[ia + 3]);
+            c30 = ba3.fma(b0, c30);
+            c31 = ba3.fma(b1, c31);
         }
         c00.intoArray(d, dBase);
         c01.intoArray(d, dBase + L);
@@ -173,21 +251,53 @@ final class TwoVectorTiles {
         FloatVector c10 = z, c11 = z;
         FloatVector c20 = z, c21 = z;
         FloatVector c30 = z, c31 = z;
-        for (int p = 0; p < k; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bBase + p * W);
-            FloatVector b1 = FloatVector.fromArray(S, b, bBase + p * W + L);
-            FloatVector a0 = FloatVector.broadcast(S, a[aBase + p]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, a[aBase + ars + p]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, a[aBase + 2 * ars + p]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, a[aBase + 3 * ars + p]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
+        int bOff = bBase - W * aBase;
+        int ia = aBase;
+        for (int pairsEnd = aBase + (k & ~1); ia < pairsEnd; ia += 2) {
+            FloatVector b0 = FloatVector.fromArray(S, b, W * ia + bOff);
+            FloatVector b1 = FloatVector.fromArray(S, b, W * ia + bOff + L);
+            FloatVector ba0 = FloatVector.broadcast(S, a[ia]);
+            c00 = ba0.fma(b0, c00);
+            c01 = ba0.fma(b1, c01);
+            FloatVector ba1 = FloatVector.broadcast(S, a[ia + ars]);
+            c10 = ba1.fma(b0, c10);
+            c11 = ba1.fma(b1, c11);
+            FloatVector ba2 = FloatVector.broadcast(S, a[ia + 2 * ars]);
+            c20 = ba2.fma(b0, c20);
+            c21 = ba2.fma(b1, c21);
+            FloatVector ba3 = FloatVector.broadcast(S, a[ia + 3 * ars]);
+            c30 = ba3.fma(b0, c30);
+            c31 = ba3.fma(b1, c31);
+            FloatVector e0 = FloatVector.fromArray(S, b, W * ia + bOff + W);
+            FloatVector e1 = FloatVector.fromArray(S, b, W * ia + bOff + W + L);
+            FloatVector ea0 = FloatVector.broadcast(S, a[ia + 1]);
+            c00 = ea0.fma(e0, c00);
+            c01 = ea0.fma(e1, c01);
+            FloatVector ea1 = FloatVector.broadcast(S, a[ia + ars + 1]);
+            c10 = ea1.fma(e0, c10);
+            c11 = ea1.fma(e1, c11);
+            FloatVector ea2 = FloatVector.broadcast(S, a[ia + 2 * ars + 1]);
+            c20 = ea2.fma(e0, c20);
+            c21 = ea2.fma(e1, c21);
+            FloatVector ea3 = FloatVector.broadcast(S, a[ia + 3 * ars + 1]);
+            c30 = ea3.fma(e0, c30);
+            c31 = ea3.fma(e1, c31);
+        }
+        for (int end = aBase + k; ia < end; ia++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, W * ia + bOff);
+            FloatVector b1 = FloatVector.fromArray(S, b, W * ia + bOff + L);
+            FloatVector ba0 = FloatVector.broadcast(S, a[ia]);
+            c00 = ba0.fma(b0, c00);
+            c01 = ba0.fma(b1, c01);
+            FloatVector ba1 = FloatVector.broadcast(S, a[ia + ars]);
+            c10 = ba1.fma(b0, c10);
+            c11 = ba1.fma(b1, c11);
+            FloatVector ba2 = FloatVector.broadcast(S, a[ia + 2 * ars]);
+            c20 = ba2.fma(b0, c20);
+            c21 = ba2.fma(b1, c21);
+            FloatVector ba3 = FloatVector.broadcast(S, a[ia + 3 * ars]);
+            c30 = ba3.fma(b0, c30);
+            c31 = ba3.fma(b1, c31);
         }
         c00.intoArray(d, dBase);
         c01.intoArray(d, dBase + L);
@@ -209,21 +319,53 @@ final class TwoVectorTiles {
         FloatVector c21 = FloatVector.fromArray(S, d, dBase + 2 * dStride + L);
         FloatVector c30 = FloatVector.fromArray(S, d, dBase + 3 * dStride);
         FloatVector c31 = FloatVector.fromArray(S, d, dBase + 3 * dStride + L);
-        for (int p = 0; p < k; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bBase + p * W);
-            FloatVector b1 = FloatVector.fromArray(S, b, bBase + p * W + L);
-            FloatVector a0 = FloatVector.broadcast(S, a[aBase + p]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, a[aBase + ars + p]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, a[aBase + 2 * ars + p]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, a[aBase + 3 * ars + p]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
+        int bOff = bBase - W * aBase;
+        int ia = aBase;
+        for (int pairsEnd = aBase + (k & ~1); ia < pairsEnd; ia += 2) {
+            FloatVector b0 = FloatVector.fromArray(S, b, W * ia + bOff);
+            FloatVector b1 = FloatVector.fromArray(S, b, W * ia + bOff + L);
+            FloatVector ba0 = FloatVector.broadcast(S, a[ia]);
+            c00 = ba0.fma(b0, c00);
+            c01 = ba0.fma(b1, c01);
+            FloatVector ba1 = FloatVector.broadcast(S, a[ia + ars]);
+            c10 = ba1.fma(b0, c10);
+            c11 = ba1.fma(b1, c11);
+            FloatVector ba2 = FloatVector.broadcast(S, a[ia + 2 * ars]);
+            c20 = ba2.fma(b0, c20);
+            c21 = ba2.fma(b1, c21);
+            FloatVector ba3 = FloatVector.broadcast(S, a[ia + 3 * ars]);
+            c30 = ba3.fma(b0, c30);
+            c31 = ba3.fma(b1, c31);
+            FloatVector e0 = FloatVector.fromArray(S, b, W * ia + bOff + W);
+            FloatVector e1 = FloatVector.fromArray(S, b, W * ia + bOff + W + L);
+            FloatVector ea0 = FloatVector.broadcast(S, a[ia + 1]);
+            c00 = ea0.fma(e0, c00);
+            c01 = ea0.fma(e1, c01);
+            FloatVector ea1 = FloatVector.broadcast(S, a[ia + ars + 1]);
+            c10 = ea1.fma(e0, c10);
+            c11 = ea1.fma(e1, c11);
+            FloatVector ea2 = FloatVector.broadcast(S, a[ia + 2 * ars + 1]);
+            c20 = ea2.fma(e0, c20);
+            c21 = ea2.fma(e1, c21);
+            FloatVector ea3 = FloatVector.broadcast(S, a[ia + 3 * ars + 1]);
+            c30 = ea3.fma(e0, c30);
+            c31 = ea3.fma(e1, c31);
+        }
+        for (int end = aBase + k; ia < end; ia++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, W * ia + bOff);
+            FloatVector b1 = FloatVector.fromArray(S, b, W * ia + bOff + L);
+            FloatVector ba0 = FloatVector.broadcast(S, a[ia]);
+            c00 = ba0.fma(b0, c00);
+            c01 = ba0.fma(b1, c01);
+            FloatVector ba1 = FloatVector.broadcast(S, a[ia + ars]);
+            c10 = ba1.fma(b0, c10);
+            c11 = ba1.fma(b1, c11);
+            FloatVector ba2 = FloatVector.broadcast(S, a[ia + 2 * ars]);
+            c20 = ba2.fma(b0, c20);
+            c21 = ba2.fma(b1, c21);
+            FloatVector ba3 = FloatVector.broadcast(S, a[ia + 3 * ars]);
+            c30 = ba3.fma(b0, c30);
+            c31 = ba3.fma(b1, c31);
         }
         c00.intoArray(d, dBase);
         c01.intoArray(d, dBase + L);

@@ -1,0 +1,87 @@
+package dev.nabla.runtime.kernels;
+
+import static dev.nabla.runtime.kernels.VectorTiles.L;
+import static dev.nabla.runtime.kernels.VectorTiles.W;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * The 4 x 2 tiles, which take two steps per iteration (an odd last step in a second loop), against the sum they
+ * promise: {@code sum_p A(r,p) * B(p,j)} with one fused multiply-add per step in order of p, to the bit. A loop that
+ * dropped or repeated the odd step, mixed up the two steps' B rows or A values, or read B from the wrong base would
+ * change the bits. Bases and strides are random, so the index arithmetic (B's index derived from A's) is checked
+ * away from zero. The tiles cover two vectors of columns; B's rows are {@link VectorTiles#W} floats apart, which
+ * is two vectors too unless the 6 x 4 tile is in use.
+ */
+class TwoVectorTilesProperties {
+
+    @Property(tries = 200)
+    void packedTilesTakeEveryStepInOrder(@ForAll @IntRange(max = 41) int k, @ForAll @IntRange(max = 37) int aBase,
+                                         @ForAll @IntRange(max = 5) int bRowsBefore, @ForAll @IntRange(max = 9) int pad,
+                                         @ForAll boolean accumulate, @ForAll long seed) {
+        Random random = new Random(seed);
+        float[] a = randomArray(random, aBase + 4 * k + 3);
+        int bBase = bRowsBefore * W;
+        float[] b = randomArray(random, bBase + k * W + 5);
+        int dStride = W + pad;
+        int dBase = pad;
+        float[] d = randomArray(random, dBase + 4 * dStride);
+        float[] expected = d.clone();
+        for (int r = 0; r < 4; r++) {
+            for (int j = 0; j < 2 * L; j++) {
+                float sum = accumulate ? d[dBase + r * dStride + j] : 0f;
+                for (int p = 0; p < k; p++) {
+                    sum = Math.fma(a[aBase + 4 * p + r], b[bBase + p * W + j], sum);
+                }
+                expected[dBase + r * dStride + j] = sum;
+            }
+        }
+        if (accumulate) {
+            TwoVectorTiles.tile4x2Acc(a, aBase, b, bBase, k, d, dBase, dStride);
+        } else {
+            TwoVectorTiles.tile4x2(a, aBase, b, bBase, k, d, dBase, dStride);
+        }
+        assertArrayEquals(expected, d);
+    }
+
+    @Property(tries = 200)
+    void inPlaceTilesTakeEveryStepInOrder(@ForAll @IntRange(max = 41) int k, @ForAll @IntRange(max = 37) int aBase,
+                                          @ForAll @IntRange(max = 13) int rowGap, @ForAll @IntRange(max = 5) int bRowsBefore,
+                                          @ForAll boolean accumulate, @ForAll long seed) {
+        Random random = new Random(seed);
+        int ars = k + rowGap;
+        float[] a = randomArray(random, aBase + 3 * ars + k + 2);
+        int bBase = bRowsBefore * W;
+        float[] b = randomArray(random, bBase + k * W + 1);
+        int dStride = W + L;
+        float[] d = randomArray(random, 4 * dStride);
+        float[] expected = d.clone();
+        for (int r = 0; r < 4; r++) {
+            for (int j = 0; j < 2 * L; j++) {
+                float sum = accumulate ? d[r * dStride + j] : 0f;
+                for (int p = 0; p < k; p++) {
+                    sum = Math.fma(a[aBase + r * ars + p], b[bBase + p * W + j], sum);
+                }
+                expected[r * dStride + j] = sum;
+            }
+        }
+        if (accumulate) {
+            TwoVectorTiles.tile4x2AccStrided(a, aBase, ars, b, bBase, k, d, 0, dStride);
+        } else {
+            TwoVectorTiles.tile4x2Strided(a, aBase, ars, b, bBase, k, d, 0, dStride);
+        }
+        assertArrayEquals(expected, d);
+    }
+
+    private static float[] randomArray(Random random, int length) {
+        float[] x = new float[length];
+        for (int i = 0; i < length; i++) {
+            x[i] = (float) random.nextGaussian();
+        }
+        return x;
+    }
+}
