@@ -22,19 +22,18 @@ import jdk.incubator.vector.FloatVector;
  * the packed tile took 0.74 of the in-place one's time, and 0.77 with the packing counted; the older Aᵀ layout
  * ({@link VectorTiles#A_STRIDE} floats per step) gained nothing over reading in place (0.98-1.01).
  *
- * <p><b>The 4 x 2 kernels take two steps per iteration, counted by A's index.</b> Written as
- * {@code for (p = 0; p < k; p++)} with indices {@code aBase + 4p} and {@code bBase + 16p}, C2 recomputes both from p
- * in every step: 11 integer instructions beside the 8 FMAs and 6 loads. When the core's other hardware thread is
- * busy (another tenant of the host, for seconds at a time), the two threads share the core's dispatch, and a step
- * costs about its instruction count rather than its FMAs: an 8-FMA loop with 10 extra integer instructions and no
- * loads ran at 45 GFLOP/s in that state against 80 without them, as slow as the whole tile. Counting A's own index
- * instead ({@code ia}; the in-place kernels count {@code aBase + p}), B's index is one shift and add of it, which the
- * second step reuses through constant displacements: 4 integer instructions per 8 FMAs, and still no spill (8
- * accumulators, 4 B vectors, 4 broadcasts: all 16 registers; four steps per iteration spilled and ran at half
- * speed). Against the one-step loop, alternating in one JVM: 1.3-1.45x faster while the other thread was busy,
- * 0.93-1.04 while it was idle (docs/benchmarks.md). Each accumulator still takes its FMAs in order of p, so the sums
- * are the same bits. An odd last step runs in a second loop, not an {@code if}: a vector merged from two branches
- * is boxed. The 4 x 1 and single-row kernels, which cover the edges, keep one step per iteration.
+ * <p><b>The 4 x 2 kernels count A's index, not the step.</b> Written as {@code for (p = 0; p < k; p++)} with indices
+ * {@code aBase + 4p} and {@code bBase + 16p}, C2 recomputes both from p in every step: 11 integer instructions beside
+ * the 8 FMAs and 6 loads. When the core's other hardware thread is busy (another tenant of the host, for seconds at
+ * a time), the two threads share the core's dispatch, and a step costs about its instruction count rather than its
+ * FMAs: an 8-FMA loop with 10 extra integer instructions and no loads ran at 45 GFLOP/s in that state against 80
+ * without them, as slow as the whole tile. Counting A's own index ({@code ia}; the in-place kernels count
+ * {@code aBase + p}), B's index is one shift and add of it: 7 integer instructions. In {@code nabla train} on W1,
+ * one thread, alternating with the one-step-counter loop: the first layer's forward product 1,086-1,101 µs against
+ * 1,474-1,672, its weight gradient 1,290-1,371 against 1,474-1,716 (docs/benchmarks.md). Two steps per iteration
+ * (4 integer instructions per 8 FMAs) were faster still under G1, but under the Parallel collector, which
+ * {@code nabla} runs with, C2 issued all 8 broadcasts before the FMAs, needed 20 registers, and kept 4 accumulators
+ * on the stack: half the speed. One step needs 14 registers however C2 orders it.
  *
  * <p>The kernels read B's rows from {@code bBase} on, so that a long product can run in blocks of the panel's
  * rows (see {@code VectorGemm.panelRows}); an invariant offset plus the loop counter times a constant still lets
@@ -54,52 +53,21 @@ final class TwoVectorTiles {
         FloatVector c20 = z, c21 = z;
         FloatVector c30 = z, c31 = z;
         int bOff = bBase - W / 4 * aBase;
-        int ia = aBase;
-        for (int pairsEnd = aBase + 4 * (k & ~1); ia < pairsEnd; ia += 8) {
+        for (int ia = aBase, end = aBase + 4 * k; ia < end; ia += 4) {
             FloatVector b0 = FloatVector.fromArray(S, b, W / 4 * ia + bOff);
             FloatVector b1 = FloatVector.fromArray(S, b, W / 4 * ia + bOff + L);
-            FloatVector ba0 = FloatVector.broadcast(S, a[ia]);
-            c00 = ba0.fma(b0, c00);
-            c01 = ba0.fma(b1, c01);
-            FloatVector ba1 = FloatVector.broadcast(S, a[ia + 1]);
-            c10 = ba1.fma(b0, c10);
-            c11 = ba1.fma(b1, c11);
-            FloatVector ba2 = FloatVector.broadcast(S, a[ia + 2]);
-            c20 = ba2.fma(b0, c20);
-            c21 = ba2.fma(b1, c21);
-            FloatVector ba3 = FloatVector.broadcast(S, a[ia + 3]);
-            c30 = ba3.fma(b0, c30);
-            c31 = ba3.fma(b1, c31);
-            FloatVector e0 = FloatVector.fromArray(S, b, W / 4 * ia + bOff + W);
-            FloatVector e1 = FloatVector.fromArray(S, b, W / 4 * ia + bOff + W + L);
-            FloatVector ea0 = FloatVector.broadcast(S, a[ia + 4]);
-            c00 = ea0.fma(e0, c00);
-            c01 = ea0.fma(e1, c01);
-            FloatVector ea1 = FloatVector.broadcast(S, a[ia + 5]);
-            c10 = ea1.fma(e0, c10);
-            c11 = ea1.fma(e1, c11);
-            FloatVector ea2 = FloatVector.broadcast(S, a[ia + 6]);
-            c20 = ea2.fma(e0, c20);
-            c21 = ea2.fma(e1, c21);
-            FloatVector ea3 = FloatVector.broadcast(S, a[ia + 7]);
-            c30 = ea3.fma(e0, c30);
-            c31 = ea3.fma(e1, c31);
-        }
-        for (int end = aBase + 4 * k; ia < end; ia += 4) {
-            FloatVector b0 = FloatVector.fromArray(S, b, W / 4 * ia + bOff);
-            FloatVector b1 = FloatVector.fromArray(S, b, W / 4 * ia + bOff + L);
-            FloatVector ba0 = FloatVector.broadcast(S, a[ia]);
-            c00 = ba0.fma(b0, c00);
-            c01 = ba0.fma(b1, c01);
-            FloatVector ba1 = FloatVector.broadcast(S, a[ia + 1]);
-            c10 = ba1.fma(b0, c10);
-            c11 = ba1.fma(b1, c11);
-            FloatVector ba2 = FloatVector.broadcast(S, a[ia + 2]);
-            c20 = ba2.fma(b0, c20);
-            c21 = ba2.fma(b1, c21);
-            FloatVector ba3 = FloatVector.broadcast(S, a[ia + 3]);
-            c30 = ba3.fma(b0, c30);
-            c31 = ba3.fma(b1, c31);
+            FloatVector a0 = FloatVector.broadcast(S, a[ia]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[ia + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[ia + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[ia + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
         }
         c00.intoArray(d, dBase);
         c01.intoArray(d, dBase + L);
@@ -167,52 +135,21 @@ final class TwoVectorTiles {
         FloatVector c30 = FloatVector.fromArray(S, d, dBase + 3 * dStride);
         FloatVector c31 = FloatVector.fromArray(S, d, dBase + 3 * dStride + L);
         int bOff = bBase - W / 4 * aBase;
-        int ia = aBase;
-        for (int pairsEnd = aBase + 4 * (k & ~1); ia < pairsEnd; ia += 8) {
+        for (int ia = aBase, end = aBase + 4 * k; ia < end; ia += 4) {
             FloatVector b0 = FloatVector.fromArray(S, b, W / 4 * ia + bOff);
             FloatVector b1 = FloatVector.fromArray(S, b, W / 4 * ia + bOff + L);
-            FloatVector ba0 = FloatVector.broadcast(S, a[ia]);
-            c00 = ba0.fma(b0, c00);
-            c01 = ba0.fma(b1, c01);
-            FloatVector ba1 = FloatVector.broadcast(S, a[ia + 1]);
-            c10 = ba1.fma(b0, c10);
-            c11 = ba1.fma(b1, c11);
-            FloatVector ba2 = FloatVector.broadcast(S, a[ia + 2]);
-            c20 = ba2.fma(b0, c20);
-            c21 = ba2.fma(b1, c21);
-            FloatVector ba3 = FloatVector.broadcast(S, a[ia + 3]);
-            c30 = ba3.fma(b0, c30);
-            c31 = ba3.fma(b1, c31);
-            FloatVector e0 = FloatVector.fromArray(S, b, W / 4 * ia + bOff + W);
-            FloatVector e1 = FloatVector.fromArray(S, b, W / 4 * ia + bOff + W + L);
-            FloatVector ea0 = FloatVector.broadcast(S, a[ia + 4]);
-            c00 = ea0.fma(e0, c00);
-            c01 = ea0.fma(e1, c01);
-            FloatVector ea1 = FloatVector.broadcast(S, a[ia + 5]);
-            c10 = ea1.fma(e0, c10);
-            c11 = ea1.fma(e1, c11);
-            FloatVector ea2 = FloatVector.broadcast(S, a[ia + 6]);
-            c20 = ea2.fma(e0, c20);
-            c21 = ea2.fma(e1, c21);
-            FloatVector ea3 = FloatVector.broadcast(S, a[ia + 7]);
-            c30 = ea3.fma(e0, c30);
-            c31 = ea3.fma(e1, c31);
-        }
-        for (int end = aBase + 4 * k; ia < end; ia += 4) {
-            FloatVector b0 = FloatVector.fromArray(S, b, W / 4 * ia + bOff);
-            FloatVector b1 = FloatVector.fromArray(S, b, W / 4 * ia + bOff + L);
-            FloatVector ba0 = FloatVector.broadcast(S, a[ia]);
-            c00 = ba0.fma(b0, c00);
-            c01 = ba0.fma(b1, c01);
-            FloatVector ba1 = FloatVector.broadcast(S, a[ia + 1]);
-            c10 = ba1.fma(b0, c10);
-            c11 = ba1.fma(b1, c11);
-            FloatVector ba2 = FloatVector.broadcast(S, a[ia + 2]);
-            c20 = ba2.fma(b0, c20);
-            c21 = ba2.fma(b1, c21);
-            FloatVector ba3 = FloatVector.broadcast(S, a[ia + 3]);
-            c30 = ba3.fma(b0, c30);
-            c31 = ba3.fma(b1, c31);
+            FloatVector a0 = FloatVector.broadcast(S, a[ia]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[ia + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[ia + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[ia + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
         }
         c00.intoArray(d, dBase);
         c01.intoArray(d, dBase + L);
@@ -252,52 +189,21 @@ final class TwoVectorTiles {
         FloatVector c20 = z, c21 = z;
         FloatVector c30 = z, c31 = z;
         int bOff = bBase - W * aBase;
-        int ia = aBase;
-        for (int pairsEnd = aBase + (k & ~1); ia < pairsEnd; ia += 2) {
+        for (int ia = aBase, end = aBase + k; ia < end; ia++) {
             FloatVector b0 = FloatVector.fromArray(S, b, W * ia + bOff);
             FloatVector b1 = FloatVector.fromArray(S, b, W * ia + bOff + L);
-            FloatVector ba0 = FloatVector.broadcast(S, a[ia]);
-            c00 = ba0.fma(b0, c00);
-            c01 = ba0.fma(b1, c01);
-            FloatVector ba1 = FloatVector.broadcast(S, a[ia + ars]);
-            c10 = ba1.fma(b0, c10);
-            c11 = ba1.fma(b1, c11);
-            FloatVector ba2 = FloatVector.broadcast(S, a[ia + 2 * ars]);
-            c20 = ba2.fma(b0, c20);
-            c21 = ba2.fma(b1, c21);
-            FloatVector ba3 = FloatVector.broadcast(S, a[ia + 3 * ars]);
-            c30 = ba3.fma(b0, c30);
-            c31 = ba3.fma(b1, c31);
-            FloatVector e0 = FloatVector.fromArray(S, b, W * ia + bOff + W);
-            FloatVector e1 = FloatVector.fromArray(S, b, W * ia + bOff + W + L);
-            FloatVector ea0 = FloatVector.broadcast(S, a[ia + 1]);
-            c00 = ea0.fma(e0, c00);
-            c01 = ea0.fma(e1, c01);
-            FloatVector ea1 = FloatVector.broadcast(S, a[ia + ars + 1]);
-            c10 = ea1.fma(e0, c10);
-            c11 = ea1.fma(e1, c11);
-            FloatVector ea2 = FloatVector.broadcast(S, a[ia + 2 * ars + 1]);
-            c20 = ea2.fma(e0, c20);
-            c21 = ea2.fma(e1, c21);
-            FloatVector ea3 = FloatVector.broadcast(S, a[ia + 3 * ars + 1]);
-            c30 = ea3.fma(e0, c30);
-            c31 = ea3.fma(e1, c31);
-        }
-        for (int end = aBase + k; ia < end; ia++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, W * ia + bOff);
-            FloatVector b1 = FloatVector.fromArray(S, b, W * ia + bOff + L);
-            FloatVector ba0 = FloatVector.broadcast(S, a[ia]);
-            c00 = ba0.fma(b0, c00);
-            c01 = ba0.fma(b1, c01);
-            FloatVector ba1 = FloatVector.broadcast(S, a[ia + ars]);
-            c10 = ba1.fma(b0, c10);
-            c11 = ba1.fma(b1, c11);
-            FloatVector ba2 = FloatVector.broadcast(S, a[ia + 2 * ars]);
-            c20 = ba2.fma(b0, c20);
-            c21 = ba2.fma(b1, c21);
-            FloatVector ba3 = FloatVector.broadcast(S, a[ia + 3 * ars]);
-            c30 = ba3.fma(b0, c30);
-            c31 = ba3.fma(b1, c31);
+            FloatVector a0 = FloatVector.broadcast(S, a[ia]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[ia + ars]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[ia + 2 * ars]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[ia + 3 * ars]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
         }
         c00.intoArray(d, dBase);
         c01.intoArray(d, dBase + L);
@@ -320,52 +226,21 @@ final class TwoVectorTiles {
         FloatVector c30 = FloatVector.fromArray(S, d, dBase + 3 * dStride);
         FloatVector c31 = FloatVector.fromArray(S, d, dBase + 3 * dStride + L);
         int bOff = bBase - W * aBase;
-        int ia = aBase;
-        for (int pairsEnd = aBase + (k & ~1); ia < pairsEnd; ia += 2) {
+        for (int ia = aBase, end = aBase + k; ia < end; ia++) {
             FloatVector b0 = FloatVector.fromArray(S, b, W * ia + bOff);
             FloatVector b1 = FloatVector.fromArray(S, b, W * ia + bOff + L);
-            FloatVector ba0 = FloatVector.broadcast(S, a[ia]);
-            c00 = ba0.fma(b0, c00);
-            c01 = ba0.fma(b1, c01);
-            FloatVector ba1 = FloatVector.broadcast(S, a[ia + ars]);
-            c10 = ba1.fma(b0, c10);
-            c11 = ba1.fma(b1, c11);
-            FloatVector ba2 = FloatVector.broadcast(S, a[ia + 2 * ars]);
-            c20 = ba2.fma(b0, c20);
-            c21 = ba2.fma(b1, c21);
-            FloatVector ba3 = FloatVector.broadcast(S, a[ia + 3 * ars]);
-            c30 = ba3.fma(b0, c30);
-            c31 = ba3.fma(b1, c31);
-            FloatVector e0 = FloatVector.fromArray(S, b, W * ia + bOff + W);
-            FloatVector e1 = FloatVector.fromArray(S, b, W * ia + bOff + W + L);
-            FloatVector ea0 = FloatVector.broadcast(S, a[ia + 1]);
-            c00 = ea0.fma(e0, c00);
-            c01 = ea0.fma(e1, c01);
-            FloatVector ea1 = FloatVector.broadcast(S, a[ia + ars + 1]);
-            c10 = ea1.fma(e0, c10);
-            c11 = ea1.fma(e1, c11);
-            FloatVector ea2 = FloatVector.broadcast(S, a[ia + 2 * ars + 1]);
-            c20 = ea2.fma(e0, c20);
-            c21 = ea2.fma(e1, c21);
-            FloatVector ea3 = FloatVector.broadcast(S, a[ia + 3 * ars + 1]);
-            c30 = ea3.fma(e0, c30);
-            c31 = ea3.fma(e1, c31);
-        }
-        for (int end = aBase + k; ia < end; ia++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, W * ia + bOff);
-            FloatVector b1 = FloatVector.fromArray(S, b, W * ia + bOff + L);
-            FloatVector ba0 = FloatVector.broadcast(S, a[ia]);
-            c00 = ba0.fma(b0, c00);
-            c01 = ba0.fma(b1, c01);
-            FloatVector ba1 = FloatVector.broadcast(S, a[ia + ars]);
-            c10 = ba1.fma(b0, c10);
-            c11 = ba1.fma(b1, c11);
-            FloatVector ba2 = FloatVector.broadcast(S, a[ia + 2 * ars]);
-            c20 = ba2.fma(b0, c20);
-            c21 = ba2.fma(b1, c21);
-            FloatVector ba3 = FloatVector.broadcast(S, a[ia + 3 * ars]);
-            c30 = ba3.fma(b0, c30);
-            c31 = ba3.fma(b1, c31);
+            FloatVector a0 = FloatVector.broadcast(S, a[ia]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[ia + ars]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[ia + 2 * ars]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[ia + 3 * ars]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
         }
         c00.intoArray(d, dBase);
         c01.intoArray(d, dBase + L);

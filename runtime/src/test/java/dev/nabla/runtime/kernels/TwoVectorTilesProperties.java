@@ -10,12 +10,12 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * The 4 x 2 tiles, which take two steps per iteration (an odd last step in a second loop), against the sum they
- * promise: {@code sum_p A(r,p) * B(p,j)} with one fused multiply-add per step in order of p, to the bit. A loop that
- * dropped or repeated the odd step, mixed up the two steps' B rows or A values, or read B from the wrong base would
- * change the bits. Bases and strides are random, so the index arithmetic (B's index derived from A's) is checked
- * away from zero. The tiles cover two vectors of columns; B's rows are {@link VectorTiles#W} floats apart, which
- * is two vectors too unless the 6 x 4 tile is in use.
+ * The 4 x 2 tiles, whose loops count A's index and derive B's from it, against the sum they promise:
+ * {@code sum_p A(r,p) * B(p,j)} with one fused multiply-add per step in order of p, to the bit. A loop that stopped a
+ * step early or late, derived B's row from A's index with the wrong scale or offset, or read the wrong row of A
+ * would change the bits. Bases and strides are random, so the index arithmetic is checked away from zero. The tiles
+ * cover two vectors of columns; B's rows are {@link VectorTiles#W} floats apart, which is two vectors too unless
+ * the 6 x 4 tile is in use.
  */
 class TwoVectorTilesProperties {
 
