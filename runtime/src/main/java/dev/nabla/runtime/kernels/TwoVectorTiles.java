@@ -4,6 +4,8 @@ import static dev.nabla.runtime.kernels.VectorTiles.L;
 import static dev.nabla.runtime.kernels.VectorTiles.S;
 import static dev.nabla.runtime.kernels.VectorTiles.W;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+import java.lang.management.ManagementFactory;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -31,9 +33,10 @@ import jdk.incubator.vector.FloatVector;
  * {@code aBase + p}), B's index is one shift and add of it: 7 integer instructions. In {@code nabla train} on W1,
  * one thread, alternating with the one-step-counter loop: the first layer's forward product 1,086-1,101 µs against
  * 1,474-1,672, its weight gradient 1,290-1,371 against 1,474-1,716 (docs/benchmarks.md). Two steps per iteration
- * (4 integer instructions per 8 FMAs) were faster still under G1, but under the Parallel collector, which
- * {@code nabla} runs with, C2 issued all 8 broadcasts before the FMAs, needed 20 registers, and kept 4 accumulators
- * on the stack: half the speed. One step needs 14 registers however C2 orders it.
+ * ({@link PairedTwoVectorTiles}: 4 integer instructions per 8 FMAs) are faster still, but only when C2 strip-mines
+ * the loop; without, it issued all 8 broadcasts before the FMAs, needed 20 registers, and kept 4 accumulators on the
+ * stack: half the speed. One step needs 14 registers however C2 orders it. So the 4 x 2 kernels take two steps where
+ * the JVM strip-mines counted loops, one elsewhere ({@link #TWO_STEPS}).
  *
  * <p>The kernels read B's rows from {@code bBase} on, so that a long product can run in blocks of the panel's
  * rows (see {@code VectorGemm.panelRows}); an invariant offset plus the loop counter times a constant still lets
@@ -41,11 +44,57 @@ import jdk.incubator.vector.FloatVector;
  */
 final class TwoVectorTiles {
 
+    /** {@code -Dnabla.gemm.steps=1|2} picks the 4 x 2 kernels' steps per iteration instead of {@link #TWO_STEPS}. */
+    static final String STEPS_PROPERTY = "nabla.gemm.steps";
+
+    /**
+     * Whether the 4 x 2 kernels take two steps per iteration ({@link PairedTwoVectorTiles}): where C2 strip-mines
+     * counted loops, which G1, ZGC and Shenandoah turn on by default, and {@code nabla} turns on for the Parallel
+     * collector it runs with; {@link #STEPS_PROPERTY} overrides. Standalone, against one step, the old and the new
+     * alternating: 1.22-1.78x faster while the core's other hardware thread was busy, 0.78-1.17 while it was idle; the
+     * 8 products of a W1 step, paired in one JVM beside an A/A control (0.985-1.006): 0.822 and 1.009 on one thread,
+     * 0.878 and 0.999 on two (docs/benchmarks.md).
+     */
+    static final boolean TWO_STEPS = twoSteps(System.getProperty(STEPS_PROPERTY));
+
     private TwoVectorTiles() {
+    }
+
+    /** The rule of {@link #TWO_STEPS} for a value of {@link #STEPS_PROPERTY} ({@code null} when unset). */
+    static boolean twoSteps(String property) {
+        if (property != null && !property.isBlank()) {
+            return "2".equals(property.trim());
+        }
+        return stripMinesLoops();
+    }
+
+    /**
+     * Whether this JVM's C2 strip-mines counted loops: {@code UseCountedLoopSafepoints} with a positive
+     * {@code LoopStripMiningIter}. False when the options cannot be read (a runtime image without
+     * {@code jdk.management}, a JVM that is not HotSpot): one step is never the slow choice.
+     */
+    static boolean stripMinesLoops() {
+        try {
+            HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            return vm != null && Boolean.parseBoolean(vm.getVMOption("UseCountedLoopSafepoints").getValue())
+                    && Long.parseLong(vm.getVMOption("LoopStripMiningIter").getValue()) > 0;
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
     }
 
     /** The 4 x 2-vector tile, the main tile where vectors are 256 bits or fewer (8 accumulators), on packed A. */
     static void tile4x2(float[] a, int aBase, float[] b, int bBase, int k,
+                          float[] d, int dBase, int dStride) {
+        if (TWO_STEPS) {
+            PairedTwoVectorTiles.tile4x2(a, aBase, b, bBase, k, d, dBase, dStride);
+        } else {
+            tile4x2OneStep(a, aBase, b, bBase, k, d, dBase, dStride);
+        }
+    }
+
+    /** {@link #tile4x2} one step per iteration. */
+    static void tile4x2OneStep(float[] a, int aBase, float[] b, int bBase, int k,
                           float[] d, int dBase, int dStride) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z;
@@ -126,6 +175,16 @@ final class TwoVectorTiles {
      */
     static void tile4x2Acc(float[] a, int aBase, float[] b, int bBase, int k,
                           float[] d, int dBase, int dStride) {
+        if (TWO_STEPS) {
+            PairedTwoVectorTiles.tile4x2Acc(a, aBase, b, bBase, k, d, dBase, dStride);
+        } else {
+            tile4x2AccOneStep(a, aBase, b, bBase, k, d, dBase, dStride);
+        }
+    }
+
+    /** {@link #tile4x2Acc} one step per iteration. */
+    static void tile4x2AccOneStep(float[] a, int aBase, float[] b, int bBase, int k,
+                          float[] d, int dBase, int dStride) {
         FloatVector c00 = FloatVector.fromArray(S, d, dBase);
         FloatVector c01 = FloatVector.fromArray(S, d, dBase + L);
         FloatVector c10 = FloatVector.fromArray(S, d, dBase + dStride);
@@ -183,6 +242,16 @@ final class TwoVectorTiles {
      */
     static void tile4x2Strided(float[] a, int aBase, int ars, float[] b, int bBase, int k,
                           float[] d, int dBase, int dStride) {
+        if (TWO_STEPS) {
+            PairedTwoVectorTiles.tile4x2Strided(a, aBase, ars, b, bBase, k, d, dBase, dStride);
+        } else {
+            tile4x2StridedOneStep(a, aBase, ars, b, bBase, k, d, dBase, dStride);
+        }
+    }
+
+    /** {@link #tile4x2Strided} one step per iteration. */
+    static void tile4x2StridedOneStep(float[] a, int aBase, int ars, float[] b, int bBase, int k,
+                          float[] d, int dBase, int dStride) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z;
         FloatVector c10 = z, c11 = z;
@@ -216,6 +285,16 @@ final class TwoVectorTiles {
     }
 
     static void tile4x2AccStrided(float[] a, int aBase, int ars, float[] b, int bBase, int k,
+                          float[] d, int dBase, int dStride) {
+        if (TWO_STEPS) {
+            PairedTwoVectorTiles.tile4x2AccStrided(a, aBase, ars, b, bBase, k, d, dBase, dStride);
+        } else {
+            tile4x2AccStridedOneStep(a, aBase, ars, b, bBase, k, d, dBase, dStride);
+        }
+    }
+
+    /** {@link #tile4x2AccStrided} one step per iteration. */
+    static void tile4x2AccStridedOneStep(float[] a, int aBase, int ars, float[] b, int bBase, int k,
                           float[] d, int dBase, int dStride) {
         FloatVector c00 = FloatVector.fromArray(S, d, dBase);
         FloatVector c01 = FloatVector.fromArray(S, d, dBase + L);

@@ -3,14 +3,21 @@ package dev.nabla.runtime.kernels;
 import static dev.nabla.runtime.kernels.VectorTiles.L;
 import static dev.nabla.runtime.kernels.VectorTiles.W;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
 import java.util.Random;
+import net.jqwik.api.Assume;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * The 4 x 2 tiles, whose loops count A's index and derive B's from it, against the sum they promise:
+ * The 4 x 2 tiles, one step per iteration and two ({@link PairedTwoVectorTiles}, an odd last step in a second loop),
+ * whose loops count A's index and derive B's from it, against the sum they promise:
  * {@code sum_p A(r,p) * B(p,j)} with one fused multiply-add per step in order of p, to the bit. A loop that stopped a
  * step early or late, derived B's row from A's index with the wrong scale or offset, or read the wrong row of A
  * would change the bits. Bases and strides are random, so the index arithmetic is checked away from zero. The tiles
@@ -40,12 +47,16 @@ class TwoVectorTilesProperties {
                 expected[dBase + r * dStride + j] = sum;
             }
         }
+        float[] paired = d.clone();
         if (accumulate) {
-            TwoVectorTiles.tile4x2Acc(a, aBase, b, bBase, k, d, dBase, dStride);
+            TwoVectorTiles.tile4x2AccOneStep(a, aBase, b, bBase, k, d, dBase, dStride);
+            PairedTwoVectorTiles.tile4x2Acc(a, aBase, b, bBase, k, paired, dBase, dStride);
         } else {
-            TwoVectorTiles.tile4x2(a, aBase, b, bBase, k, d, dBase, dStride);
+            TwoVectorTiles.tile4x2OneStep(a, aBase, b, bBase, k, d, dBase, dStride);
+            PairedTwoVectorTiles.tile4x2(a, aBase, b, bBase, k, paired, dBase, dStride);
         }
-        assertArrayEquals(expected, d);
+        assertArrayEquals(expected, d, "one step per iteration");
+        assertArrayEquals(expected, paired, "two steps per iteration");
     }
 
     @Property(tries = 200)
@@ -69,12 +80,33 @@ class TwoVectorTilesProperties {
                 expected[r * dStride + j] = sum;
             }
         }
+        float[] paired = d.clone();
         if (accumulate) {
-            TwoVectorTiles.tile4x2AccStrided(a, aBase, ars, b, bBase, k, d, 0, dStride);
+            TwoVectorTiles.tile4x2AccStridedOneStep(a, aBase, ars, b, bBase, k, d, 0, dStride);
+            PairedTwoVectorTiles.tile4x2AccStrided(a, aBase, ars, b, bBase, k, paired, 0, dStride);
         } else {
-            TwoVectorTiles.tile4x2Strided(a, aBase, ars, b, bBase, k, d, 0, dStride);
+            TwoVectorTiles.tile4x2StridedOneStep(a, aBase, ars, b, bBase, k, d, 0, dStride);
+            PairedTwoVectorTiles.tile4x2Strided(a, aBase, ars, b, bBase, k, paired, 0, dStride);
         }
-        assertArrayEquals(expected, d);
+        assertArrayEquals(expected, d, "one step per iteration");
+        assertArrayEquals(expected, paired, "two steps per iteration");
+    }
+
+    @Example
+    void theStepsPropertyOverridesWhatTheJvmDoes() {
+        assertTrue(TwoVectorTiles.twoSteps("2"));
+        assertTrue(TwoVectorTiles.twoSteps(" 2 "));
+        assertFalse(TwoVectorTiles.twoSteps("1"));
+        assertEquals(TwoVectorTiles.stripMinesLoops(), TwoVectorTiles.twoSteps(null));
+        assertEquals(TwoVectorTiles.stripMinesLoops(), TwoVectorTiles.twoSteps(""));
+    }
+
+    /** The test JVM runs G1, which strip-mines counted loops unless told otherwise. */
+    @Example
+    void g1StripMinesLoops() {
+        boolean g1 = ManagementFactory.getGarbageCollectorMXBeans().stream().anyMatch(gc -> gc.getName().startsWith("G1"));
+        Assume.that(g1);
+        assertTrue(TwoVectorTiles.stripMinesLoops());
     }
 
     private static float[] randomArray(Random random, int length) {
