@@ -31,10 +31,16 @@ final class GemmPool {
     private static final long STALL_SHARE = 8;
     private static final int STALL_STREAK = 3;
     /**
-     * Then products run on the caller alone for this long: with the helper's core busy, every part it claims
-     * risks holding the caller up for a whole time slice, which made two threads slower than one.
+     * Then products run on the caller alone for a while: with the helper's core busy, every part it claims risks
+     * holding the caller up for a whole time slice, which made two threads slower than one. The while starts at
+     * MIN_BACKOFF_NANOS and doubles, up to MAX_BACKOFF_NANOS, each time stalls set it off again within one backoff of
+     * the last one's end; so a burst of JIT compilation on the helper's core (stalls of 2-17 ms, a few hundred
+     * milliseconds of them while a model warms up) costs a few short backoffs, while a core busy for good is left
+     * alone for longer and longer. A fixed 100 ms backoff kept up to two thirds of a W3 run's batch-128 products off
+     * the helper: the compiler thread set it off again as soon as it ended (docs/benchmarks.md).
      */
-    private static final long BACKOFF_NANOS = 100_000_000;
+    static final long MIN_BACKOFF_NANOS = 10_000_000;
+    static final long MAX_BACKOFF_NANOS = 1_000_000_000;
 
     private final Worker[] workers;
     private final AtomicBoolean busy = new AtomicBoolean();
@@ -44,8 +50,9 @@ final class GemmPool {
     private volatile Throwable failure;
     private volatile boolean stopped;
     private int jobNumber;
-    /** Until when (System.nanoTime) products run on the caller alone; see BACKOFF_NANOS. Guarded by busy. */
-    private long serialUntil;
+    /** Until when (System.nanoTime) products run on the caller alone, and for how long that was; guarded by busy. */
+    private long serialUntil = System.nanoTime() - MAX_BACKOFF_NANOS;
+    private long backoffNanos = MIN_BACKOFF_NANOS;
     private boolean backingOff;
     /** When the last stall ended, and how many close stalls led up to it; guarded by busy. */
     private long lastStall = System.nanoTime() - 1_000_000_000L;
@@ -155,12 +162,22 @@ final class GemmPool {
         if (waited > STALL_NANOS) {
             streak = waited * STALL_SHARE > now - lastStall ? streak + 1 : 1;
             if (streak >= STALL_STREAK) {
+                backoffNanos = nextBackoff(backoffNanos, now - serialUntil);
                 backingOff = true;
-                serialUntil = now + BACKOFF_NANOS;
+                serialUntil = now + backoffNanos;
                 streak = 0;
             }
             lastStall = now;
         }
+    }
+
+    /**
+     * How long the next backoff lasts, after one of {@code previous} nanoseconds that ended {@code sinceEnd} ago: twice
+     * as long (at most MAX_BACKOFF_NANOS) when the stalls came back within one backoff of its end, MIN_BACKOFF_NANOS
+     * otherwise.
+     */
+    static long nextBackoff(long previous, long sinceEnd) {
+        return sinceEnd < previous ? Math.min(2 * previous, MAX_BACKOFF_NANOS) : MIN_BACKOFF_NANOS;
     }
 
     private void rethrowFailure() {
