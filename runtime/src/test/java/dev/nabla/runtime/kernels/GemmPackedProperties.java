@@ -105,9 +105,9 @@ class GemmPackedProperties {
         int k = 33;
         int n = 47;
         int m = 17;
-        float[] given = random(r, 3 + k * n);
-        float[] x = random(r, m * k);
-        float[] bias = random(r, n);
+        float[] given = ConvCase.random(r, 3 + k * n);
+        float[] x = ConvCase.random(r, m * k);
+        float[] bias = ConvCase.random(r, n);
         PackedWeights frozen = new PackedWeights(new float[][] {null, given});
         float[] w = frozen.frozen(1);
         assertNotSame(given, w, "the weights are copied");
@@ -137,20 +137,12 @@ class GemmPackedProperties {
 
     @Example
     void packedPanelsAreCopiesNotViews() {
-        float[] b = random(new Random(9), 40 * 30);
+        float[] b = ConvCase.random(new Random(9), 40 * 30);
         float[][] panels = VectorGemm.INSTANCE.packB(b, 0, false, 40, 30);
         for (float[] p : panels) {
             assertNotSame(b, p);
         }
         assertEquals(panels.length, VectorPackedB.index(29, 30) + 1, "the last column's panel is the last one");
-    }
-
-    private static float[] random(Random r, int len) {
-        float[] x = new float[len];
-        for (int i = 0; i < len; i++) {
-            x[i] = (float) (r.nextDouble() * 2 - 1);
-        }
-        return x;
     }
 
     /** 1, 15, 17, 255 and the tile edges: a vector and a main tile's width +-1, the tile height 6. */

@@ -31,12 +31,12 @@ class TwoVectorTilesProperties {
                                          @ForAll @IntRange(max = 5) int bRowsBefore, @ForAll @IntRange(max = 9) int pad,
                                          @ForAll boolean accumulate, @ForAll long seed) {
         Random random = new Random(seed);
-        float[] a = randomArray(random, aBase + 4 * k + 3);
+        float[] a = ConvCase.random(random, aBase + 4 * k + 3);
         int bBase = bRowsBefore * W;
-        float[] b = randomArray(random, bBase + k * W + 5);
+        float[] b = ConvCase.random(random, bBase + k * W + 5);
         int dStride = W + pad;
         int dBase = pad;
-        float[] d = randomArray(random, dBase + 4 * dStride);
+        float[] d = ConvCase.random(random, dBase + 4 * dStride);
         float[] expected = d.clone();
         for (int r = 0; r < 4; r++) {
             for (int j = 0; j < 2 * L; j++) {
@@ -65,11 +65,11 @@ class TwoVectorTilesProperties {
                                           @ForAll boolean accumulate, @ForAll long seed) {
         Random random = new Random(seed);
         int ars = k + rowGap;
-        float[] a = randomArray(random, aBase + 3 * ars + k + 2);
+        float[] a = ConvCase.random(random, aBase + 3 * ars + k + 2);
         int bBase = bRowsBefore * W;
-        float[] b = randomArray(random, bBase + k * W + 1);
+        float[] b = ConvCase.random(random, bBase + k * W + 1);
         int dStride = W + L;
-        float[] d = randomArray(random, 4 * dStride);
+        float[] d = ConvCase.random(random, 4 * dStride);
         float[] expected = d.clone();
         for (int r = 0; r < 4; r++) {
             for (int j = 0; j < 2 * L; j++) {
@@ -107,13 +107,5 @@ class TwoVectorTilesProperties {
         boolean g1 = ManagementFactory.getGarbageCollectorMXBeans().stream().anyMatch(gc -> gc.getName().startsWith("G1"));
         Assume.that(g1);
         assertTrue(TwoVectorTiles.stripMinesLoops());
-    }
-
-    private static float[] randomArray(Random random, int length) {
-        float[] x = new float[length];
-        for (int i = 0; i < length; i++) {
-            x[i] = (float) random.nextGaussian();
-        }
-        return x;
     }
 }
