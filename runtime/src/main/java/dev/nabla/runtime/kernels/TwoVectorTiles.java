@@ -71,7 +71,9 @@ final class TwoVectorTiles {
     /**
      * Whether this JVM's C2 strip-mines counted loops: {@code UseCountedLoopSafepoints} with a positive
      * {@code LoopStripMiningIter}. False when the options cannot be read (a runtime image without
-     * {@code jdk.management}, a JVM that is not HotSpot): one step is never the slow choice.
+     * {@code jdk.management}, a JVM that is not HotSpot): one step is never the slow choice. Reading them loads the
+     * management classes, 33-45 ms in a fresh JVM, once: when this class is first used, at the first product of two
+     * rows or more where the 4 x 2 tile is the main one (batch-1 inference never gets here).
      */
     static boolean stripMinesLoops() {
         try {
