@@ -2,6 +2,10 @@ package dev.nabla.runtime.kernels;
 
 import dev.nabla.runtime.VectorApi;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
 /**
  * Matrix products called by generated kernels, on row-major {@code float[]} storage with offsets.
  * {@code C[m,n] = op(A) * op(B)} (or {@code +=} when {@code accumulate}), where {@code op(A)} is
@@ -109,8 +113,41 @@ public final class Gemm {
         Elementwise.reluBackward(len, grad, gradOff, y, yOff, out, outOff);
     }
 
-    /** Runs {@code call} with {@code kernel}, split over threads when it is large enough. */
+    /**
+     * Runs {@code call} with {@code kernel}, split over threads when it is large enough, through {@link #runOutOfLine}:
+     * a call the JIT compiler does not inline, so that C2 compiles the product's dispatch (this method's body, the
+     * kernel's panel and tile walk, the thread pool) once, not once more inside every method that calls a product. Each
+     * generated kernel that runs a product is a few bytecodes around this call; inlined, C2 compiled the whole tree
+     * into each of them, 0.4-0.6 s of compiler time apiece for W3's frozen predict (docs/benchmarks.md), while the
+     * compiler thread shared the two cores with the product's own two threads. Not inlining it costs one indirect call
+     * per product, a few nanoseconds against at least a microsecond of work.
+     */
     static void run(GemmKernel kernel, GemmCall call) {
+        try {
+            runOutOfLine.invokeExact(kernel, call);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t); // runNow declares no checked exception
+        }
+    }
+
+    /**
+     * {@link #runNow}. Not final on purpose: C2 takes a static final method handle for a constant and inlines its
+     * target, which is what this handle is there to prevent.
+     */
+    private static MethodHandle runOutOfLine = runNowHandle();
+
+    private static MethodHandle runNowHandle() {
+        try {
+            return MethodHandles.lookup().findStatic(Gemm.class, "runNow",
+                    MethodType.methodType(void.class, GemmKernel.class, GemmCall.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static void runNow(GemmKernel kernel, GemmCall call) {
         try {
             call.check();
             if (call.m == 0 || call.n == 0) {
