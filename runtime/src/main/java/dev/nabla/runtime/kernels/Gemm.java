@@ -33,7 +33,14 @@ public final class Gemm {
     /** The threshold in force; tests lower it to split small products. */
     static volatile long parallelMinFmas = PARALLEL_MIN_FMAS;
     private static final int MAX_THREADS = 64;
-    private static final int PARTS_PER_THREAD = 4;
+    /**
+     * Parts are claimed one at a time, so a product ends, on average, about half a part after the faster thread ran
+     * out of parts to claim: finer parts shorten that wait, until a part's fixed costs (its columns read A once more)
+     * outweigh it. For W1's step at 2 threads, 8 per thread (16 parts, one 16-column panel each for the first layer)
+     * took the 8 products 0.90-0.92 of the time 4 per thread took, in four paired runs; 6, 12 and 16 per thread
+     * gained nothing (docs/benchmarks.md).
+     */
+    private static final int PARTS_PER_THREAD = 8;
     /** Row splits stop at parts of this many row blocks (24 rows for the vector kernel). */
     private static final int MIN_ROW_BLOCKS = 4;
 

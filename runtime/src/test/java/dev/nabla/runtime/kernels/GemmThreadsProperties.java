@@ -132,9 +132,11 @@ class GemmThreadsProperties {
     @Example
     void splitCutsColumnPanelsFirstThenRows() {
         int[] rect = new int[64];
-        assertEquals(8, Gemm.split(WIDE, 128, 256, 2, rect));
-        assertArrayEquals(new int[] {0, 66, 0, 64, 66, 128, 0, 64, 0, 66, 64, 128}, Arrays.copyOf(rect, 12));
-        assertArrayEquals(new int[] {66, 128, 192, 256}, Arrays.copyOfRange(rect, 28, 32));
+        // 8 parts per thread: 4 column panels, each cut into 4 runs of whole 6-row tiles
+        assertEquals(16, Gemm.split(WIDE, 128, 256, 2, rect));
+        assertArrayEquals(new int[] {0, 30, 0, 64, 30, 66, 0, 64, 66, 96, 0, 64, 96, 128, 0, 64, 0, 30, 64, 128},
+                Arrays.copyOf(rect, 20));
+        assertArrayEquals(new int[] {96, 128, 192, 256}, Arrays.copyOfRange(rect, 60, 64));
         assertEquals(5, Gemm.split(WIDE, 128, 10, 2, rect));
         assertArrayEquals(new int[] {0, 24, 0, 10, 24, 48, 0, 10}, Arrays.copyOf(rect, 8));
         assertEquals(4, Gemm.split(WIDE, 1, 256, 2, rect));
