@@ -280,6 +280,11 @@ public final class Gemm {
         return pool(threads).run(job, parts);
     }
 
+    /** The pool of {@link #threads()} threads, started on first use. */
+    static GemmPool pool() {
+        return pool(threads);
+    }
+
     private static synchronized GemmPool pool(int t) {
         if (pool == null || pool.helpers() != t - 1) {
             if (pool != null) {

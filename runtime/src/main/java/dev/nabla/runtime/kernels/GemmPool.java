@@ -3,6 +3,7 @@ package dev.nabla.runtime.kernels;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -12,6 +13,10 @@ import java.util.concurrent.locks.LockSupport;
  * spinning thread costs well under a microsecond, far less than waking a parked or pooled one) and park once
  * idle, so they do not hold a core between training runs. One product at a time uses the pool; a product
  * issued while it is busy (by another application thread) runs on its caller's thread.
+ *
+ * <p>Besides products, the pool holds at most one piece of {@linkplain Background background work}: parts that idle
+ * helpers take up one at a time between products (a training step's next batch, gathered while the step runs), and
+ * that the thread which needs the result finishes itself, whatever no helper has started.
  */
 final class GemmPool {
 
@@ -57,6 +62,9 @@ final class GemmPool {
     /** When the last stall ended, and how many close stalls led up to it; guarded by busy. */
     private long lastStall = System.nanoTime() - 1_000_000_000L;
     private int streak;
+
+    /** Background work helpers take up while idle; see {@link #startBackground}. */
+    private final AtomicReference<Background> background = new AtomicReference<>();
 
     // The current job; written before its number is published in state.
     private Job task;
@@ -195,6 +203,122 @@ final class GemmPool {
         throw new IllegalStateException(f);
     }
 
+    /**
+     * Work cut into parts that idle helpers run one at a time, each part claimed once, and that {@link #finish} completes
+     * on the thread that needs it. One holder is reused from one piece of work to the next (nothing is allocated), so
+     * it must be finished before it is started again.
+     */
+    static final class Background {
+        /** The holder's current use in the high 32 bits, its next unclaimed part in the low 32, as the pool's state. */
+        private final AtomicLong state = new AtomicLong();
+        private final AtomicInteger done = new AtomicInteger();
+        private volatile Throwable failure;
+        private Job job;
+        private int parts;
+        private GemmPool pool;
+
+        /** Claims and runs one part; false when every part is claimed. */
+        private boolean runOne() {
+            while (true) {
+                long s = state.get();
+                // Read before claiming: a successful claim proves they belong to the use the claim is from (a holder
+                // reused while a helper looks at it changes its use number first).
+                Job j = job;
+                int q = (int) s;
+                if (j == null || q >= parts) {
+                    return false;
+                }
+                if (!state.compareAndSet(s, s + 1)) {
+                    continue;
+                }
+                try {
+                    j.part(q);
+                } catch (Throwable t) {
+                    failure = t;
+                }
+                done.incrementAndGet();
+                return true;
+            }
+        }
+
+        private boolean complete() {
+            return done.get() >= parts;
+        }
+
+        /**
+         * Runs the parts no helper has started, waits for the ones that are running, and rethrows what a part threw. The
+         * parts' writes are then visible to the caller.
+         */
+        void finish() {
+            while (runOne()) {
+                // the helpers were busy with products, or parked: the rest is ours
+            }
+            int spins = 0;
+            while (!complete()) {
+                if (++spins < 1 << 14) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield(); // the helper running the last part was descheduled
+                }
+            }
+            pool.background.compareAndSet(this, null);
+            pool = null;
+            job = null;
+            Throwable f = failure;
+            failure = null;
+            if (f instanceof RuntimeException r) {
+                throw r;
+            }
+            if (f instanceof Error e) {
+                throw e;
+            }
+            if (f != null) {
+                throw new IllegalStateException(f);
+            }
+        }
+    }
+
+    /**
+     * Posts parts {@code 0..parts-1} of {@code job} as background work in {@code holder}, which must not be pending;
+     * false (nothing posted) when the pool has no helpers or holds other background work not yet complete. After true,
+     * {@link Background#finish} completes the work.
+     */
+    boolean startBackground(Background holder, Job job, int parts) {
+        if (workers.length == 0) {
+            return false;
+        }
+        Background current = background.get();
+        if (current != null && !current.complete()) {
+            return false;
+        }
+        holder.job = job;
+        holder.parts = parts;
+        holder.failure = null;
+        holder.done.set(0);
+        holder.pool = this;
+        // last: publishes the fields above with a new use number, so that no claim from an earlier use succeeds
+        holder.state.set(((holder.state.get() >>> 32) + 1) << 32);
+        if (!background.compareAndSet(current, holder)) {
+            // Another thread posted work meanwhile. A helper may still hold this holder from an earlier use and claim
+            // from the new one, so the work cannot be taken back: it is done here, and finish() has nothing left to do.
+            holder.finish();
+            holder.pool = this;
+            return true;
+        }
+        for (Worker w : workers) {
+            if (w.parked) {
+                LockSupport.unpark(w);
+            }
+        }
+        return true;
+    }
+
+    /** Runs one part of the pool's background work, if any is left; false otherwise. */
+    private boolean runBackground() {
+        Background b = background.get();
+        return b != null && b.runOne();
+    }
+
     void shutdown() {
         stopped = true;
         for (Worker w : workers) {
@@ -223,11 +347,16 @@ final class GemmPool {
                     idleSince = System.nanoTime();
                     continue;
                 }
+                if (runBackground()) {
+                    idleSince = System.nanoTime();
+                    continue;
+                }
                 Thread.onSpinWait();
                 if ((++spins & 1023) == 0 && System.nanoTime() - idleSince > SPIN_NANOS) {
                     parked = true;
-                    // Re-checked after publishing `parked`: a product posted meanwhile is not missed.
-                    if ((int) (state.get() >>> 32) == seen && !stopped) {
+                    // Re-checked after publishing `parked`: a product or background work posted meanwhile is not missed.
+                    Background b = background.get();
+                    if ((int) (state.get() >>> 32) == seen && !stopped && (b == null || (int) b.state.get() >= b.parts)) {
                         LockSupport.park(this);
                     }
                     parked = false;

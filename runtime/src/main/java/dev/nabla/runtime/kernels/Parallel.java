@@ -55,6 +55,54 @@ public final class Parallel {
         body.run(buffers, batch, hyper, 0, n);
     }
 
+    /**
+     * A loop started ahead on the helper threads ({@link #startAhead}) and completed by {@link #finish}: one holder per
+     * place that gathers ahead, reused from one loop to the next.
+     */
+    public static final class Ahead {
+        private final GemmPool.Background work = new GemmPool.Background();
+        private final RangeJob job = new RangeJob();
+        private boolean started;
+
+        /**
+         * Completes the loop started last, running on this thread what no helper has started, and rethrows what the loop
+         * threw; its writes are then visible here. Nothing when no loop is pending.
+         */
+        public void finish() {
+            if (!started) {
+                return;
+            }
+            started = false;
+            try {
+                work.finish();
+            } finally {
+                job.clear();
+            }
+        }
+    }
+
+    /**
+     * Starts {@code body} over {@code [0, n)}, cut into {@code parts} ranges at multiples of {@code align} iterations, as
+     * work the helper threads take up while they have nothing else to do: between the products and loops of whatever
+     * the caller does next. {@link Ahead#finish} completes it. False (nothing started: the caller runs the loop itself)
+     * with one thread, or while another holder's loop is pending. A loop still pending in {@code ahead} is finished
+     * first.
+     */
+    public static boolean startAhead(Ahead ahead, Body body, float[][] buffers, int batch, float[] hyper, int n,
+                                     int align, int parts) {
+        ahead.finish();
+        if (Gemm.threads() < 2 || n <= 0) {
+            return false;
+        }
+        int p = ahead.job.set(body, buffers, batch, hyper, n, Math.max(1, align), Math.max(1, parts));
+        if (!Gemm.pool().startBackground(ahead.work, ahead.job, p)) {
+            ahead.job.clear();
+            return false;
+        }
+        ahead.started = true;
+        return true;
+    }
+
     /** One loop cut into {@code parts} ranges, one holder per calling thread. */
     private static final class RangeJob implements GemmPool.Job {
         private Body body;

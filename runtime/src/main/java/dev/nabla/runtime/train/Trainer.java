@@ -169,6 +169,11 @@ public final class Trainer {
                 int from = b * options.batchSize();
                 int count = Math.min(options.batchSize(), train.rows() - from);
                 lr = schedule.lrAt(step);
+                int next = from + options.batchSize();
+                if (b + 1 < batches) {
+                    // the next batch's rows, gathered by the helper threads between this step's products
+                    halves.gatherAhead(train, order, next, Math.min(options.batchSize(), train.rows() - next));
+                }
                 float loss = fused ? fusedStep(order, b, count, lr, epoch, lastGood) : step(order, from, count, lr, epoch, lastGood);
                 lossSum += (double) loss * count;
                 correct += halves.correct(train, order, from, count);

@@ -62,6 +62,16 @@ public final class TrainingStep {
         return mb.lossValue();
     }
 
+    /**
+     * Asks for rows {@code order[from..from+count)} of a {@linkplain #bind bound} dataset to be gathered while the next
+     * {@link #gradients} or {@link #gradientsAndUpdate} runs, by helper threads that are idle between its products; the
+     * call after that, given these rows, finds them gathered. Calls with other rows gather them as usual. Nothing is
+     * gathered ahead with one thread ({@link dev.nabla.runtime.kernels.Gemm#threads()}).
+     */
+    public void gatherAhead(Dataset bound, int[] order, int from, int count) {
+        mb.gatherAhead(bound, order, from, count);
+    }
+
     /** Whether {@link #correct} counts anything: the model classifies (see {@link Evaluator}). */
     public boolean classifier() {
         return accuracy.classifier();
