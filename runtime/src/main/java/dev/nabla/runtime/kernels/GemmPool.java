@@ -143,12 +143,43 @@ final class GemmPool {
             if (!state.compareAndSet(s, s + 1)) {
                 continue;
             }
-            try {
-                j.part(q);
-            } catch (Throwable t) {
+            Throwable t = runPart(j, q);
+            if (t != null) {
                 failure = t;
             }
             completed.incrementAndGet();
+        }
+    }
+
+    /** Runs part {@code q} of {@code job}; returns what it threw, or null. */
+    private static Throwable runPart(Job job, int q) {
+        try {
+            job.part(q);
+            return null;
+        } catch (Throwable t) {
+            return t;
+        }
+    }
+
+    /** One wait step of a thread waiting for another's part: spin at first, then let the descheduled one run. */
+    private static void pause(int spins) {
+        if (spins < 1 << 14) {
+            Thread.onSpinWait();
+        } else {
+            Thread.yield(); // the thread holding a part was descheduled
+        }
+    }
+
+    /** Throws {@code f} (a part's failure) as it was, or wrapped when it is a checked exception; nothing for null. */
+    private static void rethrow(Throwable f) {
+        if (f instanceof RuntimeException r) {
+            throw r;
+        }
+        if (f instanceof Error e) {
+            throw e;
+        }
+        if (f != null) {
+            throw new IllegalStateException(f);
         }
     }
 
@@ -159,11 +190,7 @@ final class GemmPool {
         long start = System.nanoTime();
         int spins = 0;
         while (completed.get() < parts) {
-            if (++spins < 1 << 14) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield(); // a helper holding a part was descheduled
-            }
+            pause(++spins);
         }
         long now = System.nanoTime();
         long waited = now - start;
@@ -190,17 +217,8 @@ final class GemmPool {
 
     private void rethrowFailure() {
         Throwable f = failure;
-        if (f == null) {
-            return;
-        }
         failure = null;
-        if (f instanceof RuntimeException r) {
-            throw r;
-        }
-        if (f instanceof Error e) {
-            throw e;
-        }
-        throw new IllegalStateException(f);
+        rethrow(f);
     }
 
     /**
@@ -231,9 +249,8 @@ final class GemmPool {
                 if (!state.compareAndSet(s, s + 1)) {
                     continue;
                 }
-                try {
-                    j.part(q);
-                } catch (Throwable t) {
+                Throwable t = runPart(j, q);
+                if (t != null) {
                     failure = t;
                 }
                 done.incrementAndGet();
@@ -255,26 +272,14 @@ final class GemmPool {
             }
             int spins = 0;
             while (!complete()) {
-                if (++spins < 1 << 14) {
-                    Thread.onSpinWait();
-                } else {
-                    Thread.yield(); // the helper running the last part was descheduled
-                }
+                pause(++spins);
             }
             pool.background.compareAndSet(this, null);
             pool = null;
             job = null;
             Throwable f = failure;
             failure = null;
-            if (f instanceof RuntimeException r) {
-                throw r;
-            }
-            if (f instanceof Error e) {
-                throw e;
-            }
-            if (f != null) {
-                throw new IllegalStateException(f);
-            }
+            rethrow(f);
         }
     }
 
