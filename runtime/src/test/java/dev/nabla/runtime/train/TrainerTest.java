@@ -72,6 +72,35 @@ class TrainerTest {
     }
 
     /**
+     * On two threads each step's batch is gathered while the step before it runs (TrainingStep.gatherAhead, the spare
+     * arrays swapped in): the run ends with the weights of the run on one thread, which gathers every batch when its
+     * step starts, to the bit.
+     */
+    @Test
+    void batchesGatheredAheadOnTwoThreads_trainToTheWeightsOfOneThread() {
+        Datasets.Split data = digits();
+        float[][][] weights = new float[2][][];
+        int saved = dev.nabla.runtime.kernels.Gemm.threads();
+        try {
+            for (int threads = 1; threads <= 2; threads++) {
+                dev.nabla.runtime.kernels.Gemm.setThreads(threads);
+                SoftmaxRegression model = new SoftmaxRegression(64, 10, OptimizerSpec.sgd(0.1, 0.9, 0));
+                float[][] buffers = initialized(model.spec(), 32, 1);
+                new Trainer(model, options(3, 32, 0.1), ProgressListener.NONE, IGNORE).train(buffers, data.kept(), null);
+                weights[threads - 1] = buffers;
+            }
+        } finally {
+            dev.nabla.runtime.kernels.Gemm.setThreads(saved);
+        }
+        SoftmaxRegression model = new SoftmaxRegression(64, 10, OptimizerSpec.sgd(0.1, 0.9, 0));
+        for (int i = 0; i < weights[0].length; i++) {
+            if (model.spec().buffers().get(i).role() == dev.nabla.runtime.BufferRole.PARAM) {
+                assertArrayEquals(weights[0][i], weights[1][i], model.spec().buffers().get(i).name());
+            }
+        }
+    }
+
+    /**
      * A run interrupted after epoch 2 of 4 (its weights and optimizer state as the epoch-2 checkpoint holds them) and
      * resumed from there ends with the weights of the uninterrupted run, to the bit: the resumed run goes on with
      * epoch 3's shuffle, the cosine schedule's position over all 4 epochs and Adam's step count.
