@@ -12,7 +12,8 @@ import java.util.Arrays;
 /**
  * Vector API matrix product (loaded only when {@code jdk.incubator.vector} is present). C is walked in
  * column panels of {@link VectorTiles#W} floats, then strips of one vector, then the last {@code n % L}
- * columns; within each, in tiles of {@link VectorTiles#ROWS} rows, then single rows. With the 4 x 2 tile (256-bit
+ * columns (with the 4 x 2 tile, 9 to 15 columns left after the panels make one zero-padded panel instead, unless B
+ * was packed beforehand); within each, in tiles of {@link VectorTiles#ROWS} rows, then single rows. With the 4 x 2 tile (256-bit
  * vectors) op(A) is packed in row tiles once per product, before the parts are handed out ({@link #prepare}); with
  * the 6 x 4 tile A is read in place, or packed per part when transposed; the columns of op(B) a panel or strip needs are copied into a per-thread panel of constant row
  * stride (zero-padded for the last partial strip), so no masked or out-of-bounds access is ever needed. Tiles go straight into C when there is no epilogue, else through a
@@ -58,7 +59,9 @@ final class VectorGemm implements GemmKernel {
      * scratch, by whichever threads run the shares of {@link #pack}, before the parts run:
      * <ul>
      * <li>op(A) in row tiles ({@link #packA}). Each column part needs all its rows, so packing per part would copy A
-     * once per part. A plain A that one panel or strip reads once is read in place instead.</li>
+     * once per part. A plain A that one strip reads once is read in place instead; from 9 columns on (a padded panel,
+     * see {@link #compute}) A is packed: the 4 x 2 tile reading A in place ran 2.2-2.6 times slower than packed
+     * (NN 128 x 256 x 784, paired in one JVM, docs/benchmarks.md).</li>
      * <li>a plain B of two panels or more, row by row into all its panels at once ({@link VectorPackedB#packRows}), unless it is
      * a frozen weight matrix already packed. Packed per part, each part read its panels' slices of B's rows, a 64-byte
      * piece every 4·n bytes: from memory the caches have not kept (B written by the previous step's update, then the
@@ -72,7 +75,7 @@ final class VectorGemm implements GemmKernel {
             return false;
         }
         boolean packs = false;
-        if (call.transA || call.n > W) {
+        if (call.transA || call.n > L) {
             call.aTiles = Scratch.current().aTiles(call.m * call.k);
             packs = true;
         }
@@ -160,6 +163,12 @@ final class VectorGemm implements GemmKernel {
         for (; j + W <= j1; j += W) {
             columns(call, i0, i1, j, W, scratch, a, tile, packed);
         }
+        if (VECTORS == 2 && packed == null && j1 - j > L) {
+            // 9 to 15 columns left (W1's 10 classes): one panel padded with zero columns, through the 4 x 2 tile,
+            // rather than a strip and a mostly empty second strip through the 4 x 1 tile, each reading all of A
+            columns(call, i0, i1, j, j1 - j, scratch, a, tile, null);
+            j = j1;
+        }
         for (; j < j1; j += L) {
             columns(call, i0, i1, j, Math.min(L, j1 - j), scratch, a, tile, packed);
         }
@@ -185,7 +194,8 @@ final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * Columns {@code [j, j+w)} of C, where {@code w} is W (a panel) or at most L (a strip). op(B) is always
+     * Columns {@code [j, j+w)} of C, where {@code w} is W (a panel), between L and W (a panel whose last columns are
+     * zero padding, stored through the scratch tile) or at most L (a strip). op(B) is always
      * packed with a constant row stride (see {@link VectorTiles}); the copy is read by every row tile of the
      * part, so it costs little next to the products.
      */
@@ -195,7 +205,7 @@ final class VectorGemm implements GemmKernel {
         if (packed != null) {
             panel = packed[VectorPackedB.index(j, call.n)];
         } else {
-            int stride = w == W ? W : L;
+            int stride = w > L ? W : L; // a panel, possibly padded, or a strip
             panel = scratch.panel(call.k * stride);
             packPanel(call.b, call.bOff, call.transB, call.k, call.n, j, w, panel, stride);
         }

@@ -93,6 +93,28 @@ class GemmReferenceProperties {
         check(VectorGemm.INSTANCE, new Problem(false, true, 1, 784, 256, true, false, Gemm.ACT_NONE, 8));
     }
 
+    /**
+     * 9 to 15 columns after the full panels (W1's 10 classes), which the 2-vector kernel computes as one panel padded
+     * with zero columns: every epilogue, both layouts of A and B, accumulating or not, row counts around the tile.
+     */
+    @Example
+    void paddedPanelColumnsMatchReference() {
+        int l = VectorGemm.lanes();
+        long seed = 11;
+        for (int n : new int[] {l + 1, l + 2, 2 * l - 1, 2 * l + l + 2, 4 * l + l + 7}) {
+            for (int m : new int[] {2, 4, 7, 128}) {
+                for (int mode = 0; mode < 16; mode++) {
+                    boolean transA = (mode & 1) != 0;
+                    boolean transB = (mode & 2) != 0;
+                    boolean accumulate = (mode & 4) != 0;
+                    boolean bias = (mode & 8) != 0;
+                    check(VectorGemm.INSTANCE, new Problem(transA, transB, m, n, 37, accumulate, bias,
+                            bias ? Gemm.ACT_RELU : Gemm.ACT_NONE, seed++));
+                }
+            }
+        }
+    }
+
     static void check(GemmKernel kernel, Problem problem) {
         Gemm.run(kernel, problem.call());
         assertNull(problem.mismatch(), () -> kernel.name() + " " + problem);
