@@ -49,12 +49,9 @@ final class GemmPool {
 
     private final Worker[] workers;
     private final AtomicBoolean busy = new AtomicBoolean();
-    /** Current product in the high 32 bits, next unclaimed part in the low 32. */
-    private final AtomicLong state = new AtomicLong();
-    private final AtomicInteger completed = new AtomicInteger();
-    private volatile Throwable failure;
+    /** The current product's parts. */
+    private final Claims products = new Claims();
     private volatile boolean stopped;
-    private int jobNumber;
     /** Until when (System.nanoTime) products run on the caller alone, and for how long that was; guarded by busy. */
     private long serialUntil = System.nanoTime() - MAX_BACKOFF_NANOS;
     private long backoffNanos = MIN_BACKOFF_NANOS;
@@ -65,10 +62,6 @@ final class GemmPool {
 
     /** Background work helpers take up while idle; see {@link #startBackground}. */
     private final AtomicReference<Background> background = new AtomicReference<>();
-
-    // The current job; written before its number is published in state.
-    private Job task;
-    private int parts;
 
     GemmPool(int helpers) {
         workers = new Worker[helpers];
@@ -101,53 +94,124 @@ final class GemmPool {
             return false;
         }
         backingOff = false;
+        Throwable failure;
         try {
-            this.task = job;
-            this.parts = parts;
-            failure = null;
-            completed.set(0);
-            int current = ++jobNumber;
-            state.set((long) current << 32);
+            int current = products.open(job, parts);
             for (Worker w : workers) {
                 if (w.parked) {
                     LockSupport.unpark(w);
                 }
             }
-            work(current);
-            awaitCompletion(parts);
-            // Close the job before the next one's fields are written: a helper that read this job's state just
-            // before the last part was claimed, and reads the next job's larger part count, must fail its claim
-            // (it expects a part index below the count) rather than run and count a part of the next job.
-            state.set(((long) current << 32) | Integer.MAX_VALUE);
+            products.runAll(current);
+            awaitCompletion();
+            products.close(current);
+            failure = products.takeFailure(); // before the pool is free: the next product's open() clears it
         } finally {
-            this.task = null;
             busy.set(false);
         }
-        rethrowFailure();
+        rethrow(failure);
         return true;
     }
 
-    /** Claims and runs parts of job number {@code current} until none is left. */
-    private void work(int current) {
-        while (true) {
-            long s = state.get();
-            if ((int) (s >>> 32) != current) {
-                return;
+    /**
+     * Parts {@code 0..parts-1} of one job at a time, each claimed exactly once by whichever thread gets to it first, the
+     * holder reused job after job: the products' parts, and each holder of background work's. A job's number and its
+     * next unclaimed part share one atomic word, so a claim succeeds only within the job it read.
+     */
+    static final class Claims {
+        /** The current job's number in the high 32 bits, its next unclaimed part in the low 32. */
+        private final AtomicLong state = new AtomicLong();
+        private final AtomicInteger done = new AtomicInteger();
+        private volatile Throwable failure;
+        // The current job; written before its number is published in state.
+        private Job job;
+        private int parts;
+
+        /** Starts {@code job}'s parts under a new number and returns it; the previous job must be closed. */
+        int open(Job job, int parts) {
+            this.job = job;
+            this.parts = parts;
+            failure = null;
+            done.set(0);
+            int number = number() + 1;
+            state.set((long) number << 32); // last: publishes the fields above with the new number
+            return number;
+        }
+
+        /** The current (or last) job's number. */
+        int number() {
+            return (int) (state.get() >>> 32);
+        }
+
+        /** Claims and runs one part of job {@code number}; false when it has none left or is no longer current. */
+        boolean runOne(int number) {
+            while (true) {
+                long s = state.get();
+                if ((int) (s >>> 32) != number) {
+                    return false;
+                }
+                // Read before claiming: a successful claim proves this is still job `number`.
+                Job j = job;
+                int q = (int) s;
+                if (q >= parts) {
+                    return false;
+                }
+                if (!state.compareAndSet(s, s + 1)) {
+                    continue;
+                }
+                Throwable t = runPart(j, q);
+                if (t != null) {
+                    failure = t;
+                }
+                done.incrementAndGet();
+                return true;
             }
-            // Read before claiming: a successful claim proves this is still job `current`.
-            Job j = task;
-            int q = (int) s;
-            if (q >= parts) {
-                return;
+        }
+
+        /** Claims and runs parts of job {@code number} until none is left. */
+        void runAll(int number) {
+            while (runOne(number)) {
+                // claim the next
             }
-            if (!state.compareAndSet(s, s + 1)) {
-                continue;
+        }
+
+        /** Whether every part of the current job is claimed. */
+        boolean claimed() {
+            return (int) state.get() >= parts;
+        }
+
+        /** Whether every part of the current job has run. */
+        boolean complete() {
+            return done.get() >= parts;
+        }
+
+        /** Waits until every part of the current job has run: spinning at first, then yielding to a descheduled one. */
+        void await() {
+            int spins = 0;
+            while (!complete()) {
+                if (++spins < 1 << 14) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield(); // the thread running a part was descheduled
+                }
             }
-            Throwable t = runPart(j, q);
-            if (t != null) {
-                failure = t;
-            }
-            completed.incrementAndGet();
+        }
+
+        /**
+         * Ends job {@code number}, complete, before the next one's fields are written: a thread that read its state just
+         * before the last part was claimed, and reads the next job's larger part count, must fail its claim (it expects
+         * a part index below the count) rather than run and count a part of the next job.
+         */
+        void close(int number) {
+            state.set(((long) number << 32) | Integer.MAX_VALUE);
+            job = null;
+        }
+
+        /** What a part of the last job threw (null when none did), once. */
+        Throwable takeFailure() {
+            Throwable f = failure;
+            failure = null;
+            return f;
         }
     }
 
@@ -158,15 +222,6 @@ final class GemmPool {
             return null;
         } catch (Throwable t) {
             return t;
-        }
-    }
-
-    /** One wait step of a thread waiting for another's part: spin at first, then let the descheduled one run. */
-    private static void pause(int spins) {
-        if (spins < 1 << 14) {
-            Thread.onSpinWait();
-        } else {
-            Thread.yield(); // the thread holding a part was descheduled
         }
     }
 
@@ -183,15 +238,12 @@ final class GemmPool {
         }
     }
 
-    private void awaitCompletion(int parts) {
-        if (completed.get() >= parts) {
+    private void awaitCompletion() {
+        if (products.complete()) {
             return;
         }
         long start = System.nanoTime();
-        int spins = 0;
-        while (completed.get() < parts) {
-            pause(++spins);
-        }
+        products.await();
         long now = System.nanoTime();
         long waited = now - start;
         if (waited > STALL_NANOS) {
@@ -215,71 +267,28 @@ final class GemmPool {
         return sinceEnd < previous ? Math.min(2 * previous, MAX_BACKOFF_NANOS) : MIN_BACKOFF_NANOS;
     }
 
-    private void rethrowFailure() {
-        Throwable f = failure;
-        failure = null;
-        rethrow(f);
-    }
-
     /**
      * Work cut into parts that idle helpers run one at a time, each part claimed once, and that {@link #finish} completes
      * on the thread that needs it. One holder is reused from one piece of work to the next (nothing is allocated), so
      * it must be finished before it is started again.
      */
     static final class Background {
-        /** The holder's current use in the high 32 bits, its next unclaimed part in the low 32, as the pool's state. */
-        private final AtomicLong state = new AtomicLong();
-        private final AtomicInteger done = new AtomicInteger();
-        private volatile Throwable failure;
-        private Job job;
-        private int parts;
+        private final Claims claims = new Claims();
+        /** The number of the work this holder was last started with. */
+        private int number;
         private GemmPool pool;
-
-        /** Claims and runs one part; false when every part is claimed. */
-        private boolean runOne() {
-            while (true) {
-                long s = state.get();
-                // Read before claiming: a successful claim proves they belong to the use the claim is from (a holder
-                // reused while a helper looks at it changes its use number first).
-                Job j = job;
-                int q = (int) s;
-                if (j == null || q >= parts) {
-                    return false;
-                }
-                if (!state.compareAndSet(s, s + 1)) {
-                    continue;
-                }
-                Throwable t = runPart(j, q);
-                if (t != null) {
-                    failure = t;
-                }
-                done.incrementAndGet();
-                return true;
-            }
-        }
-
-        private boolean complete() {
-            return done.get() >= parts;
-        }
 
         /**
          * Runs the parts no helper has started, waits for the ones that are running, and rethrows what a part threw. The
          * parts' writes are then visible to the caller.
          */
         void finish() {
-            while (runOne()) {
-                // the helpers were busy with products, or parked: the rest is ours
-            }
-            int spins = 0;
-            while (!complete()) {
-                pause(++spins);
-            }
+            claims.runAll(number); // the helpers were busy with products, or parked: the rest is ours
+            claims.await();
             pool.background.compareAndSet(this, null);
             pool = null;
-            job = null;
-            Throwable f = failure;
-            failure = null;
-            rethrow(f);
+            claims.close(number);
+            rethrow(claims.takeFailure());
         }
     }
 
@@ -293,16 +302,11 @@ final class GemmPool {
             return false;
         }
         Background current = background.get();
-        if (current != null && !current.complete()) {
+        if (current != null && !current.claims.complete()) {
             return false;
         }
-        holder.job = job;
-        holder.parts = parts;
-        holder.failure = null;
-        holder.done.set(0);
         holder.pool = this;
-        // last: publishes the fields above with a new use number, so that no claim from an earlier use succeeds
-        holder.state.set(((holder.state.get() >>> 32) + 1) << 32);
+        holder.number = holder.claims.open(job, parts);
         if (!background.compareAndSet(current, holder)) {
             // Another thread posted work meanwhile. A helper may still hold this holder from an earlier use and claim
             // from the new one, so the work cannot be taken back: it is done here, and finish() has nothing left to do.
@@ -321,7 +325,7 @@ final class GemmPool {
     /** Runs one part of the pool's background work, if any is left; false otherwise. */
     private boolean runBackground() {
         Background b = background.get();
-        return b != null && b.runOne();
+        return b != null && b.claims.runOne(b.claims.number());
     }
 
     void shutdown() {
@@ -345,10 +349,10 @@ final class GemmPool {
             long idleSince = System.nanoTime();
             int spins = 0;
             while (!stopped) {
-                int current = (int) (state.get() >>> 32);
+                int current = products.number();
                 if (current != seen) {
                     seen = current;
-                    work(current);
+                    products.runAll(current);
                     idleSince = System.nanoTime();
                     continue;
                 }
@@ -361,7 +365,7 @@ final class GemmPool {
                     parked = true;
                     // Re-checked after publishing `parked`: a product or background work posted meanwhile is not missed.
                     Background b = background.get();
-                    if ((int) (state.get() >>> 32) == seen && !stopped && (b == null || (int) b.state.get() >= b.parts)) {
+                    if (products.number() == seen && !stopped && (b == null || b.claims.claimed())) {
                         LockSupport.park(this);
                     }
                     parked = false;
