@@ -92,6 +92,7 @@ final class ModelBuffers {
             if (inFlight) {
                 aheadWork.finish(); // rows no one asks for any more (a step replayed after a divergence)
                 inFlight = false;
+                aheadGather.clear();
             }
             for (int i = 0; i < inputs.length; i++) {
                 gather.copy(bound.inputs().get(i), order, from, count, buffers[inputs[i]]);
