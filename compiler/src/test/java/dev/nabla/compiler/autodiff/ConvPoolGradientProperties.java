@@ -8,9 +8,6 @@ import dev.nabla.compiler.ir.Shape;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Random;
 
 import static dev.nabla.compiler.autodiff.GradientChecks.random;
@@ -76,22 +73,9 @@ class ConvPoolGradientProperties {
         GradientChecks.assertOpMatches(op, g.window(), rnd, g.batch(), TOL, operands);
     }
 
-    /**
-     * Values whose pairwise differences are at least 0.05, in random order: a finite-difference step never
-     * changes which element of a window is its maximum.
-     */
+    /** Values a finite-difference step never moves past one another: which element of a window is its maximum holds. */
     private static Tensor distinct(Random rnd, Shape s, int batch) {
-        int[] dims = s.concrete(batch);
-        List<Integer> ranks = new ArrayList<>();
-        for (int i = 0; i < Tensor.size(dims); i++) {
-            ranks.add(i);
-        }
-        Collections.shuffle(ranks, rnd);
-        double[] d = new double[ranks.size()];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = (ranks.get(i) - d.length / 2.0) * 0.05;
-        }
-        return new Tensor(dims, d);
+        return GradientChecks.distinct(rnd, s.concrete(batch), 0);
     }
 
     @Property(tries = 100)

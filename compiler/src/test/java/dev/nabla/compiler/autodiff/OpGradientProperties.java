@@ -14,12 +14,14 @@ import java.util.List;
 import java.util.Random;
 
 import static dev.nabla.compiler.autodiff.GradientChecks.awayFromZero;
+import static dev.nabla.compiler.autodiff.GradientChecks.distinct;
 import static dev.nabla.compiler.autodiff.GradientChecks.random;
 
 /**
  * Per op: the symbolic gradient of sum(op(operands) * R), R fixed and random, matches central finite
  * differences, over random shapes (broadcasting, size-1 axes, the batch axis) and values kept away from
- * non-differentiable points (pow's base positive). Convolution and pooling: {@link ConvPoolGradientProperties}.
+ * non-differentiable points (pow's base positive; the operands of max, maximum and minimum apart from ties).
+ * Convolution and pooling: {@link ConvPoolGradientProperties}.
  */
 class OpGradientProperties {
 
@@ -70,6 +72,10 @@ class OpGradientProperties {
         }
         if (op == Op.ABS || op == Op.RELU) {
             return awayFromZero(rnd, dims, 0.1, 1);
+        }
+        if (op == Op.MAX || op == Op.MAXIMUM || op == Op.MINIMUM) {
+            // away from ties, where the gradient jumps: within the tensor, and between maximum's two operands
+            return distinct(rnd, dims, operand == 0 ? 0 : 0.0125);
         }
         return random(rnd, dims, -1, 1);
     }
