@@ -58,6 +58,8 @@ class KernelEmitter {
     private final Map<Integer, Integer> bufLocals = new HashMap<>();
     protected final Map<LoopVar, Integer> varLocals = new HashMap<>();
     protected final Map<Local, Integer> scalarLocals = new HashMap<>();
+    /** {@link Vectorizable#work} of the kernel being emitted: how often each loop's body runs per call. */
+    private Map<Stmt.For, Long> work = Map.of();
 
     KernelEmitter(ClassVisitor cv, String owner, String methodName) {
         this(cv, owner, methodName, KERNEL);
@@ -91,6 +93,7 @@ class KernelEmitter {
      * once for both families.
      */
     final void emit(Kernel k, boolean[] parallel) {
+        work = Vectorizable.work(k.body());
         begin(k, k.body());
         for (int i = 0; i < k.body().size(); i++) {
             if (parallel[i]) {
@@ -116,14 +119,16 @@ class KernelEmitter {
 
     private void parallel(Kernel k, int position, Stmt.For f) {
         String range = methodName + "$" + position;
-        sibling(range, RANGE).emitRange(k, ParallelLoop.prelude(k.body(), position), f);
+        KernelEmitter body = sibling(range, RANGE);
+        body.work = work;
+        body.emitRange(k, ParallelLoop.prelude(k.body(), position), f);
         ga.invokeDynamic("run", BODY_FACTORY, METAFACTORY,
                 RANGE_TYPE, new Handle(Opcodes.H_INVOKESTATIC, owner, range, RANGE.getDescriptor(), false), RANGE_TYPE);
         ga.loadArg(0);
         ga.loadArg(1);
         ga.loadArg(2);
         size(f.extent());
-        ga.push(Vectorizable.loop(f) ? VECTOR_ALIGN : 1);
+        ga.push(vectorizes(f) ? VECTOR_ALIGN : 1);
         ga.push(ParallelLoop.elementsPerIteration(f));
         ga.invokeStatic(PARALLEL, Methods.of(
                 "void forRange (dev.nabla.runtime.kernels.Parallel$Body, float[][], int, float[], int, int, int)"));
@@ -148,6 +153,11 @@ class KernelEmitter {
                 bufLocals.put(b.index(), local);
             }
         }
+    }
+
+    /** Whether the vector emitter takes loop {@code f} ({@link Vectorizable#loop}); a loop not in the kernel's body counts as busy. */
+    final boolean vectorizes(Stmt.For f) {
+        return Vectorizable.loop(f, work.getOrDefault(f, Long.MAX_VALUE));
     }
 
     final void stmts(List<Stmt> body) {

@@ -56,7 +56,7 @@ final class VectorKernelEmitter extends KernelEmitter {
      */
     @Override
     void loop(Stmt.For f, Runnable start, Runnable end) {
-        if (!Vectorizable.loop(f)) {
+        if (!vectorizes(f)) {
             super.loop(f, start, end);
             return;
         }

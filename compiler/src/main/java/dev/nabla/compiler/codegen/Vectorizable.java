@@ -8,6 +8,9 @@ import dev.nabla.compiler.lower.Size;
 import dev.nabla.compiler.lower.Stmt;
 
 import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -24,11 +27,27 @@ final class Vectorizable {
      */
     static final int MIN_TRIP = 32;
 
+    /**
+     * Loop nests that run their innermost body fewer times than this per call stay scalar too (unless an enclosing
+     * loop runs over the batch). Such a kernel, called once per training step, waits long for C2: its few back-edges
+     * per call do not trigger an OSR compile, and a compile by invocation count queues behind the big kernels' during
+     * the first epochs, when C2 is busiest. Until then its Vector API code runs in C1, unintrinsified: in W1, the bias
+     * updates of 256 and 128 floats took 14-33 µs per call through epoch 2, and the 1,280-float update of the last
+     * layer's weights up to 43 µs, against well under 1 µs once compiled (docs/benchmarks.md). A scalar loop runs
+     * about as fast in C1 as in C2 here, and at most a few µs slower than the vector one once both are compiled.
+     * {@code -Dnabla.vector.minWork=0} turns the rule off (the tests use it to keep small shapes on the vector path).
+     */
+    static final long MIN_WORK = Long.getLong("nabla.vector.minWork", 4096);
+
     private Vectorizable() {
     }
 
-    static boolean loop(Stmt.For f) {
-        if (!f.extent().batch() && f.extent().c() < MIN_TRIP) {
+    /**
+     * Whether the vector emitter takes loop {@code f}, whose innermost body runs {@code work} times per call with its
+     * enclosing loops ({@link #work}).
+     */
+    static boolean loop(Stmt.For f, long work) {
+        if (!f.extent().batch() && (f.extent().c() < MIN_TRIP || work < MIN_WORK)) {
             return false;
         }
         Set<Local> lets = new HashSet<>();
@@ -51,6 +70,27 @@ final class Vectorizable {
             }
         }
         return true;
+    }
+
+    /**
+     * For every loop of {@code body}, how many times per call its body runs: its extent times those of the loops
+     * around it, saturated at {@link #MIN_WORK} once a batch extent (not known until run time, and large when it
+     * matters) or the product reaches it. Keyed by identity: equal loops at different places are different loops.
+     */
+    static Map<Stmt.For, Long> work(List<Stmt> body) {
+        Map<Stmt.For, Long> out = new IdentityHashMap<>();
+        work(body, 1, out);
+        return out;
+    }
+
+    private static void work(List<Stmt> body, long outer, Map<Stmt.For, Long> out) {
+        for (Stmt s : body) {
+            if (s instanceof Stmt.For f) {
+                long runs = f.extent().batch() ? MIN_WORK : Math.min(MIN_WORK, outer * f.extent().c());
+                out.put(f, runs);
+                work(f.body(), runs, out);
+            }
+        }
     }
 
     /**
