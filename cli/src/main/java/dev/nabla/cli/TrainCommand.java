@@ -91,7 +91,7 @@ final class TrainCommand implements Callable<Integer> {
     boolean noSave;
 
     @Option(names = "--repeat", paramLabel = "N", description = "train N times with seeds S, S+1, ...; report the test "
-            + "metric as mean ± std with a 95% interval (nothing is saved; --log gets the curves' mean and std)")
+            + "metric as mean ± std with a 95%% interval (nothing is saved; --log gets the curves' mean and std)")
     Integer repeat;
 
     @Option(names = "--log", paramLabel = "CSV", description = "write one CSV row per epoch")

@@ -19,6 +19,8 @@ class HelpCommandTest {
             CliRun run = CliRun.of(name, "--help");
             assertEquals(0, run.exit(), name + " --help: " + run.err());
             assertTrue(run.out().contains("Usage: nabla " + name), name + " --help printed: " + run.out() + run.err());
+            // a '%' in a description that is not written '%%' makes picocli print a warning and the raw text
+            assertTrue(!run.err().contains("WARN"), name + " --help warned: " + run.err());
         }
     }
 }
