@@ -198,9 +198,13 @@ final class OpRules {
         row.addAll(nest(vars, along, s, List.of(new Stmt.Accum(max, AccOp.MAX, xv))));
         row.add(new Stmt.AccInit(sum, 0));
         if (log) {
+            // log(sum) once per row, not once per element: a loop this short stays scalar, where C2 does not move
+            // the call out of the loop
+            Local lse = new Local("lse", false);
             row.addAll(nest(vars, along, s, List.of(new Stmt.Accum(sum, AccOp.SUM, Expr.un(Op.EXP, shifted)))));
+            row.add(new Stmt.Let(lse, Expr.un(Op.LOG, new Expr.Read(sum))));
             row.addAll(nest(vars, along, s, List.of(new Stmt.Store(out, at,
-                    Expr.bin(Op.SUB, shifted, Expr.un(Op.LOG, new Expr.Read(sum)))))));
+                    Expr.bin(Op.SUB, shifted, new Expr.Read(lse))))));
         } else {
             Local e = new Local("e", false);
             Local inv = new Local("inv", false);
