@@ -220,12 +220,11 @@ final class VectorGemm implements GemmKernel {
      * Rows {@code [i0, i1)} of a full panel at column {@code j} with the 4 x 2 tiles (A packed in row tiles), the panel's rows taken in blocks
      * of at most {@code depth}, each block once across all row tiles. With {@code depth} = {@link #K_BLOCK} < k a block
      * (16 KB) stays in L1 while the tiles read it, where the whole panel (784 x 16 floats for W1's first layer, 50 KB)
-     * does not fit.
+     * does not fit; with {@code depth} = k it is one pass, which {@link #rows} takes for a product added onto C.
      * The sums build up in C itself (no epilogue, or accumulating onto C: tiles whose accumulators start from C, no
      * scratch tile, no epilogue pass) or in a scratch strip that the epilogue then moves to C: the first block stores,
      * the others add onto it, so each sum takes its fma steps in the same order as unblocked, and the results are the
-     * same bits, except for a product added onto C, whose sums here start from C where unblocked they start from zero
-     * and C is added at the end (see {@link #rows}).
+     * same bits.
      */
     private static void panelRows(GemmCall call, int i0, int i1, int j, float[] a, float[] b, Scratch scratch,
                                   int depth) {
@@ -283,12 +282,11 @@ final class VectorGemm implements GemmKernel {
     private static void rows(GemmCall call, int i0, int i1, int j, int w, float[] a, float[] b, float[] tile,
                              Scratch scratch) {
         int mode = VectorEpilogue.mode(call);
-        // A product added onto C takes its sums from zero into the scratch tile and adds them to C in the epilogue, as
-        // every other mode does. Tiles that start their accumulators from C stalled on C before their first fma: C is
-        // written just before (the weight gradient's L2 term), and a tile's rows of it are four lines a whole row of C
-        // apart, which rarely survive in cache until the tile starts. Paired, TN 784 x 256 x 128 added onto C took
-        // 0.94 / 0.95 of the time on one / two threads (docs/benchmarks.md). Blocked long products still add each
-        // block onto C from the accumulators (panelRows), which is what blocking is for.
+        if (mode == VectorEpilogue.ACC && VECTORS == 2 && w == W) {
+            // added onto C from the tiles' own accumulators; the 6 x 4 tile has no registers to spare for that
+            panelRows(call, i0, i1, j, a, b, scratch, call.k);
+            return;
+        }
         boolean direct = mode == 0 && (w == W || w == L);
         int i = i0;
         for (; i + ROWS <= i1; i += ROWS) {
