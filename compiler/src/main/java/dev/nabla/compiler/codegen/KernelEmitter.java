@@ -155,7 +155,10 @@ class KernelEmitter {
         }
     }
 
-    /** Whether the vector emitter takes loop {@code f} ({@link Vectorizable#loop}); a loop not in the kernel's body counts as busy. */
+    /**
+     * Whether the vector emitter takes loop {@code f} ({@link Vectorizable#loop}); a loop outside the kernel's body
+     * counts as busy.
+     */
     final boolean vectorizes(Stmt.For f) {
         return Vectorizable.loop(f, work.getOrDefault(f, Long.MAX_VALUE));
     }

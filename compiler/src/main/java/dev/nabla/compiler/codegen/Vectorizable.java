@@ -32,8 +32,8 @@ final class Vectorizable {
      * loop runs over the batch). Such a kernel, called once per training step, waits long for C2: its few back-edges
      * per call do not trigger an OSR compile, and a compile by invocation count queues behind the big kernels' during
      * the first epochs, when C2 is busiest. Until then its Vector API code runs in C1, unintrinsified: in W1, the bias
-     * updates of 256 and 128 floats took 14-33 µs per call through epoch 2, and the 1,280-float update of the last
-     * layer's weights up to 43 µs, against well under 1 µs once compiled (docs/benchmarks.md). A scalar loop runs
+     * updates of 256 and 128 floats took 9-33 µs per call through epoch 2, and the 1,280-float update of the last
+     * layer's weights 43-106 µs, against well under 1 µs once compiled (docs/benchmarks.md). A scalar loop runs
      * about as fast in C1 as in C2 here, and at most a few µs slower than the vector one once both are compiled.
      * {@code -Dnabla.vector.minWork=0} turns the rule off (the tests use it to keep small shapes on the vector path).
      */

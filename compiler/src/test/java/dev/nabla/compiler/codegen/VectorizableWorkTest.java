@@ -65,8 +65,8 @@ class VectorizableWorkTest {
         assertEquals(Vectorizable.MIN_WORK, work.get(inner));
         assertTrue(Vectorizable.loop(inner, work.get(inner)));
         // 8 rows of 256 do too little
-        Stmt.For few = new Stmt.For(row, Size.of(8), List.of(copy(col, Size.of(256), Index.of(row).times(Size.of(256)))));
-        Stmt.For fewInner = (Stmt.For) few.body().get(0);
+        Stmt.For fewInner = copy(col, Size.of(256), Index.of(row).times(Size.of(256)));
+        Stmt.For few = new Stmt.For(row, Size.of(8), List.of(fewInner));
         assertEquals(2048L, Vectorizable.work(List.of(few)).get(fewInner));
         assertFalse(Vectorizable.loop(fewInner, 2048));
     }
