@@ -97,11 +97,7 @@ final class GemmPool {
         Throwable failure;
         try {
             int current = products.open(job, parts);
-            for (Worker w : workers) {
-                if (w.parked) {
-                    LockSupport.unpark(w);
-                }
-            }
+            wakeParked();
             products.runAll(current);
             awaitCompletion();
             products.close(current);
@@ -314,12 +310,17 @@ final class GemmPool {
             holder.pool = this;
             return true;
         }
+        wakeParked();
+        return true;
+    }
+
+    /** Unparks the helpers that are parked, so that they see the work just posted. */
+    private void wakeParked() {
         for (Worker w : workers) {
             if (w.parked) {
                 LockSupport.unpark(w);
             }
         }
-        return true;
     }
 
     /** Runs one part of the pool's background work, if any is left; false otherwise. */

@@ -37,7 +37,10 @@ final class ModelBuffers {
     /** Buffer index of each TARGET, or none when the caller gives no targets. */
     final int[] targets;
     final int loss;
-    private final RowGather gather = new RowGather();
+    /** Rows of every field into the INPUT and TARGET buffers, for a step whose rows were not gathered ahead. */
+    private final FieldRows gatherNow = new FieldRows();
+    /** The INPUT and TARGET buffers in the order of {@link #slot}, as {@link #gatherNow} writes them. */
+    private final float[][] slots;
     /**
      * Rows per part of a batch gathered ahead: parts small enough (about 10 µs for Fashion-MNIST's 784 bytes a row) that a
      * helper which took one up is soon free for the step's next product.
@@ -45,7 +48,7 @@ final class ModelBuffers {
     private static final int AHEAD_ROWS = 8;
     private final Rows requested = new Rows();
     private final Rows flight = new Rows();
-    private final AheadGather aheadGather = new AheadGather();
+    private final FieldRows aheadGather = new FieldRows();
     private final Parallel.Ahead aheadWork = new Parallel.Ahead();
     /** Arrays the size of the INPUT and TARGET buffers that rows are gathered ahead into, made on first use. */
     private float[][] spares;
@@ -59,6 +62,7 @@ final class ModelBuffers {
                 : new int[0];
         List<Integer> losses = spec.indicesOf(BufferRole.LOSS);
         this.loss = losses.isEmpty() ? -1 : losses.get(0);
+        this.slots = new float[inputs.length + targets.length][];
         if (inputs.length == 0) {
             throw new NablaException("model " + spec.name() + " declares no input");
         }
@@ -94,11 +98,14 @@ final class ModelBuffers {
                 inFlight = false;
                 aheadGather.clear();
             }
-            for (int i = 0; i < inputs.length; i++) {
-                gather.copy(bound.inputs().get(i), order, from, count, buffers[inputs[i]]);
+            for (int k = 0; k < slots.length; k++) {
+                slots[k] = buffers[slot(k)];
             }
-            for (int t = 0; t < targets.length; t++) {
-                gather.copy(bound.targets().get(t), order, from, count, buffers[targets[t]]);
+            gatherNow.set(bound, order, from);
+            try {
+                Parallel.forRange(gatherNow, slots, 0, null, count, 1, rowWidth(bound));
+            } finally {
+                gatherNow.clear();
             }
         }
         if (requested.data != null) {
@@ -152,6 +159,18 @@ final class ModelBuffers {
         r.set(null, null, 0, 0);
     }
 
+    /** Floats per row over every input and target field of a bound dataset. */
+    private int rowWidth(Dataset bound) {
+        int w = 0;
+        for (int i = 0; i < inputs.length; i++) {
+            w += bound.inputs().get(i).width();
+        }
+        for (int t = 0; t < targets.length; t++) {
+            w += bound.targets().get(t).width();
+        }
+        return w;
+    }
+
     /** Buffer index of spare {@code k}: the inputs, then the targets. */
     private int slot(int k) {
         return k < inputs.length ? inputs[k] : targets[k - inputs.length];
@@ -167,10 +186,13 @@ final class ModelBuffers {
     }
 
     /**
-     * Rows of every input and target field into the spares, each part of the loop a range of rows: {@link
-     * Parallel.Body}'s {@code buffers} are the spares, in the order of {@link #slot}.
+     * Rows of every input and target field, each part of the loop a range of rows, into {@link Parallel.Body}'s
+     * {@code buffers}: arrays in the order of {@link #slot}, the spares when gathering ahead, else the buffers themselves.
+     * Run over the threads of the products ({@link Parallel}) when the batch is large: an image batch of bytes is decoded
+     * through a 256-value table one value at a time (W1: 100,352 values per step, about 6% of a step's samples in a
+     * profile), a loop C2 does not vectorize. Each holder is reused: nothing is allocated per batch.
      */
-    private final class AheadGather implements Parallel.Body {
+    private final class FieldRows implements Parallel.Body {
         private Dataset data;
         private int[] order;
         private int from;
@@ -186,45 +208,13 @@ final class ModelBuffers {
         }
 
         @Override
-        public void run(float[][] spares, int batch, float[] hyper, int rowFrom, int rowTo) {
+        public void run(float[][] dest, int batch, float[] hyper, int rowFrom, int rowTo) {
             for (int i = 0; i < inputs.length; i++) {
-                data.inputs().get(i).copyRows(order, from + rowFrom, rowTo - rowFrom, spares[i], rowFrom);
+                data.inputs().get(i).copyRows(order, from + rowFrom, rowTo - rowFrom, dest[i], rowFrom);
             }
             for (int t = 0; t < targets.length; t++) {
-                data.targets().get(t).copyRows(order, from + rowFrom, rowTo - rowFrom, spares[inputs.length + t], rowFrom);
+                data.targets().get(t).copyRows(order, from + rowFrom, rowTo - rowFrom, dest[inputs.length + t], rowFrom);
             }
-        }
-    }
-
-    /**
-     * A batch's rows of one field, copied over the threads of the products ({@link Parallel}) when the batch is large:
-     * an image batch of bytes is decoded through a 256-value table one value at a time (W1: 100,352 values per step,
-     * about 6% of a step's samples in a profile), a loop C2 does not vectorize. One holder, reused: nothing is
-     * allocated per batch.
-     */
-    private static final class RowGather implements Parallel.Body {
-        private Field field;
-        private int[] order;
-        private int from;
-        private float[] dest;
-
-        void copy(Field field, int[] order, int from, int count, float[] dest) {
-            this.field = field;
-            this.order = order;
-            this.from = from;
-            this.dest = dest;
-            try {
-                Parallel.forRange(this, null, 0, null, count, 1, field.width());
-            } finally {
-                this.field = null;
-                this.order = null;
-                this.dest = null;
-            }
-        }
-
-        @Override
-        public void run(float[][] buffers, int batch, float[] hyper, int rowFrom, int rowTo) {
-            field.copyRows(order, from + rowFrom, rowTo - rowFrom, dest, rowFrom);
         }
     }
 
