@@ -224,12 +224,20 @@ final class VectorKernelEmitter extends KernelEmitter {
                 broadcast(() -> ga.push(1f));
                 vexpr(u.a());
                 lanewise("NEG");
-                lanewise("EXP");
+                new VectorMathEmitter(ga).exp();
                 ga.push(1f);
                 ga.invokeVirtual(FV, new Method("add", FV, new Type[] {Type.FLOAT_TYPE}));
                 ga.invokeVirtual(FV, new Method("div", FV, new Type[] {VEC}));
             }
-            case NEG, EXP, LOG, SQRT, ABS, TANH, EXPM1, LOG1P -> {
+            case EXP -> {
+                vexpr(u.a());
+                new VectorMathEmitter(ga).exp();
+            }
+            case TANH -> {
+                vexpr(u.a());
+                new VectorMathEmitter(ga).tanh();
+            }
+            case NEG, SQRT, ABS -> {
                 vexpr(u.a());
                 lanewise(u.op().name());
             }

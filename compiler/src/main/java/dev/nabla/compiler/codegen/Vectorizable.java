@@ -28,6 +28,14 @@ final class Vectorizable {
     static final int MIN_TRIP = 32;
 
     /**
+     * A loop whose body calls exp, tanh or sigmoid is taken from this many iterations: one such call costs about
+     * 10 ns as a scalar {@code Math} call, and the vector form computes a whole vector of them in about the time of
+     * one. So a softmax over 10 classes, row by row in a batch loop, runs one vector of 8 and 2 scalar calls per row
+     * instead of 10 calls (W1's softmax, log-softmax and their gradient: docs/benchmarks.md).
+     */
+    static final int MIN_TRIP_TRANSCENDENTAL = 8;
+
+    /**
      * Loop nests that run their innermost body fewer times than this per call stay scalar too (unless an enclosing
      * loop runs over the batch). Such a kernel, called once per training step, waits long for C2: its few back-edges
      * per call do not trigger an OSR compile, and a compile by invocation count queues behind the big kernels' during
@@ -47,7 +55,8 @@ final class Vectorizable {
      * enclosing loops ({@link #work}).
      */
     static boolean loop(Stmt.For f, long work) {
-        if (!f.extent().batch() && (f.extent().c() < MIN_TRIP || work < MIN_WORK)) {
+        int minTrip = callsTranscendental(f.body()) ? MIN_TRIP_TRANSCENDENTAL : MIN_TRIP;
+        if (!f.extent().batch() && (f.extent().c() < minTrip || work < MIN_WORK)) {
             return false;
         }
         Set<Local> lets = new HashSet<>();
@@ -93,12 +102,43 @@ final class Vectorizable {
         }
     }
 
+    /** Whether a statement of {@code body} (not a loop) calls a transcendental function. */
+    private static boolean callsTranscendental(List<Stmt> body) {
+        for (Stmt s : body) {
+            Expr e = switch (s.kind()) {
+                case STORE -> ((Stmt.Store) s).value();
+                case LET -> ((Stmt.Let) s).value();
+                case ACCUM -> ((Stmt.Accum) s).value();
+                case FOR, ACC_INIT, GEMM, CALL -> null;
+            };
+            if (e != null && callsTranscendental(e)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean callsTranscendental(Expr e) {
+        return switch (e.kind()) {
+            case UNARY -> ((Expr.Unary) e).op().transcendental() || callsTranscendental(((Expr.Unary) e).a());
+            case BINARY -> ((Expr.Binary) e).op().transcendental() || callsTranscendental(((Expr.Binary) e).a())
+                    || callsTranscendental(((Expr.Binary) e).b());
+            case SELECT -> callsTranscendental(((Expr.Select) e).cond()) || callsTranscendental(((Expr.Select) e).a())
+                    || callsTranscendental(((Expr.Select) e).b());
+            case LOAD, CONST, INDEX_VALUE, SIZE_VALUE, READ, RANDOM -> false;
+        };
+    }
+
     /**
      * Whether the vector emitter has a lane-wise form of {@code op}. It has none for sign and pow, nor for erf,
-     * which VectorOperators lacks: a loop computing erf stays scalar and calls the runtime's Erf per element.
+     * which VectorOperators lacks: a loop computing erf stays scalar and calls the runtime's Erf per element. Nor for
+     * log, expm1 and log1p: VectorOperators has them, but C2's code and the interpreter's differ in the last bit for
+     * some inputs, and a run must not depend on when the JIT compiled a kernel; exp, tanh and sigmoid go through
+     * the runtime's VectorMath, which gives the same bits in every tier.
      */
     static boolean lanewise(Op op) {
-        return op.elementwise() && op != Op.SIGN && op != Op.POW && op != Op.ERF;
+        return op.elementwise() && op != Op.SIGN && op != Op.POW && op != Op.ERF
+                && op != Op.LOG && op != Op.EXPM1 && op != Op.LOG1P;
     }
 
     private static boolean expr(Expr e, LoopVar v, Set<Local> lets, Set<Local> accs) {

@@ -27,6 +27,8 @@ class OneOpTest {
 
     private static final Span S = Span.at("one.nabla", 1, 1);
     private static final Shape X = Shape.of(Shape.BATCH, 3, 37);
+    /** Row widths around one vector of 8 or 16 floats: none, one, one and a tail, and just under the usual minimum. */
+    private static final int[] SHORT_ROWS = {7, 8, 10, 17, 31};
 
     record Case(String name, Graph graph) {
     }
@@ -46,7 +48,16 @@ class OneOpTest {
         List<Case> out = new ArrayList<>();
         TensorType x = TensorType.f32(X);
         switch (op.family()) {
-            case UNARY -> out.add(new Case("x", single(op.mnemonic(), List.of(x), (b, in) -> b.add(op, S, "y", in.get(0)))));
+            case UNARY -> {
+                out.add(new Case("x", single(op.mnemonic(), List.of(x), (b, in) -> b.add(op, S, "y", in.get(0)))));
+                if (op.transcendental()) {
+                    // rows shorter than the vector emitter's usual minimum, which it takes for a transcendental body
+                    for (int width : SHORT_ROWS) {
+                        out.add(new Case("[B," + width + "]", single(op.mnemonic(), List.of(TensorType.f32(Shape.BATCH, width)),
+                                (b, in) -> b.add(op, S, "y", in.get(0)))));
+                    }
+                }
+            }
             case BINARY -> {
                 for (Shape other : List.of(X, Shape.of(37), Shape.of(Shape.BATCH, 1, 37), Shape.of(3, 1), Shape.SCALAR)) {
                     out.add(new Case("x," + other, single(op.mnemonic(), List.of(x, TensorType.f32(other)),
@@ -106,6 +117,11 @@ class OneOpTest {
                     for (int axis : new int[] {0, 1, 2}) {
                         out.add(new Case("axis " + axis, single(op.mnemonic(), List.of(x),
                                 (b, in) -> b.add(op, List.of(in.get(0)), new Attr.Axis(axis), S, "y"))));
+                    }
+                    for (int width : SHORT_ROWS) {
+                        out.add(new Case("[B," + width + "] axis 1", single(op.mnemonic(),
+                                List.of(TensorType.f32(Shape.BATCH, width)),
+                                (b, in) -> b.add(op, List.of(in.get(0)), new Attr.Axis(1), S, "y"))));
                     }
                 }
             }

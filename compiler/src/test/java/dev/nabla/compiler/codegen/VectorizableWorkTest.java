@@ -85,6 +85,29 @@ class VectorizableWorkTest {
         assertFalse(Vectorizable.loop(row10, Vectorizable.MIN_WORK));
     }
 
+    /** {@code for v < extent: out[v + offset] = exp(in[v + offset])}. */
+    private static Stmt.For exp(LoopVar v, Size extent, Index offset) {
+        Index at = Index.of(v).plus(offset);
+        return new Stmt.For(v, extent, List.of(new Stmt.Store(OUT, at,
+                new Expr.Unary(dev.nabla.compiler.ir.Op.EXP, new Expr.Load(IN, at)))));
+    }
+
+    @Test
+    void aShortRowOfExpsIsTakenFromOneVectorOnInABatchLoop() {
+        LoopVar b = new LoopVar("b");
+        LoopVar j = new LoopVar("j");
+        // a softmax over 10 classes: one vector of 8 exps and 2 scalar ones per row beat 10 scalar calls
+        Stmt.For classes = exp(j, Size.of(10), Index.of(b).times(Size.of(10)));
+        assertTrue(Vectorizable.loop(classes, Vectorizable.MIN_WORK));
+        Stmt.For one = exp(j, Size.of(Vectorizable.MIN_TRIP_TRANSCENDENTAL), Index.of(b).times(Size.of(8)));
+        assertTrue(Vectorizable.loop(one, Vectorizable.MIN_WORK));
+        // below one vector, or run too rarely, it stays scalar
+        Stmt.For seven = exp(j, Size.of(7), Index.of(b).times(Size.of(7)));
+        assertFalse(Vectorizable.loop(seven, Vectorizable.MIN_WORK));
+        Stmt.For rare = exp(j, Size.of(10), Index.ZERO);
+        assertFalse(Vectorizable.loop(rare, Vectorizable.work(List.of(rare)).get(rare)));
+    }
+
     @Test
     void equalLoopsAtDifferentPlacesAreCountedApart() {
         LoopVar i = new LoopVar("i");
