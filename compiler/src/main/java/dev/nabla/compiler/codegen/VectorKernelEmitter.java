@@ -23,16 +23,16 @@ import java.util.Map;
  */
 final class VectorKernelEmitter extends KernelEmitter {
 
-    private static final String PKG = "jdk/incubator/vector/";
-    private static final Type FV = Type.getObjectType(PKG + "FloatVector");
+    static final String PKG = "jdk/incubator/vector/";
+    static final Type FV = Type.getObjectType(PKG + "FloatVector");
     private static final Type SPECIES = Type.getObjectType(PKG + "VectorSpecies");
-    private static final Type VEC = Type.getObjectType(PKG + "Vector");
-    private static final Type MASK = Type.getObjectType(PKG + "VectorMask");
-    private static final Type OPS = Type.getObjectType(PKG + "VectorOperators");
+    static final Type VEC = Type.getObjectType(PKG + "Vector");
+    static final Type MASK = Type.getObjectType(PKG + "VectorMask");
+    static final Type OPS = Type.getObjectType(PKG + "VectorOperators");
     private static final Type UNARY = Type.getObjectType(PKG + "VectorOperators$Unary");
-    private static final Type BINARY = Type.getObjectType(PKG + "VectorOperators$Binary");
+    static final Type BINARY = Type.getObjectType(PKG + "VectorOperators$Binary");
     private static final Type ASSOC = Type.getObjectType(PKG + "VectorOperators$Associative");
-    private static final Type COMPARISON = Type.getObjectType(PKG + "VectorOperators$Comparison");
+    static final Type COMPARISON = Type.getObjectType(PKG + "VectorOperators$Comparison");
 
     private final Map<Local, Integer> vectorLets = new HashMap<>();
     private LoopVar vectorVar;

@@ -14,14 +14,13 @@ import org.objectweb.asm.commons.Method;
  */
 final class VectorMathEmitter {
 
-    private static final String PKG = "jdk/incubator/vector/";
-    private static final Type FV = Type.getObjectType(PKG + "FloatVector");
-    private static final Type IV = Type.getObjectType(PKG + "IntVector");
-    private static final Type VEC = Type.getObjectType(PKG + "Vector");
-    private static final Type MASK = Type.getObjectType(PKG + "VectorMask");
-    private static final Type OPS = Type.getObjectType(PKG + "VectorOperators");
-    private static final Type BINARY = Type.getObjectType(PKG + "VectorOperators$Binary");
-    private static final Type COMPARISON = Type.getObjectType(PKG + "VectorOperators$Comparison");
+    private static final Type FV = VectorKernelEmitter.FV;
+    private static final Type IV = Type.getObjectType(VectorKernelEmitter.PKG + "IntVector");
+    private static final Type VEC = VectorKernelEmitter.VEC;
+    private static final Type MASK = VectorKernelEmitter.MASK;
+    private static final Type OPS = VectorKernelEmitter.OPS;
+    private static final Type BINARY = VectorKernelEmitter.BINARY;
+    private static final Type COMPARISON = VectorKernelEmitter.COMPARISON;
     private static final Type F = Type.FLOAT_TYPE;
     private static final Type I = Type.INT_TYPE;
 
