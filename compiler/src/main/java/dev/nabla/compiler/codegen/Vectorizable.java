@@ -133,8 +133,8 @@ final class Vectorizable {
      * Whether the vector emitter has a lane-wise form of {@code op}. It has none for sign and pow, nor for erf,
      * which VectorOperators lacks: a loop computing erf stays scalar and calls the runtime's Erf per element. Nor for
      * log, expm1 and log1p: VectorOperators has them, but C2's code and the interpreter's differ in the last bit for
-     * some inputs, and a run must not depend on when the JIT compiled a kernel; exp, tanh and sigmoid go through
-     * the runtime's VectorMath, which gives the same bits in every tier.
+     * some inputs, and a run must not depend on when the JIT compiled a kernel. exp, tanh and sigmoid are written out
+     * by VectorMathEmitter as the runtime's VectorMath computes them, with the same bits in every tier.
      */
     static boolean lanewise(Op op) {
         return op.elementwise() && op != Op.SIGN && op != Op.POW && op != Op.ERF
