@@ -6,11 +6,11 @@ import org.objectweb.asm.commons.GeneratorAdapter;
 import org.objectweb.asm.commons.Method;
 
 /**
- * Writes {@link VectorMath#exp} and {@link VectorMath#tanh} into a generated vector kernel, operation for operation,
- * with the same constants: the same bits in every JIT tier, as VectorMath's tests check against the scalar twins. A
- * call to VectorMath would be shorter, but C2 inlined it only where it judged the call site hot, and elsewhere passed
- * the vectors boxed: a GRU's training step allocated 43 KB (NoAllocationTest). Each method takes the operand
- * FloatVector from the stack and leaves the result there.
+ * Writes {@link VectorMath#expScalar} and {@link VectorMath#tanhScalar} into a generated vector kernel as Vector API
+ * calls, operation for operation, with the same constants: the same bits in every JIT tier (VectorMathKernelsTest). A
+ * call to a shared vector method would be shorter, but C2 inlined it only where it judged the call site hot, and
+ * elsewhere passed the vectors boxed: the GRU model of NoAllocationTest allocated 43 KB per round. Each method takes
+ * the operand FloatVector from the stack and leaves the result there.
  */
 final class VectorMathEmitter {
 
@@ -30,7 +30,7 @@ final class VectorMathEmitter {
         this.ga = ga;
     }
 
-    /** {@link VectorMath#exp}. */
+    /** {@link VectorMath#expScalar}, a lane at a time. */
     void exp() {
         ga.push(VectorMath.LOW);
         floats("max", F);
@@ -56,15 +56,7 @@ final class VectorMathEmitter {
         ga.loadLocal(r);
         floats("fma", VEC, VEC);
         ga.storeLocal(r);
-        ga.loadLocal(r);
-        ga.push(VectorMath.P0);
-        ga.push(VectorMath.P1);
-        floats("fma", F, F);
-        for (float coefficient : new float[] {VectorMath.P2, VectorMath.P3, VectorMath.P4, VectorMath.P5}) {
-            ga.loadLocal(r);
-            broadcast(c, coefficient);
-            floats("fma", VEC, VEC);
-        }
+        polynomial(r, c, VectorMath.P0, VectorMath.P1, VectorMath.P2, VectorMath.P3, VectorMath.P4, VectorMath.P5);
         ga.loadLocal(r);
         ga.loadLocal(r);
         floats("mul", VEC);
@@ -94,7 +86,7 @@ final class VectorMathEmitter {
         floats("mul", VEC);
     }
 
-    /** {@link VectorMath#tanh}. */
+    /** {@link VectorMath#tanhScalar}, a lane at a time. */
     void tanh() {
         int x = store(FV);
         ga.loadLocal(x);
@@ -104,15 +96,7 @@ final class VectorMathEmitter {
         ga.loadLocal(x);
         floats("mul", VEC);
         int z = store(FV);
-        ga.loadLocal(z);
-        ga.push(VectorMath.T0);
-        ga.push(VectorMath.T1);
-        floats("fma", F, F);
-        for (float coefficient : new float[] {VectorMath.T2, VectorMath.T3, VectorMath.T4}) {
-            ga.loadLocal(z);
-            broadcast(x, coefficient);
-            floats("fma", VEC, VEC);
-        }
+        polynomial(z, x, VectorMath.T0, VectorMath.T1, VectorMath.T2, VectorMath.T3, VectorMath.T4);
         ga.loadLocal(z);
         floats("mul", VEC);
         ga.loadLocal(x);
@@ -144,6 +128,22 @@ final class VectorMathEmitter {
         ga.push(VectorMath.TANH_SMALL);
         ga.invokeVirtual(FV, new Method("compare", MASK, new Type[] {COMPARISON, F}));
         floats("blend", VEC, MASK);
+    }
+
+    /**
+     * Horner's rule in the FloatVector of local {@code v}: {@code v.fma(c0, c1)}, then {@code .fma(v, c)} for each further
+     * coefficient, broadcast from the FloatVector of local {@code like}.
+     */
+    private void polynomial(int v, int like, float c0, float c1, float... more) {
+        ga.loadLocal(v);
+        ga.push(c0);
+        ga.push(c1);
+        floats("fma", F, F);
+        for (float coefficient : more) {
+            ga.loadLocal(v);
+            broadcast(like, coefficient);
+            floats("fma", VEC, VEC);
+        }
     }
 
     /**

@@ -19,13 +19,23 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
- * The vector kernels' exp, tanh and sigmoid are VectorMathEmitter's inline copies of VectorMath: the same bits as
- * VectorMath's scalar twins, lane for lane, whatever JIT tier runs them (the twins are plain IEEE arithmetic). Rows of 16
+ * The vector kernels' exp, tanh and sigmoid, as VectorMathEmitter writes them: the same bits as VectorMath's
+ * {@code expScalar} and {@code tanhScalar}, lane for lane, in the interpreter (the first call) and in C2 (after 3,000),
+ * so a run does not depend on when the JIT compiled a kernel. Rows of 16
  * floats are whole vectors (2 of 8 or 1 of 16), so no lane falls to the scalar tail's {@code Math.exp}.
  */
 class VectorMathKernelsTest {
 
     private static final Span S = Span.at("vm.nabla", 1, 1);
+    /**
+     * NaN, ±∞, ±0, the subnormal and largest floats; for exp the last finite result, the first infinite one, the
+     * subnormal results, the first zero and the clamps; for tanh either side of the switch between the polynomial and
+     * the exp form, and where it reaches 1 (VectorMathProperties checks the 2 ulp there).
+     */
+    private static final float[] EDGES = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f,
+        Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, Float.MAX_VALUE, -Float.MAX_VALUE, 1e-8f, -1e-8f,
+        88.72283f, 88.7229f, -87.33655f, -87.4f, -103.9f, -104f, -104.5f, -110f, -111f, 89f, 90f,
+        0.625f, Math.nextDown(0.625f), -0.625f, Math.nextUp(-0.625f), 9f, 9.1f, 44.4f, -44.4f};
 
     private static void sameBitsAsTwin(Op op, Function<Float, Float> twin) {
         GraphBuilder b = new GraphBuilder("vm");
@@ -40,10 +50,13 @@ class VectorMathKernelsTest {
         float[][] buffers = m.spec().allocate(batch);
         float[] in = buffers[m.spec().indicesOf(BufferRole.INPUT).get(0)];
         java.util.Random r = new java.util.Random(11);
-        float[] edges = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, 88.72283f, 88.7229f,
-            -103.9f, -110f, 0.625f, -0.625f, 9.1f, -44.4f, Float.MAX_VALUE, -Float.MAX_VALUE, 1e-8f};
         for (int i = 0; i < in.length; i++) {
-            in[i] = i < edges.length ? edges[i] : (float) (r.nextGaussian() * (i % 3 == 0 ? 40 : 3));
+            // the edge values, then random floats: uniform over exp's whole range, moderate, and near 0
+            in[i] = i < EDGES.length ? EDGES[i] : switch (i % 3) {
+                case 0 -> (float) (r.nextDouble() * 220 - 120);
+                case 1 -> (float) (r.nextGaussian() * 3);
+                default -> (float) (r.nextGaussian() * 1e-3);
+            };
         }
         // enough calls for C2 to compile the kernel, then once more: both tiers must give the twin's bits
         for (int round = 0; round < 3000; round++) {

@@ -1,24 +1,19 @@
 package dev.nabla.runtime.kernels;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.Vector;
-import jdk.incubator.vector.VectorOperators;
-
 /**
- * exp and tanh over a vector of floats, for the generated vector kernels, built from additions, multiplications, fused
- * multiply-adds, min, max and integer shifts only: operations whose IEEE results are the same in the interpreter, in
- * C1 and in C2. {@code FloatVector.lanewise(EXP)} is not: C2 compiles it to its own routine while the interpreter and
- * C1 take {@code Math.exp} per lane, and the two differ in the last bit for some inputs (so do tanh and log), so a
+ * exp and tanh as the generated vector kernels compute them, lane by lane, from additions, multiplications, fused
+ * multiply-adds, min, max and integer shifts only: operations whose IEEE results are the same in the interpreter, in C1
+ * and in C2. {@code FloatVector.lanewise(EXP)} is not: C2 compiles it to its own routine while the interpreter and C1
+ * take {@code Math.exp} per lane, and the two differ in the last bit for some inputs (so do tanh and log), so a
  * training run's floats depended on when the JIT compiled each kernel: a run resumed in a fresh JVM, or a Spark task,
- * parted from the uninterrupted run by a bit. {@link #expScalar} and {@link #tanhScalar} are the same sequences of
- * operations on one float; the tests hold each pair equal bit for bit. The generated kernels do not call these
- * methods: a call C2 does not inline passes its vectors boxed, and it judged them too large for every call site that
- * was not hot, so the compiler's VectorMathEmitter writes the same operations into each kernel, with these constants.
+ * parted from the uninterrupted run by a bit. The compiler's VectorMathEmitter writes these operations, with these
+ * constants, into each kernel as Vector API calls (a call to a shared vector method would be shorter, but C2 inlined it
+ * only where it judged the call site hot, and elsewhere passed the vectors boxed); its tests hold every lane equal to
+ * {@link #expScalar} and {@link #tanhScalar}, bit for bit, and this class's tests hold these within 2 ulp.
  *
- * <p>The method is Cephes' {@code expf}: {@code x = n·ln 2 + r} with {@code |r| <= ln 2 / 2}, a degree-6 polynomial
- * for {@code e^r}, then {@code 2^n} applied in two steps so that results down to the subnormals and up to infinity come
- * out without an out-of-range exponent. Within 2 ulp of the correctly rounded value over the whole float range.
+ * <p>exp is Cephes' {@code expf}: {@code x = n·ln 2 + r} with {@code |r| <= ln 2 / 2}, a degree-6 polynomial for
+ * {@code e^r}, then {@code 2^n} applied in two steps so that results down to the subnormals and up to infinity come out
+ * without an out-of-range exponent. tanh is Cephes' {@code tanhf}.
  */
 public final class VectorMath {
 
@@ -50,32 +45,7 @@ public final class VectorMath {
     private VectorMath() {
     }
 
-    /**
-     * e^x per lane; NaN stays NaN, -∞ gives 0, +∞ gives +∞. Declared on {@code Vector<Float>}, the type the generated
-     * kernels' values have on the operand stack.
-     */
-    public static FloatVector exp(Vector<Float> v) {
-        FloatVector x = (FloatVector) v;
-        FloatVector c = x.max(LOW).min(HIGH);
-        FloatVector t = c.fma(LOG2E, ROUNDER);
-        FloatVector n = t.sub(ROUNDER);
-        FloatVector r = n.fma(c.broadcast(-LN2_HI), c);
-        r = n.fma(c.broadcast(-LN2_LO), r);
-        FloatVector p = r.fma(P0, P1);
-        p = p.fma(r, c.broadcast(P2));
-        p = p.fma(r, c.broadcast(P3));
-        p = p.fma(r, c.broadcast(P4));
-        p = p.fma(r, c.broadcast(P5));
-        FloatVector e = p.mul(r.mul(r)).add(r).add(1f);
-        IntVector k = t.reinterpretAsInts().sub(ROUNDER_BITS);
-        IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
-        IntVector k2 = k.sub(k1);
-        FloatVector s1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector s2 = k2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return e.mul(s1).mul(s2);
-    }
-
-    /** {@link #exp}'s operations on one float, in the same order: the same bits. */
+    /** e^x as a generated vector kernel computes each lane; NaN stays NaN, -∞ gives 0, +∞ gives +∞. */
     public static float expScalar(float x) {
         float c = Math.min(Math.max(x, LOW), HIGH);
         float t = Math.fma(c, LOG2E, ROUNDER);
@@ -94,23 +64,7 @@ public final class VectorMath {
         return e * Float.intBitsToFloat((k1 + 127) << 23) * Float.intBitsToFloat((k2 + 127) << 23);
     }
 
-    /** tanh(x) per lane; NaN stays NaN, ±∞ give ±1. */
-    public static FloatVector tanh(Vector<Float> v) {
-        FloatVector x = (FloatVector) v;
-        FloatVector a = x.abs();
-        FloatVector z = x.mul(x);
-        FloatVector q = z.fma(T0, T1);
-        q = q.fma(z, x.broadcast(T2));
-        q = q.fma(z, x.broadcast(T3));
-        q = q.fma(z, x.broadcast(T4));
-        FloatVector small = q.mul(z).fma(x, x);
-        FloatVector e = exp(a.add(a));
-        FloatVector large = x.broadcast(1f).sub(x.broadcast(2f).div(e.add(1f)));
-        large = large.blend(large.neg(), x.compare(VectorOperators.LT, 0f));
-        return large.blend(small, a.compare(VectorOperators.LT, TANH_SMALL));
-    }
-
-    /** {@link #tanh}'s operations on one float, in the same order: the same bits. */
+    /** tanh(x) as a generated vector kernel computes each lane; NaN stays NaN, ±∞ give ±1. */
     public static float tanhScalar(float x) {
         float a = Math.abs(x);
         float z = x * x;
