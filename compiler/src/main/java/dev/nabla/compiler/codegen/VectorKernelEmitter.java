@@ -77,7 +77,7 @@ final class VectorKernelEmitter extends KernelEmitter {
         ga.math(GeneratorAdapter.ADD, Type.INT_TYPE);
         ga.storeLocal(bound);
         int lanes = speciesInt("length", -1);
-        Map<Stmt.Accum, Integer> partials = startPartials(f);
+        Map<Stmt.Accum, int[]> partials = startPartials(f);
         Label top = ga.mark();
         Label tail = ga.newLabel();
         ga.loadLocal(v);
@@ -111,21 +111,47 @@ final class VectorKernelEmitter extends KernelEmitter {
         return local;
     }
 
-    /** One vector of partial results per accumulation in the loop, starting at the operation's identity. */
-    private Map<Stmt.Accum, Integer> startPartials(Stmt.For f) {
-        Map<Stmt.Accum, Integer> partials = new LinkedHashMap<>();
+    /**
+     * The vectors of partial results of each accumulation in the loop ({@link #partialCount}), each starting at the
+     * operation's identity.
+     */
+    private Map<Stmt.Accum, int[]> startPartials(Stmt.For f) {
+        Map<Stmt.Accum, int[]> partials = new LinkedHashMap<>();
+        int count = partialCount(f);
         for (Stmt s : f.body()) {
             if (s instanceof Stmt.Accum a) {
-                int p = ga.newLocal(FV);
-                broadcast(() -> ga.push(a.op() == Stmt.AccOp.SUM ? 0f : Float.NEGATIVE_INFINITY));
-                ga.storeLocal(p);
+                int[] p = new int[count];
+                for (int i = 0; i < count; i++) {
+                    p[i] = ga.newLocal(FV);
+                    broadcast(() -> ga.push(a.op() == Stmt.AccOp.SUM ? 0f : Float.NEGATIVE_INFINITY));
+                    ga.storeLocal(p[i]);
+                }
                 partials.put(a, p);
             }
         }
         return partials;
     }
 
-    private void vectorStmt(Stmt s, Map<Stmt.Accum, Integer> partials) {
+    /**
+     * How many vectors of partial results an accumulation in {@code f} keeps: {@link #LONG_PARTIALS} where the loop
+     * runs over the batch or at least {@link #LONG_TRIP} iterations, else one. One vector makes the loop a chain of
+     * dependent adds, one per vector of input, each waiting for the last (3-4 cycles). The partials take turns (each
+     * iteration adds into the first and moves the others down one), so each add waits for the one
+     * {@link #LONG_PARTIALS} iterations back. W1's L2 term (sums of squares of 784 rows of 256 floats, written as
+     * these loops) took 16 µs against 20 with one partial, standalone in one JVM with the weights in cache
+     * (docs/benchmarks.md).
+     */
+    private static int partialCount(Stmt.For f) {
+        return f.extent().batch() || f.extent().c() >= LONG_TRIP ? LONG_PARTIALS : 1;
+    }
+
+    /** Vectors of partial results for a long accumulation loop ({@link #partialCount}). */
+    static final int LONG_PARTIALS = 4;
+
+    /** The trip count from which an accumulation loop keeps {@link #LONG_PARTIALS} (four vectors of 16 lanes). */
+    static final int LONG_TRIP = 64;
+
+    private void vectorStmt(Stmt s, Map<Stmt.Accum, int[]> partials) {
         switch (s.kind()) {
             case STORE -> {
                 Stmt.Store st = (Stmt.Store) s;
@@ -143,23 +169,30 @@ final class VectorKernelEmitter extends KernelEmitter {
             }
             case ACCUM -> {
                 Stmt.Accum a = (Stmt.Accum) s;
-                int p = partials.get(a);
-                ga.loadLocal(p);
+                int[] p = partials.get(a);
+                ga.loadLocal(p[0]);
                 ga.getStatic(OPS, a.op() == Stmt.AccOp.SUM ? "ADD" : "MAX", ASSOC);
                 vexpr(a.value());
                 ga.invokeVirtual(FV, new Method("lanewise", FV, new Type[] {BINARY, VEC}));
-                ga.storeLocal(p);
+                for (int i = 1; i < p.length; i++) {
+                    ga.loadLocal(p[i]);
+                    ga.storeLocal(p[i - 1]);
+                }
+                ga.storeLocal(p[p.length - 1]);
             }
             case FOR, ACC_INIT, GEMM, CALL -> throw new IllegalStateException("not vectorizable: " + s);
         }
     }
 
-    /** {@code acc = acc (+|max) partial.reduceLanes(ADD|MAX)}, in double. */
-    private void reducePartial(Stmt.Accum a, int partial) {
+    /**
+     * {@code acc = acc (+|max) partial.reduceLanes(ADD|MAX)}, in double, where partial combines the partials
+     * pairwise: {@code (p0 + p1) + (p2 + p3)}.
+     */
+    private void reducePartial(Stmt.Accum a, int[] partials) {
         int local = scalarLocal(a.acc());
         boolean sum = a.op() == Stmt.AccOp.SUM;
         ga.loadLocal(local);
-        ga.loadLocal(partial);
+        combine(sum, partials, 0, partials.length);
         ga.getStatic(OPS, sum ? "ADD" : "MAX", ASSOC);
         ga.invokeVirtual(FV, new Method("reduceLanes", Type.FLOAT_TYPE, new Type[] {ASSOC}));
         ga.cast(Type.FLOAT_TYPE, Type.DOUBLE_TYPE);
@@ -169,6 +202,19 @@ final class VectorKernelEmitter extends KernelEmitter {
             ga.invokeStatic(Type.getType(Math.class), Methods.of("double max (double, double)"));
         }
         ga.storeLocal(local);
+    }
+
+    /** Pushes partials {@code [from, to)} combined pairwise, halves first. */
+    private void combine(boolean sum, int[] partials, int from, int to) {
+        if (to - from == 1) {
+            ga.loadLocal(partials[from]);
+            return;
+        }
+        int mid = (from + to) / 2;
+        combine(sum, partials, from, mid);
+        ga.getStatic(OPS, sum ? "ADD" : "MAX", ASSOC);
+        combine(sum, partials, mid, to);
+        ga.invokeVirtual(FV, new Method("lanewise", FV, new Type[] {BINARY, VEC}));
     }
 
     private void species() {

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /** Each op alone (in several shapes and attributes), compiled, against the double reference, both families. */
@@ -29,6 +30,11 @@ class OneOpTest {
     private static final Shape X = Shape.of(Shape.BATCH, 3, 37);
     /** Row widths around one vector of 8 or 16 floats: none, one, one and a tail, and just under the usual minimum. */
     private static final int[] SHORT_ROWS = {7, 8, 10, 17, 31};
+    /**
+     * Rows long enough for the vector emitter to keep four vectors of partial results per accumulation: exactly four
+     * vectors of 16, and 255 (15 vectors of 16 or 31 of 8, then a tail, so the partials end out of turn).
+     */
+    private static final int[] LONG_ROWS = {64, 255};
 
     record Case(String name, Graph graph) {
     }
@@ -108,6 +114,13 @@ class OneOpTest {
                                 (b, in) -> b.add(op, List.of(in.get(0)), new Attr.Axes(axes, keep), S, "y"))));
                     }
                 }
+                for (int width : LONG_ROWS) {
+                    for (List<Integer> axes : List.of(List.of(1), List.of(0, 1))) {
+                        out.add(new Case("[B," + width + "] " + axes, single(op.mnemonic(),
+                                List.of(TensorType.f32(Shape.BATCH, width)),
+                                (b, in) -> b.add(op, List.of(in.get(0)), new Attr.Axes(axes, false), S, "y"))));
+                    }
+                }
             }
             case AXIS -> {
                 if (op == Op.ONE_HOT) {
@@ -118,7 +131,7 @@ class OneOpTest {
                         out.add(new Case("axis " + axis, single(op.mnemonic(), List.of(x),
                                 (b, in) -> b.add(op, List.of(in.get(0)), new Attr.Axis(axis), S, "y"))));
                     }
-                    for (int width : SHORT_ROWS) {
+                    for (int width : IntStream.concat(IntStream.of(SHORT_ROWS), IntStream.of(LONG_ROWS)).toArray()) {
                         out.add(new Case("[B," + width + "] axis 1", single(op.mnemonic(),
                                 List.of(TensorType.f32(Shape.BATCH, width)),
                                 (b, in) -> b.add(op, List.of(in.get(0)), new Attr.Axis(1), S, "y"))));
