@@ -44,6 +44,11 @@ class KernelEmitter {
     private static final Type BODY = Type.getType(Parallel.Body.class);
     private static final String BODY_FACTORY = Type.getMethodDescriptor(BODY);
     private static final Type RANGE_TYPE = Type.getMethodType(RANGE.getDescriptor());
+    /** A shared reduction's body over {@code [from, to)}: the kernel's arguments, then from and to; its result. */
+    static final Method REDUCTION_RANGE = Method.getMethod("double r (float[][], int, float[], int, int)");
+    private static final Type REDUCTION = Type.getType(Parallel.Reduction.class);
+    private static final String REDUCTION_FACTORY = Type.getMethodDescriptor(REDUCTION);
+    private static final Type REDUCTION_RANGE_TYPE = Type.getMethodType(REDUCTION_RANGE.getDescriptor());
     private static final Handle METAFACTORY = new Handle(Opcodes.H_INVOKESTATIC, "java/lang/invoke/LambdaMetafactory",
             "metafactory", "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;"
             + "Ljava/lang/invoke/MethodType;Ljava/lang/invoke/MethodHandle;Ljava/lang/invoke/MethodType;)"
@@ -90,14 +95,18 @@ class KernelEmitter {
      * Emits the whole method: buffer locals, statements, return; the line is the model source line. A top-level
      * loop that {@link ParallelLoop} accepts becomes a method of its own over a range of its iterations, run
      * through {@link Parallel#forRange}. {@code parallel} is {@link ParallelLoop#qualifying} of its body, decided
-     * once for both families.
+     * once for both families. A top-level reduction that {@link ParallelLoop#reduction} accepts becomes a method over
+     * a range returning that range's result, run through {@link Parallel#reduce}.
      */
     final void emit(Kernel k, boolean[] parallel) {
         work = Vectorizable.work(k.body());
         begin(k, k.body());
         for (int i = 0; i < k.body().size(); i++) {
+            ParallelLoop.Reduction r;
             if (parallel[i]) {
                 parallel(k, i, (Stmt.For) k.body().get(i));
+            } else if ((r = ParallelLoop.reduction(k.body(), i)) != null) {
+                reduction(k, i, (Stmt.For) k.body().get(i), r);
             } else {
                 stmt(k.body().get(i));
             }
@@ -115,6 +124,43 @@ class KernelEmitter {
         loop(f, () -> ga.loadArg(3), () -> ga.loadArg(4));
         ga.returnValue();
         ga.endMethod();
+    }
+
+    /**
+     * The reduction's range method: the lets before the loop, recomputed, the accumulator at its identity, the loop
+     * from argument 3 to argument 4, the accumulator returned.
+     */
+    private void emitReduction(Kernel k, List<Stmt> prelude, Stmt accInit, Stmt.For f, Local acc) {
+        List<Stmt> all = new ArrayList<>(prelude);
+        all.add(f);
+        begin(k, all);
+        stmts(prelude);
+        stmt(accInit);
+        loop(f, () -> ga.loadArg(3), () -> ga.loadArg(4));
+        ga.loadLocal(scalarLocal(acc));
+        ga.returnValue();
+        ga.endMethod();
+    }
+
+    /** {@code acc = Parallel.reduce(range method, ...)}, the accumulator initialised just before to the identity. */
+    private void reduction(Kernel k, int position, Stmt.For f, ParallelLoop.Reduction r) {
+        String range = methodName + "$" + position;
+        KernelEmitter body = sibling(range, REDUCTION_RANGE);
+        body.work = work;
+        body.emitReduction(k, ParallelLoop.prelude(k.body(), position), k.body().get(position - 1), f, r.acc());
+        ga.invokeDynamic("run", REDUCTION_FACTORY, METAFACTORY, REDUCTION_RANGE_TYPE,
+                new Handle(Opcodes.H_INVOKESTATIC, owner, range, REDUCTION_RANGE.getDescriptor(), false),
+                REDUCTION_RANGE_TYPE);
+        ga.loadArg(0);
+        ga.loadArg(1);
+        ga.loadArg(2);
+        size(f.extent());
+        ga.push(vectorizes(f) ? VECTOR_ALIGN : 1);
+        ga.push(ParallelLoop.elementsPerIteration(f));
+        ga.push(r.op() == Stmt.AccOp.MAX);
+        ga.invokeStatic(PARALLEL, Methods.of("double reduce (dev.nabla.runtime.kernels.Parallel$Reduction, float[][], "
+                + "int, float[], int, int, int, boolean)"));
+        ga.storeLocal(scalarLocal(r.acc()));
     }
 
     private void parallel(Kernel k, int position, Stmt.For f) {

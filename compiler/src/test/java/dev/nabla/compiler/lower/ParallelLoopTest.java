@@ -8,6 +8,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Which loops may have their iterations split over threads: disjoint writes, nothing carried between iterations. */
@@ -83,5 +84,51 @@ class ParallelLoopTest {
     void smallStaticLoopDoesNotQualify() {
         Stmt loop = new Stmt.For(i, Size.of(1000), List.of(new Stmt.Store(OUT, Index.of(i), new Expr.Load(IN, Index.of(i)))));
         assertFalse(ParallelLoop.qualifies(List.of(loop), 0));
+    }
+
+    /** An L2 term: {@code acc = 0; for i < rows: for j < 256: acc += w[i,j]^2; out[0] = acc}. */
+    private List<Stmt> sumOfSquares(Local acc, double init, Stmt.AccOp op, int rows, Stmt... extra) {
+        Expr w = new Expr.Load(IN, row(256));
+        List<Stmt> inner = new java.util.ArrayList<>(List.of(new Stmt.Accum(acc, op, Expr.bin(Op.MUL, w, w))));
+        inner.addAll(List.of(extra));
+        return List.of(new Stmt.AccInit(acc, init),
+                new Stmt.For(i, Size.of(rows), List.of(new Stmt.For(j, Size.of(256), inner))),
+                new Stmt.Store(OUT, Index.ZERO, new Expr.Read(acc)));
+    }
+
+    @Test
+    void sumOfSquaresOverALargeWeightMatrixIsASharedReduction() {
+        Local acc = new Local("acc", true);
+        assertEquals(new ParallelLoop.Reduction(acc, Stmt.AccOp.SUM),
+                ParallelLoop.reduction(sumOfSquares(acc, 0, Stmt.AccOp.SUM, 1024), 1));
+        assertEquals(new ParallelLoop.Reduction(acc, Stmt.AccOp.MAX),
+                ParallelLoop.reduction(sumOfSquares(acc, Double.NEGATIVE_INFINITY, Stmt.AccOp.MAX, 1024), 1));
+    }
+
+    @Test
+    void reductionsThatCannotBeCutInChunksAreLeftAlone() {
+        Local acc = new Local("acc", true);
+        // below 2^18 elements: W1's 784 x 256
+        assertNull(ParallelLoop.reduction(sumOfSquares(acc, 0, Stmt.AccOp.SUM, 784), 1));
+        assertNull(ParallelLoop.reduction(sumOfSquares(acc, 0, Stmt.AccOp.SUM, 1023), 1));
+        // an accumulator not starting at its operation's identity would count the start once per chunk
+        assertNull(ParallelLoop.reduction(sumOfSquares(acc, 1, Stmt.AccOp.SUM, 1024), 1));
+        assertNull(ParallelLoop.reduction(sumOfSquares(acc, 0, Stmt.AccOp.MAX, 1024), 1));
+        // a loop that also writes, or reads its running total
+        assertNull(ParallelLoop.reduction(sumOfSquares(acc, 0, Stmt.AccOp.SUM, 1024,
+                new Stmt.Store(OUT, row(256), new Expr.Load(IN, row(256)))), 1));
+        assertNull(ParallelLoop.reduction(sumOfSquares(acc, 0, Stmt.AccOp.SUM, 1024,
+                new Stmt.Accum(acc, Stmt.AccOp.SUM, new Expr.Read(acc))), 1));
+        // two operations into one accumulator
+        assertNull(ParallelLoop.reduction(sumOfSquares(acc, 0, Stmt.AccOp.SUM, 1024,
+                new Stmt.Accum(acc, Stmt.AccOp.MAX, new Expr.Load(IN, row(256)))), 1));
+        // not the loop right after the accumulator's start, or no loop at all
+        List<Stmt> body = sumOfSquares(acc, 0, Stmt.AccOp.SUM, 1024);
+        assertNull(ParallelLoop.reduction(List.of(body.get(0), new Stmt.Store(OUT, Index.ZERO, Expr.c(1)), body.get(1)), 2));
+        assertNull(ParallelLoop.reduction(body, 2));
+        assertNull(ParallelLoop.reduction(body, 0));
+        // over the batch (a loss averaged over the batch): left as it is, short at the usual batch sizes
+        assertNull(ParallelLoop.reduction(List.of(body.get(0), new Stmt.For(i, new Size(1, true),
+                ((Stmt.For) body.get(1)).body())), 1));
     }
 }

@@ -5,7 +5,8 @@ package dev.nabla.runtime.kernels;
  * on the same helper threads: the optimizer's update and the large elementwise loops of a training step. The
  * compiler only hands over loops whose iterations write disjoint elements and carry nothing from one iteration to
  * the next, so every element is computed by the same operations whatever the cut: results do not depend on the
- * thread count. Nothing is allocated per call after warm-up.
+ * thread count. Large reductions into one value ({@link #reduce}: an L2 term over a weight matrix) are cut into
+ * chunks that do not depend on it either. Nothing is allocated per call after warm-up.
  */
 public final class Parallel {
 
@@ -26,6 +27,30 @@ public final class Parallel {
     private static final int PARTS_PER_THREAD = 4;
 
     private static final ThreadLocal<RangeJob> JOBS = ThreadLocal.withInitial(RangeJob::new);
+
+    /** A kernel's reduction over {@code [from, to)} of its outermost variable: that range's sum, or its maximum. */
+    @FunctionalInterface
+    public interface Reduction {
+        double run(float[][] buffers, int batch, float[] hyper, int from, int to);
+    }
+
+    /**
+     * The chunks a reduction is cut into, whatever the thread count: each chunk's result, then their combination in
+     * chunk order, are the same floats on one thread or several.
+     */
+    static final int REDUCTION_CHUNKS = 16;
+
+    /**
+     * A reduction is split over the threads from this many elements: one whose data fits the caller's L2 ran slower
+     * split, the helper reading its half from the other core. W1's L2 term over 784 x 256 weights took 23-24 µs on
+     * one thread and 15-54 µs split; over 1,024 x 784 weights, 62-80 µs against 40-58 split (generated kernel called
+     * alone, the two alternating in rounds of 500 calls, docs/benchmarks.md).
+     */
+    static final long REDUCTION_MIN_ELEMENTS = 1L << 18;
+    /** The threshold in force; tests lower it to split small reductions. */
+    static volatile long reductionMinElements = REDUCTION_MIN_ELEMENTS;
+
+    private static final ThreadLocal<ReductionJob> REDUCTIONS = ThreadLocal.withInitial(ReductionJob::new);
 
     private Parallel() {
     }
@@ -53,6 +78,34 @@ public final class Parallel {
             }
         }
         body.run(buffers, batch, hyper, 0, n);
+    }
+
+    /**
+     * The sum ({@code max} false) or maximum over {@code [0, n)} of {@code body}, as a double: {@code body} over
+     * {@link #REDUCTION_CHUNKS} chunks cut at multiples of {@code align} iterations, split over the threads from
+     * {@link #REDUCTION_MIN_ELEMENTS} elements ({@code n * elementsPerIteration}), then the chunks' results combined in order
+     * (the sum from 0, the maximum from negative infinity, as {@code Math.max}). The same floats for any thread
+     * count. The compiler hands over only loops whose accumulator starts at that identity and that write nothing.
+     */
+    public static double reduce(Reduction body, float[][] buffers, int batch, float[] hyper, int n, int align,
+                                int elementsPerIteration, boolean max) {
+        if (n <= 0) {
+            return max ? Double.NEGATIVE_INFINITY : 0;
+        }
+        ReductionJob job = REDUCTIONS.get();
+        int chunks = job.set(body, buffers, batch, hyper, n, Math.max(1, align));
+        try {
+            boolean split = Gemm.threads() > 1 && chunks > 1
+                    && (long) n * elementsPerIteration >= reductionMinElements && Gemm.runParts(job, chunks);
+            if (!split) {
+                for (int q = 0; q < chunks; q++) {
+                    job.part(q);
+                }
+            }
+            return job.combine(max);
+        } finally {
+            job.clear();
+        }
     }
 
     /**
@@ -136,6 +189,55 @@ public final class Parallel {
         }
 
         /** Drops the references so a finished loop does not keep a model's buffers reachable. */
+        void clear() {
+            body = null;
+            buffers = null;
+            hyper = null;
+        }
+    }
+
+    /** One reduction cut into chunks, with each chunk's result; one holder per calling thread. */
+    private static final class ReductionJob implements GemmPool.Job {
+        private final double[] partials = new double[REDUCTION_CHUNKS];
+        private Reduction body;
+        private float[][] buffers;
+        private int batch;
+        private float[] hyper;
+        private int n;
+        private int align;
+        private int units;
+        private int chunks;
+
+        int set(Reduction body, float[][] buffers, int batch, float[] hyper, int n, int align) {
+            this.body = body;
+            this.buffers = buffers;
+            this.batch = batch;
+            this.hyper = hyper;
+            this.n = n;
+            this.align = align;
+            this.units = (n + align - 1) / align;
+            this.chunks = Math.min(units, REDUCTION_CHUNKS);
+            return chunks;
+        }
+
+        @Override
+        public void part(int q) {
+            partials[q] = body.run(buffers, batch, hyper, cut(q), cut(q + 1));
+        }
+
+        private int cut(int q) {
+            return (int) Math.min(n, (long) q * units / chunks * align);
+        }
+
+        double combine(boolean max) {
+            double r = partials[0];
+            for (int q = 1; q < chunks; q++) {
+                r = max ? Math.max(r, partials[q]) : r + partials[q];
+            }
+            return r;
+        }
+
+        /** Drops the references so a finished reduction does not keep a model's buffers reachable. */
         void clear() {
             body = null;
             buffers = null;
