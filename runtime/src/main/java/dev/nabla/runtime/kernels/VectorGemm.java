@@ -160,6 +160,10 @@ final class VectorGemm implements GemmKernel {
         boolean aligned = j0 % W == 0 && (j1 == call.n || j1 % W == 0);
         float[][] packed = aligned ? call.packedB : null;
         int j = j0;
+        if (ROWS_OUTER && packed != null && VECTORS == 2 && VectorEpilogue.mode(call) == VectorEpilogue.ACC
+                && call.k <= K_BLOCK) {
+            j = rowsOuter(call, i0, i1, j0, j1, a, packed);
+        }
         for (; j + W <= j1; j += W) {
             columns(call, i0, i1, j, W, scratch, a, tile, packed);
         }
@@ -271,6 +275,57 @@ final class VectorGemm implements GemmKernel {
         if (!intoC) {
             VectorEpilogue.finish(d, 0, W, i1 - i0, W, call, i0, j, mode);
         }
+    }
+
+    /**
+     * Whether a product added onto C (a weight gradient: Aᵀ·B onto the L2 term, k = the batch) takes its full panels
+     * row tiles outside, panels inside ({@link #rowsOuter}), when B is packed for the call and its panels are not taken
+     * in k-blocks. {@code -Dnabla.gemm.rowsOuter=false} takes them panel by panel, each over all row tiles, as other
+     * products do. Paired in one JVM against that, beside an A/A control (docs/benchmarks.md): TN 784 x 1,024 x 128
+     * added onto C, one thread, 0.58-0.66 of the time; W1's 784 x 256 x 128, 0.97 on one thread and 0.72-1.03
+     * (median 0.92) on two; 784 x 1,024 x 512, 0.92-0.98 on one thread, 0.92-1.02 on two; 256 x 128 x 128, 0.96-1.04.
+     * The sums are the same bits either way: each element of C takes the same steps in the same order.
+     */
+    static final boolean ROWS_OUTER = !"false".equals(System.getProperty("nabla.gemm.rowsOuter"));
+
+    /**
+     * Panels a row tile of {@link #rowsOuter} visits before the next row tile: as many as fill {@code GROUP_FLOATS}
+     * floats (128 KB, a quarter of L2) at the product's depth, so that the group's panels stay in L2 while every row
+     * tile of the part reads them. W1's weight gradients (k = 128) take 16 panels at a time; at k = 512, 4.
+     */
+    static final int GROUP_FLOATS = 32 * 1024;
+
+    /**
+     * The full panels of {@code [j0, j1)} of a product added onto C, in groups of panels ({@link #GROUP_FLOATS}), each
+     * group row tile by row tile: a row tile's A (4 x k floats) is read from L1 for every panel of the group, and its
+     * rows of C are read and written along the row rather than one 64-byte piece per row and panel. Panel by panel,
+     * each panel streamed all of A again from L2, and the tiles of C it visited lay 4 rows apart, a stride the
+     * prefetchers do not follow. Returns the first column left (strips and padded panels go the usual way).
+     */
+    private static int rowsOuter(GemmCall call, int i0, int i1, int j0, int j1, float[] a, float[][] packed) {
+        int k = call.k;
+        int n = call.n;
+        int jEnd = j0 + (j1 - j0) / W * W;
+        int group = Math.max(1, GROUP_FLOATS / Math.max(1, k * W)) * W;
+        for (int g0 = j0; g0 < jEnd; g0 += group) {
+            int g1 = Math.min(jEnd, g0 + group);
+            int i = i0;
+            for (; i + ROWS <= i1; i += ROWS) {
+                int row = rowStart(call, i);
+                for (int j = g0; j < g1; j += W) {
+                    TwoVectorTiles.tile4x2Acc(a, row, packed[VectorPackedB.index(j, n)], 0, k, call.c,
+                            call.cOff + i * n + j, n);
+                }
+            }
+            for (; i < i1; i++) {
+                int row = rowStart(call, i);
+                for (int j = g0; j < g1; j += W) {
+                    TwoVectorTiles.tile1x2Acc(a, row, packed[VectorPackedB.index(j, n)], 0, k, call.c,
+                            call.cOff + i * n + j);
+                }
+            }
+        }
+        return jEnd;
     }
 
     @Override

@@ -97,6 +97,19 @@ class GemmReferenceProperties {
      * 9 to 15 columns after the full panels (W1's 10 classes), which the 2-vector kernel computes as one panel padded
      * with zero columns: every epilogue, both layouts of A and B, accumulating or not, row counts around the tile.
      */
+    /**
+     * Products added onto C deep enough that their panels are taken in several groups ({@code VectorGemm.rowsOuter}:
+     * 2 panels at k = 1,024, 2 or 3 at 775), with rows and columns left after the full tiles and panels.
+     */
+    @Example
+    void accumulatedProductsInGroupsOfPanelsMatchReference() {
+        for (int[] s : new int[][] {{784, 256, 1024}, {255, 100, 775}, {5, 97, 1024}, {1, 64, 775}}) {
+            for (boolean transA : new boolean[] {true, false}) {
+                check(VectorGemm.INSTANCE, new Problem(transA, false, s[0], s[1], s[2], true, false, Gemm.ACT_NONE, 5));
+            }
+        }
+    }
+
     @Example
     void paddedPanelColumnsMatchReference() {
         int l = VectorGemm.lanes();
