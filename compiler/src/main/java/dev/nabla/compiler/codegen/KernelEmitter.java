@@ -43,12 +43,11 @@ class KernelEmitter {
     private static final Type PARALLEL = Type.getType(Parallel.class);
     private static final Type BODY = Type.getType(Parallel.Body.class);
     private static final String BODY_FACTORY = Type.getMethodDescriptor(BODY);
-    private static final Type RANGE_TYPE = Type.getMethodType(RANGE.getDescriptor());
     /** A shared reduction's body over {@code [from, to)}: the kernel's arguments, then from and to; its result. */
     static final Method REDUCTION_RANGE = Method.getMethod("double r (float[][], int, float[], int, int)");
     private static final Type REDUCTION = Type.getType(Parallel.Reduction.class);
     private static final String REDUCTION_FACTORY = Type.getMethodDescriptor(REDUCTION);
-    private static final Type REDUCTION_RANGE_TYPE = Type.getMethodType(REDUCTION_RANGE.getDescriptor());
+
     private static final Handle METAFACTORY = new Handle(Opcodes.H_INVOKESTATIC, "java/lang/invoke/LambdaMetafactory",
             "metafactory", "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;"
             + "Ljava/lang/invoke/MethodType;Ljava/lang/invoke/MethodHandle;Ljava/lang/invoke/MethodType;)"
@@ -148,15 +147,7 @@ class KernelEmitter {
         KernelEmitter body = sibling(range, REDUCTION_RANGE);
         body.work = work;
         body.emitReduction(k, ParallelLoop.prelude(k.body(), position), k.body().get(position - 1), f, r.acc());
-        ga.invokeDynamic("run", REDUCTION_FACTORY, METAFACTORY, REDUCTION_RANGE_TYPE,
-                new Handle(Opcodes.H_INVOKESTATIC, owner, range, REDUCTION_RANGE.getDescriptor(), false),
-                REDUCTION_RANGE_TYPE);
-        ga.loadArg(0);
-        ga.loadArg(1);
-        ga.loadArg(2);
-        size(f.extent());
-        ga.push(vectorizes(f) ? VECTOR_ALIGN : 1);
-        ga.push(ParallelLoop.elementsPerIteration(f));
+        rangeArguments(range, REDUCTION_FACTORY, REDUCTION_RANGE, f);
         ga.push(r.op() == Stmt.AccOp.MAX);
         ga.invokeStatic(PARALLEL, Methods.of("double reduce (dev.nabla.runtime.kernels.Parallel$Reduction, float[][], "
                 + "int, float[], int, int, int, boolean)"));
@@ -168,16 +159,26 @@ class KernelEmitter {
         KernelEmitter body = sibling(range, RANGE);
         body.work = work;
         body.emitRange(k, ParallelLoop.prelude(k.body(), position), f);
-        ga.invokeDynamic("run", BODY_FACTORY, METAFACTORY,
-                RANGE_TYPE, new Handle(Opcodes.H_INVOKESTATIC, owner, range, RANGE.getDescriptor(), false), RANGE_TYPE);
+        rangeArguments(range, BODY_FACTORY, RANGE, f);
+        ga.invokeStatic(PARALLEL, Methods.of(
+                "void forRange (dev.nabla.runtime.kernels.Parallel$Body, float[][], int, float[], int, int, int)"));
+    }
+
+    /**
+     * Pushes what {@code Parallel.forRange} and {@code Parallel.reduce} take first: the range method {@code range} as
+     * the functional interface {@code factory} makes (a non-capturing lambda, no allocation), the kernel's buffers,
+     * batch and hyper, the loop's extent, its cut alignment and its elements per iteration.
+     */
+    private void rangeArguments(String range, String factory, Method rangeMethod, Stmt.For f) {
+        Type type = Type.getMethodType(rangeMethod.getDescriptor());
+        ga.invokeDynamic("run", factory, METAFACTORY, type,
+                new Handle(Opcodes.H_INVOKESTATIC, owner, range, rangeMethod.getDescriptor(), false), type);
         ga.loadArg(0);
         ga.loadArg(1);
         ga.loadArg(2);
         size(f.extent());
         ga.push(vectorizes(f) ? VECTOR_ALIGN : 1);
         ga.push(ParallelLoop.elementsPerIteration(f));
-        ga.invokeStatic(PARALLEL, Methods.of(
-                "void forRange (dev.nabla.runtime.kernels.Parallel$Body, float[][], int, float[], int, int, int)"));
     }
 
     /** Starts the method: line number, one local per buffer {@code body} touches. */

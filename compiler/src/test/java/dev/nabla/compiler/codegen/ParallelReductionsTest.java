@@ -18,11 +18,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -76,5 +78,29 @@ class ParallelReductionsTest {
                 assertArrayEquals(one[i], two[i], "buffer " + m.spec().buffers().get(i).name());
             }
         }
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
+    void chunkedReductionsAllocateNothingAfterWarmUp(boolean vector) {
+        Graph g = reductions(600, 500);
+        ModelIr model = new ModelIr("L2", "l2.nabla", g, g, TrainConfig.EMPTY, Map.of());
+        CompiledModel m = Harness.load(ModelCompiler.compile(model, OptimizerSpec.sgd(0.1, 0, 0)), vector);
+        float[][] b = Harness.randomBuffers(m.spec(), 4, 9);
+        Gemm.setThreads(2);
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().getId();
+        long allocated = -1;
+        for (int round = 0; round < 20 && allocated != 0; round++) {
+            for (int call = 0; call < 200; call++) {
+                m.predict(b, 4);
+            }
+            long before = mx.getThreadAllocatedBytes(tid);
+            for (int call = 0; call < 20; call++) {
+                m.predict(b, 4);
+            }
+            allocated = mx.getThreadAllocatedBytes(tid) - before;
+        }
+        assertEquals(0, allocated, "bytes allocated by 20 calls");
     }
 }

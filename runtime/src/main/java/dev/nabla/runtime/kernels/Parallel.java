@@ -156,19 +156,18 @@ public final class Parallel {
         return true;
     }
 
-    /** One loop cut into {@code parts} ranges, one holder per calling thread. */
-    private static final class RangeJob implements GemmPool.Job {
-        private Body body;
-        private float[][] buffers;
-        private int batch;
-        private float[] hyper;
+    /** A loop's arguments, and its cut into {@code parts} ranges at multiples of {@code align} iterations. */
+    private abstract static class Ranges implements GemmPool.Job {
+        float[][] buffers;
+        int batch;
+        float[] hyper;
         private int n;
         private int align;
         private int units;
-        private int parts;
+        int parts;
 
-        int set(Body body, float[][] buffers, int batch, float[] hyper, int n, int align, int maxParts) {
-            this.body = body;
+        /** Takes the loop's arguments; returns the number of ranges, at most {@code maxParts}. */
+        final int cutInto(float[][] buffers, int batch, float[] hyper, int n, int align, int maxParts) {
             this.buffers = buffers;
             this.batch = batch;
             this.hyper = hyper;
@@ -179,45 +178,47 @@ public final class Parallel {
             return parts;
         }
 
-        @Override
-        public void part(int q) {
-            body.run(buffers, batch, hyper, cut(q), cut(q + 1));
-        }
-
-        private int cut(int q) {
+        /** Where range {@code q} starts. */
+        final int cut(int q) {
             return (int) Math.min(n, (long) q * units / parts * align);
         }
 
         /** Drops the references so a finished loop does not keep a model's buffers reachable. */
         void clear() {
-            body = null;
             buffers = null;
             hyper = null;
         }
     }
 
+    /** One loop cut into {@code parts} ranges, one holder per calling thread. */
+    private static final class RangeJob extends Ranges {
+        private Body body;
+
+        int set(Body body, float[][] buffers, int batch, float[] hyper, int n, int align, int maxParts) {
+            this.body = body;
+            return cutInto(buffers, batch, hyper, n, align, maxParts);
+        }
+
+        @Override
+        public void part(int q) {
+            body.run(buffers, batch, hyper, cut(q), cut(q + 1));
+        }
+
+        @Override
+        void clear() {
+            super.clear();
+            body = null;
+        }
+    }
+
     /** One reduction cut into chunks, with each chunk's result; one holder per calling thread. */
-    private static final class ReductionJob implements GemmPool.Job {
+    private static final class ReductionJob extends Ranges {
         private final double[] partials = new double[REDUCTION_CHUNKS];
         private Reduction body;
-        private float[][] buffers;
-        private int batch;
-        private float[] hyper;
-        private int n;
-        private int align;
-        private int units;
-        private int chunks;
 
         int set(Reduction body, float[][] buffers, int batch, float[] hyper, int n, int align) {
             this.body = body;
-            this.buffers = buffers;
-            this.batch = batch;
-            this.hyper = hyper;
-            this.n = n;
-            this.align = align;
-            this.units = (n + align - 1) / align;
-            this.chunks = Math.min(units, REDUCTION_CHUNKS);
-            return chunks;
+            return cutInto(buffers, batch, hyper, n, align, REDUCTION_CHUNKS);
         }
 
         @Override
@@ -225,23 +226,18 @@ public final class Parallel {
             partials[q] = body.run(buffers, batch, hyper, cut(q), cut(q + 1));
         }
 
-        private int cut(int q) {
-            return (int) Math.min(n, (long) q * units / chunks * align);
-        }
-
         double combine(boolean max) {
             double r = partials[0];
-            for (int q = 1; q < chunks; q++) {
+            for (int q = 1; q < parts; q++) {
                 r = max ? Math.max(r, partials[q]) : r + partials[q];
             }
             return r;
         }
 
-        /** Drops the references so a finished reduction does not keep a model's buffers reachable. */
+        @Override
         void clear() {
+            super.clear();
             body = null;
-            buffers = null;
-            hyper = null;
         }
     }
 }
