@@ -160,8 +160,9 @@ final class VectorGemm implements GemmKernel {
         boolean aligned = j0 % W == 0 && (j1 == call.n || j1 % W == 0);
         float[][] packed = aligned ? call.packedB : null;
         int j = j0;
-        if (ROWS_OUTER && packed != null && VECTORS == 2 && VectorEpilogue.mode(call) == VectorEpilogue.ACC
-                && call.k <= K_BLOCK) {
+        if (ROWS_OUTER && packed != null && call.aTiles != null && VECTORS == 2
+                && VectorEpilogue.mode(call) == VectorEpilogue.ACC && call.k <= K_BLOCK) {
+            // rowsOuter reads A in row tiles; prepare packs A whenever n > L, so this holds wherever a full panel exists
             j = rowsOuter(call, i0, i1, j0, j1, a, packed);
         }
         for (; j + W <= j1; j += W) {
