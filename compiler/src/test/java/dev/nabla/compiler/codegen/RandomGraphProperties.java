@@ -106,8 +106,14 @@ class RandomGraphProperties {
             return b.add(op, S, op.mnemonic(), a, op == Op.DIV ? positive(b, c) : c);
         }
         if (kind == 3 && rank == 3) {
+            // cur > other + margin, margin at least 0.25 either way: cur and other can be equal in exact arithmetic
+            // (x - m + m against x, seen), and then float32 and the double reference round to opposite sides of the
+            // comparison and take different branches; with a margin no rounding crosses it
             Value other = pool.get(r.nextInt(pool.size()));
-            Value g = compatible(cur, other) ? b.add(Op.GREATER, S, "gt", cur, other) : b.add(Op.GREATER, S, "gt", cur, cur);
+            double margin = (0.25 + r.nextDouble()) * (r.nextBoolean() ? 1 : -1);
+            Value g = compatible(cur, other)
+                    ? b.add(Op.GREATER, S, "gt", cur, b.add(Op.ADD, S, "shifted", other, b.constant(margin, Shape.SCALAR, S)))
+                    : b.add(Op.GREATER, S, "gt", cur, cur);
             return b.add(Op.SELECT, S, "sel", g, cur, b.add(Op.NEG, S, "n", cur));
         }
         if (kind == 4 && rank == 3) {
