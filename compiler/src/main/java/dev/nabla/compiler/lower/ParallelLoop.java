@@ -1,5 +1,6 @@
 package dev.nabla.compiler.lower;
 
+import dev.nabla.runtime.kernels.Parallel;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,14 +18,14 @@ import java.util.Set;
  */
 public final class ParallelLoop {
 
-    /** Loops with a static size below this many elements are not worth a hand-over (see Parallel). */
-    static final int MIN_ELEMENTS = 1 << 15;
+    /** Loops with a static size below this many elements are not worth a hand-over: the runtime's threshold. */
+    static final long MIN_ELEMENTS = Parallel.PARALLEL_MIN_ELEMENTS;
 
     /**
-     * Reductions into one value are cut in chunks from this many elements, the runtime's threshold for splitting them
-     * ({@code Parallel.REDUCTION_MIN_ELEMENTS}): smaller ones would pay for the chunks and never be split.
+     * Reductions into one value are cut in chunks from this many elements, the runtime's threshold for splitting them:
+     * smaller ones would pay for the chunks and never be split.
      */
-    static final int REDUCTION_MIN_ELEMENTS = 1 << 18;
+    static final long REDUCTION_MIN_ELEMENTS = Parallel.REDUCTION_MIN_ELEMENTS;
 
     private ParallelLoop() {
     }
@@ -37,12 +38,8 @@ public final class ParallelLoop {
         if (!(body.get(position) instanceof Stmt.For f)) {
             return false;
         }
-        Set<Local> outer = new HashSet<>();
-        for (Stmt s : prelude(body, position)) {
-            outer.add(((Stmt.Let) s).local());
-        }
-        Walk w = new Walk(f.var());
-        if (!w.stmts(f.body(), outer, new HashMap<>())) {
+        Walk w = new Walk(f.var(), null);
+        if (!w.stmts(f.body(), preludeLocals(body, position), new HashMap<>())) {
             return false;
         }
         long elements = (long) f.extent().c() * w.elements(f.body());
@@ -67,13 +64,9 @@ public final class ParallelLoop {
                 || !(body.get(position - 1) instanceof Stmt.AccInit init)) {
             return null;
         }
-        Set<Local> outer = new HashSet<>();
-        for (Stmt s : prelude(body, position)) {
-            outer.add(((Stmt.Let) s).local());
-        }
-        Walk w = new Walk(f.var());
-        w.shared = init.acc();
-        if (!w.stmts(f.body(), outer, new HashMap<>()) || !w.stores.isEmpty() || w.sharedOp == null
+        Walk w = new Walk(f.var(), init.acc());
+        if (!w.stmts(f.body(), preludeLocals(body, position), new HashMap<>()) || !w.stores.isEmpty()
+                || w.sharedOp == null
                 || (long) f.extent().c() * w.elements(f.body()) < REDUCTION_MIN_ELEMENTS) {
             return null;
         }
@@ -108,7 +101,16 @@ public final class ParallelLoop {
         return lets;
     }
 
-    private static boolean readsOnly(Expr e, Set<Local> locals) {
+    /** The locals of {@link #prelude}: what the loop at {@code position} may read from before it. */
+    private static Set<Local> preludeLocals(List<Stmt> body, int position) {
+        Set<Local> locals = new HashSet<>();
+        for (Stmt s : prelude(body, position)) {
+            locals.add(((Stmt.Let) s).local());
+        }
+        return locals;
+    }
+
+        private static boolean readsOnly(Expr e, Set<Local> locals) {
         return switch (e.kind()) {
             case READ -> locals.contains(((Expr.Read) e).local());
             case UNARY -> readsOnly(((Expr.Unary) e).a(), locals);
@@ -122,7 +124,7 @@ public final class ParallelLoop {
 
     /** Elements computed per iteration of a qualifying loop's outermost variable (its inner loops' trip counts). */
     public static int elementsPerIteration(Stmt.For f) {
-        return new Walk(f.var()).elements(f.body());
+        return new Walk(f.var(), null).elements(f.body());
     }
 
     /** One buffer access: the outer variable's coefficient and the window of offsets the inner variables reach. */
@@ -134,12 +136,16 @@ public final class ParallelLoop {
         private final Map<Integer, List<Access>> stores = new HashMap<>();
         private final Map<Integer, List<Access>> loads = new HashMap<>();
         private final Set<Local> defined = new HashSet<>();
-        /** An accumulator from outside the loop that it may add into (a reduction's), and the operation it takes. */
-        private Local shared;
+        /**
+         * An accumulator from outside the loop that it may add into (a reduction's; null for a parallel loop), and the
+         * operation it takes.
+         */
+        private final Local shared;
         private Stmt.AccOp sharedOp;
 
-        Walk(LoopVar outer) {
+        Walk(LoopVar outer, Local shared) {
             this.outer = outer;
+            this.shared = shared;
         }
 
         /** Records accesses; false on a construct that rules the loop out (a product, a carried scalar). */

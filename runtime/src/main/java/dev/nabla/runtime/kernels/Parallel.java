@@ -20,7 +20,7 @@ public final class Parallel {
      * Below this many elements the loop runs on the caller: a loop this size takes a few microseconds, and handing
      * half of it over costs about one.
      */
-    static final long PARALLEL_MIN_ELEMENTS = 1L << 15;
+    public static final long PARALLEL_MIN_ELEMENTS = 1L << 15;
     /** The threshold in force; tests lower it to split small loops. */
     static volatile long parallelMinElements = PARALLEL_MIN_ELEMENTS;
     /** Several parts per thread, claimed as threads become free (see {@link GemmPool}). */
@@ -46,7 +46,7 @@ public final class Parallel {
      * one thread and 15-54 µs split; over 1,024 x 784 weights, 62-80 µs against 40-58 split (generated kernel called
      * alone, the two alternating in rounds of 500 calls, docs/benchmarks.md).
      */
-    static final long REDUCTION_MIN_ELEMENTS = 1L << 18;
+    public static final long REDUCTION_MIN_ELEMENTS = 1L << 18;
     /** The threshold in force; tests lower it to split small reductions. */
     static volatile long reductionMinElements = REDUCTION_MIN_ELEMENTS;
 
