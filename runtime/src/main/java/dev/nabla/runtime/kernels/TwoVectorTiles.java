@@ -16,7 +16,7 @@ import jdk.incubator.vector.FloatVector;
  * read in the disassembly: see docs/benchmarks.md). B is packed as there (row stride {@link VectorTiles#W}; no
  * branches); the {@code Acc} kernels add onto C instead of storing plain sums.
  *
- * <p>The 4-row kernels read A packed in row tiles ({@code VectorGemm.packA}): {@code A(r,p) = a[aBase + 4p + r]},
+ * <p>The 4-row kernels read A packed in row tiles ({@link VectorPackedA}): {@code A(r,p) = a[aBase + 4p + r]},
  * the four values one step needs side by side. Read in place, each of the four rows needed its own index
  * register and a 64-bit add per step, and the loop carried 33 instructions for its 8 FMAs, more than the core
  * issues in the 4 cycles those take; packed, the four broadcasts share one index with constant displacements. In

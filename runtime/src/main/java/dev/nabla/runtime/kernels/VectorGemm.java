@@ -58,7 +58,7 @@ final class VectorGemm implements GemmKernel {
      * With the 4 x 2 tile, the operands every part reads are packed once per product into the calling thread's
      * scratch, by whichever threads run the shares of {@link #pack}, before the parts run:
      * <ul>
-     * <li>op(A) in row tiles ({@link #packA}). Each column part needs all its rows, so packing per part would copy A
+     * <li>op(A) in row tiles ({@link VectorPackedA}). Each column part needs all its rows, so packing per part would copy A
      * once per part. A plain A that one strip reads once is read in place instead; from 9 columns on (a padded panel,
      * see {@link #compute}) A is packed: the 4 x 2 tile reading A in place ran 2.2-2.6 times slower than packed
      * (NN 128 x 256 x 784, paired in one JVM, docs/benchmarks.md).</li>
@@ -92,54 +92,12 @@ final class VectorGemm implements GemmKernel {
     public void pack(GemmCall call, int part, int parts) {
         if (call.aTiles != null) {
             int blocks = (call.m + ROWS - 1) / ROWS;
-            packA(call, Gemm.cut(part, parts, blocks, ROWS, call.m), Gemm.cut(part + 1, parts, blocks, ROWS, call.m));
+            VectorPackedA.pack(call.a, call.aOff, call.transA, call.m, call.k, Gemm.cut(part, parts, blocks, ROWS, call.m),
+                    Gemm.cut(part + 1, parts, blocks, ROWS, call.m), call.aTiles);
         }
         if (call.packsB) {
             VectorPackedB.packRows(call.b, call.bOff, call.n, (int) ((long) call.k * part / parts),
                     (int) ((long) call.k * (part + 1) / parts), call.packedB);
-        }
-    }
-
-    /**
-     * Rows {@code [i0, i1)} of op(A) with the rows of each full 4-row tile interleaved: row tile {@code t} holds
-     * {@code A(4t + r, p)} at {@code 4t*k + 4p + r}, the layout {@link TwoVectorTiles}' 4-row kernels read; the
-     * {@code m % 4} rows after the last tile follow as plain rows, {@code A(i, p)} at {@code i*k + p}. Either way
-     * row {@code i}'s data starts at {@code i*k}.
-     */
-    private static void packA(GemmCall call, int i0, int i1) {
-        int m = call.m;
-        int k = call.k;
-        float[] a = call.a;
-        float[] dst = call.aTiles;
-        int tiled = Math.min(i1, m / ROWS * ROWS);
-        if (call.transA) {
-            // A is [k, m]: its row p holds step p of every row of op(A), four of them side by side per tile
-            for (int p = 0; p < k; p++) {
-                int src = call.aOff + p * m;
-                for (int i = i0; i < tiled; i += ROWS) {
-                    int to = i * k + 4 * p;
-                    dst[to] = a[src + i];
-                    dst[to + 1] = a[src + i + 1];
-                    dst[to + 2] = a[src + i + 2];
-                    dst[to + 3] = a[src + i + 3];
-                }
-                for (int i = Math.max(i0, tiled); i < i1; i++) {
-                    dst[i * k + p] = a[src + i];
-                }
-            }
-        } else {
-            for (int i = i0; i < tiled; i += ROWS) {
-                int src = call.aOff + i * k;
-                int to = i * k;
-                for (int p = 0; p < k; p++) {
-                    dst[to + 4 * p] = a[src + p];
-                    dst[to + 4 * p + 1] = a[src + k + p];
-                    dst[to + 4 * p + 2] = a[src + 2 * k + p];
-                    dst[to + 4 * p + 3] = a[src + 3 * k + p];
-                }
-            }
-            int rest = Math.max(i0, tiled);
-            System.arraycopy(a, call.aOff + rest * k, dst, rest * k, (i1 - rest) * k);
         }
     }
 
@@ -406,7 +364,7 @@ final class VectorGemm implements GemmKernel {
         }
     }
 
-    /** Where the 4 x 2 tiles' A holds row {@code i}: packed in row tiles ({@link #packA}) or read in place. */
+    /** Where the 4 x 2 tiles' A holds row {@code i}: packed in row tiles ({@link VectorPackedA}) or read in place. */
     private static int rowStart(GemmCall call, int i) {
         return (call.aTiles != null ? 0 : call.aOff) + i * call.k;
     }
