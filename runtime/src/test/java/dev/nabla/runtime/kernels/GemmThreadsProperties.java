@@ -144,6 +144,57 @@ class GemmThreadsProperties {
         assertEquals(1, Gemm.split(WIDE, 5, 10, 2, rect));
     }
 
+    /** Alignments of the 4 x 2 tile with 256-bit vectors (16-column panels, 4-row tiles). */
+    private static final GemmKernel NARROW = new GemmKernel() {
+        @Override
+        public void compute(GemmCall call, int i0, int i1, int j0, int j1) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public float[][] packB(float[] b, int bOff, boolean transB, int k, int n) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int columnAlign() {
+            return 16;
+        }
+
+        @Override
+        public int rowAlign() {
+            return 4;
+        }
+
+        @Override
+        public String name() {
+            return "narrow";
+        }
+    };
+
+    @Example
+    void splitCutsTheLastPartsByRowsSoThatTheyEndTogether() {
+        int[] rect = new int[4 * Gemm.maxParts(2)];
+        // W1's first layer at two threads: 16 panels; the first 12 whole, in order, then the last 4 (a quarter of the
+        // parts) each in 4 runs of 32 rows, claimed last
+        assertEquals(28, Gemm.split(NARROW, 128, 256, 2, rect));
+        for (int q = 0; q < 12; q++) {
+            assertArrayEquals(new int[] {0, 128, 16 * q, 16 * q + 16}, Arrays.copyOfRange(rect, 4 * q, 4 * q + 4));
+        }
+        for (int q = 12; q < 28; q++) {
+            int panel = 12 + (q - 12) / 4;
+            int run = (q - 12) % 4;
+            assertArrayEquals(new int[] {32 * run, 32 * run + 32, 16 * panel, 16 * panel + 16},
+                    Arrays.copyOfRange(rect, 4 * q, 4 * q + 4));
+        }
+        // runs keep at least 4 row blocks: 40 rows (10 blocks) make 2 runs of 20 rows
+        assertEquals(12 + 4 * 2, Gemm.split(NARROW, 40, 256, 2, rect));
+        assertArrayEquals(new int[] {0, 20, 224, 240, 20, 40, 224, 240, 0, 20, 240, 256, 20, 40, 240, 256},
+                Arrays.copyOfRange(rect, 4 * 16, 4 * 20));
+        // and 12 rows (3 blocks) cannot be cut at all
+        assertEquals(16, Gemm.split(NARROW, 12, 256, 2, rect));
+    }
+
     @Example
     void scalarKernelIsSplitByRowsOnly() {
         int[] rect = new int[64];
