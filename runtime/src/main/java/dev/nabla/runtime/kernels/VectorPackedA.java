@@ -13,8 +13,9 @@ import jdk.incubator.vector.VectorShuffle;
  * tile follow as plain rows, {@code A(i, p)} at {@code i*k + p}. Either way row {@code i}'s data starts at {@code i*k}.
  * {@code VectorGemm} packs A this way once per product, in shares of row tiles over its threads.
  *
- * <p><b>Eight floats at a time where vectors hold eight.</b> Packing is a transposition of 4-float pieces, and done
- * one float at a time it cost 5-10% of a W1 training step (JFR, one thread). With 8-lane vectors:
+ * <p><b>Eight floats at a time where vectors hold eight.</b> Packing is a transposition of 4-float pieces; done one
+ * float at a time, packing A and B had about 9% of a W1 training step's JFR samples on one thread. With 8-lane
+ * vectors:
  * <ul>
  * <li>a plain A (a forward product's input, {@code [m, k]}): eight steps of a row tile are a 4 x 8 transposition of
  * one vector from each of its four rows, in two rounds of pairs: 53 µs against 75 for W1's input, 128 x 784;</li>
@@ -23,7 +24,8 @@ import jdk.incubator.vector.VectorShuffle;
  * beside it, one swap of halves and two blends give two tiles' steps p and p+1: 46 µs against 130 for W1's
  * {@code xᵀ}, 784 x 128.</li>
  * </ul>
- * (Alone, alternating in one JVM, 2026-12-02.) Only single-input {@code rearrange} and {@code blend}: JDK 17 compiles
+ * (Alone, alternating in one JVM, 2026-12-02. In a product's packing phase, W1's weight gradient on one thread: 83-88
+ * µs against 52-58; whole products moved by a few per cent at most, docs/benchmarks.md.) Only single-input {@code rearrange} and {@code blend}: JDK 17 compiles
  * both to one instruction each, but not the two-input {@code rearrange(shuffle, v)}, which ran eight times slower and
  * allocated. The results are the same floats in the same places, whichever way they moved.
  */
