@@ -102,32 +102,39 @@ class GemmThreadsProperties {
     }
 
     /** Alignments of the 512-bit vector kernel (64-column panels, 6-row tiles), whatever this machine's lanes. */
-    private static final GemmKernel WIDE = new GemmKernel() {
-        @Override
-        public void compute(GemmCall call, int i0, int i1, int j0, int j1) {
-            throw new UnsupportedOperationException();
-        }
+    private static final GemmKernel WIDE = alignedOnly("wide", 64, 6);
+    /** Alignments of the 4 x 2 tile with 256-bit vectors (16-column panels, 4-row tiles). */
+    private static final GemmKernel NARROW = alignedOnly("narrow", 16, 4);
 
-        @Override
-        public float[][] packB(float[] b, int bOff, boolean transB, int k, int n) {
-            throw new UnsupportedOperationException();
-        }
+    /** A kernel that only has alignments, for the cuts of {@link Gemm#split}. */
+    private static GemmKernel alignedOnly(String name, int columns, int rows) {
+        return new GemmKernel() {
+            @Override
+            public void compute(GemmCall call, int i0, int i1, int j0, int j1) {
+                throw new UnsupportedOperationException();
+            }
 
-        @Override
-        public int columnAlign() {
-            return 64;
-        }
+            @Override
+            public float[][] packB(float[] b, int bOff, boolean transB, int k, int n) {
+                throw new UnsupportedOperationException();
+            }
 
-        @Override
-        public int rowAlign() {
-            return 6;
-        }
+            @Override
+            public int columnAlign() {
+                return columns;
+            }
 
-        @Override
-        public String name() {
-            return "wide";
-        }
-    };
+            @Override
+            public int rowAlign() {
+                return rows;
+            }
+
+            @Override
+            public String name() {
+                return name;
+            }
+        };
+    }
 
     @Example
     void splitCutsColumnPanelsFirstThenRows() {
@@ -143,34 +150,6 @@ class GemmThreadsProperties {
         assertArrayEquals(new int[] {0, 1, 192, 256}, Arrays.copyOfRange(rect, 12, 16));
         assertEquals(1, Gemm.split(WIDE, 5, 10, 2, rect));
     }
-
-    /** Alignments of the 4 x 2 tile with 256-bit vectors (16-column panels, 4-row tiles). */
-    private static final GemmKernel NARROW = new GemmKernel() {
-        @Override
-        public void compute(GemmCall call, int i0, int i1, int j0, int j1) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public float[][] packB(float[] b, int bOff, boolean transB, int k, int n) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public int columnAlign() {
-            return 16;
-        }
-
-        @Override
-        public int rowAlign() {
-            return 4;
-        }
-
-        @Override
-        public String name() {
-            return "narrow";
-        }
-    };
 
     @Example
     void splitCutsTheLastPartsByRowsSoThatTheyEndTogether() {
