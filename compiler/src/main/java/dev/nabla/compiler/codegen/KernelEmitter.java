@@ -114,29 +114,23 @@ class KernelEmitter {
         ga.endMethod();
     }
 
-    /** The range method: the lets before the loop, recomputed, then the loop from argument 3 to argument 4. */
-    private void emitRange(Kernel k, List<Stmt> prelude, Stmt.For f) {
-        List<Stmt> all = new ArrayList<>(prelude);
-        all.add(f);
-        begin(k, all);
-        stmts(prelude);
-        loop(f, () -> ga.loadArg(3), () -> ga.loadArg(4));
-        ga.returnValue();
-        ga.endMethod();
-    }
-
     /**
-     * The reduction's range method: the lets before the loop, recomputed, the accumulator at its identity, the loop
-     * from argument 3 to argument 4, the accumulator returned.
+     * A range method: the lets before the loop, recomputed; for a reduction ({@code acc} not null) its accumulator set
+     * by {@code accInit} to the identity; the loop from argument 3 to argument 4; for a reduction, the accumulator
+     * returned.
      */
-    private void emitReduction(Kernel k, List<Stmt> prelude, Stmt accInit, Stmt.For f, Local acc) {
+    private void emitRange(Kernel k, List<Stmt> prelude, Stmt.For f, Stmt accInit, Local acc) {
         List<Stmt> all = new ArrayList<>(prelude);
         all.add(f);
         begin(k, all);
         stmts(prelude);
-        stmt(accInit);
+        if (acc != null) {
+            stmt(accInit);
+        }
         loop(f, () -> ga.loadArg(3), () -> ga.loadArg(4));
-        ga.loadLocal(scalarLocal(acc));
+        if (acc != null) {
+            ga.loadLocal(scalarLocal(acc));
+        }
         ga.returnValue();
         ga.endMethod();
     }
@@ -146,7 +140,7 @@ class KernelEmitter {
         String range = methodName + "$" + position;
         KernelEmitter body = sibling(range, REDUCTION_RANGE);
         body.work = work;
-        body.emitReduction(k, ParallelLoop.prelude(k.body(), position), k.body().get(position - 1), f, r.acc());
+        body.emitRange(k, ParallelLoop.prelude(k.body(), position), f, k.body().get(position - 1), r.acc());
         rangeArguments(range, REDUCTION_FACTORY, REDUCTION_RANGE, f);
         ga.push(r.op() == Stmt.AccOp.MAX);
         ga.invokeStatic(PARALLEL, Methods.of("double reduce (dev.nabla.runtime.kernels.Parallel$Reduction, float[][], "
@@ -158,7 +152,7 @@ class KernelEmitter {
         String range = methodName + "$" + position;
         KernelEmitter body = sibling(range, RANGE);
         body.work = work;
-        body.emitRange(k, ParallelLoop.prelude(k.body(), position), f);
+        body.emitRange(k, ParallelLoop.prelude(k.body(), position), f, null, null);
         rangeArguments(range, BODY_FACTORY, RANGE, f);
         ga.invokeStatic(PARALLEL, Methods.of(
                 "void forRange (dev.nabla.runtime.kernels.Parallel$Body, float[][], int, float[], int, int, int)"));

@@ -110,7 +110,7 @@ public final class ParallelLoop {
         return locals;
     }
 
-        private static boolean readsOnly(Expr e, Set<Local> locals) {
+    private static boolean readsOnly(Expr e, Set<Local> locals) {
         return switch (e.kind()) {
             case READ -> locals.contains(((Expr.Read) e).local());
             case UNARY -> readsOnly(((Expr.Unary) e).a(), locals);
