@@ -143,8 +143,9 @@ class KernelEmitter {
         body.emitRange(k, ParallelLoop.prelude(k.body(), position), f, k.body().get(position - 1), r.acc());
         rangeArguments(range, REDUCTION_FACTORY, REDUCTION_RANGE, f);
         ga.push(r.op() == Stmt.AccOp.MAX);
+        ga.push(r.writes());
         ga.invokeStatic(PARALLEL, Methods.of("double reduce (dev.nabla.runtime.kernels.Parallel$Reduction, float[][], "
-                + "int, float[], int, int, int, boolean)"));
+                + "int, float[], int, int, int, boolean, boolean)"));
         ga.storeLocal(scalarLocal(r.acc()));
     }
 

@@ -23,7 +23,8 @@ import java.util.function.Function;
  * ({@code passes/Fuse*}) decided the grouping, and lowering only follows it. A value marked inline gets no storage and
  * is computed inside each reader's loop; a fused op (gemm_bias_relu, conv2d_bias, ...) is one runtime call; a
  * conv2d_backward_bias is written by the kernel of the filter gradient right before it. Storage: interface buffers
- * for inputs and outputs, TEMPs from the {@link MemoryPlan} for the rest, a reshape aliasing its operand.
+ * for inputs and outputs, TEMPs from the {@link MemoryPlan} for the rest, a reshape aliasing its operand. Last,
+ * {@link MergeSiblingLoops} lets a whole-buffer reduction also run a later kernel's first loop over the same buffer.
  */
 public final class Lowering {
 
@@ -94,7 +95,7 @@ public final class Lowering {
                 copies.add(o);
             }
         }
-        List<Instr> live = liveRoots();
+        List<Instr> live = lossLast(liveRoots(), g);
         Map<Value, Integer> lastRead = lastReads(live, copies);
         List<Kernel> kernels = new ArrayList<>();
         Map<String, Integer> names = new HashMap<>();
@@ -130,7 +131,8 @@ public final class Lowering {
             kernels.add(new Kernel(kernelName(o.value(), names), p == null ? Span.NONE : p.span(),
                     "copy %" + o.value().name() + " to " + to, copy(o.value(), to)));
         }
-        return new Program(entry, kernels);
+        Program program = new Program(entry, kernels);
+        return MergeSiblingLoops.enabled() ? MergeSiblingLoops.apply(program) : program;
     }
 
     /**
@@ -166,6 +168,36 @@ public final class Lowering {
                 out.add(roots.get(u));
             }
         }
+        return out;
+    }
+
+    /**
+     * {@code live} with the kernels that only the loss reads moved to the end, in their order: the loss's sums
+     * (cross-entropy's mean, the L2 sums of the weights) are needed by no gradient, so they can wait until the
+     * gradients are done. There an L2 sum finds its weight gradient's kernel, which has just swept the same weights,
+     * and joins its loop ({@link MergeSiblingLoops}).
+     */
+    private List<Instr> lossLast(List<Instr> live, Graph g) {
+        Set<Value> loss = new HashSet<>();
+        g.outputs(Graph.OutputRole.LOSS).forEach(o -> loss.add(o.value()));
+        Set<Value> otherOutputs = new HashSet<>(outputs);
+        otherOutputs.removeAll(loss);
+        Map<Value, List<Instr>> readers = new HashMap<>();
+        for (Instr r : live) {
+            reads(r).forEach(v -> readers.computeIfAbsent(v, x -> new ArrayList<>()).add(r));
+        }
+        Set<Instr> lossOnly = new HashSet<>();
+        for (int u = live.size() - 1; u >= 0; u--) {
+            Instr r = live.get(u);
+            List<Instr> by = readers.getOrDefault(r.out(), List.of());
+            if ((loss.contains(r.out()) || !by.isEmpty()) && lossOnly.containsAll(by)
+                    && !otherOutputs.contains(r.out()) && !biasGradient.containsKey(r.out())) {
+                lossOnly.add(r);
+            }
+        }
+        List<Instr> out = new ArrayList<>();
+        live.stream().filter(r -> !lossOnly.contains(r)).forEach(out::add);
+        live.stream().filter(lossOnly::contains).forEach(out::add);
         return out;
     }
 

@@ -46,18 +46,23 @@ public final class ParallelLoop {
         return (f.extent().batch() || elements >= MIN_ELEMENTS) && w.disjoint();
     }
 
-    /** A loop that reduces into accumulator {@code acc} with {@code op}, over chunks the threads can share. */
-    public record Reduction(Local acc, Stmt.AccOp op) {
+    /**
+     * A loop that reduces into accumulator {@code acc} with {@code op}, over chunks the threads can share; {@code
+     * writes} when it also stores elements (a reduction merged with a sibling loop, {@link MergeSiblingLoops}).
+     */
+    public record Reduction(Local acc, Stmt.AccOp op, boolean writes) {
     }
 
     /**
      * Whether {@code body.get(position)} is a reduction the threads can share ({@code Parallel.reduce}), and into
      * which accumulator; else null. Such a loop comes right after that accumulator's initialisation to its
      * operation's identity (0 for a sum, negative infinity for a max); it has a static extent and at least
-     * {@link #REDUCTION_MIN_ELEMENTS} elements; it stores nothing, accumulates into that accumulator with one operation
+     * {@link #REDUCTION_MIN_ELEMENTS} elements; it accumulates into that accumulator with one operation
      * and never reads it (accumulators of its own body it may use); and, like a parallel loop, it reads only the lets
      * before it that it can recompute and locals of its own body. The L2 term of a 1,024-wide first layer is one: the
-     * sum of squares of a 784 x 1,024 weight matrix.
+     * sum of squares of a 784 x 1,024 weight matrix. A loop that also stores qualifies when, as a parallel loop's, its
+     * iterations write disjoint elements. It is cut from {@link #MIN_ELEMENTS}, as a parallel loop is: it is one, with
+     * a sum beside its stores (the L2 sum merged with its weight gradient's first loop).
      */
     public static Reduction reduction(List<Stmt> body, int position) {
         if (position < 1 || !(body.get(position) instanceof Stmt.For f) || f.extent().batch()
@@ -65,13 +70,16 @@ public final class ParallelLoop {
             return null;
         }
         Walk w = new Walk(f.var(), init.acc());
-        if (!w.stmts(f.body(), preludeLocals(body, position), new HashMap<>()) || !w.stores.isEmpty()
-                || w.sharedOp == null
-                || (long) f.extent().c() * w.elements(f.body()) < REDUCTION_MIN_ELEMENTS) {
+        if (!w.stmts(f.body(), preludeLocals(body, position), new HashMap<>()) || w.sharedOp == null) {
+            return null;
+        }
+        boolean writes = !w.stores.isEmpty();
+        if (writes && !w.disjoint()
+                || (long) f.extent().c() * w.elements(f.body()) < (writes ? MIN_ELEMENTS : REDUCTION_MIN_ELEMENTS)) {
             return null;
         }
         double identity = w.sharedOp == Stmt.AccOp.SUM ? 0 : Double.NEGATIVE_INFINITY;
-        return Double.compare(init.value(), identity) == 0 ? new Reduction(init.acc(), w.sharedOp) : null;
+        return Double.compare(init.value(), identity) == 0 ? new Reduction(init.acc(), w.sharedOp, writes) : null;
     }
 
     /** Which top-level statements of {@code body} qualify ({@link #qualifies}), by position. */

@@ -137,10 +137,12 @@ class FusedUpdateTest {
         String listing = mc.listing();
         String fused = listing.substring(listing.indexOf("trainAndUpdate:\n"), listing.indexOf("temps:"));
         // The output layer's bias is updated before the hidden layer's gradients are computed; each weight right
-        // after its gradient's product (which autodiff orders after the input gradients that read the weights).
+        // after its gradient's product (which autodiff orders after the input gradients that read the weights). The
+        // loss's kernels come last (Lowering.lossLast); they touch no parameter.
         assertTrue(fused.contains("trainStep grad_logits_b\n  update update_logits_b\n  trainStep grad_h"), fused);
         assertTrue(fused.contains("trainStep grad_h_b\n  update update_h_b\n"), fused);
         assertTrue(fused.contains("trainStep grad_h_W_3\n  update update_h_W\n"), fused);
-        assertTrue(fused.endsWith("trainStep grad_logits_W_3\n  update update_logits_W\n"), fused);
+        assertTrue(fused.endsWith("trainStep grad_logits_W_3\n  update update_logits_W\n  trainStep cross_entropy_picked\n"
+                + "  trainStep cross_entropy_mean\n  trainStep loss\n"), fused);
     }
 }

@@ -99,9 +99,9 @@ class ParallelLoopTest {
     @Test
     void sumOfSquaresOverALargeWeightMatrixIsASharedReduction() {
         Local acc = new Local("acc", true);
-        assertEquals(new ParallelLoop.Reduction(acc, Stmt.AccOp.SUM),
+        assertEquals(new ParallelLoop.Reduction(acc, Stmt.AccOp.SUM, false),
                 ParallelLoop.reduction(sumOfSquares(acc, 0, Stmt.AccOp.SUM, 1024), 1));
-        assertEquals(new ParallelLoop.Reduction(acc, Stmt.AccOp.MAX),
+        assertEquals(new ParallelLoop.Reduction(acc, Stmt.AccOp.MAX, false),
                 ParallelLoop.reduction(sumOfSquares(acc, Double.NEGATIVE_INFINITY, Stmt.AccOp.MAX, 1024), 1));
     }
 
@@ -114,9 +114,7 @@ class ParallelLoopTest {
         // an accumulator not starting at its operation's identity would count the start once per chunk
         assertNull(ParallelLoop.reduction(sumOfSquares(acc, 1, Stmt.AccOp.SUM, 1024), 1));
         assertNull(ParallelLoop.reduction(sumOfSquares(acc, 0, Stmt.AccOp.MAX, 1024), 1));
-        // a loop that also writes, or reads its running total
-        assertNull(ParallelLoop.reduction(sumOfSquares(acc, 0, Stmt.AccOp.SUM, 1024,
-                new Stmt.Store(OUT, row(256), new Expr.Load(IN, row(256)))), 1));
+        // a loop that reads its running total
         assertNull(ParallelLoop.reduction(sumOfSquares(acc, 0, Stmt.AccOp.SUM, 1024,
                 new Stmt.Accum(acc, Stmt.AccOp.SUM, new Expr.Read(acc))), 1));
         // two operations into one accumulator
@@ -130,5 +128,23 @@ class ParallelLoopTest {
         // over the batch (a loss averaged over the batch): left as it is, short at the usual batch sizes
         assertNull(ParallelLoop.reduction(List.of(body.get(0), new Stmt.For(i, new Size(1, true),
                 ((Stmt.For) body.get(1)).body())), 1));
+    }
+
+    /**
+     * An L2 sum merged with its weight gradient's first loop ({@code MergeSiblingLoops}): a reduction that also stores,
+     * one element per iteration, shared from the parallel loops' threshold; one whose iterations store into the same
+     * elements is not.
+     */
+    @Test
+    void aReductionThatAlsoStoresDisjointElementsIsSharedFromTheParallelLoopsThreshold() {
+        Local acc = new Local("acc", true);
+        Stmt scaled = new Stmt.Store(OUT, row(256), Expr.bin(Op.MUL, new Expr.Load(IN, row(256)), Expr.c(1e-4f)));
+        assertEquals(new ParallelLoop.Reduction(acc, Stmt.AccOp.SUM, true),
+                ParallelLoop.reduction(sumOfSquares(acc, 0, Stmt.AccOp.SUM, 784, scaled), 1), "W1's 784 x 256");
+        assertEquals(new ParallelLoop.Reduction(acc, Stmt.AccOp.SUM, true),
+                ParallelLoop.reduction(sumOfSquares(acc, 0, Stmt.AccOp.SUM, 128, scaled), 1), "2^15 elements");
+        assertNull(ParallelLoop.reduction(sumOfSquares(acc, 0, Stmt.AccOp.SUM, 127, scaled), 1), "below 2^15");
+        Stmt sameRowEachTime = new Stmt.Store(OUT, Index.of(j), new Expr.Load(IN, row(256)));
+        assertNull(ParallelLoop.reduction(sumOfSquares(acc, 0, Stmt.AccOp.SUM, 1024, sameRowEachTime), 1));
     }
 }

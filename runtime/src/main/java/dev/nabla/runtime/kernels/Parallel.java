@@ -85,10 +85,12 @@ public final class Parallel {
      * {@link #REDUCTION_CHUNKS} chunks cut at multiples of {@code align} iterations, split over the threads from
      * {@link #REDUCTION_MIN_ELEMENTS} elements ({@code n * elementsPerIteration}), then the chunks' results combined in order
      * (the sum from 0, the maximum from negative infinity, as {@code Math.max}). The same floats for any thread
-     * count. The compiler hands over only loops whose accumulator starts at that identity and that write nothing.
+     * count. The compiler hands over only loops whose accumulator starts at that identity and that write nothing, or
+     * ({@code writes}) write disjoint elements per iteration, as a parallel loop does: those are split from {@link
+     * #PARALLEL_MIN_ELEMENTS}, as a parallel loop is.
      */
     public static double reduce(Reduction body, float[][] buffers, int batch, float[] hyper, int n, int align,
-                                int elementsPerIteration, boolean max) {
+                                int elementsPerIteration, boolean max, boolean writes) {
         if (n <= 0) {
             return max ? Double.NEGATIVE_INFINITY : 0;
         }
@@ -96,7 +98,8 @@ public final class Parallel {
         int chunks = job.set(body, buffers, batch, hyper, n, Math.max(1, align));
         try {
             boolean split = Gemm.threads() > 1 && chunks > 1
-                    && (long) n * elementsPerIteration >= reductionMinElements && Gemm.runParts(job, chunks);
+                    && (long) n * elementsPerIteration >= (writes ? parallelMinElements : reductionMinElements)
+                    && Gemm.runParts(job, chunks);
             if (!split) {
                 for (int q = 0; q < chunks; q++) {
                     job.part(q);

@@ -25,19 +25,27 @@ class ParallelReduceProperties {
     static void splitEverything() {
         savedThreads = Gemm.threads();
         Parallel.reductionMinElements = 0;
+        Parallel.parallelMinElements = 0;
     }
 
     @AfterContainer
     static void restore() {
         Parallel.reductionMinElements = Parallel.REDUCTION_MIN_ELEMENTS;
+        Parallel.parallelMinElements = Parallel.PARALLEL_MIN_ELEMENTS;
         Gemm.setThreads(savedThreads);
     }
 
-    /** The kernels' form: the buffers hold the data in buffers[0]; the range's sum (or max) of data[i] squared. */
+    /**
+     * The kernels' form: the buffers hold the data in buffers[0]; the range's sum (or max) of data[i] squared, each
+     * square also stored to buffers[1] when there is one (a reduction that writes, as a merged L2 sum does).
+     */
     private static double squares(float[][] buffers, int batch, float[] hyper, int from, int to) {
         double acc = hyper[0] > 0 ? Double.NEGATIVE_INFINITY : 0;
         for (int i = from; i < to; i++) {
             double v = (double) buffers[0][i] * buffers[0][i];
+            if (buffers.length > 1) {
+                buffers[1][i] += (float) v;
+            }
             acc = hyper[0] > 0 ? Math.max(acc, v) : acc + v;
         }
         return acc;
@@ -55,18 +63,25 @@ class ParallelReduceProperties {
     @Property(tries = 200)
     void sameBitsOnOneTwoAndThreeThreadsAndCloseToTheLoop(@ForAll @IntRange(min = 1, max = 5_000) int n,
                                                           @ForAll boolean vectorAligned, @ForAll boolean max,
-                                                          @ForAll long seed) {
-        float[][] b = data(n, seed);
+                                                          @ForAll boolean writes, @ForAll long seed) {
+        float[] x = data(n, seed)[0];
         float[] hyper = {max ? 1 : 0};
         int align = vectorAligned ? 64 : 1;
         double[] results = new double[3];
         for (int t = 1; t <= 3; t++) {
             Gemm.setThreads(t);
-            results[t - 1] = Parallel.reduce(ParallelReduceProperties::squares, b, 1, hyper, n, align, 1, max);
+            float[][] b = writes ? new float[][] {x, new float[n]} : new float[][] {x};
+            results[t - 1] = Parallel.reduce(ParallelReduceProperties::squares, b, 1, hyper, n, align, 1, max, writes);
+            if (writes) {
+                // Each element stored once, by adding onto zero: a range run twice or skipped would show.
+                for (int i = 0; i < n; i++) {
+                    assertEquals((float) ((double) x[i] * x[i]), b[1][i], "element " + i + " on " + t + " threads");
+                }
+            }
         }
         assertEquals(Double.doubleToRawLongBits(results[0]), Double.doubleToRawLongBits(results[1]));
         assertEquals(Double.doubleToRawLongBits(results[0]), Double.doubleToRawLongBits(results[2]));
-        double loop = squares(b, 1, hyper, 0, n);
+        double loop = squares(new float[][] {x}, 1, hyper, 0, n);
         assertEquals(loop, results[0], max ? 0 : Math.abs(loop) * 1e-12);
     }
 
@@ -80,7 +95,7 @@ class ParallelReduceProperties {
                 seen.incrementAndGet(i);
             }
             return to - from;
-        }, new float[0][], 1, new float[0], n, align, 1, false);
+        }, new float[0][], 1, new float[0], n, align, 1, false, false);
         assertEquals(n, count);
         for (int i = 0; i < n; i++) {
             assertEquals(1, seen.get(i), "iteration " + i);
@@ -92,8 +107,9 @@ class ParallelReduceProperties {
         Parallel.Reduction never = (buffers, batch, hyper, from, to) -> {
             throw new AssertionError("ran");
         };
-        assertEquals(0.0, Parallel.reduce(never, new float[0][], 1, new float[0], 0, 1, 1, false));
-        assertEquals(Double.NEGATIVE_INFINITY, Parallel.reduce(never, new float[0][], 1, new float[0], 0, 1, 1, true));
+        assertEquals(0.0, Parallel.reduce(never, new float[0][], 1, new float[0], 0, 1, 1, false, false));
+        assertEquals(Double.NEGATIVE_INFINITY, Parallel.reduce(never, new float[0][], 1, new float[0], 0, 1, 1, true,
+                false));
     }
 
     @Example
@@ -106,7 +122,7 @@ class ParallelReduceProperties {
                         throw boom;
                     }
                     return 0;
-                }, new float[0][], 1, new float[0], 1_000, 1, 1, false));
+                }, new float[0][], 1, new float[0], 1_000, 1, 1, false, true));
         assertSame(boom, thrown);
     }
 }
