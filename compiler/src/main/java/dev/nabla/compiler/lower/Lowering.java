@@ -23,8 +23,9 @@ import java.util.function.Function;
  * ({@code passes/Fuse*}) decided the grouping, and lowering only follows it. A value marked inline gets no storage and
  * is computed inside each reader's loop; a fused op (gemm_bias_relu, conv2d_bias, ...) is one runtime call; a
  * conv2d_backward_bias is written by the kernel of the filter gradient right before it. Storage: interface buffers
- * for inputs and outputs, TEMPs from the {@link MemoryPlan} for the rest, a reshape aliasing its operand. Last,
- * {@link MergeSiblingLoops} lets a whole-buffer reduction also run a later kernel's first loop over the same buffer.
+ * for inputs and outputs, TEMPs from the {@link MemoryPlan} for the rest, a reshape aliasing its operand. The kernels
+ * only the loss reads come last ({@link #lossLast}); then {@link MergeSiblingLoops} lets a whole-buffer reduction join
+ * an earlier kernel's first loop over the same buffer.
  */
 public final class Lowering {
 
