@@ -29,6 +29,19 @@ public final class Field {
     private final byte[] bytes;
     private final int offset;
     private final float[] decode;
+    /**
+     * A byte field's table as one division: {@code decode[b] == b / divisor} for all 256 bytes, bit for bit (a raw
+     * field's divisor is 1, {@code scale}'s 255); NaN when the table is no such division or there is none.
+     */
+    private final float divisor;
+
+    /** Decodes a row of bytes as {@code (b & 0xFF) / divisor}: {@link VectorByteRows}, loaded by name. */
+    interface ByteRows {
+        void decode(byte[] src, int from, float[] dest, int to, int n, float divisor);
+    }
+
+    /** The vector decoder, or null without the Vector API: then batches are gathered through the table. */
+    private static final ByteRows VECTOR_ROWS = vectorRows();
 
     /**
      * A field of floats.
@@ -60,6 +73,42 @@ public final class Field {
         this.bytes = bytes;
         this.offset = offset;
         this.decode = decode;
+        this.divisor = decode == null ? Float.NaN : divisorOf(decode);
+    }
+
+    private static ByteRows vectorRows() {
+        if (!dev.nabla.runtime.VectorApi.enabled()) {
+            return null;
+        }
+        try {
+            return (ByteRows) Class.forName("dev.nabla.runtime.data.VectorByteRows").getDeclaredField("INSTANCE")
+                    .get(null);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /**
+     * The divisor {@code d} with {@code table[b] == b / d} for every byte, bit for bit, or NaN. The candidates are
+     * {@code 255 / table[255]} and its float neighbours: the division that made the table rounds, and so may this one.
+     */
+    static float divisorOf(float[] table) {
+        float guess = 255f / table[255];
+        for (float d : new float[] {guess, Math.nextUp(guess), Math.nextDown(guess)}) {
+            boolean all = Float.isFinite(d) && d != 0;
+            for (int b = 0; all && b < 256; b++) {
+                all = Float.floatToRawIntBits(b / d) == Float.floatToRawIntBits(table[b]);
+            }
+            if (all) {
+                return d;
+            }
+        }
+        return Float.NaN;
+    }
+
+    /** Whether {@link #copyRows} decodes this field's bytes with vectors (else through the table). */
+    boolean gathersWithVectors() {
+        return bytes != null && VECTOR_ROWS != null && !Float.isNaN(divisor);
     }
 
     /**
@@ -149,6 +198,12 @@ public final class Field {
         }
         float[] table = decode;
         byte[] src = bytes;
+        if (gathersWithVectors()) {
+            for (int i = 0; i < count; i++) {
+                VECTOR_ROWS.decode(src, offset + order[from + i] * w, dest, (destRow + i) * w, w, divisor);
+            }
+            return;
+        }
         for (int i = 0; i < count; i++) {
             int s = offset + order[from + i] * w;
             int d = (destRow + i) * w;
