@@ -34,28 +34,47 @@ final class Windows {
     /** y[n,o,oy,ox] = sum over c, i, j of w[o,c,i,j] * x[n,c,row,col]. */
     static Tensor conv2d(Tensor x, Tensor k, Attr.Window w, int[] out) {
         int n = out[0], o = out[1], oh = out[2], ow = out[3], c = x.dim(1);
+        int kh = w.kh(), kw = w.kw(), inH = w.inH(), inW = w.inW();
         double[] xs = x.raw(), ks = k.raw(), r = new double[Tensor.size(out)];
+        // Each output element adds its terms in the order of the definition (channel, kernel row, kernel column),
+        // those outside the input skipped, from 0: the same additions, so the same doubles, as summing in a local.
+        // Kept in r instead, the innermost loop runs along an output row, one multiply-add each: the finite-difference
+        // checks of the convolutional samples run this forward pass hundreds of times, and the loop over a kernel row
+        // of three terms, with its index arithmetic, took three quarters of their time.
         for (int b = 0; b < n; b++) {
             for (int f = 0; f < o; f++) {
-                for (int oy = 0; oy < oh; oy++) {
-                    for (int ox = 0; ox < ow; ox++) {
-                        double s = 0;
-                        for (int ch = 0; ch < c; ch++) {
-                            for (int i = 0; i < w.kh(); i++) {
-                                for (int j = 0; j < w.kw(); j++) {
-                                    int y = row(w, oy, i), xx = col(w, ox, j);
-                                    if (inside(w, y, xx)) {
-                                        s += ks[at(f, ch, i, j, c, w.kh(), w.kw())] * xs[at(b, ch, y, xx, c, w.inH(), w.inW())];
-                                    }
+                int plane = at(b, f, 0, 0, o, oh, ow);
+                for (int ch = 0; ch < c; ch++) {
+                    int xPlane = at(b, ch, 0, 0, c, inH, inW);
+                    for (int i = 0; i < kh; i++) {
+                        for (int j = 0; j < kw; j++) {
+                            double kv = ks[at(f, ch, i, j, c, kh, kw)];
+                            // the output columns whose input column is inside: 0 <= ox * sw + j * dw - padLeft < inW
+                            int shift = j * w.dw() - w.padLeft();
+                            int first = Math.max(0, ceilDiv(-shift, w.sw()));
+                            int last = Math.min(ow, ceilDiv(inW - shift, w.sw()));
+                            for (int oy = 0; oy < oh; oy++) {
+                                int y = row(w, oy, i);
+                                if (y < 0 || y >= inH) {
+                                    continue;
+                                }
+                                int xRow = xPlane + y * inW + shift;
+                                int rRow = plane + oy * ow;
+                                for (int ox = first; ox < last; ox++) {
+                                    r[rRow + ox] += kv * xs[xRow + ox * w.sw()];
                                 }
                             }
                         }
-                        r[at(b, f, oy, ox, o, oh, ow)] = s;
                     }
                 }
             }
         }
         return Tensor.wrap(out, r);
+    }
+
+    /** {@code ceil(a / b)} for {@code b > 0}. */
+    private static int ceilDiv(int a, int b) {
+        return -Math.floorDiv(-a, b);
     }
 
     /** dx[n,c,row,col] += g[n,o,oy,ox] * w[o,c,i,j]: the adjoint of {@link #conv2d} in x. */
