@@ -115,21 +115,20 @@ class KernelEmitter {
     }
 
     /**
-     * A range method: the lets before the loop, recomputed; for a reduction ({@code acc} not null) its accumulator set
-     * by {@code accInit} to the identity; the loop from argument 3 to argument 4; for a reduction, the accumulator
-     * returned.
+     * A range method: the lets before the loop, recomputed; for a reduction ({@code accInit} not null) its accumulator
+     * set to the identity; the loop from argument 3 to argument 4; for a reduction, the accumulator returned.
      */
-    private void emitRange(Kernel k, List<Stmt> prelude, Stmt.For f, Stmt accInit, Local acc) {
+    private void emitRange(Kernel k, List<Stmt> prelude, Stmt.For f, Stmt.AccInit accInit) {
         List<Stmt> all = new ArrayList<>(prelude);
         all.add(f);
         begin(k, all);
         stmts(prelude);
-        if (acc != null) {
+        if (accInit != null) {
             stmt(accInit);
         }
         loop(f, () -> ga.loadArg(3), () -> ga.loadArg(4));
-        if (acc != null) {
-            ga.loadLocal(scalarLocal(acc));
+        if (accInit != null) {
+            ga.loadLocal(scalarLocal(accInit.acc()));
         }
         ga.returnValue();
         ga.endMethod();
@@ -140,7 +139,7 @@ class KernelEmitter {
         String range = methodName + "$" + position;
         KernelEmitter body = sibling(range, REDUCTION_RANGE);
         body.work = work;
-        body.emitRange(k, ParallelLoop.prelude(k.body(), position), f, k.body().get(position - 1), r.acc());
+        body.emitRange(k, ParallelLoop.prelude(k.body(), position), f, (Stmt.AccInit) k.body().get(position - 1));
         rangeArguments(range, REDUCTION_FACTORY, REDUCTION_RANGE, f);
         ga.push(r.op() == Stmt.AccOp.MAX);
         ga.push(r.writes());
@@ -153,7 +152,7 @@ class KernelEmitter {
         String range = methodName + "$" + position;
         KernelEmitter body = sibling(range, RANGE);
         body.work = work;
-        body.emitRange(k, ParallelLoop.prelude(k.body(), position), f, null, null);
+        body.emitRange(k, ParallelLoop.prelude(k.body(), position), f, null);
         rangeArguments(range, BODY_FACTORY, RANGE, f);
         ga.invokeStatic(PARALLEL, Methods.of(
                 "void forRange (dev.nabla.runtime.kernels.Parallel$Body, float[][], int, float[], int, int, int)"));
