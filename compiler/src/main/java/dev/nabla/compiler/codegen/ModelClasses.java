@@ -88,7 +88,8 @@ public final class ModelClasses {
         return s.toString();
     }
 
-    private Program program(String entry) {
+    /** The program of entry point {@code entry} ({@code predict}, {@code trainStep}, {@code update}, ...). */
+    Program program(String entry) {
         return programs.stream().filter(p -> p.entry().equals(entry)).findFirst().orElseThrow();
     }
 

@@ -111,8 +111,8 @@ class FusedUpdateTest {
      */
     static void assertInterleaved(ModelClasses mc) {
         UpdateSchedule s = mc.schedule();
-        var train = mc.programs().stream().filter(p -> p.entry().equals("trainStep")).findFirst().orElseThrow();
-        var update = mc.programs().stream().filter(p -> p.entry().equals("update")).findFirst().orElseThrow();
+        var train = mc.program("trainStep");
+        var update = mc.program("update");
         assertEquals(train.kernels().size() + update.kernels().size(), s.slots().size(), "every kernel once");
         assertEquals(update.kernels().size(), new HashSet<>(s.slots()).size() - train.kernels().size());
         boolean interleaved = false;

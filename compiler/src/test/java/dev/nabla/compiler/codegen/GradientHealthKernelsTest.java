@@ -214,7 +214,7 @@ class GradientHealthKernelsTest {
         ModelIr m = model(DENSE);
         OptimizerSpec o = OptimizerSpec.sgd(0.05, 0.9, 0);
         ModelClasses mc = compile(m, o, true);
-        Program update = mc.programs().stream().filter(p -> p.entry().equals("update")).findFirst().orElseThrow();
+        Program update = mc.program("update");
         Kernel wide = update.kernels().stream().filter(k -> k.name().equals("update_wide_W")).findFirst().orElseThrow();
         int blocked = 0;
         while (!(wide.body().get(blocked) instanceof Stmt.For f && f.var().name().equals("block"))) {

@@ -49,16 +49,12 @@ class MergedL2SumTest {
         }
     }
 
-    private static Program train(ModelClasses mc) {
-        return mc.programs().stream().filter(p -> p.entry().equals("trainStep")).findFirst().orElseThrow();
-    }
-
     private static Kernel kernel(ModelClasses mc, String name) {
-        return train(mc).kernels().stream().filter(k -> k.name().equals(name)).findFirst().orElseThrow();
+        return mc.program("trainStep").kernels().stream().filter(k -> k.name().equals(name)).findFirst().orElseThrow();
     }
 
     private static String listing(Kernel k) {
-        return Listing.print(new Program("trainStep", java.util.List.of(k)));
+        return Listing.print(new Program("trainStep", List.of(k)));
     }
 
     @Test
@@ -70,8 +66,8 @@ class MergedL2SumTest {
         assertTrue(listing.contains("acc += h.W[") && listing.contains("grad:h.W[")
                 && listing.contains("l2.sum[0] = acc\n") && listing.endsWith("// gemm m=4 n=8 k=B\n"), listing);
         assertTrue(grad.comment().contains("with l2_sum: %l2.mul = mul; %l2.sum = sum"), grad.comment());
-        assertTrue(train(merged).kernels().stream().noneMatch(k -> k.name().startsWith("l2_sum")));
-        List<String> names = train(merged).kernels().stream().map(Kernel::name).toList();
+        assertTrue(merged.program("trainStep").kernels().stream().noneMatch(k -> k.name().startsWith("l2_sum")));
+        List<String> names = merged.program("trainStep").kernels().stream().map(Kernel::name).toList();
         assertEquals(List.of("cross_entropy_mean", "loss"), names.subList(names.size() - 2, names.size()), names.toString());
 
         ModelClasses apart = compile(source, false);
