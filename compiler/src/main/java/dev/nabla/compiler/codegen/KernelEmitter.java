@@ -1,6 +1,7 @@
 package dev.nabla.compiler.codegen;
 
 import dev.nabla.compiler.lower.Buf;
+import dev.nabla.compiler.lower.BufferAccess;
 import dev.nabla.compiler.lower.Expr;
 import dev.nabla.compiler.lower.Index;
 import dev.nabla.compiler.lower.Kernel;
@@ -21,10 +22,8 @@ import org.objectweb.asm.commons.Method;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Emits one kernel as a static method {@code (float[][] buffers, int batch, float[] hyper)} of plain scalar
@@ -182,9 +181,7 @@ class KernelEmitter {
         if (k.span().line() > 0) {
             ga.visitLineNumber(k.span().line(), start);
         }
-        Set<Buf> bufs = new LinkedHashSet<>();
-        BufferUse.collect(body, bufs);
-        for (Buf b : bufs) {
+        for (Buf b : BufferAccess.touched(body)) {
             if (b.index() >= 0) {
                 ga.loadArg(0);
                 ga.push(b.index());

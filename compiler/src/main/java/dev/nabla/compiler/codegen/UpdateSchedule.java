@@ -1,6 +1,7 @@
 package dev.nabla.compiler.codegen;
 
 import dev.nabla.compiler.lower.Buf;
+import dev.nabla.compiler.lower.BufferAccess;
 import dev.nabla.compiler.lower.Kernel;
 import dev.nabla.compiler.lower.Program;
 
@@ -79,10 +80,8 @@ public record UpdateSchedule(List<Slot> slots) {
 
     /** The buffer indices a kernel touches, the hyperparameters aside (no trainStep kernel reads them). */
     static Set<Integer> buffersOf(Kernel kernel) {
-        Set<Buf> bufs = new HashSet<>();
-        BufferUse.collect(kernel.body(), bufs);
         Set<Integer> out = new HashSet<>();
-        bufs.stream().filter(b -> !b.equals(Buf.HYPER)).forEach(b -> out.add(b.index()));
+        BufferAccess.touched(kernel.body()).stream().filter(b -> !b.equals(Buf.HYPER)).forEach(b -> out.add(b.index()));
         return out;
     }
 

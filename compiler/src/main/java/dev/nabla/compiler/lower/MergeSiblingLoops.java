@@ -68,11 +68,11 @@ public final class MergeSiblingLoops {
     private static boolean unusedBetween(List<Kernel> kernels, int e, int r, Kernel reducing) {
         Set<Integer> reductionReads = new HashSet<>();
         Set<Integer> reductionWrites = new HashSet<>();
-        Access.of(reducing.body(), reductionReads, reductionWrites);
+        access(reducing.body(), reductionReads, reductionWrites);
         for (int k = e; k < r; k++) {
             Set<Integer> reads = new HashSet<>();
             Set<Integer> writes = new HashSet<>();
-            Access.of(kernels.get(k).body(), reads, writes);
+            access(kernels.get(k).body(), reads, writes);
             for (int b : writes) {
                 if (reductionReads.contains(b) || reductionWrites.contains(b)) {
                     return false;
@@ -131,7 +131,7 @@ public final class MergeSiblingLoops {
             }
             Set<Integer> mine = new HashSet<>();
             Set<Integer> theirs = new HashSet<>();
-            if (!Access.of(List.of(accum), mine, new HashSet<>()) || !Access.of(moved, theirs, new HashSet<>())
+            if (!access(List.of(accum), mine, new HashSet<>()) || !access(moved, theirs, new HashSet<>())
                     || !moved.stream().allMatch(s -> s instanceof Stmt.Store || s instanceof Stmt.Let)) {
                 return null;
             }
@@ -172,61 +172,8 @@ public final class MergeSiblingLoops {
         }
     }
 
-    /** The buffer indices statements read and write. */
-    private static final class Access {
-
-        /** Adds the reads and writes of {@code body}; false when it draws random numbers (never moved). */
-        static boolean of(List<Stmt> body, Set<Integer> reads, Set<Integer> writes) {
-            boolean plain = true;
-            for (Stmt s : body) {
-                switch (s.kind()) {
-                    case FOR -> plain &= of(((Stmt.For) s).body(), reads, writes);
-                    case STORE -> {
-                        writes.add(((Stmt.Store) s).buf().index());
-                        plain &= expr(((Stmt.Store) s).value(), reads);
-                    }
-                    case LET -> plain &= expr(((Stmt.Let) s).value(), reads);
-                    case ACCUM -> plain &= expr(((Stmt.Accum) s).value(), reads);
-                    case ACC_INIT -> { }
-                    case GEMM -> {
-                        Stmt.GemmCall g = (Stmt.GemmCall) s;
-                        reads.add(g.a().index());
-                        reads.add(g.b().index());
-                        if (g.bias() != null) {
-                            reads.add(g.bias().index());
-                        }
-                        reads.add(g.c().index());
-                        writes.add(g.c().index());
-                    }
-                    case CALL -> {
-                        Stmt.Call c = (Stmt.Call) s;
-                        for (Stmt.Arg a : c.args()) {
-                            if (a instanceof Stmt.Arg.Floats f && f.buf() != null) {
-                                reads.add(f.buf().index());
-                            }
-                        }
-                        c.writes().forEach(w -> writes.add(w.index()));
-                    }
-                }
-            }
-            return plain;
-        }
-
-        private static boolean expr(Expr e, Set<Integer> reads) {
-            return switch (e.kind()) {
-                case LOAD -> {
-                    reads.add(((Expr.Load) e).buf().index());
-                    yield true;
-                }
-                case UNARY -> expr(((Expr.Unary) e).a(), reads);
-                case BINARY -> expr(((Expr.Binary) e).a(), reads) & expr(((Expr.Binary) e).b(), reads);
-                case SELECT -> {
-                    Expr.Select s = (Expr.Select) e;
-                    yield expr(s.cond(), reads) & expr(s.a(), reads) & expr(s.b(), reads);
-                }
-                case RANDOM -> false;
-                case CONST, INDEX_VALUE, SIZE_VALUE, READ -> true;
-            };
-        }
+    /** Adds the indices of the buffers {@code body} reads and writes; false when it draws random numbers. */
+    private static boolean access(List<Stmt> body, Set<Integer> reads, Set<Integer> writes) {
+        return BufferAccess.visit(body, b -> reads.add(b.index()), b -> writes.add(b.index()));
     }
 }

@@ -25,9 +25,9 @@ import jdk.incubator.vector.VectorShuffle;
  * {@code xᵀ}, 784 x 128.</li>
  * </ul>
  * (Alone, alternating in one JVM, 2026-12-02. In a product's packing phase, W1's weight gradient on one thread: 83-88
- * µs against 52-58; whole products moved by a few per cent at most, docs/benchmarks.md.) Only single-input {@code rearrange} and {@code blend}: JDK 17 compiles
- * both to one instruction each, but not the two-input {@code rearrange(shuffle, v)}, which ran eight times slower and
- * allocated. The results are the same floats in the same places, whichever way they moved.
+ * µs against 52-58; whole products moved by a few per cent at most, docs/benchmarks.md.) Only single-input
+ * {@code rearrange} and {@code blend}: JDK 17 compiles both to one instruction each, but not the two-input
+ * {@code rearrange(shuffle, v)}, which ran eight times slower and allocated. The results are the same floats in the same places, whichever way they moved.
  */
 final class VectorPackedA {
 
