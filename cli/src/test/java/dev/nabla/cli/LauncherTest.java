@@ -75,13 +75,51 @@ class LauncherTest {
         assertTrue(home.contains("/cli/target/lib/*:" + sparkHome + "/jars/*\n"), home);
     }
 
+    /**
+     * Commands that train run the JVM without tiered compilation (their kernels warm up sooner under C2 alone); the
+     * others, and training on Spark, keep the default; NABLA_JAVA_OPTS comes after it, so it can turn it back on.
+     */
+    @Test
+    void trainingCommands_compileWithC2Alone_unlessOnSparkOrOverridden(@TempDir Path dir)
+            throws IOException, InterruptedException {
+        Path root = Files.createDirectories(dir.resolve("nabla-root"));
+        Path launcher = Files.copy(Path.of("../nabla"), root.resolve("nabla"));
+        Files.createFile(Files.createDirectories(root.resolve("cli/target")).resolve(".nabla-built"));
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path java = Files.writeString(bin.resolve("java"), "#!/bin/bash\nprintf '%s\\n' \"$@\"\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String off = "\n-XX:-TieredCompilation\n";
+
+        for (String training : List.of("train", "lr-find", "compare")) {
+            assertTrue(launch(launcher, bin, null, dir, training, "m.nabla", "--epochs", "2").contains(off), training);
+        }
+        assertTrue(launch(launcher, bin, null, dir, "train", "--epochs", "2", "m.nabla").contains(off));
+        for (String other : List.of("check", "compile", "eval", "predict", "ir", "summary", "gradcheck", "export")) {
+            assertTrue(!launch(launcher, bin, null, dir, other, "m.nabla").contains(off), other);
+        }
+        assertTrue(!launch(launcher, bin, null, dir, "train", "m.nabla", "--spark", "local[2]").contains(off));
+        assertTrue(!launch(launcher, bin, null, dir, "train", "--spark=local[2]", "m.nabla").contains(off));
+        String overridden = launch(launcher, bin, null, "-XX:+TieredCompilation", dir, "train", "m.nabla");
+        int on = overridden.indexOf("\n-XX:+TieredCompilation\n");
+        assertTrue(overridden.indexOf(off) >= 0 && overridden.indexOf(off) < on, overridden);
+    }
+
     private static String launch(Path launcher, Path bin, Path sparkHome, Path dir, String... args)
+            throws IOException, InterruptedException {
+        return launch(launcher, bin, sparkHome, null, dir, args);
+    }
+
+    private static String launch(Path launcher, Path bin, Path sparkHome, String javaOpts, Path dir, String... args)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("bash", launcher.toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
         pb.environment().remove("SPARK_HOME");
+        pb.environment().remove("NABLA_JAVA_OPTS");
+        if (javaOpts != null) {
+            pb.environment().put("NABLA_JAVA_OPTS", javaOpts);
+        }
         if (sparkHome != null) {
             pb.environment().put("SPARK_HOME", sparkHome.toString());
         }
