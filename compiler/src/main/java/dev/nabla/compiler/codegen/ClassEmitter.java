@@ -65,6 +65,8 @@ final class ClassEmitter {
 
     private static final Type SPEC = Type.getType(ModelSpec.class);
     private static final Type COUNTERS = Type.getType(KernelProfile.Counters.class);
+    private static final Type SLOT_TABLE = Type.getType(int[][].class);
+    private static final Type SLOTS_OF_CALL = Type.getType(int[].class);
     private static final Method NANO_TIME = Method.getMethod("long nanoTime ()");
     private static final Method PREDICT = Method.getMethod("void predict (float[][], int)");
     private static final Method TRAIN = Method.getMethod("void trainStep (float[][], int)");
@@ -84,6 +86,8 @@ final class ClassEmitter {
     /** The fused step's order, or null when the model has no trainStep and update to fuse. */
     private final UpdateSchedule schedule;
     private final Map<Kernel, Kernel> shared;
+    /** Kernels that call one method over other buffers, and how ({@link KernelTemplates}). */
+    private final Map<Kernel, KernelTemplates.Use> templates;
     /**
      * Each kernel's top-level loops that run split over threads, found once for both families (synchronized: the
      * two families may be emitted on two threads).
@@ -109,6 +113,7 @@ final class ClassEmitter {
         this.programs = programs.toArray(new Program[0]);
         this.schedule = schedule;
         this.shared = sharedKernels(this.programs);
+        this.templates = KernelTemplates.find(this.programs, shared);
     }
 
     /** The main class's binary name ({@code dev.nabla.generated.Model}). */
@@ -187,8 +192,11 @@ final class ClassEmitter {
         }
     }
 
-    /** A kernel's method and the class holding it. */
-    private record Placed(String owner, String method, String entry, Kernel kernel) {
+    /**
+     * A kernel's method and the class holding it; {@code slots} the buffer indices the call passes to a method
+     * {@link KernelTemplates} shares, else null.
+     */
+    private record Placed(String owner, String method, String entry, Kernel kernel, int[] slots) {
     }
 
     /**
@@ -208,7 +216,13 @@ final class ClassEmitter {
             for (Kernel k : p.kernels()) {
                 Placed earlier = placedOf.get(shared.get(k));
                 if (earlier != null) {
-                    placed.add(new Placed(earlier.owner(), earlier.method(), p.entry(), k));
+                    placed.add(new Placed(earlier.owner(), earlier.method(), p.entry(), k, earlier.slots()));
+                    continue;
+                }
+                KernelTemplates.Use use = templates.get(k);
+                if (use != null && use.template() != k) {
+                    Placed template = placedOf.get(use.template());
+                    placed.add(new Placed(template.owner(), template.method(), p.entry(), k, use.slots()));
                     continue;
                 }
                 String file = k.span().line() > 0 ? k.span().fileName() : sourceFile;
@@ -219,7 +233,8 @@ final class ClassEmitter {
                     classFile.put(owner, file);
                     byClass.put(owner, new ArrayList<>());
                 }
-                Placed pl = new Placed(owner, p.entry() + "_" + placed.size() + "_" + k.name(), p.entry(), k);
+                Placed pl = new Placed(owner, p.entry() + "_" + placed.size() + "_" + k.name(), p.entry(), k,
+                        use == null ? null : use.slots());
                 placed.add(pl);
                 placedOf.put(k, pl);
                 byClass.get(owner).add(pl);
@@ -229,8 +244,9 @@ final class ClassEmitter {
         byClass.forEach((owner, kernels) -> {
             ClassWriter cw = begin(owner, null, classFile.get(owner));
             for (Placed pl : kernels) {
-                KernelEmitter ke = vector ? new VectorKernelEmitter(cw, owner, pl.method())
-                        : new KernelEmitter(cw, owner, pl.method());
+                Method signature = pl.slots() == null ? KernelEmitter.KERNEL : KernelEmitter.SHARED_KERNEL;
+                KernelEmitter ke = vector ? new VectorKernelEmitter(cw, owner, pl.method(), signature)
+                        : new KernelEmitter(cw, owner, pl.method(), signature);
                 ke.emit(pl.kernel(), parallelLoops.computeIfAbsent(pl.kernel(), k -> ParallelLoop.qualifying(k.body())));
             }
             classes.put(owner.replace('/', '.'), finish(cw));
@@ -238,9 +254,7 @@ final class ClassEmitter {
         String driver = mainName + "$" + tag;
         ClassWriter cw = begin(driver, null);
         List<Placed> calls = byEntry.values().stream().flatMap(List::stream).toList();
-        if (profile) {
-            profileCounters(cw, driver, calls);
-        }
+        staticInit(cw, driver, calls);
         for (Program p : programs) {
             GeneratorAdapter ga = new GeneratorAdapter(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, ENTRIES.get(p.entry()),
                     null, null, cw);
@@ -289,7 +303,15 @@ final class ClassEmitter {
             ga.loadArg(1);
             ga.visitInsn(Opcodes.ACONST_NULL);
         }
-        ga.invokeStatic(Type.getObjectType(pl.owner()), new Method(pl.method(), KernelEmitter.KERNEL_DESC));
+        if (pl.slots() == null) {
+            ga.invokeStatic(Type.getObjectType(pl.owner()), new Method(pl.method(), KernelEmitter.KERNEL_DESC));
+        } else {
+            ga.getStatic(Type.getObjectType(driver), "SLOTS", SLOT_TABLE);
+            ga.push(calls.indexOf(pl));
+            ga.arrayLoad(SLOTS_OF_CALL);
+            ga.invokeStatic(Type.getObjectType(pl.owner()),
+                    new Method(pl.method(), KernelEmitter.SHARED_KERNEL.getDescriptor()));
+        }
         if (profile) {
             ga.getStatic(Type.getObjectType(driver), "PROFILE", COUNTERS);
             ga.push(calls.indexOf(pl));
@@ -301,14 +323,54 @@ final class ClassEmitter {
     }
 
     /**
-     * A profiling build's driver: a static {@code PROFILE} field holding its counters, registered with the kernels'
-     * entry points, names and covered instructions in its static initializer.
+     * The driver's static initializer, when it needs one: the slots of each call of a shared kernel method, in a static
+     * {@code SLOTS} table indexed by call (null for the other calls); and in a profiling build, the {@code PROFILE}
+     * counters.
      */
-    private static void profileCounters(ClassWriter cw, String driver, List<Placed> calls) {
-        cw.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_FINAL, "PROFILE", COUNTERS.getDescriptor(),
-                null, null).visitEnd();
+    private void staticInit(ClassWriter cw, String driver, List<Placed> calls) {
+        boolean slots = calls.stream().anyMatch(pl -> pl.slots() != null);
+        if (!slots && !profile) {
+            return;
+        }
         GeneratorAdapter ga = new GeneratorAdapter(Opcodes.ACC_STATIC, Method.getMethod("void <clinit> ()"), null, null, cw);
         ga.visitCode();
+        if (slots) {
+            cw.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_FINAL, "SLOTS",
+                    SLOT_TABLE.getDescriptor(), null, null).visitEnd();
+            ga.push(calls.size());
+            ga.newArray(SLOTS_OF_CALL);
+            for (int i = 0; i < calls.size(); i++) {
+                int[] callSlots = calls.get(i).slots();
+                if (callSlots != null) {
+                    ga.dup();
+                    ga.push(i);
+                    ga.push(callSlots.length);
+                    ga.newArray(Type.INT_TYPE);
+                    for (int j = 0; j < callSlots.length; j++) {
+                        ga.dup();
+                        ga.push(j);
+                        ga.push(callSlots[j]);
+                        ga.arrayStore(Type.INT_TYPE);
+                    }
+                    ga.arrayStore(SLOTS_OF_CALL);
+                }
+            }
+            ga.putStatic(Type.getObjectType(driver), "SLOTS", SLOT_TABLE);
+        }
+        if (profile) {
+            profileCounters(cw, ga, driver, calls);
+        }
+        ga.returnValue();
+        ga.endMethod();
+    }
+
+    /**
+     * A profiling build's driver: a static {@code PROFILE} field holding its counters, registered with the kernels'
+     * entry points, names and covered instructions in its static initializer {@code ga}.
+     */
+    private static void profileCounters(ClassWriter cw, GeneratorAdapter ga, String driver, List<Placed> calls) {
+        cw.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_FINAL, "PROFILE", COUNTERS.getDescriptor(),
+                null, null).visitEnd();
         for (java.util.function.Function<Placed, String> field : List.<java.util.function.Function<Placed, String>>of(
                 Placed::entry, pl -> pl.kernel().name(),
                 pl -> pl.kernel().comment())) {
@@ -324,8 +386,6 @@ final class ClassEmitter {
         ga.invokeStatic(Type.getType(KernelProfile.class),
                 Method.getMethod("dev.nabla.runtime.KernelProfile$Counters register (String[], String[], String[])"));
         ga.putStatic(Type.getObjectType(driver), "PROFILE", COUNTERS);
-        ga.returnValue();
-        ga.endMethod();
     }
 
     /**

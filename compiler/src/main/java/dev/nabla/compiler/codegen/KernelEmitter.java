@@ -33,6 +33,11 @@ class KernelEmitter {
 
     static final Method KERNEL = Method.getMethod("void k (float[][], int, float[])");
     static final String KERNEL_DESC = KERNEL.getDescriptor();
+    /**
+     * A kernel method other kernels share ({@link KernelTemplates}): the kernel's arguments, then the spec index of each
+     * buffer it loads, in the order of {@link BufferAccess#indices}.
+     */
+    static final Method SHARED_KERNEL = Method.getMethod("void k (float[][], int, float[], int[])");
     private static final Type MATH = Type.getType(Math.class);
     private static final Type GEMM = Type.getType(Gemm.class);
     static final Type FLOATS = Type.getType(float[].class);
@@ -46,6 +51,12 @@ class KernelEmitter {
     static final Method REDUCTION_RANGE = Method.getMethod("double r (float[][], int, float[], int, int)");
     private static final Type REDUCTION = Type.getType(Parallel.Reduction.class);
     private static final String REDUCTION_FACTORY = Type.getMethodDescriptor(REDUCTION);
+    /** The range methods of a shared kernel method: the slots after hyper, as {@link #SHARED_KERNEL} takes them. */
+    static final Method SLOTTED_RANGE = Method.getMethod("void r (float[][], int, float[], int[], int, int)");
+    private static final String SLOTTED_BODY_FACTORY = Type.getMethodDescriptor(Type.getType(Parallel.SlottedBody.class));
+    static final Method SLOTTED_REDUCTION_RANGE = Method.getMethod("double r (float[][], int, float[], int[], int, int)");
+    private static final String SLOTTED_REDUCTION_FACTORY =
+            Type.getMethodDescriptor(Type.getType(Parallel.SlottedReduction.class));
 
     private static final Handle METAFACTORY = new Handle(Opcodes.H_INVOKESTATIC, "java/lang/invoke/LambdaMetafactory",
             "metafactory", "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;"
@@ -58,6 +69,11 @@ class KernelEmitter {
     private final ClassVisitor cv;
     private final String owner;
     private final String methodName;
+    /**
+     * Whether the method takes its buffers' indices as its fourth argument: a shared kernel method
+     * ({@link #SHARED_KERNEL}) or one of its range methods.
+     */
+    private boolean slotted;
     private final Map<Integer, Integer> bufLocals = new HashMap<>();
     protected final Map<LoopVar, Integer> varLocals = new HashMap<>();
     protected final Map<Local, Integer> scalarLocals = new HashMap<>();
@@ -72,6 +88,7 @@ class KernelEmitter {
         this.cv = cv;
         this.owner = owner;
         this.methodName = methodName;
+        this.slotted = signature.getDescriptor().equals(SHARED_KERNEL.getDescriptor());
         this.ga = new GeneratorAdapter(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC,
                 new Method(methodName, signature.getDescriptor()), null, null, cv);
     }
@@ -125,7 +142,8 @@ class KernelEmitter {
         if (accInit != null) {
             stmt(accInit);
         }
-        loop(f, () -> ga.loadArg(3), () -> ga.loadArg(4));
+        int from = slotted ? 4 : 3; // the range's bounds follow the slots of a shared kernel method
+        loop(f, () -> ga.loadArg(from), () -> ga.loadArg(from + 1));
         if (accInit != null) {
             ga.loadLocal(scalarLocal(accInit.acc()));
         }
@@ -136,25 +154,34 @@ class KernelEmitter {
     /** {@code acc = Parallel.reduce(range method, ...)}, the accumulator initialised just before to the identity. */
     private void reduction(Kernel k, int position, Stmt.For f, ParallelLoop.Reduction r) {
         String range = methodName + "$" + position;
-        KernelEmitter body = sibling(range, REDUCTION_RANGE);
+        Method signature = slotted ? SLOTTED_REDUCTION_RANGE : REDUCTION_RANGE;
+        KernelEmitter body = sibling(range, signature);
         body.work = work;
+        body.slotted = slotted;
         body.emitRange(k, ParallelLoop.prelude(k.body(), position), f, (Stmt.AccInit) k.body().get(position - 1));
-        rangeArguments(range, REDUCTION_FACTORY, REDUCTION_RANGE, f);
+        rangeArguments(range, slotted ? SLOTTED_REDUCTION_FACTORY : REDUCTION_FACTORY, signature, f);
         ga.push(r.op() == Stmt.AccOp.MAX);
         ga.push(r.writes());
-        ga.invokeStatic(PARALLEL, Methods.of("double reduce (dev.nabla.runtime.kernels.Parallel$Reduction, float[][], "
-                + "int, float[], int, int, int, boolean, boolean)"));
+        ga.invokeStatic(PARALLEL, Methods.of(slotted
+                ? "double reduce (dev.nabla.runtime.kernels.Parallel$SlottedReduction, float[][], int, float[], int[], "
+                        + "int, int, int, boolean, boolean)"
+                : "double reduce (dev.nabla.runtime.kernels.Parallel$Reduction, float[][], int, float[], int, int, int, "
+                        + "boolean, boolean)"));
         ga.storeLocal(scalarLocal(r.acc()));
     }
 
     private void parallel(Kernel k, int position, Stmt.For f) {
         String range = methodName + "$" + position;
-        KernelEmitter body = sibling(range, RANGE);
+        Method signature = slotted ? SLOTTED_RANGE : RANGE;
+        KernelEmitter body = sibling(range, signature);
         body.work = work;
+        body.slotted = slotted;
         body.emitRange(k, ParallelLoop.prelude(k.body(), position), f, null);
-        rangeArguments(range, BODY_FACTORY, RANGE, f);
-        ga.invokeStatic(PARALLEL, Methods.of(
-                "void forRange (dev.nabla.runtime.kernels.Parallel$Body, float[][], int, float[], int, int, int)"));
+        rangeArguments(range, slotted ? SLOTTED_BODY_FACTORY : BODY_FACTORY, signature, f);
+        ga.invokeStatic(PARALLEL, Methods.of(slotted
+                ? "void forRange (dev.nabla.runtime.kernels.Parallel$SlottedBody, float[][], int, float[], int[], int, "
+                        + "int, int)"
+                : "void forRange (dev.nabla.runtime.kernels.Parallel$Body, float[][], int, float[], int, int, int)"));
     }
 
     /**
@@ -169,6 +196,9 @@ class KernelEmitter {
         ga.loadArg(0);
         ga.loadArg(1);
         ga.loadArg(2);
+        if (slotted) {
+            ga.loadArg(3);
+        }
         size(f.extent());
         ga.push(vectorizes(f) ? VECTOR_ALIGN : 1);
         ga.push(ParallelLoop.elementsPerIteration(f));
@@ -181,15 +211,20 @@ class KernelEmitter {
         if (k.span().line() > 0) {
             ga.visitLineNumber(k.span().line(), start);
         }
-        for (Buf b : BufferAccess.touched(body)) {
-            if (b.index() >= 0) {
-                ga.loadArg(0);
-                ga.push(b.index());
-                ga.arrayLoad(FLOATS);
-                int local = ga.newLocal(FLOATS);
-                ga.storeLocal(local);
-                bufLocals.put(b.index(), local);
+        int[] indices = BufferAccess.indices(body);
+        for (int slot = 0; slot < indices.length; slot++) {
+            ga.loadArg(0);
+            if (slotted) {
+                ga.loadArg(3);
+                ga.push(slot);
+                ga.arrayLoad(Type.INT_TYPE);
+            } else {
+                ga.push(indices[slot]);
             }
+            ga.arrayLoad(FLOATS);
+            int local = ga.newLocal(FLOATS);
+            ga.storeLocal(local);
+            bufLocals.put(indices[slot], local);
         }
     }
 

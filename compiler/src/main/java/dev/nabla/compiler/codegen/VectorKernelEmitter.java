@@ -41,7 +41,7 @@ final class VectorKernelEmitter extends KernelEmitter {
         super(cv, owner, methodName);
     }
 
-    private VectorKernelEmitter(ClassVisitor cv, String owner, String methodName, Method signature) {
+    VectorKernelEmitter(ClassVisitor cv, String owner, String methodName, Method signature) {
         super(cv, owner, methodName, signature);
     }
 

@@ -24,6 +24,15 @@ public final class BufferAccess {
     }
 
     /**
+     * The spec indices of the buffers {@code body} touches, each once, in the order each first appears; without
+     * {@link Buf#HYPER}. A kernel method loads these into locals at entry, by constant index or, when other kernels
+     * share the method, through the caller's slots ({@link SameKernel#bufferPairs}).
+     */
+    public static int[] indices(List<Stmt> body) {
+        return touched(body).stream().mapToInt(Buf::index).filter(i -> i >= 0).distinct().toArray();
+    }
+
+    /**
      * Passes each buffer {@code body} reads to {@code read} and each it writes to {@code write}, in order; false when
      * a statement draws random numbers (the buffers its seed and step are read from are passed all the same).
      */

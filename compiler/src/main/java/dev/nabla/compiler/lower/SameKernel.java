@@ -1,9 +1,11 @@
 package dev.nabla.compiler.lower;
 
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Whether two kernels are the same code: equal up to the identity of their loop variables and locals, which every
@@ -13,18 +15,78 @@ import java.util.Map;
  */
 public final class SameKernel {
 
+    /** Null: buffers must be equal; else each of the first kernel's buffer indices paired with one of the second's. */
+    private final Map<Integer, Integer> bufs;
+    private final Map<Integer, Integer> bufsBack;
     private final Map<LoopVar, LoopVar> vars = new IdentityHashMap<>();
     private final Map<LoopVar, LoopVar> varsBack = new IdentityHashMap<>();
     private final Map<Local, Local> locals = new IdentityHashMap<>();
     private final Map<Local, Local> localsBack = new IdentityHashMap<>();
 
-    private SameKernel() {
+    private SameKernel(boolean renameBuffers) {
+        bufs = renameBuffers ? new HashMap<>() : null;
+        bufsBack = renameBuffers ? new HashMap<>() : null;
     }
 
     /** Same name, position, comment and statements, with loop variables and locals paired one to one. */
     public static boolean same(Kernel a, Kernel b) {
         return a.name().equals(b.name()) && a.span().equals(b.span()) && a.comment().equals(b.comment())
-                && new SameKernel().stmts(a.body(), b.body());
+                && new SameKernel(false).stmts(a.body(), b.body());
+    }
+
+    /**
+     * Whether {@code a} and {@code b} are the same code over other buffers: the same position and statements, with loop
+     * variables, locals and buffers paired one to one (a buffer read twice in one kernel must be one buffer in the
+     * other too, as in-place updates need). Names and comments may differ: the time steps of an unrolled recurrence
+     * are such kernels, one per step. Returns each of {@code a}'s buffer indices mapped to {@code b}'s, or null when
+     * they are not the same; {@link Buf#HYPER} pairs only with itself.
+     */
+    public static Map<Integer, Integer> bufferPairs(Kernel a, Kernel b) {
+        SameKernel same = new SameKernel(true);
+        return a.span().equals(b.span()) && same.stmts(a.body(), b.body()) ? Map.copyOf(same.bufs) : null;
+    }
+
+    private boolean buf(Buf a, Buf b) {
+        if (bufs == null || a == null || b == null || a.index() < 0 || b.index() < 0) {
+            return bufs == null ? Objects.equals(a, b) : Objects.equals(a == null ? null : a.index(),
+                    b == null ? null : b.index());
+        }
+        Integer had = bufs.get(a.index());
+        Integer hadBack = bufsBack.get(b.index());
+        if (had == null && hadBack == null) {
+            bufs.put(a.index(), b.index());
+            bufsBack.put(b.index(), a.index());
+            return true;
+        }
+        return had != null && had == b.index() && hadBack != null && hadBack == a.index();
+    }
+
+    private boolean gemm(Stmt.GemmCall x, Stmt.GemmCall y) {
+        return x.transA() == y.transA() && x.transB() == y.transB() && x.m().equals(y.m()) && x.n().equals(y.n())
+                && x.k().equals(y.k()) && x.accumulate() == y.accumulate() && x.act() == y.act() && buf(x.a(), y.a())
+                && buf(x.b(), y.b()) && buf(x.c(), y.c()) && buf(x.bias(), y.bias());
+    }
+
+    private boolean call(Stmt.Call x, Stmt.Call y) {
+        if (!x.owner().equals(y.owner()) || !x.method().equals(y.method()) || x.args().size() != y.args().size()
+                || x.writes().size() != y.writes().size()) {
+            return false;
+        }
+        for (int i = 0; i < x.args().size(); i++) {
+            Stmt.Arg p = x.args().get(i);
+            Stmt.Arg q = y.args().get(i);
+            boolean same = p instanceof Stmt.Arg.Floats f && q instanceof Stmt.Arg.Floats g ? buf(f.buf(), g.buf())
+                    : p.equals(q);
+            if (!same) {
+                return false;
+            }
+        }
+        for (int i = 0; i < x.writes().size(); i++) {
+            if (!buf(x.writes().get(i), y.writes().get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean stmts(List<Stmt> a, List<Stmt> b) {
@@ -52,7 +114,7 @@ public final class SameKernel {
             case STORE -> {
                 Stmt.Store x = (Stmt.Store) a;
                 Stmt.Store y = (Stmt.Store) b;
-                yield x.buf().equals(y.buf()) && index(x.index(), y.index()) && expr(x.value(), y.value());
+                yield buf(x.buf(), y.buf()) && index(x.index(), y.index()) && expr(x.value(), y.value());
             }
             case LET -> {
                 Stmt.Let x = (Stmt.Let) a;
@@ -69,8 +131,9 @@ public final class SameKernel {
                 Stmt.Accum y = (Stmt.Accum) b;
                 yield local(x.acc(), y.acc()) && x.op() == y.op() && expr(x.value(), y.value());
             }
-            // No loop variables or locals inside: their records compare by value.
-            case GEMM, CALL -> a.equals(b);
+            // No loop variables or locals inside: their fields compare by value, their buffers as paired.
+            case GEMM -> gemm((Stmt.GemmCall) a, (Stmt.GemmCall) b);
+            case CALL -> call((Stmt.Call) a, (Stmt.Call) b);
         };
     }
 
@@ -79,7 +142,7 @@ public final class SameKernel {
             return false;
         }
         return switch (a.kind()) {
-            case LOAD -> ((Expr.Load) a).buf().equals(((Expr.Load) b).buf())
+            case LOAD -> buf(((Expr.Load) a).buf(), ((Expr.Load) b).buf())
                     && index(((Expr.Load) a).index(), ((Expr.Load) b).index());
             case CONST, SIZE_VALUE -> a.equals(b);
             case INDEX_VALUE -> index(((Expr.IndexValue) a).index(), ((Expr.IndexValue) b).index());

@@ -17,6 +17,15 @@ public final class Parallel {
     }
 
     /**
+     * The loop of a kernel method that several kernels share over other buffers: {@code slots} are the spec indices of
+     * the buffers it loads, its caller's.
+     */
+    @FunctionalInterface
+    public interface SlottedBody {
+        void run(float[][] buffers, int batch, float[] hyper, int[] slots, int from, int to);
+    }
+
+    /**
      * Below this many elements the loop runs on the caller: a loop this size takes a few microseconds, and handing
      * half of it over costs about one.
      */
@@ -32,6 +41,12 @@ public final class Parallel {
     @FunctionalInterface
     public interface Reduction {
         double run(float[][] buffers, int batch, float[] hyper, int from, int to);
+    }
+
+    /** {@link Reduction} of a shared kernel method, as {@link SlottedBody} is to {@link Body}. */
+    @FunctionalInterface
+    public interface SlottedReduction {
+        double run(float[][] buffers, int batch, float[] hyper, int[] slots, int from, int to);
     }
 
     /**
@@ -62,22 +77,35 @@ public final class Parallel {
      */
     public static void forRange(Body body, float[][] buffers, int batch, float[] hyper, int n, int align,
                                 int elementsPerIteration) {
-        if (n <= 0) {
-            return;
+        if (!split(JOBS.get().of(body), buffers, batch, hyper, null, n, align, elementsPerIteration)) {
+            body.run(buffers, batch, hyper, 0, n);
         }
-        int t = Gemm.threads();
-        if (t > 1 && (long) n * elementsPerIteration >= parallelMinElements) {
-            RangeJob job = JOBS.get();
-            int parts = job.set(body, buffers, batch, hyper, n, Math.max(1, align), t * PARTS_PER_THREAD);
-            try {
-                if (parts > 1 && Gemm.runParts(job, parts)) {
-                    return;
-                }
-            } finally {
-                job.clear();
+    }
+
+    /** {@link #forRange(Body, float[][], int, float[], int, int, int)} for a shared kernel method's loop. */
+    public static void forRange(SlottedBody body, float[][] buffers, int batch, float[] hyper, int[] slots, int n,
+                                int align, int elementsPerIteration) {
+        if (!split(JOBS.get().of(body), buffers, batch, hyper, slots, n, align, elementsPerIteration)) {
+            body.run(buffers, batch, hyper, slots, 0, n);
+        }
+    }
+
+    /** Runs {@code job}'s loop over the threads when that is worth it; false if the caller must run it whole. */
+    private static boolean split(RangeJob job, float[][] buffers, int batch, float[] hyper, int[] slots, int n,
+                                 int align, int elementsPerIteration) {
+        try {
+            if (n <= 0) {
+                return true;
             }
+            int t = Gemm.threads();
+            if (t > 1 && (long) n * elementsPerIteration >= parallelMinElements) {
+                int parts = job.cutInto(buffers, batch, hyper, slots, n, Math.max(1, align), t * PARTS_PER_THREAD);
+                return parts > 1 && Gemm.runParts(job, parts);
+            }
+            return false;
+        } finally {
+            job.clear();
         }
-        body.run(buffers, batch, hyper, 0, n);
     }
 
     /**
@@ -91,11 +119,24 @@ public final class Parallel {
      */
     public static double reduce(Reduction body, float[][] buffers, int batch, float[] hyper, int n, int align,
                                 int elementsPerIteration, boolean max, boolean writes) {
+        return reduce(REDUCTIONS.get().of(body), buffers, batch, hyper, null, n, align, elementsPerIteration, max,
+                writes);
+    }
+
+    /** {@link #reduce(Reduction, float[][], int, float[], int, int, int, boolean, boolean)} of a shared kernel method. */
+    public static double reduce(SlottedReduction body, float[][] buffers, int batch, float[] hyper, int[] slots, int n,
+                                int align, int elementsPerIteration, boolean max, boolean writes) {
+        return reduce(REDUCTIONS.get().of(body), buffers, batch, hyper, slots, n, align, elementsPerIteration, max,
+                writes);
+    }
+
+    private static double reduce(ReductionJob job, float[][] buffers, int batch, float[] hyper, int[] slots, int n,
+                                 int align, int elementsPerIteration, boolean max, boolean writes) {
         if (n <= 0) {
+            job.clear();
             return max ? Double.NEGATIVE_INFINITY : 0;
         }
-        ReductionJob job = REDUCTIONS.get();
-        int chunks = job.set(body, buffers, batch, hyper, n, Math.max(1, align));
+        int chunks = job.cutInto(buffers, batch, hyper, slots, n, Math.max(1, align), REDUCTION_CHUNKS);
         try {
             boolean split = Gemm.threads() > 1 && chunks > 1
                     && (long) n * elementsPerIteration >= (writes ? parallelMinElements : reductionMinElements)
@@ -150,7 +191,7 @@ public final class Parallel {
         if (Gemm.threads() < 2 || n <= 0) {
             return false;
         }
-        int p = ahead.job.set(body, buffers, batch, hyper, n, Math.max(1, align), Math.max(1, parts));
+        int p = ahead.job.of(body).cutInto(buffers, batch, hyper, null, n, Math.max(1, align), Math.max(1, parts));
         if (!Gemm.pool().startBackground(ahead.work, ahead.job, p)) {
             ahead.job.clear();
             return false;
@@ -164,16 +205,18 @@ public final class Parallel {
         float[][] buffers;
         int batch;
         float[] hyper;
+        int[] slots;
         private int n;
         private int align;
         private int units;
         int parts;
 
         /** Takes the loop's arguments; returns the number of ranges, at most {@code maxParts}. */
-        final int cutInto(float[][] buffers, int batch, float[] hyper, int n, int align, int maxParts) {
+        final int cutInto(float[][] buffers, int batch, float[] hyper, int[] slots, int n, int align, int maxParts) {
             this.buffers = buffers;
             this.batch = batch;
             this.hyper = hyper;
+            this.slots = slots;
             this.n = n;
             this.align = align;
             this.units = (n + align - 1) / align;
@@ -190,27 +233,39 @@ public final class Parallel {
         void clear() {
             buffers = null;
             hyper = null;
+            slots = null;
         }
     }
 
     /** One loop cut into {@code parts} ranges, one holder per calling thread. */
     private static final class RangeJob extends Ranges {
         private Body body;
+        private SlottedBody slotted;
 
-        int set(Body body, float[][] buffers, int batch, float[] hyper, int n, int align, int maxParts) {
+        RangeJob of(Body body) {
             this.body = body;
-            return cutInto(buffers, batch, hyper, n, align, maxParts);
+            return this;
+        }
+
+        RangeJob of(SlottedBody body) {
+            this.slotted = body;
+            return this;
         }
 
         @Override
         public void part(int q) {
-            body.run(buffers, batch, hyper, cut(q), cut(q + 1));
+            if (slotted != null) {
+                slotted.run(buffers, batch, hyper, slots, cut(q), cut(q + 1));
+            } else {
+                body.run(buffers, batch, hyper, cut(q), cut(q + 1));
+            }
         }
 
         @Override
         void clear() {
             super.clear();
             body = null;
+            slotted = null;
         }
     }
 
@@ -218,15 +273,22 @@ public final class Parallel {
     private static final class ReductionJob extends Ranges {
         private final double[] partials = new double[REDUCTION_CHUNKS];
         private Reduction body;
+        private SlottedReduction slotted;
 
-        int set(Reduction body, float[][] buffers, int batch, float[] hyper, int n, int align) {
+        ReductionJob of(Reduction body) {
             this.body = body;
-            return cutInto(buffers, batch, hyper, n, align, REDUCTION_CHUNKS);
+            return this;
+        }
+
+        ReductionJob of(SlottedReduction body) {
+            this.slotted = body;
+            return this;
         }
 
         @Override
         public void part(int q) {
-            partials[q] = body.run(buffers, batch, hyper, cut(q), cut(q + 1));
+            partials[q] = slotted != null ? slotted.run(buffers, batch, hyper, slots, cut(q), cut(q + 1))
+                    : body.run(buffers, batch, hyper, cut(q), cut(q + 1));
         }
 
         double combine(boolean max) {
@@ -241,6 +303,7 @@ public final class Parallel {
         void clear() {
             super.clear();
             body = null;
+            slotted = null;
         }
     }
 }

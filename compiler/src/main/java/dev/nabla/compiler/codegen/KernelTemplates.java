@@ -1,0 +1,79 @@
+package dev.nabla.compiler.codegen;
+
+import dev.nabla.compiler.ir.Span;
+import dev.nabla.compiler.lower.BufferAccess;
+import dev.nabla.compiler.lower.Kernel;
+import dev.nabla.compiler.lower.Program;
+import dev.nabla.compiler.lower.SameKernel;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Kernels that are the same code over other buffers ({@link SameKernel#bufferPairs}) share one method, which takes
+ * the spec indices of its buffers from the caller (its slots) instead of having them as constants. A recurrence
+ * unrolled over time steps makes such kernels, one per step: the GRU of {@code samples/digits_gru.nabla} lowers to
+ * 285 kernels, most of them 8 copies of one. Each method is compiled by the JIT on its own, so fewer methods mean a
+ * shorter warm-up; and the steps' calls share one profile, which they would have had each alone.
+ *
+ * <p>A shared method's loops split over threads get the slots too ({@code Parallel.SlottedBody},
+ * {@code Parallel.SlottedReduction}).
+ */
+final class KernelTemplates {
+
+    /**
+     * A call of a shared method: {@code template}'s, with {@code slots[i]} the spec index of the buffer it loads
+     * {@code i}-th ({@link BufferAccess#indices} of the template's body).
+     */
+    record Use(Kernel template, int[] slots) {
+    }
+
+    /** Off with {@code -Dnabla.codegen.shareKernels=false}: every kernel its own method, as before. */
+    static final boolean ENABLED = !"false".equals(System.getProperty("nabla.codegen.shareKernels"));
+
+    private KernelTemplates() {
+    }
+
+    /**
+     * For each kernel of {@code programs} that shares a method, how it calls it; a template maps to itself. Kernels
+     * in {@code exact} (the same code as an earlier kernel, buffers and all, which call that one's method) are left
+     * out.
+     */
+    static Map<Kernel, Use> find(Program[] programs, Map<Kernel, Kernel> exact) {
+        Map<Kernel, Use> uses = new IdentityHashMap<>();
+        if (!ENABLED) {
+            return uses;
+        }
+        Map<Span, List<Kernel>> candidates = new HashMap<>(); // by position: only kernels of one line can be the same
+        for (Program p : programs) {
+            for (Kernel k : p.kernels()) {
+                if (exact.containsKey(k)) {
+                    continue;
+                }
+                Use use = null;
+                for (Kernel t : candidates.getOrDefault(k.span(), List.of())) {
+                    Map<Integer, Integer> pairs = SameKernel.bufferPairs(t, k);
+                    if (pairs != null) {
+                        int[] own = BufferAccess.indices(t.body());
+                        int[] slots = new int[own.length];
+                        for (int i = 0; i < own.length; i++) {
+                            slots[i] = pairs.get(own[i]);
+                        }
+                        uses.computeIfAbsent(t, x -> new Use(x, own));
+                        use = new Use(t, slots);
+                        break;
+                    }
+                }
+                if (use == null) {
+                    candidates.computeIfAbsent(k.span(), x -> new ArrayList<>()).add(k);
+                } else {
+                    uses.put(k, use);
+                }
+            }
+        }
+        return uses;
+    }
+}
