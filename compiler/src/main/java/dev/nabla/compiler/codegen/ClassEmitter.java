@@ -2,7 +2,6 @@ package dev.nabla.compiler.codegen;
 
 import dev.nabla.compiler.lower.Kernel;
 import dev.nabla.compiler.lower.ParallelLoop;
-import dev.nabla.compiler.lower.SameKernel;
 import dev.nabla.compiler.lower.Program;
 import dev.nabla.runtime.CompiledModel;
 import dev.nabla.runtime.KernelProfile;
@@ -20,7 +19,6 @@ import org.objectweb.asm.commons.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +26,7 @@ import java.util.Map;
 
 /**
  * Emits the classes of one model: the main class implementing {@link CompiledModel}, and two families of helper
- * classes holding one static method per kernel (one for kernels entry points share, {@link #sharedKernels}) plus a
+ * classes holding one static method per kernel (one for kernels that are the same code, {@link KernelTemplates}) plus a
  * driver per entry point — {@code $S*} with plain scalar loops and {@code $V*} with Vector API loops. The main class
  * picks the family once, in its static initializer ({@link VectorApi#enabled()}); the scalar family never mentions
  * Vector API types, so it loads without the module.
@@ -112,7 +110,7 @@ final class ClassEmitter {
         this.target = target;
         this.programs = programs.toArray(new Program[0]);
         this.schedule = schedule;
-        this.shared = sharedKernels(this.programs);
+        this.shared = KernelTemplates.copies(this.programs);
         this.templates = KernelTemplates.find(this.programs, shared);
     }
 
@@ -129,30 +127,6 @@ final class ClassEmitter {
     /** One family's classes by binary name ({@code dev.nabla.generated.Model$S0}), its driver last. */
     Map<String, byte[]> family(Family family) {
         return family(family.tag, family == Family.VECTOR);
-    }
-
-    /**
-     * Each kernel that is the same code as a kernel of an earlier entry point ({@link SameKernel}), mapped to that
-     * one: its entry calls the earlier one's method. Evaluate shares predict's kernels so (a model's whole forward
-     * pass, emitted once per family instead of twice).
-     */
-    private static Map<Kernel, Kernel> sharedKernels(Program... programs) {
-        Map<Kernel, Kernel> shared = new IdentityHashMap<>();
-        Map<String, List<Kernel>> earlier = new HashMap<>();
-        for (Program p : programs) {
-            List<Kernel> own = new ArrayList<>();
-            for (Kernel k : p.kernels()) {
-                Kernel same = earlier.getOrDefault(k.name(), List.of()).stream().filter(e -> SameKernel.same(e, k))
-                        .findFirst().orElse(null);
-                if (same == null) {
-                    own.add(k);
-                } else {
-                    shared.put(k, same);
-                }
-            }
-            own.forEach(k -> earlier.computeIfAbsent(k.name(), n -> new ArrayList<>()).add(k));
-        }
-        return shared;
     }
 
     private static ClassWriter writer() {

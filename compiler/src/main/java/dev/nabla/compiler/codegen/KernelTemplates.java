@@ -13,11 +13,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Kernels that are the same code over other buffers ({@link SameKernel#bufferPairs}) share one method, which takes
- * the spec indices of its buffers from the caller (its slots) instead of having them as constants. A recurrence
- * unrolled over time steps makes such kernels, one per step: the GRU of {@code samples/digits_gru.nabla} lowers to
- * 285 kernels, most of them 8 copies of one. Each method is compiled by the JIT on its own, so fewer methods mean a
- * shorter warm-up; and the steps' calls share one profile, which they would have had each alone.
+ * Which kernels call one method. Kernels that are the same code, buffers and all, call the first one's method
+ * ({@link #copies}). Kernels that are the same code over other buffers ({@link SameKernel#bufferPairs}) share one
+ * method, which takes the spec indices of its buffers from the caller (its slots) instead of having them as
+ * constants. A recurrence unrolled over time steps makes such kernels, one per step: the GRU of
+ * {@code samples/digits_gru.nabla} lowers to 285 kernels, most of them one of 8 alike. The JIT profiles and compiles
+ * each method on its own, so fewer methods mean a shorter warm-up.
  *
  * <p>A shared method's loops split over threads get the slots too ({@code Parallel.SlottedBody},
  * {@code Parallel.SlottedReduction}).
@@ -35,6 +36,30 @@ final class KernelTemplates {
     static final boolean ENABLED = !"false".equals(System.getProperty("nabla.codegen.shareKernels"));
 
     private KernelTemplates() {
+    }
+
+    /**
+     * Each kernel that is the same code as a kernel of an earlier entry point, buffers and all
+     * ({@link SameKernel#same}), mapped to that one: its entry calls the earlier one's method. Evaluate shares
+     * predict's kernels so (a model's whole forward pass, emitted once per family instead of twice).
+     */
+    static Map<Kernel, Kernel> copies(Program[] programs) {
+        Map<Kernel, Kernel> shared = new IdentityHashMap<>();
+        Map<String, List<Kernel>> earlier = new HashMap<>();
+        for (Program p : programs) {
+            List<Kernel> own = new ArrayList<>();
+            for (Kernel k : p.kernels()) {
+                Kernel same = earlier.getOrDefault(k.name(), List.of()).stream().filter(e -> SameKernel.same(e, k))
+                        .findFirst().orElse(null);
+                if (same == null) {
+                    own.add(k);
+                } else {
+                    shared.put(k, same);
+                }
+            }
+            own.forEach(k -> earlier.computeIfAbsent(k.name(), n -> new ArrayList<>()).add(k));
+        }
+        return shared;
     }
 
     /**
