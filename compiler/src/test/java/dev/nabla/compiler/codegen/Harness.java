@@ -7,6 +7,7 @@ import dev.nabla.runtime.BufferRole;
 import dev.nabla.runtime.BufferSpec;
 import dev.nabla.runtime.CompiledModel;
 import dev.nabla.runtime.ModelSpec;
+import dev.nabla.runtime.kernels.Gemm;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.util.CheckClassAdapter;
 
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -167,6 +169,30 @@ final class Harness {
     }
 
     /** Every generated class passes ASM's CheckClassAdapter with data-flow verification. */
+    /**
+     * Predicts {@code one} on one thread and checks the outputs against the interpreter's for {@code g} (absolute and
+     * relative tolerance {@code tol}); then predicts a copy of {@code one}'s starting state three times on two threads:
+     * every buffer must hold the same floats. The thread count is restored.
+     */
+    static void assertPredictMatchesOnOneAndTwoThreads(Graph g, CompiledModel m, float[][] one, int batch, double tol) {
+        int saved = Gemm.threads();
+        try {
+            float[][] two = copy(one);
+            Gemm.setThreads(1);
+            m.predict(one, batch);
+            assertOutputsMatch(g, m.spec(), one, batch, tol, tol);
+            Gemm.setThreads(2);
+            for (int call = 0; call < 3; call++) {
+                m.predict(two, batch);
+            }
+            for (int i = 0; i < one.length; i++) {
+                assertArrayEquals(one[i], two[i], "buffer " + m.spec().buffers().get(i).name());
+            }
+        } finally {
+            Gemm.setThreads(saved);
+        }
+    }
+
     static void assertClassesVerify(ModelClasses mc) {
         ModelClassLoader loader = new ModelClassLoader(Harness.class.getClassLoader(), mc.classes());
         mc.classes().forEach((name, bytes) -> {

@@ -23,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,18 +64,7 @@ class ParallelReductionsTest {
                     .contains("dev/nabla/runtime/kernels/Parallel$Reduction"));
             assertTrue(reduces, "the reductions are emitted as chunked reductions");
             CompiledModel m = Harness.load(mc, vector);
-            float[][] one = Harness.randomBuffers(m.spec(), 4, 7);
-            float[][] two = Harness.copy(one);
-            Gemm.setThreads(1);
-            m.predict(one, 4);
-            Harness.assertOutputsMatch(g, m.spec(), one, 4, 1e-5, 1e-5);
-            Gemm.setThreads(2);
-            for (int call = 0; call < 3; call++) {
-                m.predict(two, 4);
-            }
-            for (int i = 0; i < one.length; i++) {
-                assertArrayEquals(one[i], two[i], "buffer " + m.spec().buffers().get(i).name());
-            }
+            Harness.assertPredictMatchesOnOneAndTwoThreads(g, m, Harness.randomBuffers(m.spec(), 4, 7), 4, 1e-5);
         }
     }
 

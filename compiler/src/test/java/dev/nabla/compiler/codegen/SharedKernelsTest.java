@@ -15,8 +15,6 @@ import dev.nabla.runtime.CompiledModel;
 import dev.nabla.runtime.InitSpec;
 import dev.nabla.runtime.OptimizerSpec;
 import dev.nabla.runtime.TrainConfig;
-import dev.nabla.runtime.kernels.Gemm;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,13 +37,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SharedKernelsTest {
 
     private static final Span S = Span.at("shared.nabla", 3, 5);
-    private final int savedThreads = Gemm.threads();
-
-    @AfterEach
-    void restoreThreads() {
-        Gemm.setThreads(savedThreads);
-    }
-
     /** {@code y = 2x}; then for w in (w1, w2), at the one position S: {@code u = 3w + 1} and {@code s = sum(w * w)}. */
     private static Graph twins(int rows, int cols) {
         GraphBuilder b = new GraphBuilder("Twins");
@@ -88,17 +78,6 @@ class SharedKernelsTest {
         assertTrue(bytes.contains("dev/nabla/runtime/kernels/Parallel$SlottedReduction"), "a shared chunked sum");
 
         CompiledModel m = Harness.load(mc, vector);
-        float[][] one = Harness.randomBuffers(m.spec(), 4, 7);
-        float[][] two = Harness.copy(one);
-        Gemm.setThreads(1);
-        m.predict(one, 4);
-        Harness.assertOutputsMatch(g, m.spec(), one, 4, 1e-5, 1e-5);
-        Gemm.setThreads(2);
-        for (int call = 0; call < 3; call++) {
-            m.predict(two, 4);
-        }
-        for (int i = 0; i < one.length; i++) {
-            assertArrayEquals(one[i], two[i], "buffer " + m.spec().buffers().get(i).name());
-        }
+        Harness.assertPredictMatchesOnOneAndTwoThreads(g, m, Harness.randomBuffers(m.spec(), 4, 7), 4, 1e-5);
     }
 }
