@@ -21,6 +21,7 @@ import org.objectweb.asm.commons.GeneratorAdapter;
 import org.objectweb.asm.commons.Method;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -211,20 +212,22 @@ class KernelEmitter {
         if (k.span().line() > 0) {
             ga.visitLineNumber(k.span().line(), start);
         }
-        int[] indices = BufferAccess.indices(body);
-        for (int slot = 0; slot < indices.length; slot++) {
+        // A shared method's slots follow the whole kernel's buffers, also in a range method, whose loop may touch
+        // only some of them, in another order.
+        List<Integer> slots = slotted ? Arrays.stream(BufferAccess.indices(k.body())).boxed().toList() : List.of();
+        for (int index : BufferAccess.indices(body)) {
             ga.loadArg(0);
             if (slotted) {
                 ga.loadArg(3);
-                ga.push(slot);
+                ga.push(slots.indexOf(index));
                 ga.arrayLoad(Type.INT_TYPE);
             } else {
-                ga.push(indices[slot]);
+                ga.push(index);
             }
             ga.arrayLoad(FLOATS);
             int local = ga.newLocal(FLOATS);
             ga.storeLocal(local);
-            bufLocals.put(indices[slot], local);
+            bufLocals.put(index, local);
         }
     }
 

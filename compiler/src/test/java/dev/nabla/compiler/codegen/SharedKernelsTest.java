@@ -9,12 +9,19 @@ import dev.nabla.compiler.ir.Shape;
 import dev.nabla.compiler.ir.Span;
 import dev.nabla.compiler.ir.TensorType;
 import dev.nabla.compiler.ir.Value;
+import dev.nabla.compiler.lower.Buf;
+import dev.nabla.compiler.lower.Expr;
+import dev.nabla.compiler.lower.Index;
 import dev.nabla.compiler.lower.Kernel;
+import dev.nabla.compiler.lower.LoopVar;
 import dev.nabla.compiler.lower.Program;
+import dev.nabla.compiler.lower.Size;
+import dev.nabla.compiler.lower.Stmt;
 import dev.nabla.runtime.CompiledModel;
 import dev.nabla.runtime.InitSpec;
 import dev.nabla.runtime.OptimizerSpec;
 import dev.nabla.runtime.TrainConfig;
+import dev.nabla.runtime.kernels.Gemm;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -79,5 +86,58 @@ class SharedKernelsTest {
 
         CompiledModel m = Harness.load(mc, vector);
         Harness.assertPredictMatchesOnOneAndTwoThreads(g, m, Harness.randomBuffers(m.spec(), 4, 7), 4, 1e-5);
+    }
+
+    /**
+     * {@code c[0] = 2 a[0]}, then {@code for i < 40,000: out[i] = in[i] + 1}, split over the threads: the range method
+     * of the loop touches the kernel's third and fourth buffers only, and must load them by the kernel's slots 2 and 3.
+     */
+    private static Kernel scaleThenShift(Buf c, Buf a, Buf out, Buf in) {
+        LoopVar i = new LoopVar("i0");
+        return new Kernel("k", S, "", List.of(
+                new Stmt.Store(c, Index.constant(0), new Expr.Binary(Op.MUL, new Expr.Load(a, Index.constant(0)),
+                        new Expr.Const(2))),
+                new Stmt.For(i, Size.of(40_000), List.of(new Stmt.Store(out, Index.of(i),
+                        new Expr.Binary(Op.ADD, new Expr.Load(in, Index.of(i)), new Expr.Const(1)))))));
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
+    void aSharedMethodsRangeMethod_loadsItsBuffersByTheKernelsSlots(boolean vector) throws ReflectiveOperationException {
+        Kernel first = scaleThenShift(new Buf(0, "c"), new Buf(1, "a"), new Buf(2, "out"), new Buf(3, "in"));
+        Kernel second = scaleThenShift(new Buf(4, "c2"), new Buf(5, "a2"), new Buf(6, "out2"), new Buf(7, "in2"));
+        ClassEmitter emitter = new ClassEmitter("Hand", "hand.nabla", EmitTarget.inProcess("Hand"),
+                List.of(new Program("predict", List.of(first, second))), null);
+        ClassEmitter.Family family = vector ? ClassEmitter.Family.VECTOR : ClassEmitter.Family.SCALAR;
+        Map<String, byte[]> classes = emitter.family(family);
+        String bytes = classes.values().stream().map(c -> new String(c, StandardCharsets.ISO_8859_1))
+                .collect(Collectors.joining());
+        assertTrue(bytes.contains("dev/nabla/runtime/kernels/Parallel$SlottedBody"), "the loop split over threads");
+        ClassLoader loader = new ModelClassLoader(getClass().getClassLoader(), classes);
+        java.lang.reflect.Method predict = loader.loadClass("dev.nabla.generated.Hand$" + family.tag)
+                .getMethod("predict", float[][].class, int.class);
+        float[][] b = new float[8][];
+        for (int k = 0; k < 8; k += 4) {
+            b[k] = new float[1];
+            b[k + 1] = new float[] {3 + k};
+            b[k + 2] = new float[40_000];
+            b[k + 3] = new float[40_000];
+            for (int e = 0; e < 40_000; e++) {
+                b[k + 3][e] = e * (k + 1);
+            }
+        }
+        int saved = Gemm.threads();
+        try {
+            Gemm.setThreads(2);
+            predict.invoke(null, b, 1);
+        } finally {
+            Gemm.setThreads(saved);
+        }
+        for (int k = 0; k < 8; k += 4) {
+            assertEquals(2 * (3 + k), b[k][0], "c of kernel " + k / 4);
+            for (int e = 0; e < 40_000; e++) {
+                assertEquals(e * (k + 1) + 1, b[k + 2][e], "out of kernel " + k / 4 + " at " + e);
+            }
+        }
     }
 }
