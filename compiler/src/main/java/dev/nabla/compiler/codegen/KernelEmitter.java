@@ -42,6 +42,7 @@ class KernelEmitter {
     private static final Type MATH = Type.getType(Math.class);
     private static final Type GEMM = Type.getType(Gemm.class);
     static final Type FLOATS = Type.getType(float[].class);
+    private static final Type SLOTS = Type.getType(int[].class);
 
     /** A parallel loop's body over {@code [from, to)}: the kernel's arguments, then from and to. */
     static final Method RANGE = Method.getMethod("void r (float[][], int, float[], int, int)");
@@ -72,9 +73,9 @@ class KernelEmitter {
     private final String methodName;
     /**
      * Whether the method takes its buffers' indices as its fourth argument: a shared kernel method
-     * ({@link #SHARED_KERNEL}) or one of its range methods.
+     * ({@link #SHARED_KERNEL}) or one of its range methods ({@link #SLOTTED_RANGE}, {@link #SLOTTED_REDUCTION_RANGE}).
      */
-    private boolean slotted;
+    private final boolean slotted;
     private final Map<Integer, Integer> bufLocals = new HashMap<>();
     protected final Map<LoopVar, Integer> varLocals = new HashMap<>();
     protected final Map<Local, Integer> scalarLocals = new HashMap<>();
@@ -89,7 +90,8 @@ class KernelEmitter {
         this.cv = cv;
         this.owner = owner;
         this.methodName = methodName;
-        this.slotted = signature.getDescriptor().equals(SHARED_KERNEL.getDescriptor());
+        Type[] params = signature.getArgumentTypes();
+        this.slotted = params.length > 3 && params[3].equals(SLOTS);
         this.ga = new GeneratorAdapter(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC,
                 new Method(methodName, signature.getDescriptor()), null, null, cv);
     }
@@ -158,7 +160,6 @@ class KernelEmitter {
         Method signature = slotted ? SLOTTED_REDUCTION_RANGE : REDUCTION_RANGE;
         KernelEmitter body = sibling(range, signature);
         body.work = work;
-        body.slotted = slotted;
         body.emitRange(k, ParallelLoop.prelude(k.body(), position), f, (Stmt.AccInit) k.body().get(position - 1));
         rangeArguments(range, slotted ? SLOTTED_REDUCTION_FACTORY : REDUCTION_FACTORY, signature, f);
         ga.push(r.op() == Stmt.AccOp.MAX);
@@ -176,7 +177,6 @@ class KernelEmitter {
         Method signature = slotted ? SLOTTED_RANGE : RANGE;
         KernelEmitter body = sibling(range, signature);
         body.work = work;
-        body.slotted = slotted;
         body.emitRange(k, ParallelLoop.prelude(k.body(), position), f, null);
         rangeArguments(range, slotted ? SLOTTED_BODY_FACTORY : BODY_FACTORY, signature, f);
         ga.invokeStatic(PARALLEL, Methods.of(slotted

@@ -7,6 +7,7 @@ import dev.nabla.compiler.lower.Program;
 import dev.nabla.compiler.lower.SameKernel;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -82,13 +83,8 @@ final class KernelTemplates {
                 for (Kernel t : candidates.getOrDefault(k.span(), List.of())) {
                     Map<Integer, Integer> pairs = SameKernel.bufferPairs(t, k);
                     if (pairs != null) {
-                        int[] own = BufferAccess.indices(t.body());
-                        int[] slots = new int[own.length];
-                        for (int i = 0; i < own.length; i++) {
-                            slots[i] = pairs.get(own[i]);
-                        }
-                        uses.computeIfAbsent(t, x -> new Use(x, own));
-                        use = new Use(t, slots);
+                        Use own = uses.computeIfAbsent(t, x -> new Use(x, BufferAccess.indices(x.body())));
+                        use = new Use(t, Arrays.stream(own.slots()).map(pairs::get).toArray());
                         break;
                     }
                 }

@@ -5,7 +5,6 @@ import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Whether two kernels are the same code: equal up to the identity of their loop variables and locals, which every
@@ -47,9 +46,14 @@ public final class SameKernel {
     }
 
     private boolean buf(Buf a, Buf b) {
-        if (bufs == null || a == null || b == null || a.index() < 0 || b.index() < 0) {
-            return bufs == null ? Objects.equals(a, b) : Objects.equals(a == null ? null : a.index(),
-                    b == null ? null : b.index());
+        if (a == null || b == null) {
+            return a == b; // a product's absent bias
+        }
+        if (bufs == null) {
+            return a.equals(b);
+        }
+        if (a.index() < 0 || b.index() < 0) {
+            return a.index() == b.index(); // Buf.HYPER pairs only with itself
         }
         Integer had = bufs.get(a.index());
         Integer hadBack = bufsBack.get(b.index());
