@@ -10,12 +10,6 @@ package dev.nabla.runtime.kernels;
  */
 public final class Parallel {
 
-    /** One kernel's loop over {@code [from, to)} of its outermost variable. */
-    @FunctionalInterface
-    public interface Body {
-        void run(float[][] buffers, int batch, float[] hyper, int from, int to);
-    }
-
     /**
      * The loop of a kernel method that several kernels share over other buffers: {@code slots} are the spec indices of
      * the buffers it loads, its caller's.
@@ -23,6 +17,17 @@ public final class Parallel {
     @FunctionalInterface
     public interface SlottedBody {
         void run(float[][] buffers, int batch, float[] hyper, int[] slots, int from, int to);
+    }
+
+    /** One kernel's loop over {@code [from, to)} of its outermost variable: its buffers' indices are its own. */
+    @FunctionalInterface
+    public interface Body extends SlottedBody {
+        void run(float[][] buffers, int batch, float[] hyper, int from, int to);
+
+        @Override
+        default void run(float[][] buffers, int batch, float[] hyper, int[] slots, int from, int to) {
+            run(buffers, batch, hyper, from, to);
+        }
     }
 
     /**
@@ -37,16 +42,21 @@ public final class Parallel {
 
     private static final ThreadLocal<RangeJob> JOBS = ThreadLocal.withInitial(RangeJob::new);
 
-    /** A kernel's reduction over {@code [from, to)} of its outermost variable: that range's sum, or its maximum. */
-    @FunctionalInterface
-    public interface Reduction {
-        double run(float[][] buffers, int batch, float[] hyper, int from, int to);
-    }
-
-    /** {@link Reduction} of a shared kernel method, as {@link SlottedBody} is to {@link Body}. */
+    /** A shared kernel method's reduction over {@code [from, to)}, as {@link SlottedBody} is its loop. */
     @FunctionalInterface
     public interface SlottedReduction {
         double run(float[][] buffers, int batch, float[] hyper, int[] slots, int from, int to);
+    }
+
+    /** A kernel's reduction over {@code [from, to)} of its outermost variable: that range's sum, or its maximum. */
+    @FunctionalInterface
+    public interface Reduction extends SlottedReduction {
+        double run(float[][] buffers, int batch, float[] hyper, int from, int to);
+
+        @Override
+        default double run(float[][] buffers, int batch, float[] hyper, int[] slots, int from, int to) {
+            return run(buffers, batch, hyper, from, to);
+        }
     }
 
     /**
@@ -239,56 +249,38 @@ public final class Parallel {
 
     /** One loop cut into {@code parts} ranges, one holder per calling thread. */
     private static final class RangeJob extends Ranges {
-        private Body body;
-        private SlottedBody slotted;
-
-        RangeJob of(Body body) {
-            this.body = body;
-            return this;
-        }
+        private SlottedBody body;
 
         RangeJob of(SlottedBody body) {
-            this.slotted = body;
+            this.body = body;
             return this;
         }
 
         @Override
         public void part(int q) {
-            if (slotted != null) {
-                slotted.run(buffers, batch, hyper, slots, cut(q), cut(q + 1));
-            } else {
-                body.run(buffers, batch, hyper, cut(q), cut(q + 1));
-            }
+            body.run(buffers, batch, hyper, slots, cut(q), cut(q + 1));
         }
 
         @Override
         void clear() {
             super.clear();
             body = null;
-            slotted = null;
         }
     }
 
     /** One reduction cut into chunks, with each chunk's result; one holder per calling thread. */
     private static final class ReductionJob extends Ranges {
         private final double[] partials = new double[REDUCTION_CHUNKS];
-        private Reduction body;
-        private SlottedReduction slotted;
-
-        ReductionJob of(Reduction body) {
-            this.body = body;
-            return this;
-        }
+        private SlottedReduction body;
 
         ReductionJob of(SlottedReduction body) {
-            this.slotted = body;
+            this.body = body;
             return this;
         }
 
         @Override
         public void part(int q) {
-            partials[q] = slotted != null ? slotted.run(buffers, batch, hyper, slots, cut(q), cut(q + 1))
-                    : body.run(buffers, batch, hyper, cut(q), cut(q + 1));
+            partials[q] = body.run(buffers, batch, hyper, slots, cut(q), cut(q + 1));
         }
 
         double combine(boolean max) {
@@ -303,7 +295,6 @@ public final class Parallel {
         void clear() {
             super.clear();
             body = null;
-            slotted = null;
         }
     }
 }
