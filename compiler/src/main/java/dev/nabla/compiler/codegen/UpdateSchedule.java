@@ -1,15 +1,15 @@
 package dev.nabla.compiler.codegen;
 
-import dev.nabla.compiler.lower.Buf;
 import dev.nabla.compiler.lower.BufferAccess;
 import dev.nabla.compiler.lower.Kernel;
 import dev.nabla.compiler.lower.Program;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The order of the fused training step, {@code trainAndUpdate}: trainStep's kernels, each parameter's update kernel
@@ -80,9 +80,7 @@ public record UpdateSchedule(List<Slot> slots) {
 
     /** The buffer indices a kernel touches, the hyperparameters aside (no trainStep kernel reads them). */
     static Set<Integer> buffersOf(Kernel kernel) {
-        Set<Integer> out = new HashSet<>();
-        BufferAccess.touched(kernel.body()).stream().filter(b -> !b.equals(Buf.HYPER)).forEach(b -> out.add(b.index()));
-        return out;
+        return Arrays.stream(BufferAccess.indices(kernel.body())).boxed().collect(Collectors.toSet());
     }
 
     /** The listing's section: {@code trainAndUpdate:} and the kernel names in order. */
