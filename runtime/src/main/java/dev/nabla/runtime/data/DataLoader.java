@@ -95,6 +95,12 @@ public final class DataLoader {
         }
         if (format == null) {
             format = guessFormat(paths.isEmpty() ? options.values().iterator().next() : paths.get(0));
+            if (format.equals("idx") && paths.size() == 1 && !options.containsKey("labels")) {
+                // one file whose name says no format: the guess (IDX, a pair of files) would only say labels are missing
+                throw new NablaException("data '" + text + "': read as IDX (the name does not end in .csv, .csv.gz, .npy"
+                        + " or .npy.gz), which takes two files, images then labels (images.gz,labels.gz); for a CSV or"
+                        + " .npy file, name the format: csv:" + text + " or npy:" + text);
+            }
         }
         boolean npy = format.equals("npy");
         options.replaceAll((key, value) -> npy || PATH_KEYS.contains(key) ? base.resolve(value).toString() : value);

@@ -145,4 +145,15 @@ class IdxReaderTest {
         assertEquals(List.of(28, 28), Arrays.stream(d.sampleShape()).boxed().toList());
         assertEquals(9f, d.target(0, 0), "the first test image is an ankle boot");
     }
+
+    @Test
+    void oneFileWhoseNameSaysNoFormat_isRefusedWithTheFormatsToNameNotAsIdxMissingLabels() {
+        NablaException e = assertThrows(NablaException.class, () -> DataLoader.parse("/etc/passwd", Path.of(".")));
+        assertTrue(e.getMessage().contains("'/etc/passwd': read as IDX") && e.getMessage().contains("images then labels")
+                && e.getMessage().contains("csv:/etc/passwd"), e.getMessage());
+        // a pair of files, or one named after its format, is parsed as before
+        assertEquals("idx", DataLoader.parse("images.gz,labels.gz", Path.of(".")).format());
+        assertEquals("idx", DataLoader.parse("idx:images.gz,labels=labels.gz", Path.of(".")).format());
+        assertEquals("csv", DataLoader.parse("csv:/etc/passwd", Path.of(".")).format());
+    }
 }
