@@ -62,7 +62,7 @@ final class Worker {
         weights.unpack(broadcastWeights, buffers);
         Dataset bound = step.bind(shard.dataset());
         float loss = step.gradients(bound, local, 0, local.length);
-        int correct = step.correct(bound, local, 0, local.length);
+        int correct = step.correct(local.length);
         return new Partial(local.length, loss, correct, gradients.pack(buffers), state.pack(buffers),
                 System.nanoTime() - start);
     }

@@ -176,7 +176,7 @@ public final class Trainer {
                 }
                 float loss = fused ? fusedStep(order, b, count, lr, epoch, lastGood) : step(order, from, count, lr, epoch, lastGood);
                 lossSum += (double) loss * count;
-                correct += halves.correct(train, order, from, count);
+                correct += halves.correct(count);
                 seen += count;
                 progress.batchDone(b + 1, seen, lossSum / seen);
             }

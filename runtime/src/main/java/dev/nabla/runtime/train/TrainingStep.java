@@ -77,9 +77,12 @@ public final class TrainingStep {
         return accuracy.classifier();
     }
 
-    /** Correct predictions among the rows {@link #gradients} just ran on (0 for a model that does not classify). */
-    public int correct(Dataset bound, int[] order, int from, int count) {
-        return accuracy.correct(mb.buffers, bound, order, from, count);
+    /**
+     * Correct predictions among the {@code count} rows {@link #gradients} (or {@link #gradientsAndUpdate}) just ran on (0
+     * for a model that does not classify).
+     */
+    public int correct(int count) {
+        return accuracy.correct(mb.buffers, count);
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.nabla.runtime.data.Dataset;
 import dev.nabla.runtime.data.Datasets;
 import dev.nabla.runtime.data.Preprocessing;
 import dev.nabla.runtime.init.Initializer;
+import dev.nabla.runtime.kernels.Gemm;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -142,6 +143,28 @@ class TrainerTest {
         double before = Evaluator.evaluate(model, buffers, train, all).accuracy();
         TrainOptions oneStep = new TrainOptions(1, 0, all, 0.1, Schedule.CONSTANT, 0, 1, false, false, 0, 0, 0);
         TrainResult result = new Trainer(model, oneStep, ProgressListener.NONE, IGNORE).train(buffers, train, null);
+        assertEquals(before, result.history().get(0).trainAccuracy(), 1e-12);
+        assertTrue(before > 0 && before < 0.5, "random weights: " + before);
+    }
+
+    @Test
+    void trainAccuracy_overShuffledBatchesGatheredAheadOnTwoThreads_scoresEachRowAgainstItsOwnLabel() {
+        Dataset train = digits().kept();
+        SoftmaxRegression model = new SoftmaxRegression(64, 10, OptimizerSpec.sgd(0.1, 0.9, 0));
+        float[][] buffers = initialized(model.spec(), 32, 3);
+        double before = Evaluator.evaluate(model, buffers, train, 32).accuracy();
+        // A rate too small to move a float32 weight: every batch is scored with the initial weights, so the epoch's
+        // train accuracy is theirs over the whole set, whatever the shuffled order and however the rows were gathered
+        // (two threads gather each next batch ahead, into buffers swapped in at the next step).
+        TrainOptions shuffled = new TrainOptions(1, 0, 32, 1e-30, Schedule.CONSTANT, 0, 7, true, false, 0, 2, 0);
+        int threads = Gemm.threads();
+        Gemm.setThreads(2);
+        TrainResult result;
+        try {
+            result = new Trainer(model, shuffled, ProgressListener.NONE, IGNORE).train(buffers, train, null);
+        } finally {
+            Gemm.setThreads(threads);
+        }
         assertEquals(before, result.history().get(0).trainAccuracy(), 1e-12);
         assertTrue(before > 0 && before < 0.5, "random weights: " + before);
     }
