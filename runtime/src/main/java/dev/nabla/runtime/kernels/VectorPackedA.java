@@ -18,7 +18,10 @@ import jdk.incubator.vector.VectorShuffle;
  * vectors:
  * <ul>
  * <li>a plain A (a forward product's input, {@code [m, k]}): eight steps of a row tile are a 4 x 8 transposition of
- * one vector from each of its four rows, in two rounds of pairs: 53 µs against 75 for W1's input, 128 x 784;</li>
+ * one vector from each of its four rows: 53 µs against 75 for W1's input, 128 x 784. Three rounds of swaps (of
+ * lanes, pairs, halves) and blends take 12 permutes per 32 floats, where two rounds of spreading values and pairs
+ * apart took 16: 0.80-0.91 of the time, at 128 x 784, 128 x 128, 128 x 256 and 64 x 512 (alone, alternating in
+ * one JVM, 2026-12-02 07:58 UTC);</li>
  * <li>a transposed A (a weight gradient's {@code Xᵀ}, A = X is {@code [k, m]}): row p of X holds step p of every row
  * of op(A), four per tile side by side, so one vector of row p holds step p of two tiles; with the vector of row p+1
  * beside it, one swap of halves and two blends give two tiles' steps p and p+1: 46 µs against 130 for W1's
@@ -36,13 +39,9 @@ final class VectorPackedA {
 
     /** Whether the transpositions below apply: they are written for 8 lanes (AVX2). */
     private static final boolean EIGHT = L == 8;
-    /** Lanes 0-3 each twice, and 4-7: the first round of the 4 x 8 transposition spreads a row's values apart. */
-    private static final VectorShuffle<Float> SPREAD_LO = shuffle(0, 0, 1, 1, 2, 2, 3, 3);
-    private static final VectorShuffle<Float> SPREAD_HI = shuffle(4, 4, 5, 5, 6, 6, 7, 7);
-    /** Pairs of lanes twice: the second round spreads pairs apart. */
-    private static final VectorShuffle<Float> PAIRS_LO = shuffle(0, 1, 0, 1, 2, 3, 2, 3);
-    private static final VectorShuffle<Float> PAIRS_HI = shuffle(4, 5, 4, 5, 6, 7, 6, 7);
-    /** The two 4-lane halves exchanged. */
+    /** Neighbouring lanes exchanged, then neighbouring pairs, then the two 4-lane halves. */
+    private static final VectorShuffle<Float> SWAP_LANES = shuffle(1, 0, 3, 2, 5, 4, 7, 6);
+    private static final VectorShuffle<Float> SWAP_PAIRS = shuffle(2, 3, 0, 1, 6, 7, 4, 5);
     private static final VectorShuffle<Float> SWAP_HALVES = shuffle(4, 5, 6, 7, 0, 1, 2, 3);
     private static final VectorMask<Float> ODD = mask(false, true, false, true, false, true, false, true);
     private static final VectorMask<Float> ODD_PAIRS = mask(false, false, true, true, false, false, true, true);
@@ -111,20 +110,26 @@ final class VectorPackedA {
             int to = i * k;
             int p = 0;
             for (; p < vectorSteps; p += 8) {
-                // a 4 x 8 transposition: rows 0 and 1 interleaved value by value, rows 2 and 3 likewise, then the
-                // two results interleaved pair by pair
+                // a 4 x 8 transposition in three rounds of swaps and blends, each round doubling the run of one
+                // step's values: rows 0 and 1 interleaved (x: their even steps, y: their odd ones), rows 2 and 3
+                // likewise (z, w); then pairs, giving one step's four values per half (steps 0|4, 2|6, 1|5, 3|7);
+                // then halves
                 FloatVector r0 = FloatVector.fromArray(S, a, src + p);
                 FloatVector r1 = FloatVector.fromArray(S, a, src + k + p);
                 FloatVector r2 = FloatVector.fromArray(S, a, src + 2 * k + p);
                 FloatVector r3 = FloatVector.fromArray(S, a, src + 3 * k + p);
-                FloatVector lo01 = r0.rearrange(SPREAD_LO).blend(r1.rearrange(SPREAD_LO), ODD);
-                FloatVector hi01 = r0.rearrange(SPREAD_HI).blend(r1.rearrange(SPREAD_HI), ODD);
-                FloatVector lo23 = r2.rearrange(SPREAD_LO).blend(r3.rearrange(SPREAD_LO), ODD);
-                FloatVector hi23 = r2.rearrange(SPREAD_HI).blend(r3.rearrange(SPREAD_HI), ODD);
-                lo01.rearrange(PAIRS_LO).blend(lo23.rearrange(PAIRS_LO), ODD_PAIRS).intoArray(dst, to + 4 * p);
-                lo01.rearrange(PAIRS_HI).blend(lo23.rearrange(PAIRS_HI), ODD_PAIRS).intoArray(dst, to + 4 * p + 8);
-                hi01.rearrange(PAIRS_LO).blend(hi23.rearrange(PAIRS_LO), ODD_PAIRS).intoArray(dst, to + 4 * p + 16);
-                hi01.rearrange(PAIRS_HI).blend(hi23.rearrange(PAIRS_HI), ODD_PAIRS).intoArray(dst, to + 4 * p + 24);
+                FloatVector x = r0.blend(r1.rearrange(SWAP_LANES), ODD);
+                FloatVector y = r0.rearrange(SWAP_LANES).blend(r1, ODD);
+                FloatVector z = r2.blend(r3.rearrange(SWAP_LANES), ODD);
+                FloatVector w = r2.rearrange(SWAP_LANES).blend(r3, ODD);
+                FloatVector s04 = x.blend(z.rearrange(SWAP_PAIRS), ODD_PAIRS);
+                FloatVector s26 = x.rearrange(SWAP_PAIRS).blend(z, ODD_PAIRS);
+                FloatVector s15 = y.blend(w.rearrange(SWAP_PAIRS), ODD_PAIRS);
+                FloatVector s37 = y.rearrange(SWAP_PAIRS).blend(w, ODD_PAIRS);
+                s04.blend(s15.rearrange(SWAP_HALVES), UPPER).intoArray(dst, to + 4 * p);
+                s26.blend(s37.rearrange(SWAP_HALVES), UPPER).intoArray(dst, to + 4 * p + 8);
+                s04.rearrange(SWAP_HALVES).blend(s15, UPPER).intoArray(dst, to + 4 * p + 16);
+                s26.rearrange(SWAP_HALVES).blend(s37, UPPER).intoArray(dst, to + 4 * p + 24);
             }
             for (; p < k; p++) {
                 dst[to + 4 * p] = a[src + p];
