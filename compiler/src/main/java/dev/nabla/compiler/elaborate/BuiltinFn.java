@@ -1,6 +1,7 @@
 package dev.nabla.compiler.elaborate;
 
 import dev.nabla.compiler.ir.Attr;
+import dev.nabla.compiler.ir.Instr;
 import dev.nabla.compiler.ir.Op;
 import dev.nabla.compiler.ir.Shape;
 import dev.nabla.compiler.ir.Span;
@@ -49,5 +50,14 @@ record BuiltinFn(String name, List<String> formals, Map<String, Val> defaults, I
 
         /** The classes declared by the integer target {@code labels} is ('target y : i32[B] classes K'), if it is one. */
         java.util.OptionalInt declaredClasses(Value labels);
+
+        /** The instruction that made {@code v}, or null for an input, a parameter or a state. */
+        Instr producer(Value v);
+
+        /**
+         * A warning at {@code span}; inside a standard-library definition called from the model's file, at that call,
+         * naming the definition (as errors are).
+         */
+        void warn(Span span, String message);
     }
 }

@@ -1,9 +1,12 @@
 package dev.nabla.compiler.elaborate;
 
+import dev.nabla.compiler.diag.Diagnostics;
+import dev.nabla.compiler.diag.Severity;
 import dev.nabla.compiler.diag.Suggestions;
 import dev.nabla.compiler.ir.Attr;
 import dev.nabla.compiler.ir.Graph;
 import dev.nabla.compiler.ir.GraphBuilder;
+import dev.nabla.compiler.ir.Instr;
 import dev.nabla.compiler.ir.Op;
 import dev.nabla.compiler.ir.Shape;
 import dev.nabla.compiler.ir.Span;
@@ -59,14 +62,18 @@ final class Evaluator implements BuiltinFn.Emitter {
      * layer (a class has one SourceFile; std.nabla lines would be read as lines of the model).
      */
     private Span libraryCall;
+    /** The standard-library definition {@link #libraryCall} calls. */
+    private String libraryDef;
+    private final Diagnostics diagnostics;
 
     /** What {@link #enter} saves and {@link #leave} restores. */
-    record Frame(String scope, String builtin, Span libraryCall) {
+    record Frame(String scope, String builtin, Span libraryCall, String libraryDef) {
     }
 
-    Evaluator(GraphBuilder graph, boolean training) {
+    Evaluator(GraphBuilder graph, boolean training, Diagnostics diagnostics) {
         this.graph = graph;
         this.training = training;
+        this.diagnostics = diagnostics;
     }
 
     ValueNames names() {
@@ -113,6 +120,18 @@ final class Evaluator implements BuiltinFn.Emitter {
         // Lowest priority: a constant is only named after the function that made it, when nothing names it better.
         names.prefer(c, scoped(builtin != null ? builtin + ".c" : "c"), Integer.MAX_VALUE);
         return c;
+    }
+
+    @Override
+    public Instr producer(Value v) {
+        return graph.producer(v);
+    }
+
+    @Override
+    public void warn(Span span, String message) {
+        // both graphs (training and inference) are elaborated: Diagnostics reports the same warning once
+        diagnostics.report(Severity.WARNING, libraryCall != null ? libraryCall : span,
+                libraryCall != null ? "in '" + libraryDef + "': " + message : message);
     }
 
     @Override
@@ -365,7 +384,7 @@ final class Evaluator implements BuiltinFn.Emitter {
             throw new ElabError(call, "calls are nested more than " + MAX_CALL_DEPTH + " deep" + (active.contains(def)
                     ? ": '" + def.name() + "' calls itself; a recursion must end through a compile-time 'if'" : ""));
         }
-        Frame saved = new Frame(scope, builtin, libraryCall);
+        Frame saved = new Frame(scope, builtin, libraryCall, libraryDef);
         // A definition calling itself (a step of an unrolled loop, as gru's) is named beside its caller, not inside:
         // h.gru_steps, h.gru_steps_2, ... rather than h.gru_steps.gru_steps...
         boolean selfCall = !active.isEmpty() && active.peek() == def;
@@ -374,6 +393,7 @@ final class Evaluator implements BuiltinFn.Emitter {
         enclosing.push(scope);
         if (libraryCall == null && Stdlib.FILE.equals(def.span().file()) && !Stdlib.FILE.equals(call.file())) {
             libraryCall = call;
+            libraryDef = def.name();
         }
         scope = scoped(local);
         builtin = null;
@@ -387,6 +407,7 @@ final class Evaluator implements BuiltinFn.Emitter {
         scope = saved.scope();
         builtin = saved.builtin();
         libraryCall = saved.libraryCall();
+        libraryDef = saved.libraryDef();
     }
 
     /** dense, dense_2, dense_3, ... per enclosing scope. */

@@ -50,7 +50,7 @@ final class ModelElaborator {
         this.file = file;
         this.diagnostics = diagnostics;
         this.graph = new GraphBuilder(model.name() + ".train");
-        this.evaluator = new Evaluator(graph, training);
+        this.evaluator = new Evaluator(graph, training, diagnostics);
         this.env = new Env(globals);
     }
 

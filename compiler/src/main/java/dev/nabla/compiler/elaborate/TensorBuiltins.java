@@ -2,6 +2,7 @@ package dev.nabla.compiler.elaborate;
 
 import dev.nabla.compiler.interp.Interpreter;
 import dev.nabla.compiler.ir.Attr;
+import dev.nabla.compiler.ir.Instr;
 import dev.nabla.compiler.ir.Op;
 import dev.nabla.compiler.ir.Shape;
 import dev.nabla.compiler.ir.Value;
@@ -91,7 +92,15 @@ final class TensorBuiltins {
 
     private static Val alongAxis(BuiltinFn.Emitter e, Args a, Op op) {
         Value x = x(e, a, "x");
-        return tensor(e.emit(op, List.of(x), new Attr.Axis(axis(a, "axis", a.integer("axis"), x.shape())), a.call()));
+        Attr.Axis axis = new Attr.Axis(axis(a, "axis", a.integer("axis"), x.shape()));
+        Instr made = e.producer(x);
+        if (op == Op.LOG_SOFTMAX && made != null && made.op() == Op.SOFTMAX && made.attr().equals(axis)) {
+            // cross_entropy(probs, y) for cross_entropy(logits, y): it trains, slowly and toward flattened
+            // probabilities, with no error anywhere (Keras warns the same of a softmax output given as logits)
+            e.warn(a.call(), "log_softmax is given a softmax output (softmax at line " + made.span().line()
+                    + "), which it normalizes a second time; pass the logits, the input of that softmax");
+        }
+        return tensor(e.emit(op, List.of(x), axis, a.call()));
     }
 
     private static Val oneHot(BuiltinFn.Emitter e, Args a) {

@@ -90,6 +90,16 @@ public final class GraphBuilder {
         return List.copyOf(body);
     }
 
+    /** The instruction added so far whose result is {@code v}, or null (an input, or a value of no instruction here). */
+    public Instr producer(Value v) {
+        for (int i = body.size() - 1; i >= 0; i--) {
+            if (body.get(i).out().equals(v)) {
+                return body.get(i);
+            }
+        }
+        return null;
+    }
+
     public Graph build() {
         return new Graph(name, inputs, body, outputs);
     }
