@@ -30,7 +30,9 @@ final class Inliner {
             Env local = new Env(callee.globals());
             for (Decl.Formal f : def.formals()) {
                 Args.Actual a = bound.get(f.name());
-                local.define(f.name(), a != null ? a.val() : evaluator.eval(f.defaultValue(), callee.globals()), f.span());
+                Val v = a != null ? a.val() : evaluator.eval(f.defaultValue(), callee.globals());
+                evaluator.checkLogits(def, f.name(), v);
+                local.define(f.name(), v, f.span());
             }
             Val result = body(def, local);
             evaluator.nameResult(result);

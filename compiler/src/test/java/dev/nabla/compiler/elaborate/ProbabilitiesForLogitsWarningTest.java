@@ -13,10 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A loss given probabilities where it takes logits (cross_entropy of softmax's output, PyTorch's classic mistake with
- * CrossEntropyLoss) compiles and trains, slowly and toward flattened probabilities, with no error anywhere: the
- * compiler warns at the model's line, once, and says where the softmax is.
+ * CrossEntropyLoss; binary_cross_entropy of a sigmoid's, with BCEWithLogitsLoss) compiles and trains, slowly and toward
+ * flattened probabilities, with no error anywhere: the compiler warns at the model's line, once, and says where the
+ * softmax or sigmoid is.
  */
-class SoftmaxTwiceWarningTest {
+class ProbabilitiesForLogitsWarningTest {
 
     private static String model(String loss) {
         return """
@@ -70,5 +71,36 @@ class SoftmaxTwiceWarningTest {
         Compilation c = Compiler.compileSource("a.nabla", otherAxis);
         assertTrue(c.ok(), c.render());
         assertEquals(List.of(), warnings(c), c.render());
+    }
+
+    private static String binary(String output, String loss) {
+        return """
+                model Bin {
+                    input x : f32[B, 4]
+                    target t : f32[B] binary
+                    score = reshape(dense(x, 1), [-1])
+                    output o = %s
+                    loss = %s
+                }
+                """.formatted(output, loss);
+    }
+
+    @Test
+    void binaryCrossEntropyOfASigmoidOutput_warnsAtTheLossCallNamingTheSigmoidLine() {
+        Compilation c = Compiler.compileSource("b.nabla", binary("sigmoid(score)", "binary_cross_entropy(o, t)"));
+        assertTrue(c.ok(), c.render());
+        List<Diagnostic> w = warnings(c);
+        assertEquals(1, w.size(), c.render());
+        assertEquals(6, w.get(0).span().line());
+        assertEquals(12, w.get(0).span().column());
+        assertEquals("in 'binary_cross_entropy': its logits are a sigmoid output (sigmoid at line 5), and it applies"
+                + " sigmoid itself, a second time; pass the logits, the input of that sigmoid", w.get(0).message());
+    }
+
+    @Test
+    void binaryCrossEntropyOfLogits_orASigmoidOutputInALossOfProbabilities_warnsNothing() {
+        assertEquals(List.of(), Compiler.compileSource("b.nabla", binary("score", "binary_cross_entropy(o, t)"))
+                .diagnostics());
+        assertEquals(List.of(), Compiler.compileSource("b.nabla", binary("sigmoid(score)", "mse(o, t)")).diagnostics());
     }
 }
