@@ -34,6 +34,14 @@ import java.util.Set;
 final class Evaluator implements BuiltinFn.Emitter {
 
     private static final int MAX_CALL_DEPTH = 100;
+
+    /**
+     * Standard-library losses that take logits, and the activation whose output given as their {@code logits} is the
+     * mistake of passing probabilities: the loss applies that activation itself, so it would apply it twice. (For
+     * cross_entropy, log_softmax's own check says the same; see TensorBuiltins.)
+     */
+    private static final Map<String, Op> APPLIES_ITSELF = Map.of("binary_cross_entropy", Op.SIGMOID);
+
     private static final Map<String, Op> OPERATORS = Map.of("+", Op.ADD, "-", Op.SUB, "*", Op.MUL, "/", Op.DIV,
             "@", Op.MATMUL, ">", Op.GREATER, "<", Op.GREATER, "==", Op.EQUAL);
 
@@ -135,14 +143,10 @@ final class Evaluator implements BuiltinFn.Emitter {
     }
 
     /**
-     * Standard-library losses that take logits, and the activation whose output given as their {@code logits} is the
-     * mistake of passing probabilities: the loss applies that activation itself, so it would apply it twice. (For
-     * cross_entropy, log_softmax's own check says the same; see TensorBuiltins.)
+     * Warns when {@code v}, bound to formal {@code logits} of such a loss called at {@code call}, is that activation's
+     * output.
      */
-    private static final Map<String, Op> APPLIES_ITSELF = Map.of("binary_cross_entropy", Op.SIGMOID);
-
-    /** Warns when {@code v}, bound to formal {@code logits} of such a loss, is that activation's output. */
-    void checkLogits(Decl.Def def, String formal, Val v) {
+    void checkLogits(Decl.Def def, Span call, String formal, Val v) {
         Op applied = APPLIES_ITSELF.get(def.name());
         if (applied == null || !formal.equals("logits") || !Stdlib.FILE.equals(def.span().file())
                 || !(v instanceof Val.Tensor t)) {
@@ -150,7 +154,7 @@ final class Evaluator implements BuiltinFn.Emitter {
         }
         Instr made = graph.producer(t.value());
         if (made != null && made.op() == applied) {
-            warn(made.span(), "its logits are a " + applied.mnemonic() + " output (" + applied.mnemonic() + " at line "
+            warn(call, "its logits are a " + applied.mnemonic() + " output (" + applied.mnemonic() + " at line "
                     + made.span().line() + "), and it applies " + applied.mnemonic() + " itself, a second time; pass"
                     + " the logits, the input of that " + applied.mnemonic());
         }

@@ -31,7 +31,7 @@ final class Inliner {
             for (Decl.Formal f : def.formals()) {
                 Args.Actual a = bound.get(f.name());
                 Val v = a != null ? a.val() : evaluator.eval(f.defaultValue(), callee.globals());
-                evaluator.checkLogits(def, f.name(), v);
+                evaluator.checkLogits(def, call, f.name(), v);
                 local.define(f.name(), v, f.span());
             }
             Val result = body(def, local);
