@@ -37,14 +37,16 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorConvTiles {
 
     /**
-     * 8 lanes even where 16 are preferred: the in-place path needs output rows that are whole vectors, and the
-     * small layers this serves have rows of 8, 12 or 24 positions (W2's 24 and 8), which a 16-lane vector leaves to
-     * the packed path, 3-5 times slower on the AVX2 machine this was measured on; 256-bit vectors cost at most half
-     * of a 512-bit machine's peak. Not measured on AVX-512. The preferred species when it is narrower (no 256-bit
-     * vectors).
+     * The preferred species, as every other kernel of the runtime uses. These tiles used 8 lanes where 16 are
+     * preferred (the in-place path needs output rows that are whole vectors, and W2's rows are 24 and 8 long), but
+     * two species in one JVM break C2's Vector API intrinsics: the shared code of {@code FloatVector} (its
+     * {@code intoArray}, for one) then sees both vector classes in its type profile, C2 no longer knows the vector
+     * class at the intrinsic, and compiles the Java fallback, which allocates a box and an array per vector
+     * operation. On an AVX-512 machine (JDK 17) W2 trained at 4,958-5,433 samples/s that way and at 16,177-18,739
+     * with one species (docs/benchmarks.md), and the allocation tests failed. A 16-lane step leaves W2's rows to the
+     * packed path.
      */
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED.length() < 8
-            ? FloatVector.SPECIES_PREFERRED : FloatVector.SPECIES_256;
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
     /** Row length of the packed panels: the width of the main tile. */
     static final int TW = 2 * L;

@@ -23,15 +23,14 @@ import jdk.incubator.vector.VectorSpecies;
  * vectors ends with a step that overlaps the one before (see {@link Steps}); rows shorter than a vector (other than
  * the row pairs) take the scalar loop.
  *
- * <p>The species is 256-bit (8 lanes) even where wider vectors exist: the pooled rows of small networks are 4 to 12
- * outputs long, and a 16-lane step would leave most of them to the scalar loop.
+ * <p>The species is the preferred one, as in every other kernel, although with 16 lanes a pooled row of a small
+ * network (4 to 12 outputs) goes to the scalar loop: see {@link VectorConvTiles#S} for what a second species costs.
  */
 final class VectorPool2d implements Pool2dKernel {
 
     static final VectorPool2d INSTANCE = new VectorPool2d();
 
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 256
-            ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /** Lanes {@code 2i mod L} and {@code 2i+1 mod L}: the even (odd) lanes of a vector, twice. */
     private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> (2 * i) % L);
