@@ -44,8 +44,8 @@ public final class Gemm {
     /** Row splits stop at parts of this many row blocks (24 rows for the vector kernel). */
     private static final int MIN_ROW_BLOCKS = 4;
     /**
-     * The last 1/TAIL_SHARE of the parts (at least one per thread) are cut again into up to TAIL_PIECES runs of rows
-     * ({@link #split}). A product ends when its last part does: with parts of equal size the caller waited, on
+     * 1/TAIL_SHARE of the parts (at least one per thread), those claimed last, are cut again into up to TAIL_PIECES
+     * runs of rows ({@link #split}). A product ends when its last part does: with parts of equal size the caller waited, on
      * average, half a part for the helper's last one (in W1's training at two threads, 12% of the caller's JFR samples
      * sat in that wait, 9.5-16.2% over four runs); with the tail cut finer, 7.7-9.3% (alternating runs). W1's 8
      * products alone, paired in one JVM, took 0.90-1.00 of the time, median 0.98, in six pairs (A/A 0.98-1.00): there
@@ -203,13 +203,16 @@ public final class Gemm {
     }
 
     /**
-     * Cuts C into rectangles {@code rect[4q..4q+3] = i0, i1, j0, j1} for {@code t} threads: first by column
-     * panels (each part then reads, or packs, only its columns of B), then by rows, into about
-     * {@link #PARTS_PER_THREAD} parts per thread of at least {@link #MIN_ROW_BLOCKS} row blocks; the last quarter of
-     * those (at least one per thread) cut again by rows, into up to 4 runs of at least {@link #MIN_ROW_BLOCKS} row
-     * blocks ({@link #TAIL_SHARE}). Parts are claimed in order as threads become free, so when a helper thread shares
-     * its core with other work the caller takes over more of the parts, and the small parts come last. Returns the
-     * number of parts, 1 when C is too small to cut.
+     * Cuts C into rectangles {@code rect[4q..4q+3] = i0, i1, j0, j1} for {@code t} threads: by column panels (each part
+     * then reads, or packs, only its columns of B) and by rows, into about {@link #PARTS_PER_THREAD} cells per thread
+     * of at least {@link #MIN_ROW_BLOCKS} row blocks, in row-major order. The calling thread claims parts from the
+     * front and the helpers from the back ({@link GemmPool}), so while both keep up the caller computes the first rows
+     * of C and a helper the last: the halves that the elementwise loops reading C give them ({@link Parallel} cuts a
+     * loop's outermost variable, the rows, in order), and the halves of a weight gradient that the update then
+     * reads. The cells where the two ends meet, 1/{@link #TAIL_SHARE} of them (at least t), are cut again by rows into
+     * up to {@link #TAIL_PIECES} runs of at least {@link #MIN_ROW_BLOCKS} row blocks, so that the thread that runs out
+     * of parts first waits for a small one. When a helper shares its core with other work the caller takes over more
+     * of the parts. Returns the number of parts, 1 when C is too small to cut.
      */
     static int split(GemmKernel kernel, int m, int n, int t, int[] rect) {
         int colUnits = ceilDiv(n, kernel.columnAlign());
@@ -221,25 +224,24 @@ public final class Gemm {
         if (cells < t) {
             return 1;
         }
-        // The last 1/TAIL_SHARE of the cells, cut again by rows: parts are claimed in order, so the big ones go first,
-        // and the thread that finishes first then waits for a small part at the end, not for a whole cell.
         int tailCells = TAILS ? Math.max(t, cells / TAIL_SHARE) : 0;
+        int tailFrom = (cells - tailCells) / 2;
         int parts = 0;
-        for (int cq = 0; cq < colParts; cq++) {
+        for (int cell = 0; cell < cells; cell++) {
+            int rq = cell / colParts;
+            int cq = cell % colParts;
             int j0 = cut(cq, colParts, colUnits, kernel.columnAlign(), n);
             int j1 = cut(cq + 1, colParts, colUnits, kernel.columnAlign(), n);
-            for (int rq = 0; rq < rowParts; rq++) {
-                int cellUnits0 = (int) ((long) rq * rowUnits / rowParts);
-                int cellUnits1 = (int) ((long) (rq + 1) * rowUnits / rowParts);
-                boolean tail = cq * rowParts + rq >= cells - tailCells;
-                int pieces = tail ? Math.max(1, Math.min(TAIL_PIECES, (cellUnits1 - cellUnits0) / MIN_ROW_BLOCKS)) : 1;
-                for (int piece = 0; piece < pieces; piece++) {
-                    int q = 4 * parts++;
-                    rect[q] = rowAt(cellUnits0, cellUnits1, piece, pieces, kernel.rowAlign(), m);
-                    rect[q + 1] = rowAt(cellUnits0, cellUnits1, piece + 1, pieces, kernel.rowAlign(), m);
-                    rect[q + 2] = j0;
-                    rect[q + 3] = j1;
-                }
+            int cellUnits0 = (int) ((long) rq * rowUnits / rowParts);
+            int cellUnits1 = (int) ((long) (rq + 1) * rowUnits / rowParts);
+            boolean tail = cell >= tailFrom && cell < tailFrom + tailCells;
+            int pieces = tail ? Math.max(1, Math.min(TAIL_PIECES, (cellUnits1 - cellUnits0) / MIN_ROW_BLOCKS)) : 1;
+            for (int piece = 0; piece < pieces; piece++) {
+                int q = 4 * parts++;
+                rect[q] = rowAt(cellUnits0, cellUnits1, piece, pieces, kernel.rowAlign(), m);
+                rect[q + 1] = rowAt(cellUnits0, cellUnits1, piece + 1, pieces, kernel.rowAlign(), m);
+                rect[q + 2] = j0;
+                rect[q + 3] = j1;
             }
         }
         return parts;

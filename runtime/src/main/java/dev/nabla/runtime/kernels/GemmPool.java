@@ -7,9 +7,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Helper threads for splitting one product into parts. The caller and the helpers claim parts from a shared
- * counter, so a helper that the operating system has not scheduled yet (the machine may be busy) leaves its
- * part to the caller instead of stalling it. Helpers spin for a while after each product (handing work to a
+ * Helper threads for splitting one product into parts. The caller claims parts from the front of the job and the
+ * helpers from the back, one at a time, so a helper that the operating system has not scheduled yet (the machine may
+ * be busy) leaves its parts to the caller instead of stalling it, and while both keep up each thread gets the same end
+ * of every job (see {@link Claims#runOne}). Helpers spin for a while after each product (handing work to a
  * spinning thread costs well under a microsecond, far less than waking a parked or pooled one) and park once
  * idle, so they do not hold a core between training runs. One product at a time uses the pool; a product
  * issued while it is busy (by another application thread) runs on its caller's thread.
@@ -98,7 +99,7 @@ final class GemmPool {
         try {
             int current = products.open(job, parts);
             wakeParked();
-            products.runAll(current);
+            products.runAll(current, false);
             awaitCompletion();
             products.close(current);
             failure = products.takeFailure(); // before the pool is free: the next product's open() clears it
@@ -115,7 +116,11 @@ final class GemmPool {
      * next unclaimed part share one atomic word, so a claim succeeds only within the job it read.
      */
     static final class Claims {
-        /** The current job's number in the high 32 bits, its next unclaimed part in the low 32. */
+        /**
+         * The current job's number in the high 32 bits; the parts not yet claimed, {@code [front, back)}, in the low 32
+         * (front in bits 16-31, back in bits 0-15). The thread that posts a job claims from the front, helpers from the
+         * back (see {@link #runOne}).
+         */
         private final AtomicLong state = new AtomicLong();
         private final AtomicInteger done = new AtomicInteger();
         private volatile Throwable failure;
@@ -123,14 +128,20 @@ final class GemmPool {
         private Job job;
         private int parts;
 
+        /** The most parts a job can have: front and back take 16 bits each. */
+        static final int MAX_PARTS = 0xFFFF;
+
         /** Starts {@code job}'s parts under a new number and returns it; the previous job must be closed. */
         int open(Job job, int parts) {
+            if (parts > MAX_PARTS) {
+                throw new IllegalArgumentException(parts + " parts, more than " + MAX_PARTS);
+            }
             this.job = job;
             this.parts = parts;
             failure = null;
             done.set(0);
             int number = number() + 1;
-            state.set((long) number << 32); // last: publishes the fields above with the new number
+            state.set((long) number << 32 | parts); // last: publishes the fields above with the new number
             return number;
         }
 
@@ -139,8 +150,15 @@ final class GemmPool {
             return (int) (state.get() >>> 32);
         }
 
-        /** Claims and runs one part of job {@code number}; false when it has none left or is no longer current. */
-        boolean runOne(int number) {
+        /**
+         * Claims and runs one part of job {@code number}; false when it has none left or is no longer current. The
+         * thread that posted the job takes parts from the front, helpers from the back. While both keep up, each takes
+         * the same end of every job: the caller the first rows or columns a kernel cuts, the helper the last. So a
+         * loop over an array that a product wrote finds most of its half in its own core's cache, and the helper's
+         * writes to the weights (the update) land in the lines its product parts read; on a machine whose cores do
+         * not share a cache, reading a line the other core wrote costs several times a local read (docs/benchmarks.md).
+         */
+        boolean runOne(int number, boolean fromBack) {
             while (true) {
                 long s = state.get();
                 if ((int) (s >>> 32) != number) {
@@ -148,11 +166,13 @@ final class GemmPool {
                 }
                 // Read before claiming: a successful claim proves this is still job `number`.
                 Job j = job;
-                int q = (int) s;
-                if (q >= parts) {
+                int front = (int) (s >>> 16) & 0xFFFF;
+                int back = (int) s & 0xFFFF;
+                if (front >= back) {
                     return false;
                 }
-                if (!state.compareAndSet(s, s + 1)) {
+                int q = fromBack ? back - 1 : front;
+                if (!state.compareAndSet(s, fromBack ? s - 1 : s + (1L << 16))) {
                     continue;
                 }
                 Throwable t = runPart(j, q);
@@ -164,16 +184,17 @@ final class GemmPool {
             }
         }
 
-        /** Claims and runs parts of job {@code number} until none is left. */
-        void runAll(int number) {
-            while (runOne(number)) {
+        /** Claims and runs parts of job {@code number}, from the front or the back, until none is left. */
+        void runAll(int number, boolean fromBack) {
+            while (runOne(number, fromBack)) {
                 // claim the next
             }
         }
 
         /** Whether every part of the current job is claimed. */
         boolean claimed() {
-            return (int) state.get() >= parts;
+            long s = state.get();
+            return ((int) (s >>> 16) & 0xFFFF) >= ((int) s & 0xFFFF);
         }
 
         /** Whether every part of the current job has run. */
@@ -194,12 +215,12 @@ final class GemmPool {
         }
 
         /**
-         * Ends job {@code number}, complete, before the next one's fields are written: a thread that read its state just
-         * before the last part was claimed, and reads the next job's larger part count, must fail its claim (it expects
-         * a part index below the count) rather than run and count a part of the next job.
+         * Ends job {@code number}, complete, before the next one's fields are written: nothing is left to claim under its
+         * number, so a thread that read its state before the last part was claimed fails its claim rather than run and
+         * count a part of the next job with this one's index.
          */
         void close(int number) {
-            state.set(((long) number << 32) | Integer.MAX_VALUE);
+            state.set((long) number << 32); // front = back = 0: nothing left to claim
             job = null;
         }
 
@@ -279,7 +300,7 @@ final class GemmPool {
          * parts' writes are then visible to the caller.
          */
         void finish() {
-            claims.runAll(number); // the helpers were busy with products, or parked: the rest is ours
+            claims.runAll(number, false); // the helpers were busy with products, or parked: the rest is ours
             claims.await();
             pool.background.compareAndSet(this, null);
             pool = null;
@@ -326,7 +347,7 @@ final class GemmPool {
     /** Runs one part of the pool's background work, if any is left; false otherwise. */
     private boolean runBackground() {
         Background b = background.get();
-        return b != null && b.claims.runOne(b.claims.number());
+        return b != null && b.claims.runOne(b.claims.number(), true);
     }
 
     void shutdown() {
@@ -353,7 +374,7 @@ final class GemmPool {
                 int current = products.number();
                 if (current != seen) {
                     seen = current;
-                    products.runAll(current);
+                    products.runAll(current, true);
                     idleSince = System.nanoTime();
                     continue;
                 }

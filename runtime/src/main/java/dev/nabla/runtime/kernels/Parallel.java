@@ -201,7 +201,9 @@ public final class Parallel {
         if (Gemm.threads() < 2 || n <= 0) {
             return false;
         }
-        int p = ahead.job.of(body).cutInto(buffers, batch, hyper, null, n, Math.max(1, align), Math.max(1, parts));
+        // a huge batch asks for more parts than a job holds (GemmPool.Claims): fewer, longer ones then
+        int p = ahead.job.of(body).cutInto(buffers, batch, hyper, null, n, Math.max(1, align),
+                Math.max(1, Math.min(GemmPool.Claims.MAX_PARTS, parts)));
         if (!Gemm.pool().startBackground(ahead.work, ahead.job, p)) {
             ahead.job.clear();
             return false;

@@ -137,11 +137,12 @@ class GemmThreadsProperties {
     }
 
     @Example
-    void splitCutsColumnPanelsFirstThenRows() {
+    void splitCutsPanelsAndRowsInRowMajorOrder() {
         int[] rect = new int[64];
-        // 8 parts per thread: 4 column panels, each cut into 4 runs of whole 6-row tiles
+        // 8 parts per thread: 4 runs of whole 6-row tiles, each across the 4 column panels, so that the caller, claiming
+        // from the front, computes the first rows and the helper, from the back, the last
         assertEquals(16, Gemm.split(WIDE, 128, 256, 2, rect));
-        assertArrayEquals(new int[] {0, 30, 0, 64, 30, 66, 0, 64, 66, 96, 0, 64, 96, 128, 0, 64, 0, 30, 64, 128},
+        assertArrayEquals(new int[] {0, 30, 0, 64, 0, 30, 64, 128, 0, 30, 128, 192, 0, 30, 192, 256, 30, 66, 0, 64},
                 Arrays.copyOf(rect, 20));
         assertArrayEquals(new int[] {96, 128, 192, 256}, Arrays.copyOfRange(rect, 60, 64));
         assertEquals(5, Gemm.split(WIDE, 128, 10, 2, rect));
@@ -152,24 +153,28 @@ class GemmThreadsProperties {
     }
 
     @Example
-    void splitCutsTheLastPartsByRowsSoThatTheyEndTogether() {
+    void splitCutsThePartsWhereTheTwoEndsMeetByRows() {
         int[] rect = new int[4 * Gemm.maxParts(2)];
-        // W1's first layer at two threads: 16 panels; the first 12 whole, in order, then the last 4 (a quarter of the
-        // parts) each in 4 runs of 32 rows, claimed last
+        // W1's first layer at two threads: 16 panels; the caller claims from the first, the helper from the last, and
+        // the 4 in the middle (a quarter of the parts), which they reach last, come in 4 runs of 32 rows each
         assertEquals(28, Gemm.split(NARROW, 128, 256, 2, rect));
-        for (int q = 0; q < 12; q++) {
+        for (int q = 0; q < 6; q++) {
             assertArrayEquals(new int[] {0, 128, 16 * q, 16 * q + 16}, Arrays.copyOfRange(rect, 4 * q, 4 * q + 4));
         }
-        for (int q = 12; q < 28; q++) {
-            int panel = 12 + (q - 12) / 4;
-            int run = (q - 12) % 4;
+        for (int q = 6; q < 22; q++) {
+            int panel = 6 + (q - 6) / 4;
+            int run = (q - 6) % 4;
             assertArrayEquals(new int[] {32 * run, 32 * run + 32, 16 * panel, 16 * panel + 16},
                     Arrays.copyOfRange(rect, 4 * q, 4 * q + 4));
         }
+        for (int q = 22; q < 28; q++) {
+            int panel = q - 12;
+            assertArrayEquals(new int[] {0, 128, 16 * panel, 16 * panel + 16}, Arrays.copyOfRange(rect, 4 * q, 4 * q + 4));
+        }
         // runs keep at least 4 row blocks: 40 rows (10 blocks) make 2 runs of 20 rows
         assertEquals(12 + 4 * 2, Gemm.split(NARROW, 40, 256, 2, rect));
-        assertArrayEquals(new int[] {0, 20, 224, 240, 20, 40, 224, 240, 0, 20, 240, 256, 20, 40, 240, 256},
-                Arrays.copyOfRange(rect, 4 * 16, 4 * 20));
+        assertArrayEquals(new int[] {0, 20, 96, 112, 20, 40, 96, 112, 0, 20, 112, 128, 20, 40, 112, 128},
+                Arrays.copyOfRange(rect, 4 * 6, 4 * 10));
         // and 12 rows (3 blocks) cannot be cut at all
         assertEquals(16, Gemm.split(NARROW, 12, 256, 2, rect));
     }
