@@ -38,9 +38,9 @@ public final class Gemm {
      * out of parts to claim: finer parts shorten that wait, until a part's fixed costs (its columns read A once more)
      * outweigh it. For W1's step at 2 threads, 8 per thread (16 parts, one 16-column panel each for the first layer)
      * took the 8 products 0.90-0.92 of the time 4 per thread took, in four paired runs; 6, 12 and 16 per thread
-     * gained nothing (docs/benchmarks.md).
+     * gained nothing (docs/benchmarks.md). A kernel may ask for fewer ({@link GemmKernel#partsPerThread}), not more.
      */
-    private static final int PARTS_PER_THREAD = 8;
+    static final int PARTS_PER_THREAD = 8;
     /** Row splits stop at parts of this many row blocks (24 rows for the vector kernel). */
     private static final int MIN_ROW_BLOCKS = 4;
     /**
@@ -182,7 +182,7 @@ public final class Gemm {
             int t = threads;
             if (t > 1 && call.fmas() >= parallelMinFmas) {
                 GemmJob job = JOBS.get();
-                int parts = split(kernel, call.m, call.n, t, job.rect);
+                int parts = split(kernel, call.m, call.n, t, kernel.partsPerThread(call), job.rect);
                 if (parts > 1) {
                     if (packs && !packInParts(kernel, call, t, job)) {
                         kernel.pack(call, 0, 1);
@@ -204,7 +204,7 @@ public final class Gemm {
 
     /**
      * Cuts C into rectangles {@code rect[4q..4q+3] = i0, i1, j0, j1} for {@code t} threads: by column panels (each part
-     * then reads, or packs, only its columns of B) and by rows, into about {@link #PARTS_PER_THREAD} cells per thread
+     * then reads, or packs, only its columns of B) and by rows, into about {@code partsPerThread} cells per thread
      * of at least {@link #MIN_ROW_BLOCKS} row blocks, in row-major order. The calling thread claims parts from the
      * front and the helpers from the back ({@link GemmPool}), so while both keep up the caller computes the first rows
      * of C and a helper the last: the halves that the elementwise loops reading C give them ({@link Parallel} cuts a
@@ -214,10 +214,10 @@ public final class Gemm {
      * of parts first waits for a small one. When a helper shares its core with other work the caller takes over more
      * of the parts. Returns the number of parts, 1 when C is too small to cut.
      */
-    static int split(GemmKernel kernel, int m, int n, int t, int[] rect) {
+    static int split(GemmKernel kernel, int m, int n, int t, int partsPerThread, int[] rect) {
         int colUnits = ceilDiv(n, kernel.columnAlign());
         int rowUnits = ceilDiv(m, kernel.rowAlign());
-        int target = t * PARTS_PER_THREAD;
+        int target = t * Math.min(partsPerThread, PARTS_PER_THREAD);
         int colParts = Math.min(colUnits, target);
         int rowParts = Math.min(Math.max(1, rowUnits / MIN_ROW_BLOCKS), ceilDiv(target, colParts));
         int cells = colParts * rowParts;

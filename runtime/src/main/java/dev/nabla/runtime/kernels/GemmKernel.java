@@ -26,6 +26,14 @@ interface GemmKernel {
     default void pack(GemmCall call, int part, int parts) {
     }
 
+    /**
+     * About how many parts per thread {@link Gemm#split} cuts this product into, once {@link #prepare} has run: finer
+     * parts let the threads end together, at a part's fixed costs.
+     */
+    default int partsPerThread(GemmCall call) {
+        return Gemm.PARTS_PER_THREAD;
+    }
+
     /** Column splits fall on multiples of this. */
     int columnAlign();
 
