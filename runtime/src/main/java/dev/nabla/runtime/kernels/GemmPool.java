@@ -113,7 +113,7 @@ final class GemmPool {
     /**
      * Parts {@code 0..parts-1} of one job at a time, each claimed exactly once by whichever thread gets to it first, the
      * holder reused job after job: the products' parts, and each holder of background work's. A job's number and its
-     * next unclaimed part share one atomic word, so a claim succeeds only within the job it read.
+     * unclaimed range share one atomic word, so a claim succeeds only within the job it read.
      */
     static final class Claims {
         /**
@@ -154,9 +154,9 @@ final class GemmPool {
          * Claims and runs one part of job {@code number}; false when it has none left or is no longer current. The
          * thread that posted the job takes parts from the front, helpers from the back. While both keep up, each takes
          * the same end of every job: the caller the first rows or columns a kernel cuts, the helper the last. So a
-         * loop over an array that a product wrote finds most of its half in its own core's cache, and the helper's
-         * writes to the weights (the update) land in the lines its product parts read; on a machine whose cores do
-         * not share a cache, reading a line the other core wrote costs several times a local read (docs/benchmarks.md).
+         * loop over an array that a product wrote finds most of its half in its own core's cache, and the update finds
+         * the rows of the weight gradient that its own thread's product parts wrote; on a machine whose cores do not
+         * share a cache, reading a line the other core wrote costs several times a local read (docs/benchmarks.md).
          */
         boolean runOne(int number, boolean fromBack) {
             while (true) {
