@@ -93,8 +93,9 @@ final class TensorBuiltins {
     private static Val alongAxis(BuiltinFn.Emitter e, Args a, Op op) {
         Value x = x(e, a, "x");
         Attr.Axis axis = new Attr.Axis(axis(a, "axis", a.integer("axis"), x.shape()));
-        Instr made = e.producer(x);
-        if (op == Op.LOG_SOFTMAX && made != null && made.op() == Op.SOFTMAX && made.attr().equals(axis)) {
+        // producer() scans the graph built so far from its end: only a log_softmax asks
+        Instr made = op == Op.LOG_SOFTMAX ? e.producer(x) : null;
+        if (made != null && made.op() == Op.SOFTMAX && made.attr().equals(axis)) {
             // cross_entropy(probs, y) for cross_entropy(logits, y): it trains, slowly and toward flattened
             // probabilities, with no error anywhere (Keras warns the same of a softmax output given as logits)
             e.warn(a.call(), "log_softmax is given a softmax output (softmax at line " + made.span().line()
