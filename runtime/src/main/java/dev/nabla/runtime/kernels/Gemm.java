@@ -5,6 +5,7 @@ import dev.nabla.runtime.VectorApi;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Matrix products called by generated kernels, on row-major {@code float[]} storage with offsets.
@@ -178,6 +179,11 @@ public final class Gemm {
                 // on the calling thread, before the parts are handed out: a first use packs B here, once
                 call.packedB = call.bound.lookup(kernel, call);
             }
+            int depthCut = kernel.depthCut(call);
+            if (depthCut > 0) {
+                runByDepth(kernel, call, depthCut);
+                return;
+            }
             boolean packs = kernel.prepare(call);
             int t = threads;
             if (t > 1 && call.fmas() >= parallelMinFmas) {
@@ -247,6 +253,65 @@ public final class Gemm {
         return parts;
     }
 
+    /** Numbers the products cut by depth, for the labels of the panels their parts pack ({@link Scratch#holdsPanel}). */
+    private static final AtomicLong SERIALS = new AtomicLong();
+    /** A slice is cut into at most this many column parts (then rows), however wide C is. */
+    private static final int MAX_SLICE_COLUMN_PARTS = 16;
+
+    /**
+     * A product whose depth the kernel cuts in two ({@link GemmKernel#depthCut}): the sums over the first slice into C,
+     * those over the second into the calling thread's scratch, then C = act(C + those + bias) by rows. Split over
+     * threads, the caller computes the first slice and a helper the second, so each reads one half of B's rows. A
+     * weight matrix is updated by the threads in the same halves of its rows (the update's loop is cut by its rows in
+     * order, the caller's first), so each then reads the rows it wrote: cut by rows of C instead, both threads read all of
+     * B, and the update's writes took every line of it away from the other core's cache (docs/benchmarks.md). On one
+     * thread or many, the same slices in the same order: the same bits.
+     */
+    private static void runByDepth(GemmKernel kernel, GemmCall call, int depthCut) {
+        call.depthCut = depthCut;
+        call.partial = Scratch.current().partial(call.m * call.n);
+        call.serial = SERIALS.incrementAndGet();
+        int t = threads;
+        GemmJob job = JOBS.get();
+        int cells = sliceCells(kernel, call.m, call.n, job.rect);
+        if (!(t > 1 && call.fmas() >= parallelMinFmas && runParts(job.slices(kernel, call, cells), 2 * cells))) {
+            kernel.computeSlice(call, 0, call.m, 0, call.n, 0);
+            kernel.computeSlice(call, 0, call.m, 0, call.n, 1);
+        }
+        int rowShares = Math.min(call.m, 2 * t);
+        if (!(t > 1 && (long) call.m * call.n >= Parallel.PARALLEL_MIN_ELEMENTS
+                && runParts(job.combining(kernel, call, rowShares), rowShares))) {
+            kernel.combineSlices(call, 0, call.m);
+        }
+    }
+
+    /**
+     * Cuts one slice of a product cut by depth into rectangles {@code rect[4q..4q+3] = i0, i1, j0, j1}: by column panels,
+     * each with all rows (a thread packs a panel's slice of B once for all of them), the last one also by rows into up to
+     * {@link #TAIL_PIECES} runs of at least {@link #MIN_ROW_BLOCKS} row blocks. The last rectangles are where the
+     * threads, each working through its own slice, meet: small ones there let them end together. Returns the count.
+     */
+    static int sliceCells(GemmKernel kernel, int m, int n, int[] rect) {
+        int colUnits = ceilDiv(n, kernel.columnAlign());
+        int rowUnits = ceilDiv(m, kernel.rowAlign());
+        int colParts = Math.min(colUnits, MAX_SLICE_COLUMN_PARTS);
+        int pieces = Math.max(1, Math.min(TAIL_PIECES, rowUnits / MIN_ROW_BLOCKS));
+        int q = 0;
+        for (int cq = 0; cq < colParts; cq++) {
+            int j0 = cut(cq, colParts, colUnits, kernel.columnAlign(), n);
+            int j1 = cut(cq + 1, colParts, colUnits, kernel.columnAlign(), n);
+            int rowRuns = cq == colParts - 1 ? pieces : 1;
+            for (int piece = 0; piece < rowRuns; piece++) {
+                rect[4 * q] = rowAt(0, rowUnits, piece, rowRuns, kernel.rowAlign(), m);
+                rect[4 * q + 1] = rowAt(0, rowUnits, piece + 1, rowRuns, kernel.rowAlign(), m);
+                rect[4 * q + 2] = j0;
+                rect[4 * q + 3] = j1;
+                q++;
+            }
+        }
+        return q;
+    }
+
     /** The row where piece {@code piece} of {@code pieces} of the row units {@code [u0, u1)} starts. */
     private static int rowAt(int u0, int u1, int piece, int pieces, int align, int m) {
         return (int) Math.min(m, (u0 + (long) piece * (u1 - u0) / pieces) * align);
@@ -262,36 +327,60 @@ public final class Gemm {
 
     /**
      * A product cut into the rectangles of {@link #split}, one per calling thread; or, before that, what its parts
-     * read packed, cut into shares ({@link #packing}).
+     * read packed, cut into shares ({@link #packing}); or a product cut by depth: its two slices' rectangles
+     * ({@link #slices}), then the rows of their sum ({@link #combining}).
      */
     private static final class GemmJob implements GemmPool.Job {
+        private static final int PRODUCT = 0;
+        private static final int PACKING = 1;
+        private static final int SLICES = 2;
+        private static final int COMBINING = 3;
+
         final int[] rect = new int[4 * maxParts(MAX_THREADS)];
         private GemmKernel kernel;
         private GemmCall call;
         private int shares;
-        private boolean packing;
+        private int kind;
 
         GemmJob set(GemmKernel kernel, GemmCall call) {
-            this.kernel = kernel;
-            this.call = call;
-            this.packing = false;
-            return this;
+            return of(kernel, call, PRODUCT, 0);
         }
 
         GemmJob packing(GemmKernel kernel, GemmCall call, int shares) {
+            return of(kernel, call, PACKING, shares);
+        }
+
+        /** Parts {@code [0, cells)}: the rectangles for the first slice; {@code [cells, 2 cells)}: the second's, reversed. */
+        GemmJob slices(GemmKernel kernel, GemmCall call, int cells) {
+            return of(kernel, call, SLICES, cells);
+        }
+
+        GemmJob combining(GemmKernel kernel, GemmCall call, int shares) {
+            return of(kernel, call, COMBINING, shares);
+        }
+
+        private GemmJob of(GemmKernel kernel, GemmCall call, int kind, int shares) {
             this.kernel = kernel;
             this.call = call;
+            this.kind = kind;
             this.shares = shares;
-            this.packing = true;
             return this;
         }
 
         @Override
         public void part(int q) {
-            if (packing) {
-                kernel.pack(call, q, shares);
-            } else {
-                kernel.compute(call, rect[4 * q], rect[4 * q + 1], rect[4 * q + 2], rect[4 * q + 3]);
+            switch (kind) {
+                case PACKING -> kernel.pack(call, q, shares);
+                case SLICES -> {
+                    // the caller claims from the front (the first slice), helpers from the back (the second slice, from
+                    // its first rectangle on): each thread reads one slice of B while the two keep up
+                    int slice = q < shares ? 0 : 1;
+                    int r = 4 * (slice == 0 ? q : 2 * shares - 1 - q);
+                    kernel.computeSlice(call, rect[r], rect[r + 1], rect[r + 2], rect[r + 3], slice);
+                }
+                case COMBINING -> kernel.combineSlices(call, cut(q, shares, call.m, 1, call.m),
+                        cut(q + 1, shares, call.m, 1, call.m));
+                default -> kernel.compute(call, rect[4 * q], rect[4 * q + 1], rect[4 * q + 2], rect[4 * q + 3]);
             }
         }
     }

@@ -29,6 +29,16 @@ final class GemmCall {
     boolean packsB;
     /** op(A) packed by {@link GemmKernel#prepare} for this call (in the calling thread's scratch), or null. */
     float[] aTiles;
+    /**
+     * Where the product's depth is cut in two ({@link GemmKernel#depthCut}), 0 when it is not: the sums over
+     * {@code [0, depthCut)} go into C, those over {@code [depthCut, k)} into {@link #partial}, and the two are added by
+     * {@link GemmKernel#combineSlices}.
+     */
+    int depthCut;
+    /** The m x n sums over the second slice of the depth (the calling thread's scratch), or null. */
+    float[] partial;
+    /** A number of its own for each product cut by depth, which a part's scratch panel is labelled with. */
+    long serial;
     /** The frozen weights bound to this thread by {@link Gemm#bind}, or null; kept across calls. */
     PackedWeights bound;
 
@@ -52,6 +62,8 @@ final class GemmCall {
         this.packedB = null;
         this.aTiles = null;
         this.packsB = false;
+        this.depthCut = 0;
+        this.partial = null;
         return this;
     }
 
@@ -64,6 +76,8 @@ final class GemmCall {
         packedB = null;
         aTiles = null;
         packsB = false;
+        partial = null;
+        depthCut = 0;
     }
 
     long fmas() {

@@ -34,6 +34,28 @@ interface GemmKernel {
         return Gemm.PARTS_PER_THREAD;
     }
 
+    /**
+     * Where to cut the depth of {@code call} in two, or 0 for not at all: a rule of the product's shape alone, never of
+     * the thread count, so that every element of C is the same sum on any number of threads. A kernel that cuts also
+     * implements {@link #computeSlice} and {@link #combineSlices}.
+     */
+    default int depthCut(GemmCall call) {
+        return 0;
+    }
+
+    /**
+     * The plain sums of rows {@code [i0, i1)} and columns {@code [j0, j1)} over slice {@code slice} of the depth: {@code
+     * [0, depthCut)} into C, or {@code [depthCut, k)} into {@link GemmCall#partial} (row stride n).
+     */
+    default void computeSlice(GemmCall call, int i0, int i1, int j0, int j1, int slice) {
+        throw new UnsupportedOperationException(name() + " does not cut products by depth");
+    }
+
+    /** Rows {@code [i0, i1)} of C = act(C + partial + bias), once both slices are done. */
+    default void combineSlices(GemmCall call, int i0, int i1) {
+        throw new UnsupportedOperationException(name() + " does not cut products by depth");
+    }
+
     /** Column splits fall on multiples of this. */
     int columnAlign();
 

@@ -9,6 +9,9 @@ final class Scratch {
     private static final ThreadLocal<Scratch> CURRENT = ThreadLocal.withInitial(Scratch::new);
 
     private float[] panel = new float[0];
+    /** What {@link #panel} holds when a part of a product cut by depth packed it ({@link #holdsPanel}), else -1. */
+    private long panelLabel = -1;
+    private float[] partial = new float[0];
     private float[] tile = new float[0];
     private float[] aPanel = new float[0];
     private float[] aTiles = new float[0];
@@ -27,10 +30,37 @@ final class Scratch {
 
     /** A buffer of at least {@code size} floats with unspecified contents. */
     float[] panel(int size) {
+        panelLabel = -1;
         if (panel.length < size) {
             panel = new float[size];
         }
         return panel;
+    }
+
+    /**
+     * Whether {@link #panel} still holds what was packed into it under {@code label} ({@link #labelPanel}), with no other
+     * use of it since: consecutive parts of a product cut by depth that read the same slice of B pack it once.
+     */
+    boolean holdsPanel(long label) {
+        return panelLabel == label;
+    }
+
+    /** Records that {@link #panel} now holds what {@code label} names. */
+    void labelPanel(long label) {
+        panelLabel = label;
+    }
+
+    /** {@link #panel} as it is, for a label {@link #holdsPanel} found. */
+    float[] keptPanel() {
+        return panel;
+    }
+
+    /** A fifth buffer of at least {@code size} floats: the sums over a product's second slice of depth. */
+    float[] partial(int size) {
+        if (partial.length < size) {
+            partial = new float[size];
+        }
+        return partial;
     }
 
     /** A second buffer of at least {@code size} floats, distinct from {@link #panel}. */

@@ -15,7 +15,7 @@ import java.util.Arrays;
  * columns (with the 4 x 2 tile, 9 to 15 columns left after the panels make one zero-padded panel instead, unless B
  * was packed beforehand); within each, in tiles of {@link VectorTiles#ROWS} rows, then single rows. With the 4 x 2 tile (256-bit
  * vectors) op(A) is packed in row tiles once per product, before the parts are handed out ({@link #prepare}); with
- * the 6 x 4 tile A is read in place, or packed per part when transposed; the columns of op(B) a panel or strip needs are copied into a per-thread panel of constant row
+ * the 5 x 4 tile A is read in place, or packed per part when transposed; the columns of op(B) a panel or strip needs are copied into a per-thread panel of constant row
  * stride (zero-padded for the last partial strip), so no masked or out-of-bounds access is ever needed. Tiles go straight into C when there is no epilogue, else through a
  * scratch tile and {@link VectorEpilogue}. A single row (batch-1 inference) takes {@link VectorMatVec}.
  *
@@ -55,7 +55,7 @@ final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * 4 where each part packs its own panel of op(B) (the 6 x 4 tile, B not packed for the whole product, see
+     * 4 where each part packs its own panel of op(B) (the 5 x 4 tile, B not packed for the whole product, see
      * {@link #prepare}): with 512-bit vectors a panel is 64 columns, so W1's products have 2 to 4 panels and are cut by
      * rows too, and every row part packed its panel again. W1's training step at two threads on a Zen 5 host, 4 per
      * thread against 8 (docs/benchmarks.md): 0.948 and 0.955 of the time; 2 per thread 1.008, 12 per thread 1.040.
@@ -147,6 +147,105 @@ final class VectorGemm implements GemmKernel {
         for (; j < j1; j += L) {
             columns(call, i0, i1, j, Math.min(L, j1 - j), scratch, a, tile, packed);
         }
+    }
+
+    /**
+     * Products of this depth and more, with at least twice as much depth as rows, are cut in two by depth where the
+     * 5 x 4 tile runs ({@link #depthCut}). {@code -Dnabla.gemm.depthSplit=false} keeps them whole.
+     */
+    static final int DEPTH_SPLIT_MIN = 512;
+    static final boolean DEPTH_SPLIT = !"false".equals(System.getProperty("nabla.gemm.depthSplit"));
+
+    /**
+     * Half the depth, for a plain product (nothing added onto C, A and B not transposed) on the 5 x 4 tile of at least two
+     * row tiles and one panel, whose depth is at least {@link #DEPTH_SPLIT_MIN} and twice its rows: a dense layer's
+     * forward product over a wide input, such as W1's first layer (128 x 256 x 784). Its B is the layer's weights, which
+     * the threads then read in halves of rows (see {@code Gemm.runByDepth}); C costs one more pass, small beside B
+     * where the depth is large against the rows. Decided by the shape alone, as {@link GemmKernel#depthCut} requires.
+     */
+    @Override
+    public int depthCut(GemmCall call) {
+        if (!DEPTH_SPLIT || VECTORS != 4 || call.transA || call.transB || call.accumulate || call.m < 2 * ROWS
+                || call.n < W || call.k < DEPTH_SPLIT_MIN || call.k < 2L * call.m) {
+            return 0;
+        }
+        return call.k / 2;
+    }
+
+    /**
+     * Rows {@code [i0, i1)}, columns {@code [j0, j1)} over one slice of the depth, with the 5 x 4 tiles: A read in place
+     * from the slice's first column, B's slice of rows packed per panel (or read at the slice's offset in a frozen
+     * weight matrix's panels). Consecutive parts of this thread in the same panel and slice pack it once. The plain sums
+     * go straight into C or the partial sums, through the scratch tile only for a last strip narrower than a vector.
+     */
+    @Override
+    public void computeSlice(GemmCall call, int i0, int i1, int j0, int j1, int slice) {
+        int k0 = slice == 0 ? 0 : call.depthCut;
+        int depth = slice == 0 ? call.depthCut : call.k - call.depthCut;
+        float[] d = slice == 0 ? call.c : call.partial;
+        int dOff = slice == 0 ? call.cOff : 0;
+        Scratch scratch = Scratch.current();
+        for (int j = j0; j < j1; ) {
+            int w = j + W <= j1 ? W : Math.min(L, j1 - j);
+            int stride = w > L ? W : L;
+            float[] panel;
+            int bOff = 0;
+            if (call.packedB != null) {
+                panel = call.packedB[VectorPackedB.index(j, call.n)];
+                bOff = k0 * stride;
+            } else {
+                long label = call.serial << 24 | (long) slice << 23 | (j / L);
+                if (scratch.holdsPanel(label)) {
+                    panel = scratch.keptPanel();
+                } else {
+                    panel = scratch.panel(depth * stride);
+                    packPanel(call.b, call.bOff + k0 * call.n, false, depth, call.n, j, w, panel, stride);
+                    scratch.labelPanel(label);
+                }
+            }
+            sliceRows(call, i0, i1, j, w, k0, depth, panel, bOff, d, dOff, scratch);
+            j += w;
+        }
+    }
+
+    private static void sliceRows(GemmCall call, int i0, int i1, int j, int w, int k0, int depth, float[] panel,
+                                  int bOff, float[] d, int dOff, Scratch scratch) {
+        int n = call.n;
+        int k = call.k;
+        boolean direct = w == W || w == L;
+        float[] tile = direct ? null : scratch.tile(ROWS * L);
+        int i = i0;
+        for (; i + ROWS <= i1; i += ROWS) {
+            int aBase = call.aOff + i * k + k0;
+            if (w > L) {
+                VectorTiles.tile5x4(call.a, aBase, k, panel, bOff, depth, d, dOff + i * n + j, n);
+            } else if (direct) {
+                VectorTiles.tile5x1(call.a, aBase, k, panel, bOff, depth, d, dOff + i * n + j, n);
+            } else {
+                VectorTiles.tile5x1(call.a, aBase, k, panel, bOff, depth, tile, 0, L);
+                for (int r = 0; r < ROWS; r++) {
+                    System.arraycopy(tile, r * L, d, dOff + (i + r) * n + j, w);
+                }
+            }
+        }
+        for (; i < i1; i++) {
+            int aBase = call.aOff + i * k + k0;
+            if (w > L) {
+                VectorTiles.tile1x4(call.a, aBase, panel, bOff, depth, d, dOff + i * n + j);
+            } else if (direct) {
+                VectorTiles.tile1x1(call.a, aBase, panel, bOff, depth, d, dOff + i * n + j);
+            } else {
+                VectorTiles.tile1x1(call.a, aBase, panel, bOff, depth, tile, 0);
+                System.arraycopy(tile, 0, d, dOff + i * n + j, w);
+            }
+        }
+    }
+
+    /** C = act(partial + C + bias), rows {@code [i0, i1)}: the epilogue, as it adds a sum onto C. */
+    @Override
+    public void combineSlices(GemmCall call, int i0, int i1) {
+        VectorEpilogue.finish(call.partial, i0 * call.n, call.n, i1 - i0, call.n, call, i0, 0,
+                VectorEpilogue.mode(call) | VectorEpilogue.ACC);
     }
 
     /**
@@ -304,21 +403,26 @@ final class VectorGemm implements GemmKernel {
         return VectorPackedB.pack(b, bOff, transB, k, n);
     }
 
-    /** Rows {@code [i0, i1)} of columns {@code [j, j+w)}; {@code a} is A itself or, for Aᵀ, its packed rows. */
+    /**
+     * Rows {@code [i0, i1)} of columns {@code [j, j+w)}; {@code a} is A itself or, for Aᵀ, its packed rows. The
+     * 4-vector tiles store straight into C with no epilogue, or adding onto C with nothing else (their {@code Acc} forms,
+     * whose sums start from C), else through the scratch tile and {@link VectorEpilogue}.
+     */
     private static void rows(GemmCall call, int i0, int i1, int j, int w, float[] a, float[] b, float[] tile,
                              Scratch scratch) {
         int mode = VectorEpilogue.mode(call);
         if (mode == VectorEpilogue.ACC && VECTORS == 2 && w == W) {
-            // added onto C from the tiles' own accumulators; the 6 x 4 tile has no registers to spare for that
+            // added onto C from the tiles' own accumulators
             panelRows(call, i0, i1, j, a, b, scratch, call.k);
             return;
         }
-        boolean direct = mode == 0 && (w == W || w == L);
+        boolean acc = mode == VectorEpilogue.ACC && VECTORS == 4;
+        boolean direct = (mode == 0 || acc) && (w == W || w == L);
         int i = i0;
         for (; i + ROWS <= i1; i += ROWS) {
             float[] d = direct ? call.c : tile;
             int dBase = direct ? call.cOff + i * call.n + j : 0;
-            rowTile(call, i - i0, i, w > L, a, b, d, dBase, direct ? call.n : W);
+            rowTile(call, i - i0, i, w > L, direct && acc, a, b, d, dBase, direct ? call.n : W);
             if (!direct) {
                 VectorEpilogue.finish(tile, 0, W, ROWS, w, call, i, j, mode);
             }
@@ -328,11 +432,17 @@ final class VectorGemm implements GemmKernel {
             int dBase = direct ? call.cOff + i * call.n + j : 0;
             int aBase = VECTORS == 2 ? rowStart(call, i) : call.transA ? leftoverRow(call, i, a) : call.aOff + i * call.k;
             if (w > L && VECTORS == 4) {
-                VectorTiles.tile1x4(a, aBase, b, call.k, d, dBase);
+                if (direct && acc) {
+                    VectorTiles.tile1x4Acc(a, aBase, b, 0, call.k, d, dBase);
+                } else {
+                    VectorTiles.tile1x4(a, aBase, b, 0, call.k, d, dBase);
+                }
             } else if (w > L) {
                 TwoVectorTiles.tile1x2(a, aBase, b, 0, call.k, d, dBase);
+            } else if (direct && acc) {
+                VectorTiles.tile1x1Acc(a, aBase, b, 0, call.k, d, dBase);
             } else {
-                VectorTiles.tile1x1(a, aBase, b, call.k, d, dBase);
+                VectorTiles.tile1x1(a, aBase, b, 0, call.k, d, dBase);
             }
             if (!direct) {
                 VectorEpilogue.finish(tile, 0, W, 1, w, call, i, j, mode);
@@ -340,9 +450,12 @@ final class VectorGemm implements GemmKernel {
         }
     }
 
-    /** The {@link VectorTiles#ROWS}-row tile at row {@code i} ({@code ii = i - i0} into a packed Aᵀ). */
-    private static void rowTile(GemmCall call, int ii, int i, boolean wide, float[] a, float[] b, float[] d, int dBase,
-                              int dStride) {
+    /**
+     * The {@link VectorTiles#ROWS}-row tile at row {@code i} ({@code ii = i - i0} into a packed Aᵀ); {@code acc}: its
+     * sums start from {@code d} (the 4-vector tiles only).
+     */
+    private static void rowTile(GemmCall call, int ii, int i, boolean wide, boolean acc, float[] a, float[] b,
+                                float[] d, int dBase, int dStride) {
         int k = call.k;
         if (VECTORS == 2) {
             int row = rowStart(call, i);
@@ -361,18 +474,26 @@ final class VectorGemm implements GemmKernel {
         }
         if (call.transA) {
             int aBase = packedRow(ii, k);
-            if (wide) {
-                VectorTiles.tile6x4T(a, aBase, b, k, d, dBase, dStride);
+            if (wide && acc) {
+                VectorTiles.tile5x4TAcc(a, aBase, b, 0, k, d, dBase, dStride);
+            } else if (wide) {
+                VectorTiles.tile5x4T(a, aBase, b, 0, k, d, dBase, dStride);
+            } else if (acc) {
+                VectorTiles.tile5x1TAcc(a, aBase, b, 0, k, d, dBase, dStride);
             } else {
-                VectorTiles.tile6x1T(a, aBase, b, k, d, dBase, dStride);
+                VectorTiles.tile5x1T(a, aBase, b, 0, k, d, dBase, dStride);
             }
             return;
         }
         int aBase = call.aOff + i * k;
-        if (wide) {
-            VectorTiles.tile6x4(a, aBase, k, b, k, d, dBase, dStride);
+        if (wide && acc) {
+            VectorTiles.tile5x4Acc(a, aBase, k, b, 0, k, d, dBase, dStride);
+        } else if (wide) {
+            VectorTiles.tile5x4(a, aBase, k, b, 0, k, d, dBase, dStride);
+        } else if (acc) {
+            VectorTiles.tile5x1Acc(a, aBase, k, b, 0, k, d, dBase, dStride);
         } else {
-            VectorTiles.tile6x1(a, aBase, k, b, k, d, dBase, dStride);
+            VectorTiles.tile5x1(a, aBase, k, b, 0, k, d, dBase, dStride);
         }
     }
 

@@ -101,7 +101,7 @@ class GemmThreadsProperties {
         }
     }
 
-    /** Alignments of the 512-bit vector kernel (64-column panels, 6-row tiles), whatever this machine's lanes. */
+    /** 64-column panels and 6-row tiles (the 512-bit vector kernel's before its 5-row tile), whatever this machine's lanes. */
     private static final GemmKernel WIDE = alignedOnly("wide", 64, 6);
     /** Alignments of the 4 x 2 tile with 256-bit vectors (16-column panels, 4-row tiles). */
     private static final GemmKernel NARROW = alignedOnly("narrow", 16, 4);
@@ -155,7 +155,7 @@ class GemmThreadsProperties {
     @Example
     void fewerPartsPerThreadMakeLargerCells() {
         int[] rect = new int[4 * Gemm.maxParts(2)];
-        // the 6 x 4 tile packing B per part asks for 4 per thread: 4 panels by 2 row halves, and the 2 cells where the
+        // a kernel packing B per part (the 5 x 4 tile) asks for 4 per thread: 4 panels by 2 row halves, and the 2 cells where the
         // two ends meet cut into 2 runs each
         assertEquals(10, Gemm.split(WIDE, 128, 256, 2, 4, rect));
         assertArrayEquals(new int[] {0, 66, 0, 64, 0, 66, 64, 128, 0, 66, 128, 192, 0, 30, 192, 256, 30, 66, 192, 256,

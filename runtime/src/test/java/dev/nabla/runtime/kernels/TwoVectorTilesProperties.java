@@ -22,7 +22,7 @@ import net.jqwik.api.constraints.IntRange;
  * step early or late, derived B's row from A's index with the wrong scale or offset, or read the wrong row of A
  * would change the bits. Bases and strides are random, so the index arithmetic is checked away from zero. The tiles
  * cover two vectors of columns; B's rows are {@link VectorTiles#W} floats apart, which is two vectors too unless
- * the 6 x 4 tile is in use.
+ * the 5 x 4 tile is in use.
  */
 class TwoVectorTilesProperties {
 
