@@ -175,6 +175,7 @@ public final class Gemm {
             if (call.m == 0 || call.n == 0) {
                 return;
             }
+            call.serial = SERIALS.incrementAndGet();
             if (call.bound != null) {
                 // on the calling thread, before the parts are handed out: a first use packs B here, once
                 call.packedB = call.bound.lookup(kernel, call);
@@ -253,7 +254,7 @@ public final class Gemm {
         return parts;
     }
 
-    /** Numbers the products cut by depth, for the labels of the panels their parts pack ({@link Scratch#holdsPanel}). */
+    /** Numbers the products, for the labels of the panels their parts pack ({@link Scratch#holdsPanel}). */
     private static final AtomicLong SERIALS = new AtomicLong();
     /** A slice is cut into at most this many column parts (then rows), however wide C is. */
     private static final int MAX_SLICE_COLUMN_PARTS = 16;
@@ -270,7 +271,6 @@ public final class Gemm {
     private static void runByDepth(GemmKernel kernel, GemmCall call, int depthCut) {
         call.depthCut = depthCut;
         call.partial = Scratch.current().partial(call.m * call.n);
-        call.serial = SERIALS.incrementAndGet();
         int t = threads;
         GemmJob job = JOBS.get();
         int cells = sliceCells(kernel, call.m, call.n, job.rect);

@@ -37,7 +37,7 @@ final class GemmCall {
     int depthCut;
     /** The m x n sums over the second slice of the depth (the calling thread's scratch), or null. */
     float[] partial;
-    /** A number of its own for each product cut by depth, which a part's scratch panel is labelled with. */
+    /** A number of its own for each product (from 1), which the scratch panels its parts pack are labelled with. */
     long serial;
     /** The frozen weights bound to this thread by {@link Gemm#bind}, or null; kept across calls. */
     PackedWeights bound;

@@ -9,9 +9,12 @@ final class Scratch {
     private static final ThreadLocal<Scratch> CURRENT = ThreadLocal.withInitial(Scratch::new);
 
     private float[] panel = new float[0];
-    /** What {@link #panel} holds when a part of a product cut by depth packed it ({@link #holdsPanel}), else -1. */
-    private long panelLabel = -1;
+    /** What {@link #panel} and {@link #aPanel} hold, when a part labelled them ({@link #holdsPanel}). */
+    private final Label panelLabel = new Label();
+    private final Label aPanelLabel = new Label();
     private float[] partial = new float[0];
+    private int[] laneStrides = new int[0];
+    private int laneStride = -1;
     private float[] tile = new float[0];
     private float[] aPanel = new float[0];
     private float[] aTiles = new float[0];
@@ -30,7 +33,7 @@ final class Scratch {
 
     /** A buffer of at least {@code size} floats with unspecified contents. */
     float[] panel(int size) {
-        panelLabel = -1;
+        panelLabel.clear();
         if (panel.length < size) {
             panel = new float[size];
         }
@@ -38,21 +41,73 @@ final class Scratch {
     }
 
     /**
-     * Whether {@link #panel} still holds what was packed into it under {@code label} ({@link #labelPanel}), with no other
-     * use of it since: consecutive parts of a product cut by depth that read the same slice of B pack it once.
+     * Whether {@link #panel} still holds what a part of product {@code product} packed into it under {@code (from, to)}
+     * ({@link #labelPanel}), with no other use of it since: consecutive parts of one product on this thread that read
+     * the same piece of an operand pack it once.
      */
-    boolean holdsPanel(long label) {
-        return panelLabel == label;
+    boolean holdsPanel(long product, int from, int to) {
+        return panelLabel.is(product, from, to);
     }
 
-    /** Records that {@link #panel} now holds what {@code label} names. */
-    void labelPanel(long label) {
-        panelLabel = label;
+    /** Records what {@link #panel} now holds. */
+    void labelPanel(long product, int from, int to) {
+        panelLabel.set(product, from, to);
     }
 
     /** {@link #panel} as it is, for a label {@link #holdsPanel} found. */
     float[] keptPanel() {
         return panel;
+    }
+
+    /** {@link #holdsPanel} for {@link #aPanel}. */
+    boolean holdsAPanel(long product, int from, int to) {
+        return aPanelLabel.is(product, from, to);
+    }
+
+    /** {@link #labelPanel} for {@link #aPanel}. */
+    void labelAPanel(long product, int from, int to) {
+        aPanelLabel.set(product, from, to);
+    }
+
+    /** {@link #aPanel} as it is, for a label {@link #holdsAPanel} found. */
+    float[] keptAPanel() {
+        return aPanel;
+    }
+
+    /** Which product ({@link GemmCall#serial}, from 1) and which piece of its operand a buffer holds; 0: none. */
+    private static final class Label {
+        private long product;
+        private int from;
+        private int to;
+
+        boolean is(long product, int from, int to) {
+            return this.product == product && this.from == from && this.to == to;
+        }
+
+        void set(long product, int from, int to) {
+            this.product = product;
+            this.from = from;
+            this.to = to;
+        }
+
+        void clear() {
+            product = 0;
+        }
+    }
+
+    /** {@code {0, stride, 2 stride, ...}}, {@code lanes} of them: the offsets of a gather across rows of that length. */
+    int[] laneStrides(int stride, int lanes) {
+        if (laneStrides.length != lanes) {
+            laneStrides = new int[lanes];
+            laneStride = -1;
+        }
+        if (laneStride != stride) {
+            for (int i = 0; i < lanes; i++) {
+                laneStrides[i] = i * stride;
+            }
+            laneStride = stride;
+        }
+        return laneStrides;
     }
 
     /** A fifth buffer of at least {@code size} floats: the sums over a product's second slice of depth. */
@@ -73,6 +128,7 @@ final class Scratch {
 
     /** A third buffer (a packed left operand) of at least {@code size} floats, distinct from the others. */
     float[] aPanel(int size) {
+        aPanelLabel.clear();
         if (aPanel.length < size) {
             aPanel = new float[size];
         }

@@ -4,10 +4,12 @@ import static dev.nabla.runtime.kernels.VectorTiles.A_GROUP;
 import static dev.nabla.runtime.kernels.VectorTiles.A_STRIDE;
 import static dev.nabla.runtime.kernels.VectorTiles.L;
 import static dev.nabla.runtime.kernels.VectorTiles.ROWS;
+import static dev.nabla.runtime.kernels.VectorTiles.S;
 import static dev.nabla.runtime.kernels.VectorTiles.VECTORS;
 import static dev.nabla.runtime.kernels.VectorTiles.W;
 
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
 
 /**
  * Vector API matrix product (loaded only when {@code jdk.incubator.vector} is present). C is walked in
@@ -194,13 +196,13 @@ final class VectorGemm implements GemmKernel {
                 panel = call.packedB[VectorPackedB.index(j, call.n)];
                 bOff = k0 * stride;
             } else {
-                long label = call.serial << 24 | (long) slice << 23 | (j / L);
-                if (scratch.holdsPanel(label)) {
+                // the slice's rows and the panel's first column name what the panel holds
+                if (scratch.holdsPanel(call.serial, k0, j)) {
                     panel = scratch.keptPanel();
                 } else {
                     panel = scratch.panel(depth * stride);
                     packPanel(call.b, call.bOff + k0 * call.n, false, depth, call.n, j, w, panel, stride);
-                    scratch.labelPanel(label);
+                    scratch.labelPanel(call.serial, k0, j);
                 }
             }
             sliceRows(call, i0, i1, j, w, k0, depth, panel, bOff, d, dOff, scratch);
@@ -254,9 +256,14 @@ final class VectorGemm implements GemmKernel {
      * the end hold one leftover row for the single-row kernels. Each group row is one contiguous copy from A.
      */
     private static float[] packTransposedA(GemmCall call, int i0, int i1, Scratch scratch) {
+        if (scratch.holdsAPanel(call.serial, i0, i1)) {
+            // this thread's last part, in another column panel of the same rows (Gemm.split orders the cells row-major)
+            return scratch.keptAPanel();
+        }
         int k = call.k;
         int groups = (i1 - i0 + A_GROUP - 1) / A_GROUP;
         float[] dst = scratch.aPanel(groups * A_STRIDE * k + k);
+        scratch.labelAPanel(call.serial, i0, i1);
         for (int g = 0; g < groups; g++) {
             int from = i0 + g * A_GROUP;
             int len = Math.min(A_GROUP, i1 - from);
@@ -533,9 +540,24 @@ final class VectorGemm implements GemmKernel {
         }
     }
 
-    /** Copies {@code w} rows of length {@code k} (a slice of B[n,k]) into {@code dst[p * stride + j]}. */
+    /**
+     * Copies {@code w} rows of length {@code k} (a slice of B[n,k]) into {@code dst[p * stride + j]}: a vector of L of
+     * them at a time, gathered from L rows at once (a stride of k between lanes), the rest one float at a time. An input
+     * gradient's transposed weights (W1's 128 x 64 panels of the second layer's) took 3.7 µs a panel gathered against 7.0
+     * copied float by float (one thread, alternating in one JVM; docs/benchmarks.md).
+     */
     private static void packTransposed(float[] b, int from, int k, int w, float[] dst, int stride) {
-        for (int j = 0; j < w; j++) {
+        int j = 0;
+        if (w >= L) {
+            int[] lanes = Scratch.current().laneStrides(k, L);
+            for (; j + L <= w; j += L) {
+                int row = from + j * k;
+                for (int p = 0; p < k; p++) {
+                    FloatVector.fromArray(S, b, row + p, lanes, 0).intoArray(dst, p * stride + j);
+                }
+            }
+        }
+        for (; j < w; j++) {
             int src = from + j * k;
             for (int p = 0; p < k; p++) {
                 dst[p * stride + j] = b[src + p];

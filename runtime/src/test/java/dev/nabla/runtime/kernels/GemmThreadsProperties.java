@@ -2,6 +2,7 @@ package dev.nabla.runtime.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -55,6 +56,27 @@ class GemmThreadsProperties {
                     Gemm.ACT_NONE, 3));
         } finally {
             Gemm.parallelMinFmas = 0;
+        }
+    }
+
+    /**
+     * A thread keeps the rows of Aᵀ it packed for its next part in another column panel of the same product
+     * ({@link Scratch#holdsAPanel}); the next product of the same shape, on the same arrays with A changed, must not
+     * read them.
+     */
+    @Example
+    void transposedRowsPackedForOneProductAreNotReadByTheNext() {
+        for (int t = 1; t <= 2; t++) {
+            Gemm.setThreads(t);
+            Problem problem = new Problem(true, false, 300, 200, 30, true, false, Gemm.ACT_NONE, 31 + t);
+            Gemm.run(VectorGemm.INSTANCE, problem.call());
+            assertNull(problem.mismatch(), "first product, threads " + t);
+            System.arraycopy(problem.c, 0, problem.c0, 0, problem.c.length);
+            for (int i = 0; i < problem.a.length; i++) {
+                problem.a[i] = 1 - problem.a[i] * 0.5f;
+            }
+            Gemm.run(VectorGemm.INSTANCE, problem.call());
+            assertNull(problem.mismatch(), "second product with A changed, threads " + t);
         }
     }
 
