@@ -189,7 +189,8 @@ public final class Gemm {
             int t = threads;
             if (t > 1 && call.fmas() >= parallelMinFmas) {
                 GemmJob job = JOBS.get();
-                int parts = split(kernel, call.m, call.n, t, kernel.partsPerThread(call), job.rect);
+                int parts = split(kernel, call.m, call.n, t, kernel.partsPerThread(call), kernel.panelMajor(call),
+                        job.rect);
                 if (parts > 1) {
                     if (packs && !packInParts(kernel, call, t, job)) {
                         kernel.pack(call, 0, 1);
@@ -222,6 +223,17 @@ public final class Gemm {
      * of the parts. Returns the number of parts, 1 when C is too small to cut.
      */
     static int split(GemmKernel kernel, int m, int n, int t, int partsPerThread, int[] rect) {
+        return split(kernel, m, n, t, partsPerThread, false, rect);
+    }
+
+    /**
+     * {@link #split}, with each half of the cells in panel-major order when {@code panelMajor}: the front half (the
+     * first rows of C, which the caller claims) panel by panel, each over its rows in order, and the back half so that
+     * a helper claiming from the back meets its cells in the same order. A thread then takes the cells of one panel
+     * one after another, and packs that panel of B once for them ({@link Scratch#holdsPanel}); in row-major order it
+     * packed it again for each of its runs of rows.
+     */
+    static int split(GemmKernel kernel, int m, int n, int t, int partsPerThread, boolean panelMajor, int[] rect) {
         int colUnits = ceilDiv(n, kernel.columnAlign());
         int rowUnits = ceilDiv(m, kernel.rowAlign());
         int target = t * Math.min(partsPerThread, PARTS_PER_THREAD);
@@ -234,14 +246,15 @@ public final class Gemm {
         int tailCells = TAILS ? Math.max(t, cells / TAIL_SHARE) : 0;
         int tailFrom = (cells - tailCells) / 2;
         int parts = 0;
-        for (int cell = 0; cell < cells; cell++) {
+        for (int pos = 0; pos < cells; pos++) {
+            int cell = panelMajor ? panelMajorCell(pos, rowParts, colParts) : pos;
             int rq = cell / colParts;
             int cq = cell % colParts;
             int j0 = cut(cq, colParts, colUnits, kernel.columnAlign(), n);
             int j1 = cut(cq + 1, colParts, colUnits, kernel.columnAlign(), n);
             int cellUnits0 = (int) ((long) rq * rowUnits / rowParts);
             int cellUnits1 = (int) ((long) (rq + 1) * rowUnits / rowParts);
-            boolean tail = cell >= tailFrom && cell < tailFrom + tailCells;
+            boolean tail = pos >= tailFrom && pos < tailFrom + tailCells;
             int pieces = tail ? Math.max(1, Math.min(TAIL_PIECES, (cellUnits1 - cellUnits0) / MIN_ROW_BLOCKS)) : 1;
             for (int piece = 0; piece < pieces; piece++) {
                 int q = 4 * parts++;
@@ -310,6 +323,17 @@ public final class Gemm {
             }
         }
         return q;
+    }
+
+    /** The row-major number of the cell at position {@code pos} of the panel-major order of {@link #split}. */
+    static int panelMajorCell(int pos, int rowParts, int colParts) {
+        int frontRows = (rowParts + 1) / 2;
+        if (pos < frontRows * colParts) {
+            return pos % frontRows * colParts + pos / frontRows;
+        }
+        int fromBack = rowParts * colParts - 1 - pos;
+        int backRows = rowParts - frontRows;
+        return (frontRows + fromBack % backRows) * colParts + fromBack / backRows;
     }
 
     /** The row where piece {@code piece} of {@code pieces} of the row units {@code [u0, u1)} starts. */

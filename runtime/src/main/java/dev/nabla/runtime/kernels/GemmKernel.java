@@ -35,6 +35,14 @@ interface GemmKernel {
     }
 
     /**
+     * Whether {@link Gemm#split} should hand out this product's cells panel by panel rather than row by row: where each
+     * part packs its panel of B, so that a thread's consecutive parts in one panel pack it once.
+     */
+    default boolean panelMajor(GemmCall call) {
+        return false;
+    }
+
+    /**
      * Where to cut the depth of {@code call} in two, or 0 for not at all: a rule of the product's shape alone, never of
      * the thread count, so that every element of C is the same sum on any number of threads. A kernel that cuts also
      * implements {@link #computeSlice} and {@link #combineSlices}.

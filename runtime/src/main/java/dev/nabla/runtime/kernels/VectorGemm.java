@@ -63,6 +63,15 @@ final class VectorGemm implements GemmKernel {
      * thread against 8 (docs/benchmarks.md): 0.948 and 0.955 of the time; 2 per thread 1.008, 12 per thread 1.040.
      * Otherwise {@link Gemm#PARTS_PER_THREAD}.
      */
+    /**
+     * Panel-major cells where the 4-vector tile packs B per part and reads A in place (a plain or transposed B, not
+     * frozen): its panels are the copies that cost. A transposed A is packed per part by rows, and rows stay the order.
+     */
+    @Override
+    public boolean panelMajor(GemmCall call) {
+        return VECTORS == 4 && !call.transA && call.packedB == null;
+    }
+
     @Override
     public int partsPerThread(GemmCall call) {
         return VECTORS == 4 && call.packedB == null ? 4 : Gemm.PARTS_PER_THREAD;
@@ -285,10 +294,13 @@ final class VectorGemm implements GemmKernel {
         float[] panel;
         if (packed != null) {
             panel = packed[VectorPackedB.index(j, call.n)];
+        } else if (scratch.holdsPanel(call.serial, j, w)) {
+            panel = scratch.keptPanel(); // this thread's last part was in the same columns (see panelMajor)
         } else {
             int stride = w > L ? W : L; // a panel, possibly padded, or a strip
             panel = scratch.panel(call.k * stride);
             packPanel(call.b, call.bOff, call.transB, call.k, call.n, j, w, panel, stride);
+            scratch.labelPanel(call.serial, j, w);
         }
         if (VECTORS == 2 && w == W && call.k > K_BLOCK) {
             panelRows(call, i0, i1, j, a, panel, scratch, K_BLOCK);

@@ -80,6 +80,24 @@ class GemmThreadsProperties {
         }
     }
 
+    /** The same for the panels of B a thread keeps for its next part in the same columns ({@link Scratch#holdsPanel}). */
+    @Example
+    void panelsPackedForOneProductAreNotReadByTheNext() {
+        for (boolean transB : new boolean[] {false, true}) {
+            for (int t = 1; t <= 2; t++) {
+                Gemm.setThreads(t);
+                Problem problem = new Problem(false, transB, 120, 200, 30, false, true, Gemm.ACT_NONE, 41 + t);
+                Gemm.run(VectorGemm.INSTANCE, problem.call());
+                assertNull(problem.mismatch(), "first product, threads " + t);
+                for (int i = 0; i < problem.b.length; i++) {
+                    problem.b[i] = 1 - problem.b[i] * 0.5f;
+                }
+                Gemm.run(VectorGemm.INSTANCE, problem.call());
+                assertNull(problem.mismatch(), "second product with B changed, transB " + transB + ", threads " + t);
+            }
+        }
+    }
+
     private static void compareThreadCounts(GemmKernel kernel, Problem problem) {
         float[] start = problem.c.clone();
         float[][] results = new float[3][];
@@ -101,10 +119,11 @@ class GemmThreadsProperties {
     @Property(tries = 200)
     void splitCoversCExactlyOnceAlongAlignedCuts(@ForAll @IntRange(min = 1, max = 500) int m,
                                                  @ForAll @IntRange(min = 1, max = 500) int n,
-                                                 @ForAll @IntRange(min = 2, max = 5) int t, @ForAll boolean vector) {
+                                                 @ForAll @IntRange(min = 2, max = 5) int t, @ForAll boolean vector,
+                                                 @ForAll boolean panelMajor) {
         GemmKernel kernel = vector ? VectorGemm.INSTANCE : ScalarGemm.INSTANCE;
         int[] rect = new int[4 * Gemm.maxParts(t)];
-        int parts = Gemm.split(kernel, m, n, t, Gemm.PARTS_PER_THREAD, rect);
+        int parts = Gemm.split(kernel, m, n, t, Gemm.PARTS_PER_THREAD, panelMajor, rect);
         int[][] owner = new int[m][n];
         for (int q = 0; q < parts; q++) {
             int i0 = rect[4 * q], i1 = rect[4 * q + 1], j0 = rect[4 * q + 2], j1 = rect[4 * q + 3];
@@ -172,6 +191,31 @@ class GemmThreadsProperties {
         assertEquals(4, Gemm.split(WIDE, 1, 256, 2, Gemm.PARTS_PER_THREAD, rect));
         assertArrayEquals(new int[] {0, 1, 192, 256}, Arrays.copyOfRange(rect, 12, 16));
         assertEquals(1, Gemm.split(WIDE, 5, 10, 2, Gemm.PARTS_PER_THREAD, rect));
+    }
+
+    @Example
+    void panelMajorCellsGiveEachEndItsRowsPanelByPanel() {
+        int[] rect = new int[4 * Gemm.maxParts(2)];
+        // W1's second layer (128 x 128, 2 panels): the caller, from the front, takes the first rows in panel 0, then in
+        // panel 1; the helper, from the back, the last rows likewise; the cells where they meet stay whole here
+        assertEquals(8, Gemm.split(WIDE, 128, 128, 2, 4, true, rect));
+        assertArrayEquals(new int[] {0, 30, 0, 64, 30, 66, 0, 64, 0, 30, 64, 128, 30, 66, 64, 128,
+                96, 128, 64, 128, 66, 96, 64, 128, 96, 128, 0, 64, 66, 96, 0, 64}, Arrays.copyOf(rect, 32));
+    }
+
+    @Property(tries = 200)
+    void panelMajorOrderIsAPermutationKeepingEachEndsRows(@ForAll @IntRange(min = 1, max = 12) int rowParts,
+                                                         @ForAll @IntRange(min = 1, max = 12) int colParts) {
+        int cells = rowParts * colParts;
+        int frontRows = (rowParts + 1) / 2;
+        boolean[] seen = new boolean[cells];
+        for (int pos = 0; pos < cells; pos++) {
+            int cell = Gemm.panelMajorCell(pos, rowParts, colParts);
+            assertTrue(cell >= 0 && cell < cells && !seen[cell], "cell " + cell + " at " + pos);
+            seen[cell] = true;
+            boolean front = pos < frontRows * colParts;
+            assertEquals(front, cell / colParts < frontRows, "the front holds the first rows, at " + pos);
+        }
     }
 
     @Example
