@@ -230,7 +230,7 @@ public final class Gemm {
      * {@link #split}, with each half of the cells in panel-major order when {@code panelMajor}: the front half (the
      * first rows of C, which the caller claims) panel by panel, each over its rows in order, and the back half so that
      * a helper claiming from the back meets its cells in the same order. A thread then takes the cells of one panel
-     * one after another, and packs that panel of B once for them ({@link Scratch#holdsPanel}); in row-major order it
+     * one after another, and packs that panel of B once for them ({@link Scratch#panelLabel}); in row-major order it
      * packed it again for each of its runs of rows.
      */
     static int split(GemmKernel kernel, int m, int n, int t, int partsPerThread, boolean panelMajor, int[] rect) {
@@ -267,7 +267,7 @@ public final class Gemm {
         return parts;
     }
 
-    /** Numbers the products, for the labels of the panels their parts pack ({@link Scratch#holdsPanel}). */
+    /** Numbers the products, for the labels of the panels their parts pack ({@link Scratch#panelLabel}). */
     private static final AtomicLong SERIALS = new AtomicLong();
     /** A slice is cut into at most this many column parts (then rows), however wide C is. */
     private static final int MAX_SLICE_COLUMN_PARTS = 16;

@@ -9,7 +9,7 @@ final class Scratch {
     private static final ThreadLocal<Scratch> CURRENT = ThreadLocal.withInitial(Scratch::new);
 
     private float[] panel = new float[0];
-    /** What {@link #panel} and {@link #aPanel} hold, when a part labelled them ({@link #holdsPanel}). */
+    /** What {@link #panel} and {@link #aPanel} hold, when a part labelled them ({@link #panelLabel}). */
     private final Label panelLabel = new Label();
     private final Label aPanelLabel = new Label();
     private float[] partial = new float[0];
@@ -41,41 +41,30 @@ final class Scratch {
     }
 
     /**
-     * Whether {@link #panel} still holds what a part of product {@code product} packed into it under {@code (from, to)}
-     * ({@link #labelPanel}), with no other use of it since: consecutive parts of one product on this thread that read
-     * the same piece of an operand pack it once.
+     * What {@link #panel} holds, as a part of a product labelled it: consecutive parts of one product on this thread
+     * that read the same piece of an operand pack it once. Any other use of the panel clears the label.
      */
-    boolean holdsPanel(long product, int from, int to) {
-        return panelLabel.is(product, from, to);
+    Label panelLabel() {
+        return panelLabel;
     }
 
-    /** Records what {@link #panel} now holds. */
-    void labelPanel(long product, int from, int to) {
-        panelLabel.set(product, from, to);
-    }
-
-    /** {@link #panel} as it is, for a label {@link #holdsPanel} found. */
+    /** {@link #panel} as it is, for a label {@link #panelLabel} holds. */
     float[] keptPanel() {
         return panel;
     }
 
-    /** {@link #holdsPanel} for {@link #aPanel}. */
-    boolean holdsAPanel(long product, int from, int to) {
-        return aPanelLabel.is(product, from, to);
+    /** {@link #panelLabel} for {@link #aPanel}. */
+    Label aPanelLabel() {
+        return aPanelLabel;
     }
 
-    /** {@link #labelPanel} for {@link #aPanel}. */
-    void labelAPanel(long product, int from, int to) {
-        aPanelLabel.set(product, from, to);
-    }
-
-    /** {@link #aPanel} as it is, for a label {@link #holdsAPanel} found. */
+    /** {@link #aPanel} as it is, for a label {@link #aPanelLabel} holds. */
     float[] keptAPanel() {
         return aPanel;
     }
 
     /** Which product ({@link GemmCall#serial}, from 1) and which piece of its operand a buffer holds; 0: none. */
-    private static final class Label {
+    static final class Label {
         private long product;
         private int from;
         private int to;

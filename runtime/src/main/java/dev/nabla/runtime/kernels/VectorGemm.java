@@ -206,12 +206,12 @@ final class VectorGemm implements GemmKernel {
                 bOff = k0 * stride;
             } else {
                 // the slice's rows and the panel's first column name what the panel holds
-                if (scratch.holdsPanel(call.serial, k0, j)) {
+                if (scratch.panelLabel().is(call.serial, k0, j)) {
                     panel = scratch.keptPanel();
                 } else {
                     panel = scratch.panel(depth * stride);
                     packPanel(call.b, call.bOff + k0 * call.n, false, depth, call.n, j, w, panel, stride);
-                    scratch.labelPanel(call.serial, k0, j);
+                    scratch.panelLabel().set(call.serial, k0, j);
                 }
             }
             sliceRows(call, i0, i1, j, w, k0, depth, panel, bOff, d, dOff, scratch);
@@ -265,14 +265,14 @@ final class VectorGemm implements GemmKernel {
      * the end hold one leftover row for the single-row kernels. Each group row is one contiguous copy from A.
      */
     private static float[] packTransposedA(GemmCall call, int i0, int i1, Scratch scratch) {
-        if (scratch.holdsAPanel(call.serial, i0, i1)) {
+        if (scratch.aPanelLabel().is(call.serial, i0, i1)) {
             // this thread's last part, in another column panel of the same rows (Gemm.split orders the cells row-major)
             return scratch.keptAPanel();
         }
         int k = call.k;
         int groups = (i1 - i0 + A_GROUP - 1) / A_GROUP;
         float[] dst = scratch.aPanel(groups * A_STRIDE * k + k);
-        scratch.labelAPanel(call.serial, i0, i1);
+        scratch.aPanelLabel().set(call.serial, i0, i1);
         for (int g = 0; g < groups; g++) {
             int from = i0 + g * A_GROUP;
             int len = Math.min(A_GROUP, i1 - from);
@@ -294,13 +294,13 @@ final class VectorGemm implements GemmKernel {
         float[] panel;
         if (packed != null) {
             panel = packed[VectorPackedB.index(j, call.n)];
-        } else if (scratch.holdsPanel(call.serial, j, w)) {
+        } else if (scratch.panelLabel().is(call.serial, j, w)) {
             panel = scratch.keptPanel(); // this thread's last part was in the same columns (see panelMajor)
         } else {
             int stride = w > L ? W : L; // a panel, possibly padded, or a strip
             panel = scratch.panel(call.k * stride);
             packPanel(call.b, call.bOff, call.transB, call.k, call.n, j, w, panel, stride);
-            scratch.labelPanel(call.serial, j, w);
+            scratch.panelLabel().set(call.serial, j, w);
         }
         if (VECTORS == 2 && w == W && call.k > K_BLOCK) {
             panelRows(call, i0, i1, j, a, panel, scratch, K_BLOCK);

@@ -83,7 +83,7 @@ class GemmDepthSplitProperties {
     }
 
     /**
-     * A thread keeps the slice of B it packed for the next part of the same product ({@link Scratch#holdsPanel}); the
+     * A thread keeps the slice of B it packed for the next part of the same product ({@link Scratch#panelLabel}); the
      * next product of the same shape, on the same arrays with B changed, or after another product used the panel, must
      * not read it.
      */

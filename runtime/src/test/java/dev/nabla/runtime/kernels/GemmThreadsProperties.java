@@ -61,7 +61,7 @@ class GemmThreadsProperties {
 
     /**
      * A thread keeps the rows of Aᵀ it packed for its next part in another column panel of the same product
-     * ({@link Scratch#holdsAPanel}); the next product of the same shape, on the same arrays with A changed, must not
+     * ({@link Scratch#aPanelLabel}); the next product of the same shape, on the same arrays with A changed, must not
      * read them.
      */
     @Example
@@ -80,7 +80,7 @@ class GemmThreadsProperties {
         }
     }
 
-    /** The same for the panels of B a thread keeps for its next part in the same columns ({@link Scratch#holdsPanel}). */
+    /** The same for the panels of B a thread keeps for its next part in the same columns ({@link Scratch#panelLabel}). */
     @Example
     void panelsPackedForOneProductAreNotReadByTheNext() {
         for (boolean transB : new boolean[] {false, true}) {
