@@ -57,13 +57,6 @@ final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * 4 where each part packs its own panel of op(B) (the 5 x 4 tile, B not packed for the whole product, see
-     * {@link #prepare}): with 512-bit vectors a panel is 64 columns, so W1's products have 2 to 4 panels and are cut by
-     * rows too, and every row part packed its panel again. W1's training step at two threads on a Zen 5 host, 4 per
-     * thread against 8 (docs/benchmarks.md): 0.948 and 0.955 of the time; 2 per thread 1.008, 12 per thread 1.040.
-     * Otherwise {@link Gemm#PARTS_PER_THREAD}.
-     */
-    /**
      * Panel-major cells where the 4-vector tile packs B per part and reads A in place (a plain or transposed B, not
      * frozen): its panels are the copies that cost. A transposed A is packed per part by rows, and rows stay the order.
      */
@@ -72,6 +65,13 @@ final class VectorGemm implements GemmKernel {
         return VECTORS == 4 && !call.transA && call.packedB == null;
     }
 
+    /**
+     * 4 where each part packs its own panel of op(B) (the 5 x 4 tile, B not packed for the whole product, see
+     * {@link #prepare}): with 512-bit vectors a panel is 64 columns, so W1's products have 2 to 4 panels and are cut by
+     * rows too, and every row part packed its panel again. W1's training step at two threads on a Zen 5 host, 4 per
+     * thread against 8 (docs/benchmarks.md): 0.948 and 0.955 of the time; 2 per thread 1.008, 12 per thread 1.040.
+     * Otherwise {@link Gemm#PARTS_PER_THREAD}.
+     */
     @Override
     public int partsPerThread(GemmCall call) {
         return VECTORS == 4 && call.packedB == null ? 4 : Gemm.PARTS_PER_THREAD;
