@@ -221,17 +221,12 @@ public final class Gemm {
      * up to {@link #TAIL_PIECES} runs of at least {@link #MIN_ROW_BLOCKS} row blocks, so that the thread that runs out
      * of parts first waits for a small one. When a helper shares its core with other work the caller takes over more
      * of the parts. Returns the number of parts, 1 when C is too small to cut.
-     */
-    static int split(GemmKernel kernel, int m, int n, int t, int partsPerThread, int[] rect) {
-        return split(kernel, m, n, t, partsPerThread, false, rect);
-    }
-
-    /**
-     * {@link #split}, with each half of the cells in panel-major order when {@code panelMajor}: the front half (the
-     * first rows of C, which the caller claims) panel by panel, each over its rows in order, and the back half so that
-     * a helper claiming from the back meets its cells in the same order. A thread then takes the cells of one panel
-     * one after another, and packs that panel of B once for them ({@link Scratch#panelLabel}); in row-major order it
-     * packed it again for each of its runs of rows.
+     *
+     * <p>With {@code panelMajor}, each half of the cells is in panel-major order instead: the front half (the first rows
+     * of C, which the caller claims) panel by panel, each over its rows in order, and the back half so that a helper
+     * claiming from the back meets its cells in the same order. A thread then takes the cells of one panel one after
+     * another, and packs that panel of B once for them ({@link Scratch#panelLabel}); in row-major order it packed it
+     * again for each of its runs of rows.
      */
     static int split(GemmKernel kernel, int m, int n, int t, int partsPerThread, boolean panelMajor, int[] rect) {
         int colUnits = ceilDiv(n, kernel.columnAlign());
@@ -256,15 +251,23 @@ public final class Gemm {
             int cellUnits1 = (int) ((long) (rq + 1) * rowUnits / rowParts);
             boolean tail = pos >= tailFrom && pos < tailFrom + tailCells;
             int pieces = tail ? Math.max(1, Math.min(TAIL_PIECES, (cellUnits1 - cellUnits0) / MIN_ROW_BLOCKS)) : 1;
-            for (int piece = 0; piece < pieces; piece++) {
-                int q = 4 * parts++;
-                rect[q] = rowAt(cellUnits0, cellUnits1, piece, pieces, kernel.rowAlign(), m);
-                rect[q + 1] = rowAt(cellUnits0, cellUnits1, piece + 1, pieces, kernel.rowAlign(), m);
-                rect[q + 2] = j0;
-                rect[q + 3] = j1;
-            }
+            parts = putRuns(rect, parts, cellUnits0, cellUnits1, pieces, kernel.rowAlign(), m, j0, j1);
         }
         return parts;
+    }
+
+    /**
+     * Rectangles {@code q, q+1, ...}: the row units {@code [u0, u1)} cut into {@code pieces} runs, each over columns
+     * {@code [j0, j1)}. Returns the number of the next rectangle.
+     */
+    private static int putRuns(int[] rect, int q, int u0, int u1, int pieces, int align, int m, int j0, int j1) {
+        for (int piece = 0; piece < pieces; piece++, q++) {
+            rect[4 * q] = rowAt(u0, u1, piece, pieces, align, m);
+            rect[4 * q + 1] = rowAt(u0, u1, piece + 1, pieces, align, m);
+            rect[4 * q + 2] = j0;
+            rect[4 * q + 3] = j1;
+        }
+        return q;
     }
 
     /** Numbers the products, for the labels of the panels their parts pack ({@link Scratch#panelLabel}). */
@@ -313,14 +316,7 @@ public final class Gemm {
         for (int cq = 0; cq < colParts; cq++) {
             int j0 = cut(cq, colParts, colUnits, kernel.columnAlign(), n);
             int j1 = cut(cq + 1, colParts, colUnits, kernel.columnAlign(), n);
-            int rowRuns = cq == colParts - 1 ? pieces : 1;
-            for (int piece = 0; piece < rowRuns; piece++) {
-                rect[4 * q] = rowAt(0, rowUnits, piece, rowRuns, kernel.rowAlign(), m);
-                rect[4 * q + 1] = rowAt(0, rowUnits, piece + 1, rowRuns, kernel.rowAlign(), m);
-                rect[4 * q + 2] = j0;
-                rect[4 * q + 3] = j1;
-                q++;
-            }
+            q = putRuns(rect, q, 0, rowUnits, cq == colParts - 1 ? pieces : 1, kernel.rowAlign(), m, j0, j1);
         }
         return q;
     }

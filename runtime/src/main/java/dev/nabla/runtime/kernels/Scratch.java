@@ -14,7 +14,6 @@ final class Scratch {
     private final Label aPanelLabel = new Label();
     private float[] partial = new float[0];
     private int[] laneStrides = new int[0];
-    private int laneStride = -1;
     private float[] tile = new float[0];
     private float[] aPanel = new float[0];
     private float[] aTiles = new float[0];
@@ -86,15 +85,14 @@ final class Scratch {
 
     /** {@code {0, stride, 2 stride, ...}}, {@code lanes} of them: the offsets of a gather across rows of that length. */
     int[] laneStrides(int stride, int lanes) {
-        if (laneStrides.length != lanes) {
-            laneStrides = new int[lanes];
-            laneStride = -1;
-        }
-        if (laneStride != stride) {
+        // a species has at least 2 lanes, so the second offset tells the stride the array holds
+        if (laneStrides.length != lanes || laneStrides[1] != stride) {
+            if (laneStrides.length != lanes) {
+                laneStrides = new int[lanes];
+            }
             for (int i = 0; i < lanes; i++) {
                 laneStrides[i] = i * stride;
             }
-            laneStride = stride;
         }
         return laneStrides;
     }

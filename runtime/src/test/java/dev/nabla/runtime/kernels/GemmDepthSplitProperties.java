@@ -3,7 +3,6 @@ package dev.nabla.runtime.kernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -114,17 +113,7 @@ class GemmDepthSplitProperties {
         GemmKernel kernel = vector ? VectorGemm.INSTANCE : ScalarGemm.INSTANCE;
         int[] rect = new int[4 * Gemm.maxParts(2)];
         int cells = Gemm.sliceCells(kernel, m, n, rect);
-        int[][] owner = new int[m][n];
-        for (int q = 0; q < cells; q++) {
-            int i0 = rect[4 * q], i1 = rect[4 * q + 1], j0 = rect[4 * q + 2], j1 = rect[4 * q + 3];
-            assertTrue(i0 % kernel.rowAlign() == 0 && j0 % kernel.columnAlign() == 0, "cut off alignment");
-            for (int i = i0; i < i1; i++) {
-                for (int j = j0; j < j1; j++) {
-                    owner[i][j]++;
-                }
-            }
-        }
-        for (int[] row : owner) {
+        for (int[] row : GemmThreadsProperties.owners(kernel, rect, cells, m, n)) {
             for (int count : row) {
                 assertEquals(1, count);
             }

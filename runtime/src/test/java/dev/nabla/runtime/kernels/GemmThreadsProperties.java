@@ -124,6 +124,20 @@ class GemmThreadsProperties {
         GemmKernel kernel = vector ? VectorGemm.INSTANCE : ScalarGemm.INSTANCE;
         int[] rect = new int[4 * Gemm.maxParts(t)];
         int parts = Gemm.split(kernel, m, n, t, Gemm.PARTS_PER_THREAD, panelMajor, rect);
+        int[][] owner = owners(kernel, rect, parts, m, n);
+        int covered = parts == 1 ? 0 : 1; // a product too small to split is run whole, outside split()
+        for (int[] row : owner) {
+            for (int count : row) {
+                assertEquals(covered, count);
+            }
+        }
+    }
+
+    /**
+     * How many of the first {@code parts} rectangles of {@code rect} cover each element of an m x n C, each rectangle's
+     * first row and column checked to fall on the kernel's alignments.
+     */
+    static int[][] owners(GemmKernel kernel, int[] rect, int parts, int m, int n) {
         int[][] owner = new int[m][n];
         for (int q = 0; q < parts; q++) {
             int i0 = rect[4 * q], i1 = rect[4 * q + 1], j0 = rect[4 * q + 2], j1 = rect[4 * q + 3];
@@ -134,12 +148,7 @@ class GemmThreadsProperties {
                 }
             }
         }
-        int covered = parts == 1 ? 0 : 1; // a product too small to split is run whole, outside split()
-        for (int[] row : owner) {
-            for (int count : row) {
-                assertEquals(covered, count);
-            }
-        }
+        return owner;
     }
 
     /** 64-column panels and 6-row tiles (the 512-bit vector kernel's before its 5-row tile), whatever this machine's lanes. */
@@ -182,15 +191,15 @@ class GemmThreadsProperties {
         int[] rect = new int[64];
         // 8 parts per thread: 4 runs of whole 6-row tiles, each across the 4 column panels, so that the caller, claiming
         // from the front, computes the first rows and the helper, from the back, the last
-        assertEquals(16, Gemm.split(WIDE, 128, 256, 2, Gemm.PARTS_PER_THREAD, rect));
+        assertEquals(16, Gemm.split(WIDE, 128, 256, 2, Gemm.PARTS_PER_THREAD, false, rect));
         assertArrayEquals(new int[] {0, 30, 0, 64, 0, 30, 64, 128, 0, 30, 128, 192, 0, 30, 192, 256, 30, 66, 0, 64},
                 Arrays.copyOf(rect, 20));
         assertArrayEquals(new int[] {96, 128, 192, 256}, Arrays.copyOfRange(rect, 60, 64));
-        assertEquals(5, Gemm.split(WIDE, 128, 10, 2, Gemm.PARTS_PER_THREAD, rect));
+        assertEquals(5, Gemm.split(WIDE, 128, 10, 2, Gemm.PARTS_PER_THREAD, false, rect));
         assertArrayEquals(new int[] {0, 24, 0, 10, 24, 48, 0, 10}, Arrays.copyOf(rect, 8));
-        assertEquals(4, Gemm.split(WIDE, 1, 256, 2, Gemm.PARTS_PER_THREAD, rect));
+        assertEquals(4, Gemm.split(WIDE, 1, 256, 2, Gemm.PARTS_PER_THREAD, false, rect));
         assertArrayEquals(new int[] {0, 1, 192, 256}, Arrays.copyOfRange(rect, 12, 16));
-        assertEquals(1, Gemm.split(WIDE, 5, 10, 2, Gemm.PARTS_PER_THREAD, rect));
+        assertEquals(1, Gemm.split(WIDE, 5, 10, 2, Gemm.PARTS_PER_THREAD, false, rect));
     }
 
     @Example
@@ -223,11 +232,12 @@ class GemmThreadsProperties {
         int[] rect = new int[4 * Gemm.maxParts(2)];
         // a kernel packing B per part (the 5 x 4 tile) asks for 4 per thread: 4 panels by 2 row halves, and the 2 cells where the
         // two ends meet cut into 2 runs each
-        assertEquals(10, Gemm.split(WIDE, 128, 256, 2, 4, rect));
+        assertEquals(10, Gemm.split(WIDE, 128, 256, 2, 4, false, rect));
         assertArrayEquals(new int[] {0, 66, 0, 64, 0, 66, 64, 128, 0, 66, 128, 192, 0, 30, 192, 256, 30, 66, 192, 256,
                 66, 96, 0, 64, 96, 128, 0, 64, 66, 128, 64, 128}, Arrays.copyOf(rect, 32));
         // and never more than PARTS_PER_THREAD, which sizes the rectangles' array
-        assertEquals(Gemm.split(WIDE, 500, 500, 3, Gemm.PARTS_PER_THREAD, rect), Gemm.split(WIDE, 500, 500, 3, 64, rect));
+        assertEquals(Gemm.split(WIDE, 500, 500, 3, Gemm.PARTS_PER_THREAD, false, rect),
+                Gemm.split(WIDE, 500, 500, 3, 64, false, rect));
     }
 
     @Example
@@ -235,7 +245,7 @@ class GemmThreadsProperties {
         int[] rect = new int[4 * Gemm.maxParts(2)];
         // W1's first layer at two threads: 16 panels; the caller claims from the first, the helper from the last, and
         // the 4 in the middle (a quarter of the parts), which they reach last, come in 4 runs of 32 rows each
-        assertEquals(28, Gemm.split(NARROW, 128, 256, 2, Gemm.PARTS_PER_THREAD, rect));
+        assertEquals(28, Gemm.split(NARROW, 128, 256, 2, Gemm.PARTS_PER_THREAD, false, rect));
         for (int q = 0; q < 6; q++) {
             assertArrayEquals(new int[] {0, 128, 16 * q, 16 * q + 16}, Arrays.copyOfRange(rect, 4 * q, 4 * q + 4));
         }
@@ -250,17 +260,17 @@ class GemmThreadsProperties {
             assertArrayEquals(new int[] {0, 128, 16 * panel, 16 * panel + 16}, Arrays.copyOfRange(rect, 4 * q, 4 * q + 4));
         }
         // runs keep at least 4 row blocks: 40 rows (10 blocks) make 2 runs of 20 rows
-        assertEquals(12 + 4 * 2, Gemm.split(NARROW, 40, 256, 2, Gemm.PARTS_PER_THREAD, rect));
+        assertEquals(12 + 4 * 2, Gemm.split(NARROW, 40, 256, 2, Gemm.PARTS_PER_THREAD, false, rect));
         assertArrayEquals(new int[] {0, 20, 96, 112, 20, 40, 96, 112, 0, 20, 112, 128, 20, 40, 112, 128},
                 Arrays.copyOfRange(rect, 4 * 6, 4 * 10));
         // and 12 rows (3 blocks) cannot be cut at all
-        assertEquals(16, Gemm.split(NARROW, 12, 256, 2, Gemm.PARTS_PER_THREAD, rect));
+        assertEquals(16, Gemm.split(NARROW, 12, 256, 2, Gemm.PARTS_PER_THREAD, false, rect));
     }
 
     @Example
     void scalarKernelIsSplitByRowsOnly() {
         int[] rect = new int[64];
-        assertEquals(2, Gemm.split(ScalarGemm.INSTANCE, 128, 256, 2, Gemm.PARTS_PER_THREAD, rect));
+        assertEquals(2, Gemm.split(ScalarGemm.INSTANCE, 128, 256, 2, Gemm.PARTS_PER_THREAD, false, rect));
         assertArrayEquals(new int[] {0, 64, 0, 256, 64, 128, 0, 256}, Arrays.copyOf(rect, 8));
     }
 }
