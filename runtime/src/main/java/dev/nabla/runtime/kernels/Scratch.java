@@ -13,7 +13,6 @@ final class Scratch {
     private final Label panelLabel = new Label();
     private final Label aPanelLabel = new Label();
     private float[] partial = new float[0];
-    private int[] laneStrides = new int[0];
     private float[] tile = new float[0];
     private float[] aPanel = new float[0];
     private float[] aTiles = new float[0];
@@ -81,20 +80,6 @@ final class Scratch {
         void clear() {
             product = 0;
         }
-    }
-
-    /** {@code {0, stride, 2 stride, ...}}, {@code lanes} of them: the offsets of a gather across rows of that length. */
-    int[] laneStrides(int stride, int lanes) {
-        // a species has at least 2 lanes, so the second offset tells the stride the array holds
-        if (laneStrides.length != lanes || laneStrides[1] != stride) {
-            if (laneStrides.length != lanes) {
-                laneStrides = new int[lanes];
-            }
-            for (int i = 0; i < lanes; i++) {
-                laneStrides[i] = i * stride;
-            }
-        }
-        return laneStrides;
     }
 
     /** A fifth buffer of at least {@code size} floats: the sums over a product's second slice of depth. */

@@ -4,12 +4,10 @@ import static dev.nabla.runtime.kernels.VectorTiles.A_GROUP;
 import static dev.nabla.runtime.kernels.VectorTiles.A_STRIDE;
 import static dev.nabla.runtime.kernels.VectorTiles.L;
 import static dev.nabla.runtime.kernels.VectorTiles.ROWS;
-import static dev.nabla.runtime.kernels.VectorTiles.S;
 import static dev.nabla.runtime.kernels.VectorTiles.VECTORS;
 import static dev.nabla.runtime.kernels.VectorTiles.W;
 
 import java.util.Arrays;
-import jdk.incubator.vector.FloatVector;
 
 /**
  * Vector API matrix product (loaded only when {@code jdk.incubator.vector} is present). C is walked in
@@ -553,19 +551,51 @@ final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * Copies {@code w} rows of length {@code k} (a slice of B[n,k]) into {@code dst[p * stride + j]}: a vector of L of
-     * them at a time, gathered from L rows at once (a stride of k between lanes), the rest one float at a time. An input
-     * gradient's transposed weights (W1's 128 x 64 panels of the second layer's) took 3.7 µs a panel gathered against 7.0
-     * copied float by float (one thread, alternating in one JVM; docs/benchmarks.md).
+     * Copies {@code w} rows of length {@code k} (a slice of B[n,k]) into {@code dst[p * stride + j]}, four rows by four
+     * columns at a time through sixteen locals, the edges one float at a time. W1's 128 x 64 transposed panels took
+     * 2.0 µs this way, 2.6 gathered with {@code FloatVector.fromArray(..., int[] indexMap, ...)} and 5.0 copied float by
+     * float. The gather is not used because JDK 17 inlines its intrinsic only when C2 also inlines
+     * {@code IntVector.species}, which depends on the profile: in about one JVM in twenty it fell back to Java code that
+     * allocates on every call (docs/benchmarks.md, "Zen 5: a transpose that cannot fall back").
      */
     private static void packTransposed(float[] b, int from, int k, int w, float[] dst, int stride) {
         int j = 0;
-        if (w >= L) {
-            int[] lanes = Scratch.current().laneStrides(k, L);
-            for (; j + L <= w; j += L) {
-                int row = from + j * k;
-                for (int p = 0; p < k; p++) {
-                    FloatVector.fromArray(S, b, row + p, lanes, 0).intoArray(dst, p * stride + j);
+        for (; j + 4 <= w; j += 4) {
+            int row = from + j * k;
+            int p = 0;
+            for (; p + 4 <= k; p += 4) {
+                int s0 = row + p;
+                int s1 = s0 + k;
+                int s2 = s1 + k;
+                int s3 = s2 + k;
+                float a00 = b[s0], a01 = b[s0 + 1], a02 = b[s0 + 2], a03 = b[s0 + 3];
+                float a10 = b[s1], a11 = b[s1 + 1], a12 = b[s1 + 2], a13 = b[s1 + 3];
+                float a20 = b[s2], a21 = b[s2 + 1], a22 = b[s2 + 2], a23 = b[s2 + 3];
+                float a30 = b[s3], a31 = b[s3 + 1], a32 = b[s3 + 2], a33 = b[s3 + 3];
+                int d = p * stride + j;
+                dst[d] = a00;
+                dst[d + 1] = a10;
+                dst[d + 2] = a20;
+                dst[d + 3] = a30;
+                d += stride;
+                dst[d] = a01;
+                dst[d + 1] = a11;
+                dst[d + 2] = a21;
+                dst[d + 3] = a31;
+                d += stride;
+                dst[d] = a02;
+                dst[d + 1] = a12;
+                dst[d + 2] = a22;
+                dst[d + 3] = a32;
+                d += stride;
+                dst[d] = a03;
+                dst[d + 1] = a13;
+                dst[d + 2] = a23;
+                dst[d + 3] = a33;
+            }
+            for (; p < k; p++) {
+                for (int jj = 0; jj < 4; jj++) {
+                    dst[p * stride + j + jj] = b[row + jj * k + p];
                 }
             }
         }

@@ -56,7 +56,7 @@ class GemmAllocationTest {
     }
 
     /** Bytes allocated by one round of products covering every path, after warm-up. */
-    private static long allocatedPerRound(GemmKernel kernel) {
+    static long allocatedPerRound(GemmKernel kernel) {
         List<Problem> problems = new ArrayList<>();
         long seed = 1;
         for (boolean transA : new boolean[] {false, true}) {
