@@ -170,7 +170,7 @@ final class VectorKernelEmitter extends KernelEmitter {
             case ACCUM -> {
                 Stmt.Accum a = (Stmt.Accum) s;
                 int[] p = partials.get(a);
-                ga.loadLocal(p[0]);
+                loadExact(p[0]);
                 ga.getStatic(OPS, a.op() == Stmt.AccOp.SUM ? "ADD" : "MAX", ASSOC);
                 vexpr(a.value());
                 ga.invokeVirtual(FV, new Method("lanewise", FV, new Type[] {BINARY, VEC}));
@@ -183,6 +183,21 @@ final class VectorKernelEmitter extends KernelEmitter {
             case FOR, ACC_INIT, GEMM, CALL -> throw new IllegalStateException("not vectorizable: " + s);
         }
     }
+
+    /**
+     * Pushes the vector in {@code local}, a partial result carried by the loop, as {@code VectorTypes.EXACT.cast(v)}: C2
+     * types a loop-carried value as the abstract FloatVector and then compiles a Vector API call on it to its instruction
+     * only if the receiver types it profiled say which class it is; the cast, an intrinsic, tells it whatever the profile.
+     */
+    private void loadExact(int local) {
+        ga.getStatic(VECTOR_TYPES, "EXACT", CLASS);
+        ga.loadLocal(local);
+        ga.invokeVirtual(CLASS, Methods.of("Object cast (Object)"));
+        ga.checkCast(FV);
+    }
+
+    private static final Type VECTOR_TYPES = Type.getObjectType("dev/nabla/runtime/kernels/VectorTypes");
+    private static final Type CLASS = Type.getType(Class.class);
 
     /**
      * {@code acc = acc (+|max) partial.reduceLanes(ADD|MAX)}, in double, where partial combines the partials
@@ -207,7 +222,7 @@ final class VectorKernelEmitter extends KernelEmitter {
     /** Pushes partials {@code [from, to)} combined pairwise, halves first. */
     private void combine(boolean sum, int[] partials, int from, int to) {
         if (to - from == 1) {
-            ga.loadLocal(partials[from]);
+            loadExact(partials[from]);
             return;
         }
         int mid = (from + to) / 2;

@@ -3,6 +3,7 @@ package dev.nabla.runtime.kernels;
 import static dev.nabla.runtime.kernels.VectorTiles.L;
 import static dev.nabla.runtime.kernels.VectorTiles.S;
 import static dev.nabla.runtime.kernels.VectorTiles.W;
+import static dev.nabla.runtime.kernels.VectorTypes.EXACT;
 
 import jdk.incubator.vector.FloatVector;
 
@@ -76,14 +77,14 @@ final class PairedTwoVectorTiles {
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
         }
-        c00.intoArray(d, dBase);
-        c01.intoArray(d, dBase + L);
-        c10.intoArray(d, dBase + dStride);
-        c11.intoArray(d, dBase + dStride + L);
-        c20.intoArray(d, dBase + 2 * dStride);
-        c21.intoArray(d, dBase + 2 * dStride + L);
-        c30.intoArray(d, dBase + 3 * dStride);
-        c31.intoArray(d, dBase + 3 * dStride + L);
+        EXACT.cast(c00).intoArray(d, dBase);
+        EXACT.cast(c01).intoArray(d, dBase + L);
+        EXACT.cast(c10).intoArray(d, dBase + dStride);
+        EXACT.cast(c11).intoArray(d, dBase + dStride + L);
+        EXACT.cast(c20).intoArray(d, dBase + 2 * dStride);
+        EXACT.cast(c21).intoArray(d, dBase + 2 * dStride + L);
+        EXACT.cast(c30).intoArray(d, dBase + 3 * dStride);
+        EXACT.cast(c31).intoArray(d, dBase + 3 * dStride + L);
     }
 
     static void tile4x2Acc(float[] a, int aBase, float[] b, int bBase, int k,
@@ -144,14 +145,14 @@ final class PairedTwoVectorTiles {
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
         }
-        c00.intoArray(d, dBase);
-        c01.intoArray(d, dBase + L);
-        c10.intoArray(d, dBase + dStride);
-        c11.intoArray(d, dBase + dStride + L);
-        c20.intoArray(d, dBase + 2 * dStride);
-        c21.intoArray(d, dBase + 2 * dStride + L);
-        c30.intoArray(d, dBase + 3 * dStride);
-        c31.intoArray(d, dBase + 3 * dStride + L);
+        EXACT.cast(c00).intoArray(d, dBase);
+        EXACT.cast(c01).intoArray(d, dBase + L);
+        EXACT.cast(c10).intoArray(d, dBase + dStride);
+        EXACT.cast(c11).intoArray(d, dBase + dStride + L);
+        EXACT.cast(c20).intoArray(d, dBase + 2 * dStride);
+        EXACT.cast(c21).intoArray(d, dBase + 2 * dStride + L);
+        EXACT.cast(c30).intoArray(d, dBase + 3 * dStride);
+        EXACT.cast(c31).intoArray(d, dBase + 3 * dStride + L);
     }
 
     static void tile4x2Strided(float[] a, int aBase, int ars, float[] b, int bBase, int k,
@@ -209,14 +210,14 @@ final class PairedTwoVectorTiles {
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
         }
-        c00.intoArray(d, dBase);
-        c01.intoArray(d, dBase + L);
-        c10.intoArray(d, dBase + dStride);
-        c11.intoArray(d, dBase + dStride + L);
-        c20.intoArray(d, dBase + 2 * dStride);
-        c21.intoArray(d, dBase + 2 * dStride + L);
-        c30.intoArray(d, dBase + 3 * dStride);
-        c31.intoArray(d, dBase + 3 * dStride + L);
+        EXACT.cast(c00).intoArray(d, dBase);
+        EXACT.cast(c01).intoArray(d, dBase + L);
+        EXACT.cast(c10).intoArray(d, dBase + dStride);
+        EXACT.cast(c11).intoArray(d, dBase + dStride + L);
+        EXACT.cast(c20).intoArray(d, dBase + 2 * dStride);
+        EXACT.cast(c21).intoArray(d, dBase + 2 * dStride + L);
+        EXACT.cast(c30).intoArray(d, dBase + 3 * dStride);
+        EXACT.cast(c31).intoArray(d, dBase + 3 * dStride + L);
     }
 
     static void tile4x2AccStrided(float[] a, int aBase, int ars, float[] b, int bBase, int k,
@@ -277,13 +278,13 @@ final class PairedTwoVectorTiles {
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
         }
-        c00.intoArray(d, dBase);
-        c01.intoArray(d, dBase + L);
-        c10.intoArray(d, dBase + dStride);
-        c11.intoArray(d, dBase + dStride + L);
-        c20.intoArray(d, dBase + 2 * dStride);
-        c21.intoArray(d, dBase + 2 * dStride + L);
-        c30.intoArray(d, dBase + 3 * dStride);
-        c31.intoArray(d, dBase + 3 * dStride + L);
+        EXACT.cast(c00).intoArray(d, dBase);
+        EXACT.cast(c01).intoArray(d, dBase + L);
+        EXACT.cast(c10).intoArray(d, dBase + dStride);
+        EXACT.cast(c11).intoArray(d, dBase + dStride + L);
+        EXACT.cast(c20).intoArray(d, dBase + 2 * dStride);
+        EXACT.cast(c21).intoArray(d, dBase + 2 * dStride + L);
+        EXACT.cast(c30).intoArray(d, dBase + 3 * dStride);
+        EXACT.cast(c31).intoArray(d, dBase + 3 * dStride + L);
     }
 }

@@ -3,6 +3,7 @@ package dev.nabla.runtime.kernels;
 import static dev.nabla.runtime.kernels.VectorTiles.L;
 import static dev.nabla.runtime.kernels.VectorTiles.S;
 import static dev.nabla.runtime.kernels.VectorTiles.W;
+import static dev.nabla.runtime.kernels.VectorTypes.EXACT;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.management.ManagementFactory;
@@ -120,14 +121,14 @@ final class TwoVectorTiles {
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
         }
-        c00.intoArray(d, dBase);
-        c01.intoArray(d, dBase + L);
-        c10.intoArray(d, dBase + dStride);
-        c11.intoArray(d, dBase + dStride + L);
-        c20.intoArray(d, dBase + 2 * dStride);
-        c21.intoArray(d, dBase + 2 * dStride + L);
-        c30.intoArray(d, dBase + 3 * dStride);
-        c31.intoArray(d, dBase + 3 * dStride + L);
+        EXACT.cast(c00).intoArray(d, dBase);
+        EXACT.cast(c01).intoArray(d, dBase + L);
+        EXACT.cast(c10).intoArray(d, dBase + dStride);
+        EXACT.cast(c11).intoArray(d, dBase + dStride + L);
+        EXACT.cast(c20).intoArray(d, dBase + 2 * dStride);
+        EXACT.cast(c21).intoArray(d, dBase + 2 * dStride + L);
+        EXACT.cast(c30).intoArray(d, dBase + 3 * dStride);
+        EXACT.cast(c31).intoArray(d, dBase + 3 * dStride + L);
     }
 
     /** A 4 x 1-vector tile: a strip of at most one vector of columns, where the main tile is {@link #tile4x2}. */
@@ -149,10 +150,10 @@ final class TwoVectorTiles {
             FloatVector a3 = FloatVector.broadcast(S, a[aBase + 4 * p + 3]);
             c30 = a3.fma(b0, c30);
         }
-        c00.intoArray(d, dBase);
-        c10.intoArray(d, dBase + dStride);
-        c20.intoArray(d, dBase + 2 * dStride);
-        c30.intoArray(d, dBase + 3 * dStride);
+        EXACT.cast(c00).intoArray(d, dBase);
+        EXACT.cast(c10).intoArray(d, dBase + dStride);
+        EXACT.cast(c20).intoArray(d, dBase + 2 * dStride);
+        EXACT.cast(c30).intoArray(d, dBase + 3 * dStride);
     }
 
     /** A 1 x 2-vector tile: one leftover row, where the main tile is {@link #tile4x2}. */
@@ -167,8 +168,8 @@ final class TwoVectorTiles {
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
         }
-        c00.intoArray(d, dBase);
-        c01.intoArray(d, dBase + L);
+        EXACT.cast(c00).intoArray(d, dBase);
+        EXACT.cast(c01).intoArray(d, dBase + L);
     }
 
     /**
@@ -212,14 +213,14 @@ final class TwoVectorTiles {
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
         }
-        c00.intoArray(d, dBase);
-        c01.intoArray(d, dBase + L);
-        c10.intoArray(d, dBase + dStride);
-        c11.intoArray(d, dBase + dStride + L);
-        c20.intoArray(d, dBase + 2 * dStride);
-        c21.intoArray(d, dBase + 2 * dStride + L);
-        c30.intoArray(d, dBase + 3 * dStride);
-        c31.intoArray(d, dBase + 3 * dStride + L);
+        EXACT.cast(c00).intoArray(d, dBase);
+        EXACT.cast(c01).intoArray(d, dBase + L);
+        EXACT.cast(c10).intoArray(d, dBase + dStride);
+        EXACT.cast(c11).intoArray(d, dBase + dStride + L);
+        EXACT.cast(c20).intoArray(d, dBase + 2 * dStride);
+        EXACT.cast(c21).intoArray(d, dBase + 2 * dStride + L);
+        EXACT.cast(c30).intoArray(d, dBase + 3 * dStride);
+        EXACT.cast(c31).intoArray(d, dBase + 3 * dStride + L);
     }
 
     /** {@link #tile1x2} adding onto C, as {@link #tile4x2Acc}. */
@@ -234,8 +235,8 @@ final class TwoVectorTiles {
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
         }
-        c00.intoArray(d, dBase);
-        c01.intoArray(d, dBase + L);
+        EXACT.cast(c00).intoArray(d, dBase);
+        EXACT.cast(c01).intoArray(d, dBase + L);
     }
 
     /**
@@ -276,14 +277,14 @@ final class TwoVectorTiles {
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
         }
-        c00.intoArray(d, dBase);
-        c01.intoArray(d, dBase + L);
-        c10.intoArray(d, dBase + dStride);
-        c11.intoArray(d, dBase + dStride + L);
-        c20.intoArray(d, dBase + 2 * dStride);
-        c21.intoArray(d, dBase + 2 * dStride + L);
-        c30.intoArray(d, dBase + 3 * dStride);
-        c31.intoArray(d, dBase + 3 * dStride + L);
+        EXACT.cast(c00).intoArray(d, dBase);
+        EXACT.cast(c01).intoArray(d, dBase + L);
+        EXACT.cast(c10).intoArray(d, dBase + dStride);
+        EXACT.cast(c11).intoArray(d, dBase + dStride + L);
+        EXACT.cast(c20).intoArray(d, dBase + 2 * dStride);
+        EXACT.cast(c21).intoArray(d, dBase + 2 * dStride + L);
+        EXACT.cast(c30).intoArray(d, dBase + 3 * dStride);
+        EXACT.cast(c31).intoArray(d, dBase + 3 * dStride + L);
     }
 
     static void tile4x2AccStrided(float[] a, int aBase, int ars, float[] b, int bBase, int k,
@@ -323,14 +324,14 @@ final class TwoVectorTiles {
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
         }
-        c00.intoArray(d, dBase);
-        c01.intoArray(d, dBase + L);
-        c10.intoArray(d, dBase + dStride);
-        c11.intoArray(d, dBase + dStride + L);
-        c20.intoArray(d, dBase + 2 * dStride);
-        c21.intoArray(d, dBase + 2 * dStride + L);
-        c30.intoArray(d, dBase + 3 * dStride);
-        c31.intoArray(d, dBase + 3 * dStride + L);
+        EXACT.cast(c00).intoArray(d, dBase);
+        EXACT.cast(c01).intoArray(d, dBase + L);
+        EXACT.cast(c10).intoArray(d, dBase + dStride);
+        EXACT.cast(c11).intoArray(d, dBase + dStride + L);
+        EXACT.cast(c20).intoArray(d, dBase + 2 * dStride);
+        EXACT.cast(c21).intoArray(d, dBase + 2 * dStride + L);
+        EXACT.cast(c30).intoArray(d, dBase + 3 * dStride);
+        EXACT.cast(c31).intoArray(d, dBase + 3 * dStride + L);
     }
 
     static void tile4x1Strided(float[] a, int aBase, int ars, float[] b, int k,
@@ -351,9 +352,9 @@ final class TwoVectorTiles {
             FloatVector a3 = FloatVector.broadcast(S, a[aBase + 3 * ars + p]);
             c30 = a3.fma(b0, c30);
         }
-        c00.intoArray(d, dBase);
-        c10.intoArray(d, dBase + dStride);
-        c20.intoArray(d, dBase + 2 * dStride);
-        c30.intoArray(d, dBase + 3 * dStride);
+        EXACT.cast(c00).intoArray(d, dBase);
+        EXACT.cast(c10).intoArray(d, dBase + dStride);
+        EXACT.cast(c20).intoArray(d, dBase + 2 * dStride);
+        EXACT.cast(c30).intoArray(d, dBase + 3 * dStride);
     }
 }

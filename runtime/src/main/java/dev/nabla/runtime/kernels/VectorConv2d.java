@@ -4,6 +4,7 @@ import static dev.nabla.runtime.kernels.VectorConvTiles.GR;
 import static dev.nabla.runtime.kernels.VectorConvTiles.L;
 import static dev.nabla.runtime.kernels.VectorConvTiles.S;
 import static dev.nabla.runtime.kernels.VectorConvTiles.TW;
+import static dev.nabla.runtime.kernels.VectorTypes.EXACT;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
@@ -400,9 +401,9 @@ final class VectorConv2d implements Conv2dKernel {
     private static void addRow(float[] a, int from, int n, float[] acc, int at) {
         FloatVector sum = FloatVector.fromArray(S, acc, at);
         for (int t = 0; t < n; t += L) {
-            sum = sum.add(FloatVector.fromArray(S, a, from + t));
+            sum = EXACT.cast(sum).add(FloatVector.fromArray(S, a, from + t));
         }
-        sum.intoArray(acc, at);
+        EXACT.cast(sum).intoArray(acc, at);
     }
 
     /**
@@ -775,9 +776,9 @@ final class VectorConv2d implements Conv2dKernel {
             FloatVector s = FloatVector.fromArray(S, acc, accOff + oo * L);
             int row = oo * rs;
             for (int t = 0; t < steps; t++) {
-                s = s.add(FloatVector.fromArray(S, gBuf, row + t * L));
+                s = EXACT.cast(s).add(FloatVector.fromArray(S, gBuf, row + t * L));
             }
-            s.intoArray(acc, accOff + oo * L);
+            EXACT.cast(s).intoArray(acc, accOff + oo * L);
         }
     }
 
@@ -822,9 +823,9 @@ final class VectorConv2d implements Conv2dKernel {
         for (; e + L <= len; e += L) {
             FloatVector s = FloatVector.fromArray(S, part, off + e);
             for (int q = 1; q < count; q++) {
-                s = s.add(FloatVector.fromArray(S, part, off + q * stride + e));
+                s = EXACT.cast(s).add(FloatVector.fromArray(S, part, off + q * stride + e));
             }
-            s.intoArray(dst, e);
+            EXACT.cast(s).intoArray(dst, e);
         }
         for (; e < len; e++) {
             float s = part[off + e];

@@ -1,5 +1,7 @@
 package dev.nabla.runtime.kernels;
 
+import static dev.nabla.runtime.kernels.VectorTypes.EXACT;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -94,14 +96,14 @@ final class VectorConvTiles {
             relu(c30).intoArray(d, dBase + 3 * ds);
             relu(c31).intoArray(d, dBase + 3 * ds + L);
         } else {
-            c00.intoArray(d, dBase);
-            c01.intoArray(d, dBase + L);
-            c10.intoArray(d, dBase + ds);
-            c11.intoArray(d, dBase + ds + L);
-            c20.intoArray(d, dBase + 2 * ds);
-            c21.intoArray(d, dBase + 2 * ds + L);
-            c30.intoArray(d, dBase + 3 * ds);
-            c31.intoArray(d, dBase + 3 * ds + L);
+            EXACT.cast(c00).intoArray(d, dBase);
+            EXACT.cast(c01).intoArray(d, dBase + L);
+            EXACT.cast(c10).intoArray(d, dBase + ds);
+            EXACT.cast(c11).intoArray(d, dBase + ds + L);
+            EXACT.cast(c20).intoArray(d, dBase + 2 * ds);
+            EXACT.cast(c21).intoArray(d, dBase + 2 * ds + L);
+            EXACT.cast(c30).intoArray(d, dBase + 3 * ds);
+            EXACT.cast(c31).intoArray(d, dBase + 3 * ds + L);
         }
     }
 
@@ -130,10 +132,10 @@ final class VectorConvTiles {
             relu(c20).intoArray(d, dBase + 2 * ds);
             relu(c30).intoArray(d, dBase + 3 * ds);
         } else {
-            c00.intoArray(d, dBase);
-            c10.intoArray(d, dBase + ds);
-            c20.intoArray(d, dBase + 2 * ds);
-            c30.intoArray(d, dBase + 3 * ds);
+            EXACT.cast(c00).intoArray(d, dBase);
+            EXACT.cast(c10).intoArray(d, dBase + ds);
+            EXACT.cast(c20).intoArray(d, dBase + 2 * ds);
+            EXACT.cast(c30).intoArray(d, dBase + 3 * ds);
         }
     }
 
@@ -153,8 +155,8 @@ final class VectorConvTiles {
             relu(c00).intoArray(d, dBase);
             relu(c01).intoArray(d, dBase + L);
         } else {
-            c00.intoArray(d, dBase);
-            c01.intoArray(d, dBase + L);
+            EXACT.cast(c00).intoArray(d, dBase);
+            EXACT.cast(c01).intoArray(d, dBase + L);
         }
     }
 
@@ -170,7 +172,7 @@ final class VectorConvTiles {
         if (relu) {
             relu(c00).intoArray(d, dBase);
         } else {
-            c00.intoArray(d, dBase);
+            EXACT.cast(c00).intoArray(d, dBase);
         }
     }
 
@@ -213,14 +215,14 @@ final class VectorConvTiles {
             relu(c30).intoArray(d, dBase + 3 * ds);
             relu(c31).intoArray(d, dBase + 3 * ds + L);
         } else {
-            c00.intoArray(d, dBase);
-            c01.intoArray(d, dBase + L);
-            c10.intoArray(d, dBase + ds);
-            c11.intoArray(d, dBase + ds + L);
-            c20.intoArray(d, dBase + 2 * ds);
-            c21.intoArray(d, dBase + 2 * ds + L);
-            c30.intoArray(d, dBase + 3 * ds);
-            c31.intoArray(d, dBase + 3 * ds + L);
+            EXACT.cast(c00).intoArray(d, dBase);
+            EXACT.cast(c01).intoArray(d, dBase + L);
+            EXACT.cast(c10).intoArray(d, dBase + ds);
+            EXACT.cast(c11).intoArray(d, dBase + ds + L);
+            EXACT.cast(c20).intoArray(d, dBase + 2 * ds);
+            EXACT.cast(c21).intoArray(d, dBase + 2 * ds + L);
+            EXACT.cast(c30).intoArray(d, dBase + 3 * ds);
+            EXACT.cast(c31).intoArray(d, dBase + 3 * ds + L);
         }
     }
 
@@ -250,10 +252,10 @@ final class VectorConvTiles {
             relu(c20).intoArray(d, dBase + 2 * ds);
             relu(c30).intoArray(d, dBase + 3 * ds);
         } else {
-            c00.intoArray(d, dBase);
-            c10.intoArray(d, dBase + ds);
-            c20.intoArray(d, dBase + 2 * ds);
-            c30.intoArray(d, dBase + 3 * ds);
+            EXACT.cast(c00).intoArray(d, dBase);
+            EXACT.cast(c10).intoArray(d, dBase + ds);
+            EXACT.cast(c20).intoArray(d, dBase + 2 * ds);
+            EXACT.cast(c30).intoArray(d, dBase + 3 * ds);
         }
     }
 
@@ -274,8 +276,8 @@ final class VectorConvTiles {
             relu(c00).intoArray(d, dBase);
             relu(c01).intoArray(d, dBase + L);
         } else {
-            c00.intoArray(d, dBase);
-            c01.intoArray(d, dBase + L);
+            EXACT.cast(c00).intoArray(d, dBase);
+            EXACT.cast(c01).intoArray(d, dBase + L);
         }
     }
 
@@ -292,7 +294,7 @@ final class VectorConvTiles {
         if (relu) {
             relu(c00).intoArray(d, dBase);
         } else {
-            c00.intoArray(d, dBase);
+            EXACT.cast(c00).intoArray(d, dBase);
         }
     }
 
@@ -469,14 +471,14 @@ final class VectorConvTiles {
             c30 = e3.fma(y0, c30);
             c31 = e3.fma(y1, c31);
         }
-        c00.intoArray(acc, accBase);
-        c01.intoArray(acc, accBase + L);
-        c10.intoArray(acc, accBase + accRs);
-        c11.intoArray(acc, accBase + accRs + L);
-        c20.intoArray(acc, accBase + 2 * accRs);
-        c21.intoArray(acc, accBase + 2 * accRs + L);
-        c30.intoArray(acc, accBase + 3 * accRs);
-        c31.intoArray(acc, accBase + 3 * accRs + L);
+        EXACT.cast(c00).intoArray(acc, accBase);
+        EXACT.cast(c01).intoArray(acc, accBase + L);
+        EXACT.cast(c10).intoArray(acc, accBase + accRs);
+        EXACT.cast(c11).intoArray(acc, accBase + accRs + L);
+        EXACT.cast(c20).intoArray(acc, accBase + 2 * accRs);
+        EXACT.cast(c21).intoArray(acc, accBase + 2 * accRs + L);
+        EXACT.cast(c30).intoArray(acc, accBase + 3 * accRs);
+        EXACT.cast(c31).intoArray(acc, accBase + 3 * accRs + L);
     }
 
     /** 4 g rows x 2 column rows of dot products, x read in place; see the class comment. */
@@ -507,14 +509,14 @@ final class VectorConvTiles {
             c30 = e3.fma(y0, c30);
             c31 = e3.fma(y1, c31);
         }
-        c00.intoArray(acc, accBase);
-        c01.intoArray(acc, accBase + L);
-        c10.intoArray(acc, accBase + accRs);
-        c11.intoArray(acc, accBase + accRs + L);
-        c20.intoArray(acc, accBase + 2 * accRs);
-        c21.intoArray(acc, accBase + 2 * accRs + L);
-        c30.intoArray(acc, accBase + 3 * accRs);
-        c31.intoArray(acc, accBase + 3 * accRs + L);
+        EXACT.cast(c00).intoArray(acc, accBase);
+        EXACT.cast(c01).intoArray(acc, accBase + L);
+        EXACT.cast(c10).intoArray(acc, accBase + accRs);
+        EXACT.cast(c11).intoArray(acc, accBase + accRs + L);
+        EXACT.cast(c20).intoArray(acc, accBase + 2 * accRs);
+        EXACT.cast(c21).intoArray(acc, accBase + 2 * accRs + L);
+        EXACT.cast(c30).intoArray(acc, accBase + 3 * accRs);
+        EXACT.cast(c31).intoArray(acc, accBase + 3 * accRs + L);
     }
 
     /**

@@ -555,8 +555,8 @@ final class VectorGemm implements GemmKernel {
      * columns at a time through sixteen locals, the edges one float at a time. W1's 128 x 64 transposed panels took
      * 2.0 µs this way, 2.6 gathered with {@code FloatVector.fromArray(..., int[] indexMap, ...)} and 5.0 copied float by
      * float. The gather is not used because JDK 17 inlines its intrinsic only when C2 also inlines
-     * {@code IntVector.species}, which depends on the profile: in about one JVM in twenty it fell back to Java code that
-     * allocates on every call (docs/benchmarks.md, "Zen 5: a transpose that cannot fall back").
+     * {@code IntVector.species}, which depends on the profile: in about one JVM in fifteen it fell back to Java code that
+     * allocates on every call (docs/benchmarks.md, "The gather fell back to allocating Java code").
      */
     private static void packTransposed(float[] b, int from, int k, int w, float[] dst, int stride) {
         int j = 0;

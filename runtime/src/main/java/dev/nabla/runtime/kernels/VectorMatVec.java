@@ -2,6 +2,7 @@ package dev.nabla.runtime.kernels;
 
 import static dev.nabla.runtime.kernels.VectorTiles.L;
 import static dev.nabla.runtime.kernels.VectorTiles.S;
+import static dev.nabla.runtime.kernels.VectorTypes.EXACT;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -79,22 +80,22 @@ final class VectorMatVec {
             s14 = av.fma(FloatVector.fromArray(S, b, bp + 14 * L), s14);
             s15 = av.fma(FloatVector.fromArray(S, b, bp + 15 * L), s15);
         }
-        s0.intoArray(d, dBase);
-        s1.intoArray(d, dBase + L);
-        s2.intoArray(d, dBase + 2 * L);
-        s3.intoArray(d, dBase + 3 * L);
-        s4.intoArray(d, dBase + 4 * L);
-        s5.intoArray(d, dBase + 5 * L);
-        s6.intoArray(d, dBase + 6 * L);
-        s7.intoArray(d, dBase + 7 * L);
-        s8.intoArray(d, dBase + 8 * L);
-        s9.intoArray(d, dBase + 9 * L);
-        s10.intoArray(d, dBase + 10 * L);
-        s11.intoArray(d, dBase + 11 * L);
-        s12.intoArray(d, dBase + 12 * L);
-        s13.intoArray(d, dBase + 13 * L);
-        s14.intoArray(d, dBase + 14 * L);
-        s15.intoArray(d, dBase + 15 * L);
+        EXACT.cast(s0).intoArray(d, dBase);
+        EXACT.cast(s1).intoArray(d, dBase + L);
+        EXACT.cast(s2).intoArray(d, dBase + 2 * L);
+        EXACT.cast(s3).intoArray(d, dBase + 3 * L);
+        EXACT.cast(s4).intoArray(d, dBase + 4 * L);
+        EXACT.cast(s5).intoArray(d, dBase + 5 * L);
+        EXACT.cast(s6).intoArray(d, dBase + 6 * L);
+        EXACT.cast(s7).intoArray(d, dBase + 7 * L);
+        EXACT.cast(s8).intoArray(d, dBase + 8 * L);
+        EXACT.cast(s9).intoArray(d, dBase + 9 * L);
+        EXACT.cast(s10).intoArray(d, dBase + 10 * L);
+        EXACT.cast(s11).intoArray(d, dBase + 11 * L);
+        EXACT.cast(s12).intoArray(d, dBase + 12 * L);
+        EXACT.cast(s13).intoArray(d, dBase + 13 * L);
+        EXACT.cast(s14).intoArray(d, dBase + 14 * L);
+        EXACT.cast(s15).intoArray(d, dBase + 15 * L);
     }
 
     private static void gemv8(GemmCall call, int j, float[] d, int dBase) {
@@ -116,14 +117,14 @@ final class VectorMatVec {
             s6 = av.fma(FloatVector.fromArray(S, b, bp + 6 * L), s6);
             s7 = av.fma(FloatVector.fromArray(S, b, bp + 7 * L), s7);
         }
-        s0.intoArray(d, dBase);
-        s1.intoArray(d, dBase + L);
-        s2.intoArray(d, dBase + 2 * L);
-        s3.intoArray(d, dBase + 3 * L);
-        s4.intoArray(d, dBase + 4 * L);
-        s5.intoArray(d, dBase + 5 * L);
-        s6.intoArray(d, dBase + 6 * L);
-        s7.intoArray(d, dBase + 7 * L);
+        EXACT.cast(s0).intoArray(d, dBase);
+        EXACT.cast(s1).intoArray(d, dBase + L);
+        EXACT.cast(s2).intoArray(d, dBase + 2 * L);
+        EXACT.cast(s3).intoArray(d, dBase + 3 * L);
+        EXACT.cast(s4).intoArray(d, dBase + 4 * L);
+        EXACT.cast(s5).intoArray(d, dBase + 5 * L);
+        EXACT.cast(s6).intoArray(d, dBase + 6 * L);
+        EXACT.cast(s7).intoArray(d, dBase + 7 * L);
     }
 
     private static void gemv1(GemmCall call, int j, float[] d, int dBase) {
@@ -132,7 +133,7 @@ final class VectorMatVec {
         for (int p = 0; p < call.k; p++, bp += call.n) {
             s = FloatVector.broadcast(S, call.a[call.aOff + p]).fma(FloatVector.fromArray(S, call.b, bp), s);
         }
-        s.intoArray(d, dBase);
+        EXACT.cast(s).intoArray(d, dBase);
     }
 
     /** {@code c[j] = dot(a, row j of B[n,k])} for {@code j in [j0, j1)}, four rows of B at a time. */
@@ -160,10 +161,10 @@ final class VectorMatVec {
             s2 = av.fma(FloatVector.fromArray(S, b, r2 + p), s2);
             s3 = av.fma(FloatVector.fromArray(S, b, r3 + p), s3);
         }
-        store(call, j, tail(call, r0, kv, s0.reduceLanes(VectorOperators.ADD)));
-        store(call, j + 1, tail(call, r1, kv, s1.reduceLanes(VectorOperators.ADD)));
-        store(call, j + 2, tail(call, r2, kv, s2.reduceLanes(VectorOperators.ADD)));
-        store(call, j + 3, tail(call, r3, kv, s3.reduceLanes(VectorOperators.ADD)));
+        store(call, j, tail(call, r0, kv, EXACT.cast(s0).reduceLanes(VectorOperators.ADD)));
+        store(call, j + 1, tail(call, r1, kv, EXACT.cast(s1).reduceLanes(VectorOperators.ADD)));
+        store(call, j + 2, tail(call, r2, kv, EXACT.cast(s2).reduceLanes(VectorOperators.ADD)));
+        store(call, j + 3, tail(call, r3, kv, EXACT.cast(s3).reduceLanes(VectorOperators.ADD)));
     }
 
     /** One dot product by the same operations as a lane of {@link #dots4}. */
@@ -175,7 +176,7 @@ final class VectorMatVec {
         for (int p = 0; p < kv; p += L) {
             s = FloatVector.fromArray(S, call.a, call.aOff + p).fma(FloatVector.fromArray(S, call.b, r + p), s);
         }
-        return tail(call, r, kv, s.reduceLanes(VectorOperators.ADD));
+        return tail(call, r, kv, EXACT.cast(s).reduceLanes(VectorOperators.ADD));
     }
 
     private static float tail(GemmCall call, int row, int from, float sum) {

@@ -1,5 +1,7 @@
 package dev.nabla.runtime.kernels;
 
+import static dev.nabla.runtime.kernels.VectorTypes.EXACT;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -103,26 +105,26 @@ final class VectorTiles {
             c42 = a4.fma(b2, c42);
             c43 = a4.fma(b3, c43);
         }
-        c00.intoArray(d, dBase);
-        c01.intoArray(d, dBase + L);
-        c02.intoArray(d, dBase + 2 * L);
-        c03.intoArray(d, dBase + 3 * L);
-        c10.intoArray(d, dBase + dStride);
-        c11.intoArray(d, dBase + dStride + L);
-        c12.intoArray(d, dBase + dStride + 2 * L);
-        c13.intoArray(d, dBase + dStride + 3 * L);
-        c20.intoArray(d, dBase + 2 * dStride);
-        c21.intoArray(d, dBase + 2 * dStride + L);
-        c22.intoArray(d, dBase + 2 * dStride + 2 * L);
-        c23.intoArray(d, dBase + 2 * dStride + 3 * L);
-        c30.intoArray(d, dBase + 3 * dStride);
-        c31.intoArray(d, dBase + 3 * dStride + L);
-        c32.intoArray(d, dBase + 3 * dStride + 2 * L);
-        c33.intoArray(d, dBase + 3 * dStride + 3 * L);
-        c40.intoArray(d, dBase + 4 * dStride);
-        c41.intoArray(d, dBase + 4 * dStride + L);
-        c42.intoArray(d, dBase + 4 * dStride + 2 * L);
-        c43.intoArray(d, dBase + 4 * dStride + 3 * L);
+        EXACT.cast(c00).intoArray(d, dBase);
+        EXACT.cast(c01).intoArray(d, dBase + L);
+        EXACT.cast(c02).intoArray(d, dBase + 2 * L);
+        EXACT.cast(c03).intoArray(d, dBase + 3 * L);
+        EXACT.cast(c10).intoArray(d, dBase + dStride);
+        EXACT.cast(c11).intoArray(d, dBase + dStride + L);
+        EXACT.cast(c12).intoArray(d, dBase + dStride + 2 * L);
+        EXACT.cast(c13).intoArray(d, dBase + dStride + 3 * L);
+        EXACT.cast(c20).intoArray(d, dBase + 2 * dStride);
+        EXACT.cast(c21).intoArray(d, dBase + 2 * dStride + L);
+        EXACT.cast(c22).intoArray(d, dBase + 2 * dStride + 2 * L);
+        EXACT.cast(c23).intoArray(d, dBase + 2 * dStride + 3 * L);
+        EXACT.cast(c30).intoArray(d, dBase + 3 * dStride);
+        EXACT.cast(c31).intoArray(d, dBase + 3 * dStride + L);
+        EXACT.cast(c32).intoArray(d, dBase + 3 * dStride + 2 * L);
+        EXACT.cast(c33).intoArray(d, dBase + 3 * dStride + 3 * L);
+        EXACT.cast(c40).intoArray(d, dBase + 4 * dStride);
+        EXACT.cast(c41).intoArray(d, dBase + 4 * dStride + L);
+        EXACT.cast(c42).intoArray(d, dBase + 4 * dStride + 2 * L);
+        EXACT.cast(c43).intoArray(d, dBase + 4 * dStride + 3 * L);
     }
 
     /** {@link #tile5x4} on a packed Aᵀ: {@code A(r,p) = a[aBase + r + p*A_STRIDE]}. */
@@ -165,26 +167,26 @@ final class VectorTiles {
             c42 = a4.fma(b2, c42);
             c43 = a4.fma(b3, c43);
         }
-        c00.intoArray(d, dBase);
-        c01.intoArray(d, dBase + L);
-        c02.intoArray(d, dBase + 2 * L);
-        c03.intoArray(d, dBase + 3 * L);
-        c10.intoArray(d, dBase + dStride);
-        c11.intoArray(d, dBase + dStride + L);
-        c12.intoArray(d, dBase + dStride + 2 * L);
-        c13.intoArray(d, dBase + dStride + 3 * L);
-        c20.intoArray(d, dBase + 2 * dStride);
-        c21.intoArray(d, dBase + 2 * dStride + L);
-        c22.intoArray(d, dBase + 2 * dStride + 2 * L);
-        c23.intoArray(d, dBase + 2 * dStride + 3 * L);
-        c30.intoArray(d, dBase + 3 * dStride);
-        c31.intoArray(d, dBase + 3 * dStride + L);
-        c32.intoArray(d, dBase + 3 * dStride + 2 * L);
-        c33.intoArray(d, dBase + 3 * dStride + 3 * L);
-        c40.intoArray(d, dBase + 4 * dStride);
-        c41.intoArray(d, dBase + 4 * dStride + L);
-        c42.intoArray(d, dBase + 4 * dStride + 2 * L);
-        c43.intoArray(d, dBase + 4 * dStride + 3 * L);
+        EXACT.cast(c00).intoArray(d, dBase);
+        EXACT.cast(c01).intoArray(d, dBase + L);
+        EXACT.cast(c02).intoArray(d, dBase + 2 * L);
+        EXACT.cast(c03).intoArray(d, dBase + 3 * L);
+        EXACT.cast(c10).intoArray(d, dBase + dStride);
+        EXACT.cast(c11).intoArray(d, dBase + dStride + L);
+        EXACT.cast(c12).intoArray(d, dBase + dStride + 2 * L);
+        EXACT.cast(c13).intoArray(d, dBase + dStride + 3 * L);
+        EXACT.cast(c20).intoArray(d, dBase + 2 * dStride);
+        EXACT.cast(c21).intoArray(d, dBase + 2 * dStride + L);
+        EXACT.cast(c22).intoArray(d, dBase + 2 * dStride + 2 * L);
+        EXACT.cast(c23).intoArray(d, dBase + 2 * dStride + 3 * L);
+        EXACT.cast(c30).intoArray(d, dBase + 3 * dStride);
+        EXACT.cast(c31).intoArray(d, dBase + 3 * dStride + L);
+        EXACT.cast(c32).intoArray(d, dBase + 3 * dStride + 2 * L);
+        EXACT.cast(c33).intoArray(d, dBase + 3 * dStride + 3 * L);
+        EXACT.cast(c40).intoArray(d, dBase + 4 * dStride);
+        EXACT.cast(c41).intoArray(d, dBase + 4 * dStride + L);
+        EXACT.cast(c42).intoArray(d, dBase + 4 * dStride + 2 * L);
+        EXACT.cast(c43).intoArray(d, dBase + 4 * dStride + 3 * L);
     }
 
     /** A 1 x 4-vector tile: one leftover row. */
@@ -203,10 +205,10 @@ final class VectorTiles {
             c02 = a0.fma(b2, c02);
             c03 = a0.fma(b3, c03);
         }
-        c00.intoArray(d, dBase);
-        c01.intoArray(d, dBase + L);
-        c02.intoArray(d, dBase + 2 * L);
-        c03.intoArray(d, dBase + 3 * L);
+        EXACT.cast(c00).intoArray(d, dBase);
+        EXACT.cast(c01).intoArray(d, dBase + L);
+        EXACT.cast(c02).intoArray(d, dBase + 2 * L);
+        EXACT.cast(c03).intoArray(d, dBase + 3 * L);
     }
 
     /** A 5 x 1-vector tile: columns left after the last full panel. */
@@ -231,11 +233,11 @@ final class VectorTiles {
             FloatVector a4 = FloatVector.broadcast(S, a[aBase + 4 * ars + p]);
             c40 = a4.fma(b0, c40);
         }
-        c00.intoArray(d, dBase);
-        c10.intoArray(d, dBase + dStride);
-        c20.intoArray(d, dBase + 2 * dStride);
-        c30.intoArray(d, dBase + 3 * dStride);
-        c40.intoArray(d, dBase + 4 * dStride);
+        EXACT.cast(c00).intoArray(d, dBase);
+        EXACT.cast(c10).intoArray(d, dBase + dStride);
+        EXACT.cast(c20).intoArray(d, dBase + 2 * dStride);
+        EXACT.cast(c30).intoArray(d, dBase + 3 * dStride);
+        EXACT.cast(c40).intoArray(d, dBase + 4 * dStride);
     }
 
     /** {@link #tile5x1} on a packed Aᵀ: {@code A(r,p) = a[aBase + r + p*A_STRIDE]}. */
@@ -260,11 +262,11 @@ final class VectorTiles {
             FloatVector a4 = FloatVector.broadcast(S, a[aBase + 4 + p * A_STRIDE]);
             c40 = a4.fma(b0, c40);
         }
-        c00.intoArray(d, dBase);
-        c10.intoArray(d, dBase + dStride);
-        c20.intoArray(d, dBase + 2 * dStride);
-        c30.intoArray(d, dBase + 3 * dStride);
-        c40.intoArray(d, dBase + 4 * dStride);
+        EXACT.cast(c00).intoArray(d, dBase);
+        EXACT.cast(c10).intoArray(d, dBase + dStride);
+        EXACT.cast(c20).intoArray(d, dBase + 2 * dStride);
+        EXACT.cast(c30).intoArray(d, dBase + 3 * dStride);
+        EXACT.cast(c40).intoArray(d, dBase + 4 * dStride);
     }
 
     /** A 1 x 1-vector tile: a leftover row in those columns. */
@@ -277,7 +279,7 @@ final class VectorTiles {
             FloatVector a0 = FloatVector.broadcast(S, a[aBase + p]);
             c00 = a0.fma(b0, c00);
         }
-        c00.intoArray(d, dBase);
+        EXACT.cast(c00).intoArray(d, dBase);
     }
 
     /** {@link #tile5x4} added onto {@code d}: the accumulators start from it. */
@@ -334,26 +336,26 @@ final class VectorTiles {
             c42 = a4.fma(b2, c42);
             c43 = a4.fma(b3, c43);
         }
-        c00.intoArray(d, dBase);
-        c01.intoArray(d, dBase + L);
-        c02.intoArray(d, dBase + 2 * L);
-        c03.intoArray(d, dBase + 3 * L);
-        c10.intoArray(d, dBase + dStride);
-        c11.intoArray(d, dBase + dStride + L);
-        c12.intoArray(d, dBase + dStride + 2 * L);
-        c13.intoArray(d, dBase + dStride + 3 * L);
-        c20.intoArray(d, dBase + 2 * dStride);
-        c21.intoArray(d, dBase + 2 * dStride + L);
-        c22.intoArray(d, dBase + 2 * dStride + 2 * L);
-        c23.intoArray(d, dBase + 2 * dStride + 3 * L);
-        c30.intoArray(d, dBase + 3 * dStride);
-        c31.intoArray(d, dBase + 3 * dStride + L);
-        c32.intoArray(d, dBase + 3 * dStride + 2 * L);
-        c33.intoArray(d, dBase + 3 * dStride + 3 * L);
-        c40.intoArray(d, dBase + 4 * dStride);
-        c41.intoArray(d, dBase + 4 * dStride + L);
-        c42.intoArray(d, dBase + 4 * dStride + 2 * L);
-        c43.intoArray(d, dBase + 4 * dStride + 3 * L);
+        EXACT.cast(c00).intoArray(d, dBase);
+        EXACT.cast(c01).intoArray(d, dBase + L);
+        EXACT.cast(c02).intoArray(d, dBase + 2 * L);
+        EXACT.cast(c03).intoArray(d, dBase + 3 * L);
+        EXACT.cast(c10).intoArray(d, dBase + dStride);
+        EXACT.cast(c11).intoArray(d, dBase + dStride + L);
+        EXACT.cast(c12).intoArray(d, dBase + dStride + 2 * L);
+        EXACT.cast(c13).intoArray(d, dBase + dStride + 3 * L);
+        EXACT.cast(c20).intoArray(d, dBase + 2 * dStride);
+        EXACT.cast(c21).intoArray(d, dBase + 2 * dStride + L);
+        EXACT.cast(c22).intoArray(d, dBase + 2 * dStride + 2 * L);
+        EXACT.cast(c23).intoArray(d, dBase + 2 * dStride + 3 * L);
+        EXACT.cast(c30).intoArray(d, dBase + 3 * dStride);
+        EXACT.cast(c31).intoArray(d, dBase + 3 * dStride + L);
+        EXACT.cast(c32).intoArray(d, dBase + 3 * dStride + 2 * L);
+        EXACT.cast(c33).intoArray(d, dBase + 3 * dStride + 3 * L);
+        EXACT.cast(c40).intoArray(d, dBase + 4 * dStride);
+        EXACT.cast(c41).intoArray(d, dBase + 4 * dStride + L);
+        EXACT.cast(c42).intoArray(d, dBase + 4 * dStride + 2 * L);
+        EXACT.cast(c43).intoArray(d, dBase + 4 * dStride + 3 * L);
     }
 
     /** {@link #tile5x4T} added onto {@code d}: the accumulators start from it. */
@@ -410,26 +412,26 @@ final class VectorTiles {
             c42 = a4.fma(b2, c42);
             c43 = a4.fma(b3, c43);
         }
-        c00.intoArray(d, dBase);
-        c01.intoArray(d, dBase + L);
-        c02.intoArray(d, dBase + 2 * L);
-        c03.intoArray(d, dBase + 3 * L);
-        c10.intoArray(d, dBase + dStride);
-        c11.intoArray(d, dBase + dStride + L);
-        c12.intoArray(d, dBase + dStride + 2 * L);
-        c13.intoArray(d, dBase + dStride + 3 * L);
-        c20.intoArray(d, dBase + 2 * dStride);
-        c21.intoArray(d, dBase + 2 * dStride + L);
-        c22.intoArray(d, dBase + 2 * dStride + 2 * L);
-        c23.intoArray(d, dBase + 2 * dStride + 3 * L);
-        c30.intoArray(d, dBase + 3 * dStride);
-        c31.intoArray(d, dBase + 3 * dStride + L);
-        c32.intoArray(d, dBase + 3 * dStride + 2 * L);
-        c33.intoArray(d, dBase + 3 * dStride + 3 * L);
-        c40.intoArray(d, dBase + 4 * dStride);
-        c41.intoArray(d, dBase + 4 * dStride + L);
-        c42.intoArray(d, dBase + 4 * dStride + 2 * L);
-        c43.intoArray(d, dBase + 4 * dStride + 3 * L);
+        EXACT.cast(c00).intoArray(d, dBase);
+        EXACT.cast(c01).intoArray(d, dBase + L);
+        EXACT.cast(c02).intoArray(d, dBase + 2 * L);
+        EXACT.cast(c03).intoArray(d, dBase + 3 * L);
+        EXACT.cast(c10).intoArray(d, dBase + dStride);
+        EXACT.cast(c11).intoArray(d, dBase + dStride + L);
+        EXACT.cast(c12).intoArray(d, dBase + dStride + 2 * L);
+        EXACT.cast(c13).intoArray(d, dBase + dStride + 3 * L);
+        EXACT.cast(c20).intoArray(d, dBase + 2 * dStride);
+        EXACT.cast(c21).intoArray(d, dBase + 2 * dStride + L);
+        EXACT.cast(c22).intoArray(d, dBase + 2 * dStride + 2 * L);
+        EXACT.cast(c23).intoArray(d, dBase + 2 * dStride + 3 * L);
+        EXACT.cast(c30).intoArray(d, dBase + 3 * dStride);
+        EXACT.cast(c31).intoArray(d, dBase + 3 * dStride + L);
+        EXACT.cast(c32).intoArray(d, dBase + 3 * dStride + 2 * L);
+        EXACT.cast(c33).intoArray(d, dBase + 3 * dStride + 3 * L);
+        EXACT.cast(c40).intoArray(d, dBase + 4 * dStride);
+        EXACT.cast(c41).intoArray(d, dBase + 4 * dStride + L);
+        EXACT.cast(c42).intoArray(d, dBase + 4 * dStride + 2 * L);
+        EXACT.cast(c43).intoArray(d, dBase + 4 * dStride + 3 * L);
     }
 
     /** {@link #tile1x4} added onto {@code d}: the accumulators start from it. */
@@ -450,10 +452,10 @@ final class VectorTiles {
             c02 = a0.fma(b2, c02);
             c03 = a0.fma(b3, c03);
         }
-        c00.intoArray(d, dBase);
-        c01.intoArray(d, dBase + L);
-        c02.intoArray(d, dBase + 2 * L);
-        c03.intoArray(d, dBase + 3 * L);
+        EXACT.cast(c00).intoArray(d, dBase);
+        EXACT.cast(c01).intoArray(d, dBase + L);
+        EXACT.cast(c02).intoArray(d, dBase + 2 * L);
+        EXACT.cast(c03).intoArray(d, dBase + 3 * L);
     }
 
     /** {@link #tile5x1} added onto {@code d}: the accumulators start from it. */
@@ -477,11 +479,11 @@ final class VectorTiles {
             FloatVector a4 = FloatVector.broadcast(S, a[aBase + 4 * ars + p]);
             c40 = a4.fma(b0, c40);
         }
-        c00.intoArray(d, dBase);
-        c10.intoArray(d, dBase + dStride);
-        c20.intoArray(d, dBase + 2 * dStride);
-        c30.intoArray(d, dBase + 3 * dStride);
-        c40.intoArray(d, dBase + 4 * dStride);
+        EXACT.cast(c00).intoArray(d, dBase);
+        EXACT.cast(c10).intoArray(d, dBase + dStride);
+        EXACT.cast(c20).intoArray(d, dBase + 2 * dStride);
+        EXACT.cast(c30).intoArray(d, dBase + 3 * dStride);
+        EXACT.cast(c40).intoArray(d, dBase + 4 * dStride);
     }
 
     /** {@link #tile5x1T} added onto {@code d}: the accumulators start from it. */
@@ -505,11 +507,11 @@ final class VectorTiles {
             FloatVector a4 = FloatVector.broadcast(S, a[aBase + 4 + p * A_STRIDE]);
             c40 = a4.fma(b0, c40);
         }
-        c00.intoArray(d, dBase);
-        c10.intoArray(d, dBase + dStride);
-        c20.intoArray(d, dBase + 2 * dStride);
-        c30.intoArray(d, dBase + 3 * dStride);
-        c40.intoArray(d, dBase + 4 * dStride);
+        EXACT.cast(c00).intoArray(d, dBase);
+        EXACT.cast(c10).intoArray(d, dBase + dStride);
+        EXACT.cast(c20).intoArray(d, dBase + 2 * dStride);
+        EXACT.cast(c30).intoArray(d, dBase + 3 * dStride);
+        EXACT.cast(c40).intoArray(d, dBase + 4 * dStride);
     }
 
     /** {@link #tile1x1} added onto {@code d}: the accumulators start from it. */
@@ -521,6 +523,6 @@ final class VectorTiles {
             FloatVector a0 = FloatVector.broadcast(S, a[aBase + p]);
             c00 = a0.fma(b0, c00);
         }
-        c00.intoArray(d, dBase);
+        EXACT.cast(c00).intoArray(d, dBase);
     }
 }
