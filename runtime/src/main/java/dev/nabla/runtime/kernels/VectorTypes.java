@@ -8,7 +8,7 @@ import jdk.incubator.vector.FloatVector;
  * loop, such as an accumulator after its loop or at the top of each iteration, is typed at that point from the
  * bytecode, as the abstract {@code FloatVector}, and C2 then relies on the receiver types it has profiled. When it
  * compiles a kernel before it has seen the code after a long loop run (a first product with a depth of 784 on two
- * threads, with C1 off as {@code nabla train} runs it, did so every time), the calls fall back to Java code that
+ * threads, with C1 off as {@code nabla train} runs it, did so in every run tried), the calls fall back to Java code that
  * allocates a box per vector and ran the products 4 to 20 times slower (docs/benchmarks.md, "a loop's vectors typed
  * exactly"). A cast to the constant class lets C2 narrow the type itself: the cast folds away, and the call after it is
  * compiled to the instruction whatever the profile says.
