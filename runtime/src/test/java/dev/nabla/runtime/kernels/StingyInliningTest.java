@@ -2,9 +2,7 @@ package dev.nabla.runtime.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -20,15 +18,9 @@ class StingyInliningTest {
     @ParameterizedTest(name = "threads={0}")
     @ValueSource(ints = {1, 2})
     void productsAllocateNothingWhenTheVectorApiHelpersAreNotInlined(int threads) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classPath = System.getProperty("java.class.path");
-        Process process = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector",
-                "-XX:CompileCommand=quiet", "-XX:CompileCommand=dontinline,jdk.incubator.vector.IntVector::species",
-                "-cp", classPath, StingyInliningMain.class.getName(), String.valueOf(threads))
-                .redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        process.waitFor(120, TimeUnit.SECONDS);
-        assertEquals(0, process.exitValue(), output);
+        String output = ChildJvm.run(List.of("--add-modules", "jdk.incubator.vector", "-XX:CompileCommand=quiet",
+                        "-XX:CompileCommand=dontinline,jdk.incubator.vector.IntVector::species"),
+                System.getProperty("java.class.path"), StingyInliningMain.class, String.valueOf(threads));
         assertEquals("allocated 0 bytes", output.lines().filter(l -> l.startsWith("allocated")).findFirst()
                 .orElse(output));
     }
