@@ -106,7 +106,7 @@ final class Evaluator implements BuiltinFn.Emitter {
             return t.value();
         }
         if (val instanceof Val.Num n) {
-            return constant(n.value(), span);
+            return constant(float32(n.value(), span), span);
         }
         if (val instanceof Val.Poison) {
             throw ElabError.silent();
@@ -120,6 +120,22 @@ final class Evaluator implements BuiltinFn.Emitter {
                     + " is only known at run time");
         }
         throw new ElabError(span, what + " must be a tensor, got " + val.describe());
+    }
+
+    /**
+     * A number that becomes a tensor, whose elements are float32: one that float32 cannot hold, as javac rejects
+     * {@code 1e39f} and {@code 1e-50f}, is an error rather than infinity or a silent 0 (which {@code 0 / 1e-320}
+     * would make 0 / 0).
+     */
+    private static double float32(double v, Span span) {
+        if (Math.abs(v) > Float.MAX_VALUE) {
+            throw new ElabError(span, String.format("%.3g is too large for f32 (the largest is %s)", v, Float.MAX_VALUE));
+        }
+        if (v != 0 && (float) v == 0) {
+            throw new ElabError(span, String.format("%.3g is too small for f32: it would be 0 (the smallest is %s)", v,
+                    Float.MIN_VALUE));
+        }
+        return v;
     }
 
     @Override
