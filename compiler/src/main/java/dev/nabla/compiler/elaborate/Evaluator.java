@@ -24,6 +24,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -129,11 +130,12 @@ final class Evaluator implements BuiltinFn.Emitter {
      */
     private static double float32(double v, Span span) {
         if (Math.abs(v) > Float.MAX_VALUE) {
-            throw new ElabError(span, String.format("%.3g is too large for f32 (the largest is %s)", v, Float.MAX_VALUE));
+            throw new ElabError(span, String.format(Locale.ROOT,
+                    "%.3g is too large for f32 (the largest is %s)", v, Float.MAX_VALUE));
         }
         if (v != 0 && (float) v == 0) {
-            throw new ElabError(span, String.format("%.3g is too small for f32: it would be 0 (the smallest is %s)", v,
-                    Float.MIN_VALUE));
+            throw new ElabError(span, String.format(Locale.ROOT,
+                    "%.3g is too small for f32: it would be 0 (the smallest is %s)", v, Float.MIN_VALUE));
         }
         return v;
     }

@@ -121,7 +121,7 @@ final class SequenceBuiltins {
         if (first.dim(axis) == Shape.BATCH) {
             throw new ElabError(a.span("axis"), "cannot concatenate along the batch axis B");
         }
-        int total = 0;
+        long total = 0;
         for (int k = 0; k < xs.size(); k++) {
             Shape s = xs.get(k).shape();
             boolean fits = s.rank() == first.rank();
@@ -137,8 +137,12 @@ final class SequenceBuiltins {
         if (xs.size() == 1) {
             return xs.get(0);
         }
+        if (total > Shape.MAX_ELEMENTS) {
+            throw new ElabError(a.call(), "the " + a.fn() + " result's axis " + axis + " would hold " + total
+                    + " elements; a tensor holds at most " + Shape.MAX_ELEMENTS + " (one Java array)");
+        }
         List<Integer> dims = new ArrayList<>(first.dims());
-        dims.set(axis, total);
+        dims.set(axis, (int) total);
         Shape to = new Shape(dims);
         Value sum = null;
         int at = 0;

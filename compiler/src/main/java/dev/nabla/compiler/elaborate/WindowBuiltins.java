@@ -108,9 +108,15 @@ final class WindowBuiltins {
                                 + (stride[0] == stride[1] ? Integer.toString(stride[0]) : "[" + stride[0] + ", " + stride[1] + "]")
                                 + "; give the padding as a number instead");
                     }
-                    int totalH = dilation[0] * (k[0] - 1);
-                    int totalW = dilation[1] * (k[1] - 1);
-                    return new int[] {totalH / 2, totalW / 2, totalH - totalH / 2, totalW - totalW / 2};
+                    long totalH = (long) dilation[0] * (k[0] - 1);
+                    long totalW = (long) dilation[1] * (k[1] - 1);
+                    if (Math.max(totalH, totalW) > Integer.MAX_VALUE) {
+                        throw new ElabError(a.span("padding"), "padding \"same\" with dilation " + dilation[0] + "x"
+                                + dilation[1] + " pads " + totalH + "x" + totalW + ", more than " + Integer.MAX_VALUE);
+                    }
+                    int h = (int) totalH;
+                    int w = (int) totalW;
+                    return new int[] {h / 2, w / 2, h - h / 2, w - w / 2};
                 }
                 default -> throw new ElabError(a.span("padding"), "padding must be " + CONV_PADDING + ", got \""
                         + s.value() + "\"" + Suggestions.didYouMean(s.value(), PADDING_NAMES));
@@ -122,6 +128,19 @@ final class WindowBuiltins {
 
     /** The window, dilated, must fit the padded input: otherwise the output would have no rows or columns. */
     private static void checkFits(Args a, Attr.Window win, Shape x, String window) {
+        // in long first: a padding or dilation near 2^31 must not wrap the window's arithmetic (in int) around
+        long longH = (long) win.inH() + win.padTop() + win.padBottom();
+        long longW = (long) win.inW() + win.padLeft() + win.padRight();
+        if (Math.max(longH, longW) > Integer.MAX_VALUE) {
+            throw new ElabError(a.call(), "the padding makes the " + win.inH() + "x" + win.inW() + " input " + x + " "
+                    + longH + "x" + longW + ", more than " + Integer.MAX_VALUE + " rows or columns");
+        }
+        long dilatedH = (long) win.dh() * (win.kh() - 1) + 1;
+        long dilatedW = (long) win.dw() * (win.kw() - 1) + 1;
+        if (Math.max(dilatedH, dilatedW) > Integer.MAX_VALUE) {
+            throw new ElabError(a.call(), "dilation " + win.dh() + "x" + win.dw() + " spreads " + window + " over "
+                    + dilatedH + "x" + dilatedW + ", more than " + Integer.MAX_VALUE + " rows or columns");
+        }
         int paddedH = win.inH() + win.padTop() + win.padBottom();
         int paddedW = win.inW() + win.padLeft() + win.padRight();
         String input = "the " + win.inH() + "x" + win.inW() + " input " + x
@@ -145,7 +164,7 @@ final class WindowBuiltins {
         int[] stride = a.given("stride") ? pair(a, "stride", 1, PAIR) : window;
         int[] pad = pair(a, "padding", 0, "an integer or a list of two integers [ph, pw]");
         String win = window[0] + "x" + window[1] + " window";
-        if (2 * pad[0] > window[0] || 2 * pad[1] > window[1]) {
+        if (2L * pad[0] > window[0] || 2L * pad[1] > window[1]) {
             throw new ElabError(a.span("padding"), a.fn() + " of " + x.shape() + ": padding "
                     + (pad[0] == pad[1] ? Integer.toString(pad[0]) : "[" + pad[0] + ", " + pad[1] + "]")
                     + " is more than half of the " + win);
