@@ -6,7 +6,10 @@ import dev.nabla.compiler.autodiff.Autodiff;
 import dev.nabla.compiler.codegen.ModelClasses;
 import dev.nabla.compiler.interp.Interpreter;
 import dev.nabla.compiler.interp.Tensor;
+import dev.nabla.compiler.ir.Attr;
 import dev.nabla.compiler.ir.Graph;
+import dev.nabla.compiler.ir.Instr;
+import dev.nabla.compiler.ir.Op;
 import dev.nabla.compiler.report.Flops;
 import dev.nabla.runtime.BufferRole;
 import dev.nabla.runtime.BufferSpec;
@@ -31,7 +34,8 @@ import java.util.Random;
  * <p>A run whose reference leaves the range where float32 and double can be compared, a value of the graph above
  * {@link #COMPARABLE} or not finite, is not compared ({@link Outcome.Kind#UNCOMPARED}): float overflows where double
  * does not, a huge constant's terms cancel in double and not in float (huber with delta = 2^32), and once an
- * infinity is in play the ops' NaN conventions decide the result.
+ * infinity is in play the ops' NaN conventions decide the result. Nor are the gradients of a run with a max pooling
+ * window whose two largest values float32 may order the other way ({@link #NEAR_TIE}).
  */
 final class Differential {
 
@@ -84,13 +88,13 @@ final class Differential {
         float[][] b = randomBuffers(spec, new Random(seed));
         float[][] p = copy(b);
         model.predict(p, BATCH);
-        String problem = compare("predict", m.inference(), spec, b, p);
+        String problem = compare("predict", m.inference(), spec, b, p, false);
         if (problem != null || !m.trainable()) {
             return problem;
         }
         float[][] t = copy(b);
         model.trainStep(t, BATCH);
-        problem = compare("trainStep", Autodiff.gradients(m.train()), spec, b, t);
+        problem = compare("trainStep", Autodiff.gradients(m.train()), spec, b, t, true);
         if (problem != null) {
             return problem;
         }
@@ -134,7 +138,12 @@ final class Differential {
         }
     }
 
-    private static String compare(String entry, Graph g, ModelSpec spec, float[][] before, float[][] after) {
+    /**
+     * @param gradients whether {@code g} computes gradients, which max pooling sends to each window's maximum: a window
+     *                  whose two largest values float32 may order the other way ({@link #nearTies}) is not compared
+     */
+    private static String compare(String entry, Graph g, ModelSpec spec, float[][] before, float[][] after,
+                                  boolean gradients) {
         Map<String, Tensor> in = inputs(g, spec, before);
         Map<String, Tensor> ref = Interpreter.runAll(g, BATCH, in);
         Map<String, Tensor> rounded = Interpreter.runAll(g, BATCH, in, Interpreter::toFloat32);
@@ -144,6 +153,9 @@ final class Differential {
                     throw new Uncomparable(entry + ": %" + v.getKey() + " reaches " + x);
                 }
             }
+        }
+        if (gradients) {
+            nearTies(entry, g, ref);
         }
         for (Graph.Output o : g.outputs()) {
             String buffer = switch (o.role()) {
@@ -158,6 +170,57 @@ final class Differential {
             }
         }
         return null;
+    }
+
+    /**
+     * Two values of one max pooling window closer than this, relative to their size, but not equal: the kernels compute
+     * them in float32, in their own order of sums, and may find the other one the larger. The gradient then goes to
+     * another place, as right as float allows (seed 31337's input 149,031: a convolution of inputs shifted by 512, its
+     * first layer's weight gradient 0.8% off; with average pooling it compared).
+     */
+    static final double NEAR_TIE = 1e-5;
+
+    /** Throws {@link Uncomparable} at the first max pooling window of {@code g} with a near-tie for its maximum. */
+    private static void nearTies(String entry, Graph g, Map<String, Tensor> ref) {
+        for (Instr i : g.body()) {
+            if (i.op() != Op.MAX_POOL2D) {
+                continue;
+            }
+            Attr.Window w = (Attr.Window) i.attr();
+            Tensor x = ref.get(i.args().get(0).name());
+            int[] s = x.shape();
+            double[] v = x.data();
+            int oh = w.outH(), ow = w.outW();
+            for (int plane = 0; plane < s[0] * s[1]; plane++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        double first = Double.NEGATIVE_INFINITY;
+                        double second = Double.NEGATIVE_INFINITY;
+                        for (int ky = 0; ky < w.kh(); ky++) {
+                            for (int kx = 0; kx < w.kw(); kx++) {
+                                int y = oy * w.sh() + ky * w.dh() - w.padTop();
+                                int xx = ox * w.sw() + kx * w.dw() - w.padLeft();
+                                if (y < 0 || y >= w.inH() || xx < 0 || xx >= w.inW()) {
+                                    continue;
+                                }
+                                double e = v[(plane * w.inH() + y) * w.inW() + xx];
+                                if (e > first) {
+                                    second = first;
+                                    first = e;
+                                } else if (e > second && e < first) {
+                                    second = e;
+                                }
+                            }
+                        }
+                        if (second > Double.NEGATIVE_INFINITY
+                                && first - second <= NEAR_TIE * Math.max(Math.abs(first), Math.abs(second))) {
+                            throw new Uncomparable(entry + ": a window of %" + i.out().name() + " holds " + first
+                                    + " and " + second + ", which float32 may order the other way");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     private static String compareElements(String what, double[] want, float[] got) {

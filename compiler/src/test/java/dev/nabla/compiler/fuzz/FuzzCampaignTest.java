@@ -3,9 +3,12 @@ package dev.nabla.compiler.fuzz;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A slice of the fuzzing campaign in the normal suite: 2,000 seeded inputs through every stage with no internal
@@ -35,5 +38,20 @@ class FuzzCampaignTest {
         String source = FuzzCampaign.input(FuzzCampaign.samples(Path.of("../samples")), seed, i);
         Outcome o = FuzzRunner.run(source, i % 2 == 0, seed + i);
         assertEquals(Outcome.Kind.OK, o.kind(), o.detail());
+    }
+
+    /**
+     * Input 149,031 of seed 31337 (a convolutional sample whose second convolution reads its input shifted by 512,
+     * plain-Java kernels): one max pooling window holds two values 4e-7 apart, relative, which float32 may order the
+     * other way, and the first layer's weight gradient came out 0.8% off the double reference. Such a run is not
+     * compared; without the check this replay is a MISMATCH.
+     */
+    @Test
+    void maxPoolingNearTie_isNotCompared() throws IOException {
+        String source = Files.readString(Path.of("src/test/resources/fuzz-corpus/max-pool-near-tie.nabla"),
+                StandardCharsets.UTF_8);
+        Outcome o = FuzzRunner.run(source, false, 31337 + 149031);
+        assertEquals(Outcome.Kind.UNCOMPARED, o.kind(), o.detail());
+        assertTrue(o.detail().contains("which float32 may order the other way"), o.detail());
     }
 }
