@@ -128,29 +128,25 @@ final class WindowBuiltins {
 
     /** The window, dilated, must fit the padded input: otherwise the output would have no rows or columns. */
     private static void checkFits(Args a, Attr.Window win, Shape x, String window) {
-        // in long first: a padding or dilation near 2^31 must not wrap the window's arithmetic (in int) around
-        long longH = (long) win.inH() + win.padTop() + win.padBottom();
-        long longW = (long) win.inW() + win.padLeft() + win.padRight();
-        if (Math.max(longH, longW) > Integer.MAX_VALUE) {
+        // in long: a padding or dilation near 2^31 must not wrap the window's arithmetic (in int) around
+        long paddedH = (long) win.inH() + win.padTop() + win.padBottom();
+        long paddedW = (long) win.inW() + win.padLeft() + win.padRight();
+        if (Math.max(paddedH, paddedW) > Integer.MAX_VALUE) {
             throw new ElabError(a.call(), "the padding makes the " + win.inH() + "x" + win.inW() + " input " + x + " "
-                    + longH + "x" + longW + ", more than " + Integer.MAX_VALUE + " rows or columns");
+                    + paddedH + "x" + paddedW + ", more than " + Integer.MAX_VALUE + " rows or columns");
         }
-        long dilatedH = (long) win.dh() * (win.kh() - 1) + 1;
-        long dilatedW = (long) win.dw() * (win.kw() - 1) + 1;
-        if (Math.max(dilatedH, dilatedW) > Integer.MAX_VALUE) {
+        long spanH = (long) win.dh() * (win.kh() - 1) + 1;
+        long spanW = (long) win.dw() * (win.kw() - 1) + 1;
+        if (Math.max(spanH, spanW) > Integer.MAX_VALUE) {
             throw new ElabError(a.call(), "dilation " + win.dh() + "x" + win.dw() + " spreads " + window + " over "
-                    + dilatedH + "x" + dilatedW + ", more than " + Integer.MAX_VALUE + " rows or columns");
+                    + spanH + "x" + spanW + ", more than " + Integer.MAX_VALUE + " rows or columns");
         }
-        int paddedH = win.inH() + win.padTop() + win.padBottom();
-        int paddedW = win.inW() + win.padLeft() + win.padRight();
         String input = "the " + win.inH() + "x" + win.inW() + " input " + x
                 + (paddedH == win.inH() && paddedW == win.inW() ? "" : " padded to " + paddedH + "x" + paddedW);
         if (win.kh() > paddedH || win.kw() > paddedW) {
             throw new ElabError(a.call(), window + " is larger than " + input);
         }
         if (win.outH() < 1 || win.outW() < 1) {
-            int spanH = win.dh() * (win.kh() - 1) + 1;
-            int spanW = win.dw() * (win.kw() - 1) + 1;
             throw new ElabError(a.call(), "the output would be " + win.outH() + "x" + win.outW()
                     + ": dilation " + win.dh() + "x" + win.dw() + " spreads " + window + " over " + spanH + "x" + spanW
                     + ", more than " + input);

@@ -1,5 +1,6 @@
 package dev.nabla.compiler.interp;
 
+import dev.nabla.compiler.ir.Attr;
 import dev.nabla.compiler.ir.Graph;
 import dev.nabla.compiler.ir.Instr;
 import dev.nabla.compiler.ir.Op;
@@ -115,6 +116,15 @@ public final class Interpreter {
             throw new IllegalArgumentException(op + " is not a unary elementwise op");
         }
         return elementwise(op, x);
+    }
+
+    /**
+     * Whether a max pooling of {@code x} over {@code window} has a window whose maximum another of its values, not equal
+     * to it, comes within {@code relative} times the larger magnitude of: float32 arithmetic, summing in another order,
+     * may then pick the other one as the maximum (and send the window's gradient there).
+     */
+    public static boolean hasNearTie(Tensor x, Attr.Window window, double relative) {
+        return Windows.hasNearTie(x, window, relative);
     }
 
     /** An elementwise op applied to numbers, by the op's own rule: constant folding. */

@@ -161,6 +161,46 @@ final class Windows {
         return best;
     }
 
+    /**
+     * Whether some window of {@code x} holds, besides its maximum, a value that differs from it by at most
+     * {@code relative} times the larger magnitude of the two: a near-tie that float32 arithmetic, summing in another
+     * order, may resolve the other way. Equal values are not near-ties (both orders agree on the first).
+     */
+    static boolean hasNearTie(Tensor x, Attr.Window w, double relative) {
+        int n = x.dim(0), c = x.dim(1), oh = w.outH(), ow = w.outW();
+        double[] xs = x.raw();
+        for (int b = 0; b < n; b++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        double first = Double.NEGATIVE_INFINITY;
+                        double second = Double.NEGATIVE_INFINITY;
+                        for (int i = 0; i < w.kh(); i++) {
+                            for (int j = 0; j < w.kw(); j++) {
+                                int y = row(w, oy, i), xx = col(w, ox, j);
+                                if (!inside(w, y, xx)) {
+                                    continue;
+                                }
+                                double e = xs[at(b, ch, y, xx, c, w.inH(), w.inW())];
+                                if (e > first) {
+                                    second = first;
+                                    first = e;
+                                } else if (e > second && e < first) {
+                                    second = e;
+                                }
+                            }
+                        }
+                        if (second > Double.NEGATIVE_INFINITY
+                                && first - second <= relative * Math.max(Math.abs(first), Math.abs(second))) {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     static Tensor maxPool(Tensor x, Attr.Window w, int[] out) {
         int[] arg = argmax(x, w);
         double[] r = new double[arg.length];

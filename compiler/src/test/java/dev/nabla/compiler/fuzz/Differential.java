@@ -180,45 +180,13 @@ final class Differential {
      */
     static final double NEAR_TIE = 1e-5;
 
-    /** Throws {@link Uncomparable} at the first max pooling window of {@code g} with a near-tie for its maximum. */
+    /** Throws {@link Uncomparable} at the first max pooling of {@code g} with a near-tie for a window's maximum. */
     private static void nearTies(String entry, Graph g, Map<String, Tensor> ref) {
         for (Instr i : g.body()) {
-            if (i.op() != Op.MAX_POOL2D) {
-                continue;
-            }
-            Attr.Window w = (Attr.Window) i.attr();
-            Tensor x = ref.get(i.args().get(0).name());
-            int[] s = x.shape();
-            double[] v = x.data();
-            int oh = w.outH(), ow = w.outW();
-            for (int plane = 0; plane < s[0] * s[1]; plane++) {
-                for (int oy = 0; oy < oh; oy++) {
-                    for (int ox = 0; ox < ow; ox++) {
-                        double first = Double.NEGATIVE_INFINITY;
-                        double second = Double.NEGATIVE_INFINITY;
-                        for (int ky = 0; ky < w.kh(); ky++) {
-                            for (int kx = 0; kx < w.kw(); kx++) {
-                                int y = oy * w.sh() + ky * w.dh() - w.padTop();
-                                int xx = ox * w.sw() + kx * w.dw() - w.padLeft();
-                                if (y < 0 || y >= w.inH() || xx < 0 || xx >= w.inW()) {
-                                    continue;
-                                }
-                                double e = v[(plane * w.inH() + y) * w.inW() + xx];
-                                if (e > first) {
-                                    second = first;
-                                    first = e;
-                                } else if (e > second && e < first) {
-                                    second = e;
-                                }
-                            }
-                        }
-                        if (second > Double.NEGATIVE_INFINITY
-                                && first - second <= NEAR_TIE * Math.max(Math.abs(first), Math.abs(second))) {
-                            throw new Uncomparable(entry + ": a window of %" + i.out().name() + " holds " + first
-                                    + " and " + second + ", which float32 may order the other way");
-                        }
-                    }
-                }
+            if (i.op() == Op.MAX_POOL2D
+                    && Interpreter.hasNearTie(ref.get(i.args().get(0).name()), (Attr.Window) i.attr(), NEAR_TIE)) {
+                throw new Uncomparable(entry + ": a window of %" + i.out().name() + " holds two values within "
+                        + NEAR_TIE + " of each other, relative, which float32 may order the other way");
             }
         }
     }
